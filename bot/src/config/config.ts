@@ -1,0 +1,169 @@
+/**
+ * The typed configuration. Every setting comes from the environment (and env/.env.local for
+ * local runs), validated once at start. Nothing else in the code reads process.env.
+ */
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(1).max(65535).default(3978),
+    /** Where the server can be reached from outside (Teams, WhatsApp webhooks, the tab). */
+    PUBLIC_URL: optionalString,
+    BOT_ID: optionalString,
+    BOT_PASSWORD: optionalString,
+    BOT_TENANT_ID: optionalString,
+    BOT_TYPE: z
+      .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    WHATSAPP_API_URL: optionalString.pipe(z.url({ message: 'must be an absolute URL, e.g. https://graph.facebook.com' }).optional()),
+    WHATSAPP_API_VERSION: z
+      .string()
+      .regex(/^v\d+\.\d+$/, { message: 'must look like v23.0' })
+      .default('v23.0'),
+    WHATSAPP_PHONE_NUMBER_ID: optionalString,
+    WHATSAPP_DISPLAY_PHONE_NUMBER: optionalString,
+    WHATSAPP_ACCESS_TOKEN: optionalString,
+    WHATSAPP_APP_SECRET: optionalString,
+    WHATSAPP_VERIFY_TOKEN: optionalString,
+    /** Messages a second the business number may send (WhatsApp: 80 by default, up to 1,000). */
+    WHATSAPP_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80),
+    /** The business's name, as the opt-in template shows it to contacts. */
+    BUSINESS_NAME: z.string().trim().min(1).default('Contoso'),
+    /** Force the local WhatsApp sandbox on or off; by default it is on when no credentials are set. */
+    SANDBOX: z.enum(['on', 'off', 'auto']).default('auto'),
+    MAX_PARTICIPANTS: z.coerce.number().int().min(1).max(50).default(8),
+    MONGODB_URI: optionalString.pipe(
+      z.string().regex(/^mongodb(\+srv)?:\/\//, { message: 'must start with mongodb:// or mongodb+srv://' }).optional(),
+    ),
+    DATA_DIR: z.string().trim().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const whatsapp = [
+      'WHATSAPP_PHONE_NUMBER_ID',
+      'WHATSAPP_ACCESS_TOKEN',
+      'WHATSAPP_APP_SECRET',
+      'WHATSAPP_VERIFY_TOKEN',
+    ] as const;
+    const given = whatsapp.filter((k) => env[k] !== undefined);
+    const sandbox = env.SANDBOX === 'on' || (env.SANDBOX === 'auto' && given.length === 0);
+    if (!sandbox) {
+      for (const key of whatsapp) {
+        if (env[key] === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message:
+              given.length > 0
+                ? `is required with the other WhatsApp settings (${given.join(', ')} are set). Set it, or unset them all to use the local sandbox`
+                : 'is required when SANDBOX=off',
+          });
+        }
+      }
+    }
+    if (env.BOT_ID && !env.BOT_PASSWORD && env.BOT_TYPE !== 'UserAssignedMSI') {
+      ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: 'is required when BOT_ID is set (the bot app registration client secret)' });
+    }
+    if (env.BOT_TYPE === 'SingleTenant' && !env.BOT_TENANT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['BOT_TENANT_ID'], message: 'is required when BOT_TYPE=SingleTenant' });
+    }
+  });
+
+export interface Config {
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly bot: {
+    readonly appId?: string | undefined;
+    readonly appPassword?: string | undefined;
+    readonly tenantId?: string | undefined;
+    readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    /** No BOT_ID: local development, anonymous Bot Framework calls, everyone enabled. */
+    readonly local: boolean;
+  };
+  readonly whatsapp: {
+    readonly sandbox: boolean;
+    readonly apiUrl: string;
+    readonly apiVersion: string;
+    readonly phoneNumberId: string;
+    readonly displayPhoneNumber: string;
+    readonly accessToken: string;
+    readonly appSecret: string;
+    readonly verifyToken: string;
+    readonly messagesPerSecond: number;
+  };
+  readonly businessName: string;
+  readonly maxParticipants: number;
+  readonly mongodbUri?: string | undefined;
+  readonly dataDir: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** The sandbox's stand-in credentials: public on purpose, valid only against the sandbox. */
+export const SANDBOX_CREDENTIALS = {
+  phoneNumberId: '100000000000001',
+  displayPhoneNumber: '15550000001',
+  accessToken: 'sandbox-access-token',
+  appSecret: 'sandbox-app-secret',
+  verifyToken: 'sandbox-verify-token',
+} as const;
+
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSet these in the environment or in env/.env.local (see README.md, "Configuration").`);
+  }
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${i.message}`));
+  }
+  const e = parsed.data;
+  const sandbox =
+    e.SANDBOX === 'on' ||
+    (e.SANDBOX === 'auto' && !e.WHATSAPP_PHONE_NUMBER_ID && !e.WHATSAPP_ACCESS_TOKEN && !e.WHATSAPP_APP_SECRET && !e.WHATSAPP_VERIFY_TOKEN);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    publicUrl,
+    bot: {
+      appId: e.BOT_ID,
+      appPassword: e.BOT_PASSWORD,
+      tenantId: e.BOT_TENANT_ID,
+      appType: e.BOT_TYPE ?? 'MultiTenant',
+      local: !e.BOT_ID,
+    },
+    whatsapp: sandbox
+      ? {
+          sandbox: true,
+          apiUrl: e.WHATSAPP_API_URL ?? `http://127.0.0.1:${e.PORT}/sandbox/graph`,
+          apiVersion: e.WHATSAPP_API_VERSION,
+          messagesPerSecond: e.WHATSAPP_MESSAGES_PER_SECOND,
+          ...SANDBOX_CREDENTIALS,
+        }
+      : {
+          sandbox: false,
+          apiUrl: e.WHATSAPP_API_URL ?? 'https://graph.facebook.com',
+          apiVersion: e.WHATSAPP_API_VERSION,
+          phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID!,
+          displayPhoneNumber: e.WHATSAPP_DISPLAY_PHONE_NUMBER ?? e.WHATSAPP_PHONE_NUMBER_ID!,
+          accessToken: e.WHATSAPP_ACCESS_TOKEN!,
+          appSecret: e.WHATSAPP_APP_SECRET!,
+          verifyToken: e.WHATSAPP_VERIFY_TOKEN!,
+          messagesPerSecond: e.WHATSAPP_MESSAGES_PER_SECOND,
+        },
+    businessName: e.BUSINESS_NAME,
+    maxParticipants: e.MAX_PARTICIPANTS,
+    mongodbUri: e.MONGODB_URI,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+  };
+}

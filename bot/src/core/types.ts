@@ -1,0 +1,268 @@
+/**
+ * The engine's vocabulary: threads, messages, events and effects, in the product's words.
+ *
+ * Times are epoch milliseconds (numbers), so that the engine never needs a clock: every
+ * function takes `now` as an argument.
+ */
+
+export type Millis = number;
+export const HOUR: Millis = 60 * 60 * 1000;
+/** WhatsApp's customer-service window: 24 h from the contact's last message. */
+export const WINDOW: Millis = 24 * HOUR;
+
+export type UserId = string;
+export type ThreadId = string;
+export type MessageId = string;
+
+/** A business user as the engine needs to know them: an id and a display name. */
+export interface UserRef {
+  readonly id: UserId;
+  readonly name: string;
+}
+
+/** A WhatsApp user, known by an E.164 phone number (the wa_id without '+') and a name. */
+export interface ContactRef {
+  readonly id: string;
+  readonly phone: string;
+  readonly name: string;
+}
+
+/**
+ * What the engine needs to know of a contact's policy state across threads.
+ * Blocked means business-initiated messages are refused: the contact declined or opted out
+ * and has not written since.
+ */
+export interface ContactPolicy {
+  readonly optedOutAt?: Millis | undefined;
+  readonly lastInboundAt?: Millis | undefined;
+}
+
+export type ThreadState = 'awaiting_consent' | 'active' | 'paused' | 'closed';
+
+export type ClosedReason = 'all_left' | 'declined' | 'opted_out' | 'optin_undeliverable';
+
+export interface Participant extends UserRef {
+  readonly joinedAt: Millis;
+}
+
+export interface OptInProgress {
+  /** The opt-in template message currently in flight (the latest one sent). */
+  readonly messageId: MessageId;
+  /** When the last opt-in (first send, retry or reminder) was sent. */
+  readonly lastSentAt: Millis;
+  /** How many opt-in sends failed to be delivered. Two close the thread. */
+  readonly failures: number;
+  /** How many reminders participants sent. */
+  readonly reminders: number;
+  /** Set while a retry is scheduled after a failed delivery. */
+  readonly retryAt?: Millis | undefined;
+}
+
+export interface Thread {
+  readonly id: ThreadId;
+  /** The organisation's WhatsApp business number (Cloud API phone_number_id). */
+  readonly businessNumberId: string;
+  readonly contact: ContactRef;
+  readonly state: ThreadState;
+  readonly participants: readonly Participant[];
+  readonly createdAt: Millis;
+  readonly createdBy: UserId;
+  /** The thread this one restarts or reopens, if any. */
+  readonly previousThreadId?: ThreadId | undefined;
+  /** When the contact last wrote in this thread: the window runs 24 h from here. */
+  readonly lastInboundAt?: Millis | undefined;
+  readonly consentedAt?: Millis | undefined;
+  readonly optIn?: OptInProgress | undefined;
+  /** The "Resume conversation" template in flight while paused, if one was sent. */
+  readonly resumeMessageId?: MessageId | undefined;
+  /** Messages held until the contact consents or resumes, in the order they were written. */
+  readonly pending: readonly MessageId[];
+  readonly closedAt?: Millis | undefined;
+  readonly closedReason?: ClosedReason | undefined;
+  /** The next message sequence number: message ids are `${thread.id}:${seq}`. */
+  readonly nextSeq: number;
+  /** Optimistic concurrency: the store refuses a write whose version is stale. */
+  readonly version: number;
+}
+
+export type Direction = 'outbound' | 'inbound';
+
+/** What travels to the contact: a user's own words, or something the app sends for them. */
+export type OutboundKind = 'text' | 'image' | 'template' | 'notice';
+
+/** Templates the business sends (approved on Meta's side; see the WhatsApp adapter). */
+export type TemplateName = 'opt_in' | 'resume' | 'participant_notice';
+
+/** Notices to the contact about participants: a template outside the window, text inside. */
+export type ContactNoticeKey =
+  | 'contact.participant_added'
+  | 'contact.participant_removed'
+  | 'contact.participant_left'
+  | 'contact.participant_transferred';
+
+/**
+ * Receipt statuses, in rank order. `failed` is terminal for the user unless better
+ * evidence (delivered, read) arrives later: WhatsApp does that for multi-device users.
+ */
+export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
+
+export interface MediaRef {
+  /** Our stored media id (the store keeps the bytes). */
+  readonly id: string;
+  readonly mimeType: string;
+  readonly size: number;
+  readonly sha256?: string | undefined;
+  readonly caption?: string | undefined;
+}
+
+export type FailureKind =
+  /** 131047: outside the customer-service window. The message goes back to the queue. */
+  | 'window_closed'
+  /** 131050 or an opt-out: the contact stopped messages from the business. */
+  | 'opted_out'
+  /** Anything else: the user is told the reason. */
+  | 'other';
+
+export interface Failure {
+  readonly code: number;
+  readonly kind: FailureKind;
+  /** i18n key of the plain-language reason and what to do next. */
+  readonly reasonKey: string;
+}
+
+export interface Message {
+  readonly id: MessageId;
+  readonly threadId: ThreadId;
+  readonly seq: number;
+  readonly direction: Direction;
+  readonly kind: OutboundKind | 'inbound';
+  /** The business user who wrote it (outbound text and pictures). */
+  readonly author?: UserRef | undefined;
+  readonly body?: string | undefined;
+  readonly media?: MediaRef | undefined;
+  readonly template?: TemplateName | undefined;
+  /** For notices and templates: the catalogue key and its parameters. */
+  readonly noticeKey?: ContactNoticeKey | undefined;
+  readonly params?: Readonly<Record<string, string>> | undefined;
+  readonly status: MessageStatus;
+  /** The time of each status, for Info. */
+  readonly statusTimes: Readonly<Partial<Record<MessageStatus, Millis>>>;
+  readonly failure?: Failure | undefined;
+  /** WhatsApp's id (wamid) once the Cloud API accepted the message, or the inbound id. */
+  readonly waMessageId?: string | undefined;
+  /** How many times this message was handed to WhatsApp (a 131047 requeue sends it again). */
+  readonly attempts: number;
+  /** Set when a crash interrupted the send: WhatsApp may have received it twice. */
+  readonly possiblyDuplicate?: boolean | undefined;
+  readonly createdAt: Millis;
+}
+
+export type ConsentKind = 'consent' | 'decline' | 'opt_out' | 'resume';
+
+/** Proof of consent: who, what, when, and the WhatsApp message that carried it. */
+export interface ConsentRecord {
+  readonly contactId: string;
+  readonly businessNumberId: string;
+  readonly threadId: ThreadId;
+  readonly kind: ConsentKind;
+  readonly at: Millis;
+  readonly waMessageId: string;
+  /** How it was given: a template button, a keyword, or a free message. */
+  readonly via: 'button' | 'keyword' | 'message';
+  readonly text?: string | undefined;
+}
+
+/** A user-facing notice: a catalogue key and its parameters, rendered in the user's locale. */
+export interface Notice {
+  readonly key: string;
+  readonly params: Readonly<Record<string, string | number>>;
+  /** Parameters whose values are themselves catalogue keys, rendered in the same language. */
+  readonly keyParams?: Readonly<Record<string, string>> | undefined;
+}
+
+/** The thread as the engine sees it: the thread and its held (pending) messages. */
+export interface ThreadSnapshot {
+  readonly thread: Thread;
+  /** The messages listed in thread.pending, in that order. */
+  readonly pending: readonly Message[];
+}
+
+/** An action refused: nothing changes, and the user who asked is told why. */
+export interface Rejection {
+  readonly rejected: true;
+  readonly notice: Notice;
+}
+
+export type Outcome = Transition | Rejection;
+
+export function isRejection(outcome: Outcome): outcome is Rejection {
+  return 'rejected' in outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events: everything that can happen to a thread.
+
+export type InboundContent =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'image'; readonly media: MediaRef }
+  /** A quick-reply button on one of our templates. */
+  | { readonly type: 'button'; readonly button: 'consent' | 'decline' | 'resume'; readonly text: string }
+  /** Anything else WhatsApp delivers (a sticker, a location): it still opens the window. */
+  | { readonly type: 'other'; readonly description: string };
+
+export type ThreadEvent =
+  | { readonly type: 'compose'; readonly by: UserId; readonly body?: string; readonly media?: MediaRef }
+  | {
+      readonly type: 'inbound';
+      readonly waMessageId: string;
+      /** When the contact sent it (WhatsApp's timestamp): the window runs from here. */
+      readonly sentAt: Millis;
+      readonly content: InboundContent;
+    }
+  | {
+      readonly type: 'status';
+      readonly message: Message;
+      readonly status: 'sent' | 'delivered' | 'read' | 'failed';
+      readonly at: Millis;
+      readonly waMessageId?: string | undefined;
+      readonly failure?: Failure | undefined;
+    }
+  | { readonly type: 'remind'; readonly by: UserId }
+  | { readonly type: 'timer'; readonly timer: 'optin_retry' }
+  | { readonly type: 'add_participant'; readonly by: UserId; readonly user: UserRef; readonly maxParticipants: number }
+  | { readonly type: 'remove_participant'; readonly by: UserId; readonly user: UserId }
+  | { readonly type: 'leave'; readonly by: UserId }
+  | { readonly type: 'transfer'; readonly by: UserId; readonly to: UserRef };
+
+// ---------------------------------------------------------------------------------------------
+// Effects: what the engine asks the adapters to do, committed with the new state (the outbox).
+
+export type Effect =
+  /** Send this stored message to the contact (text, picture, template or notice). */
+  | { readonly type: 'send_to_contact'; readonly threadId: ThreadId; readonly messageId: MessageId }
+  /** Tell these users a notice about this thread. */
+  | { readonly type: 'notify'; readonly threadId: ThreadId; readonly to: readonly UserId[]; readonly notice: Notice }
+  /** Show the contact's message to these participants. */
+  | { readonly type: 'deliver_inbound'; readonly threadId: ThreadId; readonly messageId: MessageId; readonly to: readonly UserId[] }
+  /** Show a participant's message (with its author) to the other participants. */
+  | { readonly type: 'share_outbound'; readonly threadId: ThreadId; readonly messageId: MessageId; readonly to: readonly UserId[] }
+  /** A message's receipt changed: update its status card for these users. */
+  | { readonly type: 'status_changed'; readonly threadId: ThreadId; readonly messageId: MessageId; readonly to: readonly UserId[] }
+  /** Wake this thread at `at` with a timer event. */
+  | { readonly type: 'schedule'; readonly threadId: ThreadId; readonly timer: 'optin_retry'; readonly at: Millis }
+  /** Keep proof of consent, decline or opt-out. */
+  | { readonly type: 'record_consent'; readonly record: ConsentRecord };
+
+export interface ContactPolicyChange {
+  readonly contactId: string;
+  readonly optedOutAt?: Millis | undefined;
+  readonly lastInboundAt?: Millis | undefined;
+}
+
+/** What one event did: the new thread, the messages it created or changed, and the effects. */
+export interface Transition {
+  readonly thread: Thread;
+  readonly messages: readonly Message[];
+  readonly effects: readonly Effect[];
+  readonly contact?: ContactPolicyChange | undefined;
+}

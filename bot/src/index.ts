@@ -1,0 +1,40 @@
+/**
+ * The composition root: reads the typed configuration, opens the store, wires the adapters
+ * and starts the server. The only module that reads process.env.
+ */
+import { existsSync } from 'node:fs';
+import { config as loadDotenv } from 'dotenv';
+import { ConfigError, loadConfig } from './config/config.js';
+import { createServer, listen } from './http/server.js';
+import { createLogger } from './log.js';
+
+async function main(): Promise<void> {
+  // Local runs read env/.env.local (written by the Teams Toolkit); real environment wins.
+  for (const file of ['env/.env.local', 'env/.env.local.user']) {
+    if (existsSync(file)) loadDotenv({ path: file, override: false, quiet: true });
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const server = createServer({ logger });
+  const url = await listen(server, config.port);
+  logger.info(
+    { url, sandbox: config.whatsapp.sandbox, localBot: config.bot.local, store: config.mongodbUri ? 'mongodb' : 'sqlite' },
+    'WhatsApp for Teams is listening',
+  );
+  const stop = () => {
+    server.close(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main();

@@ -1,0 +1,223 @@
+/**
+ * The store port: everything the product keeps, behind one interface with two
+ * implementations (embedded SQLite, MongoDB) that pass one contract suite
+ * (tests/contract/store-contract.ts).
+ */
+import type {
+  ConsentRecord,
+  ContactRef,
+  Effect,
+  MediaRef,
+  Message,
+  MessageId,
+  Millis,
+  Thread,
+  ThreadId,
+  Transition,
+  UserId,
+} from '../core/types.js';
+
+/** An organisation (a Microsoft 365 tenant) and its WhatsApp business numbers. */
+export interface Organisation {
+  readonly tenantId: string;
+  readonly name: string;
+  /** Whether the admin enabled the WhatsApp connector for the tenant. */
+  readonly enabled: boolean;
+  readonly businessNumbers: readonly BusinessNumber[];
+  /** The most participants a thread may have. */
+  readonly maxParticipants: number;
+  /** The language of texts sent to contacts (notices inside the window). */
+  readonly contactLocale: string;
+}
+
+export interface BusinessNumber {
+  /** Cloud API phone_number_id. */
+  readonly phoneNumberId: string;
+  readonly displayPhoneNumber: string;
+  /** Users who receive messages from contacts with no thread to reopen. */
+  readonly intakeUserIds: readonly UserId[];
+}
+
+/** A Teams user of a tenant, with what the bot needs to reach them proactively. */
+export interface UserRecord {
+  /** The Entra object id (aadObjectId). */
+  readonly id: UserId;
+  readonly tenantId: string;
+  readonly name: string;
+  readonly email?: string | undefined;
+  /** BCP 47, from the Teams client (activity.locale). */
+  readonly locale: string;
+  readonly enabled: boolean;
+  readonly subOrganisation: string;
+  /** Bot Framework ConversationReference for proactive messages, as JSON. */
+  readonly conversationReference?: unknown;
+  /** The thread the user last worked in: where a plain typed message goes. */
+  readonly currentThreadId?: ThreadId | undefined;
+}
+
+/** The WhatsApp party for one business number, with its policy state. */
+export interface ContactRecord extends ContactRef {
+  readonly businessNumberId: string;
+  readonly optedOutAt?: Millis | undefined;
+  readonly lastInboundAt?: Millis | undefined;
+}
+
+/** A contact in one user's contacts (users must add a contact before messaging it). */
+export interface AddressBookEntry {
+  readonly userId: UserId;
+  readonly contactId: string;
+  readonly name: string;
+}
+
+/** One effect waiting in the outbox. */
+export interface OutboxItem {
+  readonly id: string;
+  readonly threadId: ThreadId;
+  /** Order within the thread: effects are dispatched strictly in this order per thread. */
+  readonly seq: number;
+  readonly effect: Effect;
+  readonly attempts: number;
+  readonly notBefore: Millis;
+  /** The error the last retry recorded, if any. */
+  readonly lastError?: string | undefined;
+  /**
+   * True when an earlier claim's lease ran out with neither completion nor retry: the
+   * process died mid-dispatch, so the effect may already have reached WhatsApp once.
+   */
+  readonly recovered: boolean;
+}
+
+export interface TimerItem {
+  readonly id: string;
+  readonly threadId: ThreadId;
+  readonly timer: 'optin_retry';
+  readonly at: Millis;
+}
+
+export interface ApplyOptions {
+  /**
+   * The thread version the transition was computed from; the write is refused with
+   * StaleThreadError if the stored thread has moved on. Omit for a new thread.
+   */
+  readonly expectedVersion?: number;
+  /** A webhook event key to mark handled in the same transaction (idempotency). */
+  readonly eventKey?: string;
+  readonly now: Millis;
+}
+
+export class StaleThreadError extends Error {
+  readonly code = 'stale_thread';
+  constructor(readonly threadId: ThreadId) {
+    super(`Thread ${threadId} was changed by someone else; reload and try again.`);
+  }
+}
+
+/** Another open thread already exists for this (business number, contact). */
+export class OpenThreadExistsError extends Error {
+  readonly code = 'open_thread_exists';
+  constructor(readonly threadId: ThreadId) {
+    super(`The contact already has an open thread (${threadId}).`);
+  }
+}
+
+export class DuplicateEventError extends Error {
+  readonly code = 'duplicate_event';
+  constructor(readonly eventKey: string) {
+    super(`Event ${eventKey} was already handled.`);
+  }
+}
+
+export interface Store {
+  // organisations and users
+  putOrganisation(org: Organisation): Promise<void>;
+  getOrganisation(tenantId: string): Promise<Organisation | undefined>;
+  getOrganisationByBusinessNumber(phoneNumberId: string): Promise<Organisation | undefined>;
+  putUser(user: UserRecord): Promise<void>;
+  getUser(id: UserId): Promise<UserRecord | undefined>;
+  /** By name. */
+  listUsers(tenantId: string): Promise<UserRecord[]>;
+
+  // contacts
+  putContact(contact: ContactRecord): Promise<void>;
+  getContact(id: string): Promise<ContactRecord | undefined>;
+  findContactByPhone(businessNumberId: string, phone: string): Promise<ContactRecord | undefined>;
+  putAddressBookEntry(entry: AddressBookEntry): Promise<void>;
+  /** By name. Putting an entry for the same (user, contact) again renames it. */
+  listAddressBook(userId: UserId): Promise<AddressBookEntry[]>;
+
+  // threads and messages
+  getThread(id: ThreadId): Promise<Thread | undefined>;
+  findOpenThread(businessNumberId: string, contactId: string): Promise<Thread | undefined>;
+  /** The most recent thread (open or closed) with this contact. */
+  findLatestThread(businessNumberId: string, contactId: string): Promise<Thread | undefined>;
+  /** Threads the user is a participant of, most recently changed first. */
+  listThreadsForUser(userId: UserId): Promise<Thread[]>;
+  getMessage(id: string): Promise<Message | undefined>;
+  getMessageByWaId(waMessageId: string): Promise<Message | undefined>;
+  /** A thread's messages in seq order. */
+  listMessages(threadId: ThreadId): Promise<Message[]>;
+
+  /**
+   * Commit one transition atomically: the thread (version-checked), its messages, its
+   * effects into the outbox (schedule effects become timers, record_consent effects consent
+   * records), the contact's policy change and the event key.
+   * Throws StaleThreadError, OpenThreadExistsError or DuplicateEventError and writes nothing.
+   *
+   * - thread: without `expectedVersion` the thread must not exist yet and is stored with
+   *   version 1; with it, the stored version must equal it and becomes `expectedVersion + 1`
+   *   (the engine never bumps versions; `transition.thread.version` is ignored). A thread
+   *   that is not closed must be the only open one for (businessNumberId, contact.id).
+   * - messages: upserted by id. A waMessageId already carried by another message means the
+   *   WhatsApp message was already taken in: DuplicateEventError(`wamid:<id>`).
+   *   `possiblyDuplicate` is sticky: once set (see markMessagePossiblyDuplicate) it stays.
+   * - effects: appended to the outbox in the order given with per-thread increasing seqs
+   *   (notBefore = now), except `schedule` (replaces the thread's pending timer of that name,
+   *   under a new timer id) and `record_consent` (kept as a consent record).
+   * - contact: a key present in `transition.contact` sets that field; a key present with the
+   *   value `undefined` clears it; an absent key leaves it. A contact not stored yet is
+   *   created from the thread's contact when the ids match (else the change is dropped).
+   * - eventKey: checked first; an already handled key throws DuplicateEventError.
+   */
+  apply(transition: Transition, options: ApplyOptions): Promise<void>;
+  hasHandledEvent(eventKey: string): Promise<boolean>;
+
+  /**
+   * Flag a message that WhatsApp may have received twice (its send was recovered after a
+   * crash). Not version-checked: the flag is sticky, later upserts keep it.
+   */
+  markMessagePossiblyDuplicate(id: MessageId): Promise<void>;
+
+  // outbox
+  /**
+   * Lease up to `limit` effects that are due (notBefore <= now and not leased, or leased
+   * with leaseUntil <= now), at most one per thread, each the thread's oldest unfinished
+   * effect: a later effect is never handed out while an earlier one waits (even for a retry).
+   * The lease runs until now + leaseMs. Oldest notBefore first.
+   */
+  claimEffects(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<OutboxItem[]>;
+  /** Remove a dispatched effect. Ignored unless `owner` holds its lease. */
+  completeEffect(id: string, owner: string): Promise<void>;
+  /**
+   * Put the effect back to be tried again at `notBefore`, counting the attempt and keeping
+   * `error`. Ignored unless `owner` holds its lease.
+   */
+  retryEffect(id: string, owner: string, notBefore: Millis, error: string): Promise<void>;
+  /** Effects not yet completed (leased or not), for one thread or all. */
+  countPendingEffects(threadId?: ThreadId): Promise<number>;
+
+  // timers
+  /** Lease up to `limit` timers with at <= now that are not leased (or whose lease ran out). */
+  claimDueTimers(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<TimerItem[]>;
+  /** Remove a fired timer. Ignored unless `owner` holds its lease (or it was replaced). */
+  completeTimer(id: string, owner: string): Promise<void>;
+
+  // proof of consent
+  /** Oldest first. */
+  listConsentRecords(filter: { businessNumberId?: string; contactId?: string }): Promise<ConsentRecord[]>;
+
+  // media
+  putMedia(bytes: Uint8Array, mimeType: string, caption?: string): Promise<MediaRef>;
+  getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,172 @@
+/**
+ * Numbered schema migrations for the SQLite store. Each runs once, in order, in its own
+ * transaction, and is recorded in `schema_migrations`; never edit a released migration,
+ * add the next number instead.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE organisations (
+        tenant_id TEXT PRIMARY KEY,
+        json TEXT NOT NULL
+      );
+      CREATE TABLE business_numbers (
+        phone_number_id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL
+      );
+      CREATE INDEX business_numbers_by_tenant ON business_numbers (tenant_id);
+
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        json TEXT NOT NULL
+      );
+      CREATE INDEX users_by_tenant ON users (tenant_id, name, id);
+
+      CREATE TABLE contacts (
+        id TEXT PRIMARY KEY,
+        business_number_id TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        json TEXT NOT NULL
+      );
+      CREATE INDEX contacts_by_phone ON contacts (business_number_id, phone);
+
+      CREATE TABLE address_book (
+        user_id TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        PRIMARY KEY (user_id, contact_id)
+      );
+
+      CREATE TABLE threads (
+        id TEXT PRIMARY KEY,
+        business_number_id TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        open INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        outbox_seq INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        json TEXT NOT NULL
+      );
+      -- At most one open thread per (business number, contact): the contact sees one chat.
+      CREATE UNIQUE INDEX threads_one_open ON threads (business_number_id, contact_id) WHERE open = 1;
+      CREATE INDEX threads_by_contact ON threads (business_number_id, contact_id, created_at);
+
+      CREATE TABLE thread_participants (
+        user_id TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        PRIMARY KEY (user_id, thread_id)
+      );
+      CREATE INDEX thread_participants_by_thread ON thread_participants (thread_id);
+
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        thread_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        wa_message_id TEXT,
+        possibly_duplicate INTEGER NOT NULL DEFAULT 0,
+        json TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX messages_by_wa_id ON messages (wa_message_id) WHERE wa_message_id IS NOT NULL;
+      CREATE INDEX messages_by_thread ON messages (thread_id, seq);
+
+      CREATE TABLE handled_events (
+        event_key TEXT PRIMARY KEY,
+        handled_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        thread_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        effect TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before INTEGER NOT NULL,
+        owner TEXT,
+        lease_until INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        UNIQUE (thread_id, seq)
+      );
+      CREATE INDEX outbox_by_due ON outbox (not_before);
+
+      CREATE TABLE timers (
+        id TEXT PRIMARY KEY,
+        thread_id TEXT NOT NULL,
+        timer TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        owner TEXT,
+        lease_until INTEGER,
+        UNIQUE (thread_id, timer)
+      );
+      CREATE INDEX timers_by_due ON timers (at);
+
+      CREATE TABLE consent_records (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        business_number_id TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        json TEXT NOT NULL
+      );
+      CREATE INDEX consent_records_by_contact ON consent_records (business_number_id, contact_id, at);
+      CREATE INDEX consent_records_by_time ON consent_records (at);
+
+      CREATE TABLE media (
+        id TEXT PRIMARY KEY,
+        mime_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        caption TEXT,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+/**
+ * Bring the schema up to date and return the versions applied now (empty when it already
+ * was). Runs under the write lock, so two processes opening one file apply each once.
+ */
+export function migrate(
+  db: Database.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+  now: () => number = Date.now,
+): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const run = db.transaction((): number[] => {
+    const row = db.prepare<[], { version: number | null }>(
+      'SELECT max(version) AS version FROM schema_migrations',
+    ).get();
+    const current = row?.version ?? 0;
+    const applied: number[] = [];
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        now(),
+      );
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+  return run.immediate();
+}

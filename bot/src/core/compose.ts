@@ -34,7 +34,7 @@ export function compose(
     attempts: 0,
     createdAt: now,
   };
-  let next: Thread = { ...thread, nextSeq: seq + 1 };
+  const next: Thread = { ...thread, nextSeq: seq + 1 };
   // Participants see each other's messages with the author's name.
   const shared = participantIds(next, by);
   const share = shared.length > 0 ? [{ type: 'share_outbound' as const, threadId: next.id, messageId: message.id, to: shared }] : [];

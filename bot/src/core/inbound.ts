@@ -6,6 +6,7 @@
  */
 import { cancelPending, notice, notify, participantIds, releasePending, transition } from './build.js';
 import { isOptOutKeyword } from './opt-out.js';
+import { isWindowOpen } from './window.js';
 import type {
   ConsentKind,
   ConsentRecord,
@@ -117,7 +118,8 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
     return transition(thread, [message], effects, contact);
   }
 
-  if (thread.state === 'paused' || thread.resumeMessageId !== undefined || thread.pending.length > 0) {
+  const windowWasClosed = !isWindowOpen(before, input.sentAt);
+  if (thread.state === 'paused' || thread.resumeMessageId !== undefined || thread.pending.length > 0 || windowWasClosed) {
     // Any message from the contact resumes: the window is open again, the queue goes out
     // in order. A reply that crosses a resume request in flight resumes just the same, and
     // the request is no longer awaited.

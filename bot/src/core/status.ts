@@ -108,7 +108,8 @@ function optInFailed(snapshot: ThreadSnapshot, failed: Message, statusChanged: E
 /**
  * 131047 ("Re-engagement message"): WhatsApp says the window had closed, whatever our clock
  * thought. The message is not lost: it goes back to the queue in its place, and the thread
- * pauses and asks the contact to resume. If the contact has written since, it goes again.
+ * pauses and asks the contact to resume. If the contact has written since it was sent, the
+ * window is open again and it simply goes again.
  */
 function windowClosedAfterAll(thread: Thread, m: Message, now: Millis): Transition {
   const requeued: Message = {
@@ -120,7 +121,9 @@ function windowClosedAfterAll(thread: Thread, m: Message, now: Millis): Transiti
   };
   const audience = participantIds(thread);
   const changed: Effect = { type: 'status_changed', threadId: thread.id, messageId: m.id, to: audience };
-  if (thread.state === 'active' && isWindowOpen(thread, now) && thread.resumeMessageId === undefined) {
+  const sentAt = m.statusTimes.sent ?? m.createdAt;
+  const contactWroteSince = thread.lastInboundAt !== undefined && thread.lastInboundAt > sentAt;
+  if (thread.state === 'active' && contactWroteSince && isWindowOpen(thread, now)) {
     return transition(thread, [requeued], [changed, send(thread, requeued)]);
   }
   return pauseAndQueue(thread, [requeued], now, [changed]);

@@ -213,7 +213,10 @@ export interface Store {
 
   // proof of consent
   /** Oldest first. */
-  listConsentRecords(filter: { businessNumberId?: string; contactId?: string }): Promise<ConsentRecord[]>;
+  listConsentRecords(filter: {
+    businessNumberId?: string;
+    contactId?: string;
+  }): Promise<ConsentRecord[]>;
 
   // media
   putMedia(bytes: Uint8Array, mimeType: string, caption?: string): Promise<MediaRef>;

@@ -37,7 +37,13 @@ export function applyTransition(
 
   const { outbox, timers, consents } = sortEffects(transition.effects);
   const outboxSeq = stored?.outbox_seq ?? 0;
-  writeThread(sql, thread, (options.expectedVersion ?? 0) + 1, outboxSeq + outbox.length, options.now);
+  writeThread(
+    sql,
+    thread,
+    (options.expectedVersion ?? 0) + 1,
+    outboxSeq + outbox.length,
+    options.now,
+  );
   for (const message of transition.messages) writeMessage(sql, message);
   outbox.forEach((effect, i) => {
     sql.run(
@@ -82,7 +88,13 @@ function refuseSecondOpenThread(sql: Sql, thread: Thread): void {
   if (other) throw new OpenThreadExistsError(other.id);
 }
 
-function writeThread(sql: Sql, thread: Thread, version: number, outboxSeq: number, now: number): void {
+function writeThread(
+  sql: Sql,
+  thread: Thread,
+  version: number,
+  outboxSeq: number,
+  now: number,
+): void {
   sql.run(
     `INSERT INTO threads (id, business_number_id, contact_id, state, open, version, outbox_seq,
                           created_at, updated_at, json)
@@ -118,7 +130,11 @@ function writeThread(sql: Sql, thread: Thread, version: number, outboxSeq: numbe
 function writeMessage(sql: Sql, message: Message): void {
   const waMessageId = message.waMessageId ?? null;
   if (waMessageId !== null) {
-    const other = sql.get('SELECT 1 FROM messages WHERE wa_message_id = ? AND id <> ?', waMessageId, message.id);
+    const other = sql.get(
+      'SELECT 1 FROM messages WHERE wa_message_id = ? AND id <> ?',
+      waMessageId,
+      message.id,
+    );
     if (other) throw new DuplicateEventError(`wamid:${waMessageId}`);
   }
   sql.run(

@@ -17,11 +17,22 @@ const CLAIMABLE_EFFECTS = `
   ORDER BY o.not_before, o.created_at, o.thread_id, o.seq
   LIMIT @limit`;
 
-export function claimEffects(sql: Sql, owner: string, now: Millis, leaseMs: Millis, limit: number): OutboxItem[] {
+export function claimEffects(
+  sql: Sql,
+  owner: string,
+  now: Millis,
+  leaseMs: Millis,
+  limit: number,
+): OutboxItem[] {
   if (limit <= 0) return [];
   return sql.write(() =>
     sql.all<OutboxRow>(CLAIMABLE_EFFECTS, { now, limit }).map((row) => {
-      sql.run('UPDATE outbox SET owner = ?, lease_until = ? WHERE id = ?', owner, now + leaseMs, row.id);
+      sql.run(
+        'UPDATE outbox SET owner = ?, lease_until = ? WHERE id = ?',
+        owner,
+        now + leaseMs,
+        row.id,
+      );
       // Still leased by someone whose lease ran out: they died before completing or retrying.
       return outboxItemFromRow(row, row.owner !== null);
     }),
@@ -32,7 +43,13 @@ export function completeEffect(sql: Sql, id: string, owner: string): void {
   sql.run('DELETE FROM outbox WHERE id = ? AND owner = ?', id, owner);
 }
 
-export function retryEffect(sql: Sql, id: string, owner: string, notBefore: Millis, error: string): void {
+export function retryEffect(
+  sql: Sql,
+  id: string,
+  owner: string,
+  notBefore: Millis,
+  error: string,
+): void {
   sql.run(
     `UPDATE outbox SET owner = NULL, lease_until = NULL, attempts = attempts + 1,
        not_before = ?, last_error = ?
@@ -52,7 +69,13 @@ export function countPendingEffects(sql: Sql, threadId?: string): number {
   return row?.n ?? 0;
 }
 
-export function claimDueTimers(sql: Sql, owner: string, now: Millis, leaseMs: Millis, limit: number): TimerItem[] {
+export function claimDueTimers(
+  sql: Sql,
+  owner: string,
+  now: Millis,
+  leaseMs: Millis,
+  limit: number,
+): TimerItem[] {
   if (limit <= 0) return [];
   return sql.write(() =>
     sql
@@ -63,7 +86,12 @@ export function claimDueTimers(sql: Sql, owner: string, now: Millis, leaseMs: Mi
         { now, limit },
       )
       .map((row) => {
-        sql.run('UPDATE timers SET owner = ?, lease_until = ? WHERE id = ?', owner, now + leaseMs, row.id);
+        sql.run(
+          'UPDATE timers SET owner = ?, lease_until = ? WHERE id = ?',
+          owner,
+          now + leaseMs,
+          row.id,
+        );
         return timerFromRow(row);
       }),
   );

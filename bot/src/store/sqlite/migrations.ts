@@ -151,9 +151,11 @@ export function migrate(
     applied_at INTEGER NOT NULL
   )`);
   const run = db.transaction((): number[] => {
-    const row = db.prepare<[], { version: number | null }>(
-      'SELECT max(version) AS version FROM schema_migrations',
-    ).get();
+    const row = db
+      .prepare<[], { version: number | null }>(
+        'SELECT max(version) AS version FROM schema_migrations',
+      )
+      .get();
     const current = row?.version ?? 0;
     const applied: number[] = [];
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {

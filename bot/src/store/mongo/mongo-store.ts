@@ -1,0 +1,284 @@
+/**
+ * The production store: MongoDB through the official driver, shared by any number of
+ * stateless instances. It needs a replica set (Atlas, a self-hosted replica set, Cosmos DB
+ * for MongoDB vCore) because `apply` runs in a multi-document transaction.
+ */
+import { MongoClient, type Db, type TransactionOptions } from 'mongodb';
+import type {
+  ConsentRecord,
+  MediaRef,
+  Message,
+  Millis,
+  Thread,
+  Transition,
+} from '../../core/types.js';
+import {
+  OpenThreadExistsError,
+  type AddressBookEntry,
+  type ApplyOptions,
+  type ContactRecord,
+  type Organisation,
+  type OutboxItem,
+  type Store,
+  type TimerItem,
+  type UserRecord,
+} from '../port.js';
+import { applyTransition, OpenThreadRace } from './apply-transition.js';
+import { collections, ensureIndexes, type Collections } from './collections.js';
+import {
+  addressBookId,
+  messageFromDoc,
+  plain,
+  threadFromDoc,
+  type ConsentDoc,
+} from './documents.js';
+import * as leases from './leases.js';
+import { MediaBucket } from './media-bucket.js';
+
+export interface MongoStoreOptions {
+  /** The database; defaults to the one named in the URI, else `whatsapp_teams`. */
+  readonly dbName?: string;
+}
+
+const TRANSACTION: TransactionOptions = {
+  readConcern: { level: 'snapshot' },
+  writeConcern: { w: 'majority' },
+  readPreference: 'primary',
+};
+
+/** The database named in a mongodb:// or mongodb+srv:// URI's path, if any. */
+export function databaseInUri(uri: string): string | undefined {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]+)/.exec(uri);
+  return match?.[1] !== undefined ? decodeURIComponent(match[1]) : undefined;
+}
+
+export class MongoStore implements Store {
+  private readonly c: Collections;
+  private readonly media: MediaBucket;
+
+  /** Use `MongoStore.connect`; this takes a connected client and a database whose indexes exist. */
+  constructor(
+    private readonly client: MongoClient,
+    readonly db: Db,
+    private readonly ownsClient: boolean,
+  ) {
+    this.c = collections(db);
+    this.media = new MediaBucket(db);
+  }
+
+  /** Connect, create the indexes, and hand back a store that closes the client on close(). */
+  static async connect(uri: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
+    const client = new MongoClient(uri);
+    await client.connect();
+    try {
+      const db = client.db(options.dbName ?? databaseInUri(uri) ?? 'whatsapp_teams');
+      const store = new MongoStore(client, db, true);
+      await ensureIndexes(store.c);
+      return store;
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  }
+
+  // organisations and users
+
+  async putOrganisation(org: Organisation): Promise<void> {
+    await this.c.organisations.replaceOne(
+      { _id: org.tenantId },
+      { businessNumberIds: org.businessNumbers.map((n) => n.phoneNumberId), data: plain(org) },
+      { upsert: true },
+    );
+  }
+
+  async getOrganisation(tenantId: string): Promise<Organisation | undefined> {
+    return (await this.c.organisations.findOne({ _id: tenantId }))?.data;
+  }
+
+  async getOrganisationByBusinessNumber(phoneNumberId: string): Promise<Organisation | undefined> {
+    return (await this.c.organisations.findOne({ businessNumberIds: phoneNumberId }))?.data;
+  }
+
+  async putUser(user: UserRecord): Promise<void> {
+    await this.c.users.replaceOne(
+      { _id: user.id },
+      { tenantId: user.tenantId, name: user.name, data: plain(user) },
+      { upsert: true },
+    );
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    return (await this.c.users.findOne({ _id: id }))?.data;
+  }
+
+  async listUsers(tenantId: string): Promise<UserRecord[]> {
+    const docs = await this.c.users.find({ tenantId }).sort({ name: 1, _id: 1 }).toArray();
+    return docs.map((doc) => doc.data);
+  }
+
+  // contacts
+
+  async putContact(contact: ContactRecord): Promise<void> {
+    await this.c.contacts.replaceOne(
+      { _id: contact.id },
+      { businessNumberId: contact.businessNumberId, phone: contact.phone, data: plain(contact) },
+      { upsert: true },
+    );
+  }
+
+  async getContact(id: string): Promise<ContactRecord | undefined> {
+    return (await this.c.contacts.findOne({ _id: id }))?.data;
+  }
+
+  async findContactByPhone(
+    businessNumberId: string,
+    phone: string,
+  ): Promise<ContactRecord | undefined> {
+    const docs = await this.c.contacts
+      .find({ businessNumberId, phone })
+      .sort({ _id: 1 })
+      .limit(1)
+      .toArray();
+    return docs[0]?.data;
+  }
+
+  async putAddressBookEntry(entry: AddressBookEntry): Promise<void> {
+    await this.c.addressBook.replaceOne(
+      { _id: addressBookId(entry.userId, entry.contactId) },
+      { userId: entry.userId, contactId: entry.contactId, name: entry.name },
+      { upsert: true },
+    );
+  }
+
+  async listAddressBook(userId: string): Promise<AddressBookEntry[]> {
+    const docs = await this.c.addressBook
+      .find({ userId })
+      .sort({ name: 1, contactId: 1 })
+      .toArray();
+    return docs.map((doc) => ({ userId: doc.userId, contactId: doc.contactId, name: doc.name }));
+  }
+
+  // threads and messages
+
+  async getThread(id: string): Promise<Thread | undefined> {
+    const doc = await this.c.threads.findOne({ _id: id });
+    return doc ? threadFromDoc(doc) : undefined;
+  }
+
+  async findOpenThread(businessNumberId: string, contactId: string): Promise<Thread | undefined> {
+    const doc = await this.c.threads.findOne({ businessNumberId, contactId, open: true });
+    return doc ? threadFromDoc(doc) : undefined;
+  }
+
+  async findLatestThread(businessNumberId: string, contactId: string): Promise<Thread | undefined> {
+    const docs = await this.c.threads
+      .find({ businessNumberId, contactId })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(1)
+      .toArray();
+    return docs[0] ? threadFromDoc(docs[0]) : undefined;
+  }
+
+  async listThreadsForUser(userId: string): Promise<Thread[]> {
+    const docs = await this.c.threads
+      .find({ participantIds: userId })
+      .sort({ updatedAt: -1, _id: -1 })
+      .toArray();
+    return docs.map(threadFromDoc);
+  }
+
+  async getMessage(id: string): Promise<Message | undefined> {
+    const doc = await this.c.messages.findOne({ _id: id });
+    return doc ? messageFromDoc(doc) : undefined;
+  }
+
+  async getMessageByWaId(waMessageId: string): Promise<Message | undefined> {
+    const doc = await this.c.messages.findOne({ waMessageId });
+    return doc ? messageFromDoc(doc) : undefined;
+  }
+
+  async listMessages(threadId: string): Promise<Message[]> {
+    const docs = await this.c.messages.find({ threadId }).sort({ seq: 1, _id: 1 }).toArray();
+    return docs.map(messageFromDoc);
+  }
+
+  async apply(transition: Transition, options: ApplyOptions): Promise<void> {
+    const session = this.client.startSession();
+    try {
+      await session.withTransaction(
+        () => applyTransition(this.c, session, transition, options),
+        TRANSACTION,
+      );
+    } catch (error) {
+      if (!(error instanceof OpenThreadRace)) throw error;
+      const { thread } = error;
+      const open = await this.findOpenThread(thread.businessNumberId, thread.contact.id);
+      throw new OpenThreadExistsError(open?.id ?? thread.id);
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  async hasHandledEvent(eventKey: string): Promise<boolean> {
+    return (await this.c.handledEvents.countDocuments({ _id: eventKey }, { limit: 1 })) > 0;
+  }
+
+  async markMessagePossiblyDuplicate(id: string): Promise<void> {
+    await this.c.messages.updateOne({ _id: id }, { $set: { possiblyDuplicate: true } });
+  }
+
+  // outbox
+
+  claimEffects(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<OutboxItem[]> {
+    return leases.claimEffects(this.c, owner, now, leaseMs, limit);
+  }
+
+  completeEffect(id: string, owner: string): Promise<void> {
+    return leases.completeEffect(this.c, id, owner);
+  }
+
+  retryEffect(id: string, owner: string, notBefore: Millis, error: string): Promise<void> {
+    return leases.retryEffect(this.c, id, owner, notBefore, error);
+  }
+
+  countPendingEffects(threadId?: string): Promise<number> {
+    return leases.countPendingEffects(this.c, threadId);
+  }
+
+  // timers
+
+  claimDueTimers(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<TimerItem[]> {
+    return leases.claimDueTimers(this.c, owner, now, leaseMs, limit);
+  }
+
+  completeTimer(id: string, owner: string): Promise<void> {
+    return leases.completeTimer(this.c, id, owner);
+  }
+
+  // proof of consent
+
+  async listConsentRecords(filter: {
+    businessNumberId?: string;
+    contactId?: string;
+  }): Promise<ConsentRecord[]> {
+    const query: Partial<Pick<ConsentDoc, 'businessNumberId' | 'contactId'>> = {};
+    if (filter.businessNumberId !== undefined) query.businessNumberId = filter.businessNumberId;
+    if (filter.contactId !== undefined) query.contactId = filter.contactId;
+    const docs = await this.c.consentRecords.find(query).sort({ at: 1, _id: 1 }).toArray();
+    return docs.map((doc) => doc.data);
+  }
+
+  // media
+
+  putMedia(bytes: Uint8Array, mimeType: string, caption?: string): Promise<MediaRef> {
+    return this.media.put(bytes, mimeType, caption);
+  }
+
+  getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {
+    return this.media.get(id);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.client.close();
+  }
+}

@@ -1,0 +1,373 @@
+/**
+ * The embedded store: SQLite through better-sqlite3 in one file under DATA_DIR, for a single
+ * instance and for development. Real, durable and transactional, with no server to run.
+ * Several processes may open the same file: WAL lets readers run beside the one writer, and
+ * busy_timeout makes a writer wait for the lock instead of failing.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  ConsentRecord,
+  MediaRef,
+  Message,
+  Millis,
+  Thread,
+  Transition,
+} from '../../core/types.js';
+import type {
+  AddressBookEntry,
+  ApplyOptions,
+  ContactRecord,
+  Organisation,
+  OutboxItem,
+  Store,
+  TimerItem,
+  UserRecord,
+} from '../port.js';
+import { applyTransition, writeContact } from './apply-transition.js';
+import * as leases from './leases.js';
+import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
+import { migrate } from './migrations.js';
+import {
+  fromJson,
+  messageFromRow,
+  threadFromRow,
+  type JsonRow,
+  type MediaRow,
+  type MessageRow,
+  type ThreadRow,
+} from './rows.js';
+import { Sql } from './sql.js';
+
+export interface SqliteStoreOptions {
+  /** Where media bytes go; defaults to `media/` beside the database file (memory for ':memory:'). */
+  readonly mediaDir?: string;
+  /** How long a writer waits for another connection's lock before failing. */
+  readonly busyTimeoutMs?: number;
+}
+
+const THREAD_COLUMNS = 't.version, t.json';
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly sql: Sql;
+  private readonly media: MediaBytes;
+
+  /** Opens (or creates) the database at `file` and brings its schema up to date. */
+  constructor(
+    readonly file: string,
+    options: SqliteStoreOptions = {},
+  ) {
+    this.db = new Database(file);
+    try {
+      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      this.db.pragma('journal_mode = WAL');
+      // FULL: a commit survives power loss, since a webhook is answered 200 after it.
+      this.db.pragma('synchronous = FULL');
+      migrate(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.sql = new Sql(this.db);
+    const inMemory = file === ':memory:' || file === '';
+    this.media =
+      options.mediaDir !== undefined
+        ? new MediaDirectory(options.mediaDir)
+        : inMemory
+          ? new MediaInMemory()
+          : new MediaDirectory(join(dirname(file), 'media'));
+  }
+
+  // organisations and users
+
+  async putOrganisation(org: Organisation): Promise<void> {
+    this.sql.write(() => {
+      this.sql.run(
+        `INSERT INTO organisations (tenant_id, json) VALUES (?, ?)
+         ON CONFLICT (tenant_id) DO UPDATE SET json = excluded.json`,
+        org.tenantId,
+        JSON.stringify(org),
+      );
+      this.sql.run('DELETE FROM business_numbers WHERE tenant_id = ?', org.tenantId);
+      for (const number of org.businessNumbers) {
+        this.sql.run(
+          'INSERT OR REPLACE INTO business_numbers (phone_number_id, tenant_id) VALUES (?, ?)',
+          number.phoneNumberId,
+          org.tenantId,
+        );
+      }
+    });
+  }
+
+  async getOrganisation(tenantId: string): Promise<Organisation | undefined> {
+    const row = this.sql.get<JsonRow>(
+      'SELECT json FROM organisations WHERE tenant_id = ?',
+      tenantId,
+    );
+    return row && fromJson<Organisation>(row);
+  }
+
+  async getOrganisationByBusinessNumber(phoneNumberId: string): Promise<Organisation | undefined> {
+    const row = this.sql.get<JsonRow>(
+      `SELECT o.json FROM organisations o
+       JOIN business_numbers b ON b.tenant_id = o.tenant_id
+       WHERE b.phone_number_id = ?`,
+      phoneNumberId,
+    );
+    return row && fromJson<Organisation>(row);
+  }
+
+  async putUser(user: UserRecord): Promise<void> {
+    this.sql.run(
+      `INSERT INTO users (id, tenant_id, name, json) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET
+         tenant_id = excluded.tenant_id, name = excluded.name, json = excluded.json`,
+      user.id,
+      user.tenantId,
+      user.name,
+      JSON.stringify(user),
+    );
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    const row = this.sql.get<JsonRow>('SELECT json FROM users WHERE id = ?', id);
+    return row && fromJson<UserRecord>(row);
+  }
+
+  async listUsers(tenantId: string): Promise<UserRecord[]> {
+    return this.sql
+      .all<JsonRow>('SELECT json FROM users WHERE tenant_id = ? ORDER BY name, id', tenantId)
+      .map((row) => fromJson<UserRecord>(row));
+  }
+
+  // contacts
+
+  async putContact(contact: ContactRecord): Promise<void> {
+    writeContact(this.sql, contact);
+  }
+
+  async getContact(id: string): Promise<ContactRecord | undefined> {
+    const row = this.sql.get<JsonRow>('SELECT json FROM contacts WHERE id = ?', id);
+    return row && fromJson<ContactRecord>(row);
+  }
+
+  async findContactByPhone(
+    businessNumberId: string,
+    phone: string,
+  ): Promise<ContactRecord | undefined> {
+    const row = this.sql.get<JsonRow>(
+      'SELECT json FROM contacts WHERE business_number_id = ? AND phone = ? ORDER BY id LIMIT 1',
+      businessNumberId,
+      phone,
+    );
+    return row && fromJson<ContactRecord>(row);
+  }
+
+  async putAddressBookEntry(entry: AddressBookEntry): Promise<void> {
+    this.sql.run(
+      `INSERT INTO address_book (user_id, contact_id, name) VALUES (?, ?, ?)
+       ON CONFLICT (user_id, contact_id) DO UPDATE SET name = excluded.name`,
+      entry.userId,
+      entry.contactId,
+      entry.name,
+    );
+  }
+
+  async listAddressBook(userId: string): Promise<AddressBookEntry[]> {
+    return this.sql
+      .all<{ user_id: string; contact_id: string; name: string }>(
+        'SELECT user_id, contact_id, name FROM address_book WHERE user_id = ? ORDER BY name, contact_id',
+        userId,
+      )
+      .map((row) => ({ userId: row.user_id, contactId: row.contact_id, name: row.name }));
+  }
+
+  // threads and messages
+
+  async getThread(id: string): Promise<Thread | undefined> {
+    const row = this.sql.get<ThreadRow>(
+      `SELECT ${THREAD_COLUMNS} FROM threads t WHERE t.id = ?`,
+      id,
+    );
+    return row && threadFromRow(row);
+  }
+
+  async findOpenThread(businessNumberId: string, contactId: string): Promise<Thread | undefined> {
+    const row = this.sql.get<ThreadRow>(
+      `SELECT ${THREAD_COLUMNS} FROM threads t
+       WHERE t.business_number_id = ? AND t.contact_id = ? AND t.open = 1`,
+      businessNumberId,
+      contactId,
+    );
+    return row && threadFromRow(row);
+  }
+
+  async findLatestThread(businessNumberId: string, contactId: string): Promise<Thread | undefined> {
+    const row = this.sql.get<ThreadRow>(
+      `SELECT ${THREAD_COLUMNS} FROM threads t
+       WHERE t.business_number_id = ? AND t.contact_id = ?
+       ORDER BY t.created_at DESC, t.id DESC LIMIT 1`,
+      businessNumberId,
+      contactId,
+    );
+    return row && threadFromRow(row);
+  }
+
+  async listThreadsForUser(userId: string): Promise<Thread[]> {
+    return this.sql
+      .all<ThreadRow>(
+        `SELECT ${THREAD_COLUMNS} FROM threads t
+         JOIN thread_participants p ON p.thread_id = t.id
+         WHERE p.user_id = ?
+         ORDER BY t.updated_at DESC, t.id DESC`,
+        userId,
+      )
+      .map(threadFromRow);
+  }
+
+  async getMessage(id: string): Promise<Message | undefined> {
+    const row = this.sql.get<MessageRow>(
+      'SELECT possibly_duplicate, json FROM messages WHERE id = ?',
+      id,
+    );
+    return row && messageFromRow(row);
+  }
+
+  async getMessageByWaId(waMessageId: string): Promise<Message | undefined> {
+    const row = this.sql.get<MessageRow>(
+      'SELECT possibly_duplicate, json FROM messages WHERE wa_message_id = ?',
+      waMessageId,
+    );
+    return row && messageFromRow(row);
+  }
+
+  async listMessages(threadId: string): Promise<Message[]> {
+    return this.sql
+      .all<MessageRow>(
+        'SELECT possibly_duplicate, json FROM messages WHERE thread_id = ? ORDER BY seq, id',
+        threadId,
+      )
+      .map(messageFromRow);
+  }
+
+  async apply(transition: Transition, options: ApplyOptions): Promise<void> {
+    this.sql.write(() => applyTransition(this.sql, transition, options, randomUUID));
+  }
+
+  async hasHandledEvent(eventKey: string): Promise<boolean> {
+    return this.sql.get('SELECT 1 FROM handled_events WHERE event_key = ?', eventKey) !== undefined;
+  }
+
+  async markMessagePossiblyDuplicate(id: string): Promise<void> {
+    this.sql.run('UPDATE messages SET possibly_duplicate = 1 WHERE id = ?', id);
+  }
+
+  // outbox
+
+  async claimEffects(
+    owner: string,
+    now: Millis,
+    leaseMs: Millis,
+    limit: number,
+  ): Promise<OutboxItem[]> {
+    return leases.claimEffects(this.sql, owner, now, leaseMs, limit);
+  }
+
+  async completeEffect(id: string, owner: string): Promise<void> {
+    leases.completeEffect(this.sql, id, owner);
+  }
+
+  async retryEffect(id: string, owner: string, notBefore: Millis, error: string): Promise<void> {
+    leases.retryEffect(this.sql, id, owner, notBefore, error);
+  }
+
+  async countPendingEffects(threadId?: string): Promise<number> {
+    return leases.countPendingEffects(this.sql, threadId);
+  }
+
+  // timers
+
+  async claimDueTimers(
+    owner: string,
+    now: Millis,
+    leaseMs: Millis,
+    limit: number,
+  ): Promise<TimerItem[]> {
+    return leases.claimDueTimers(this.sql, owner, now, leaseMs, limit);
+  }
+
+  async completeTimer(id: string, owner: string): Promise<void> {
+    leases.completeTimer(this.sql, id, owner);
+  }
+
+  // proof of consent
+
+  async listConsentRecords(filter: {
+    businessNumberId?: string;
+    contactId?: string;
+  }): Promise<ConsentRecord[]> {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (filter.businessNumberId !== undefined) {
+      where.push('business_number_id = ?');
+      params.push(filter.businessNumberId);
+    }
+    if (filter.contactId !== undefined) {
+      where.push('contact_id = ?');
+      params.push(filter.contactId);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    return this.sql
+      .all<JsonRow>(`SELECT json FROM consent_records ${clause} ORDER BY at, id`, ...params)
+      .map((row) => fromJson<ConsentRecord>(row));
+  }
+
+  // media
+
+  async putMedia(bytes: Uint8Array, mimeType: string, caption?: string): Promise<MediaRef> {
+    const ref: MediaRef = {
+      id: randomUUID(),
+      mimeType,
+      size: bytes.byteLength,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      ...(caption !== undefined ? { caption } : {}),
+    };
+    await this.media.write(ref.id, bytes);
+    try {
+      this.sql.run(
+        'INSERT INTO media (id, mime_type, size, sha256, caption, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        ref.id,
+        ref.mimeType,
+        ref.size,
+        ref.sha256,
+        caption ?? null,
+        Date.now(),
+      );
+    } catch (error) {
+      await this.media.remove(ref.id);
+      throw error;
+    }
+    return ref;
+  }
+
+  async getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {
+    const row = this.sql.get<MediaRow>('SELECT * FROM media WHERE id = ?', id);
+    if (!row) return undefined;
+    const bytes = await this.media.read(row.id);
+    if (!bytes) return undefined;
+    const ref: MediaRef = {
+      id: row.id,
+      mimeType: row.mime_type,
+      size: row.size,
+      sha256: row.sha256,
+      ...(row.caption !== null ? { caption: row.caption } : {}),
+    };
+    return { ref, bytes };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The store contract against SQLite in a temporary file (so WAL and two connections are
+ * real), plus what only the embedded store has: its file, its migrations, its media folder.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore, SQLITE_FILE_NAME } from '../../bot/src/store/open-store.js';
+import { migrate, MIGRATIONS } from '../../bot/src/store/sqlite/migrations.js';
+import { SqliteStore } from '../../bot/src/store/sqlite/sqlite-store.js';
+import { describeStoreContract } from './store-contract.js';
+import { aMessage, aThread, change, MINUTE, notify, schedule, T0 } from './store-fixtures.js';
+
+const root = mkdtempSync(join(tmpdir(), 'wa-teams-sqlite-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let n = 0;
+/** A fresh data directory for each store. */
+function dataDir(): string {
+  return mkdtempSync(join(root, `${++n}-`));
+}
+
+describeStoreContract(
+  'SQLite',
+  async () => new SqliteStore(join(dataDir(), SQLITE_FILE_NAME)),
+  async () => {
+    const file = join(dataDir(), SQLITE_FILE_NAME);
+    return [new SqliteStore(file), new SqliteStore(file)] as const;
+  },
+);
+
+describe('SQLite store file', () => {
+  it('runs in WAL mode with a busy timeout', async () => {
+    const file = join(dataDir(), SQLITE_FILE_NAME);
+    const store = new SqliteStore(file);
+    const db = new Database(file);
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(existsSync(`${file}-wal`)).toBe(true);
+    } finally {
+      db.close();
+      await store.close();
+    }
+  });
+
+  it('applies its migrations once: opening an existing database again applies none', async () => {
+    const file = join(dataDir(), SQLITE_FILE_NAME);
+    await new SqliteStore(file).close();
+    const db = new Database(file);
+    try {
+      const recorded = () =>
+        db
+          .prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')
+          .all();
+      const first = recorded();
+      expect(first).toHaveLength(MIGRATIONS.length);
+      await new SqliteStore(file).close();
+      expect(migrate(db)).toEqual([]);
+      expect(recorded()).toEqual(first);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('applies a new migration to an existing database, after the ones it has', () => {
+    const db = new Database(':memory:');
+    try {
+      expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
+      const next = {
+        version: MIGRATIONS.length + 1,
+        name: 'notes',
+        sql: 'CREATE TABLE notes (id TEXT PRIMARY KEY)',
+      };
+      expect(migrate(db, [...MIGRATIONS, next])).toEqual([next.version]);
+      expect(migrate(db, [...MIGRATIONS, next])).toEqual([]);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'notes'").get()).toEqual({
+        name: 'notes',
+      });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps threads, messages, the outbox, timers and pictures across a close and reopen', async () => {
+    const dir = dataDir();
+    const file = join(dir, SQLITE_FILE_NAME);
+    const thread = aThread('t1');
+    const message = aMessage(thread, 1, { waMessageId: 'wamid.K1' });
+    const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+
+    const before = new SqliteStore(file);
+    await before.apply(
+      change(thread, {
+        messages: [message],
+        effects: [notify(thread, 'kept'), schedule(thread, T0 + MINUTE)],
+      }),
+      {
+        now: T0,
+        eventKey: 'evt-1',
+      },
+    );
+    const [leased] = await before.claimEffects('crashed-instance', T0, MINUTE, 1);
+    const ref = await before.putMedia(bytes, 'image/jpeg');
+    await before.close();
+
+    // Pictures live in DATA_DIR/media/<id>.
+    expect(Buffer.from(readFileSync(join(dir, 'media', ref.id))).equals(Buffer.from(bytes))).toBe(
+      true,
+    );
+
+    const after = new SqliteStore(file);
+    try {
+      expect(await after.getThread('t1')).toEqual({ ...thread, version: 1 });
+      expect(await after.getMessageByWaId('wamid.K1')).toEqual(message);
+      expect(await after.hasHandledEvent('evt-1')).toBe(true);
+      expect(await after.claimEffects('restarted', T0 + MINUTE, MINUTE, 1)).toEqual([
+        { ...leased, recovered: true },
+      ]);
+      expect(await after.claimDueTimers('restarted', T0 + MINUTE, MINUTE, 1)).toMatchObject([
+        { threadId: 't1', at: T0 + MINUTE },
+      ]);
+      const media = await after.getMedia(ref.id);
+      expect(media?.ref).toEqual(ref);
+      expect(Buffer.from(media!.bytes).equals(Buffer.from(bytes))).toBe(true);
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('works in memory, pictures included', async () => {
+    const store = new SqliteStore(':memory:');
+    try {
+      await store.apply(change(aThread('t1')), { now: T0 });
+      expect(await store.getThread('t1')).toMatchObject({ version: 1 });
+      const ref = await store.putMedia(new Uint8Array([7, 7, 7]), 'image/png', 'seven');
+      expect(Array.from((await store.getMedia(ref.id))!.bytes)).toEqual([7, 7, 7]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('is what openStore gives without a MongoDB URI, at DATA_DIR/whatsapp-teams.db', async () => {
+    const dir = join(dataDir(), 'not-yet-there');
+    const store = await openStore({ dataDir: dir });
+    try {
+      expect(store).toBeInstanceOf(SqliteStore);
+      expect((store as SqliteStore).file).toBe(join(dir, SQLITE_FILE_NAME));
+      expect(existsSync(join(dir, SQLITE_FILE_NAME))).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * One contract for every Store implementation (SQLite, MongoDB), in the product's words.
+ * Each test gets a fresh, empty store from `makeStore`; `makeTwoClients` opens two clients
+ * on one fresh store (two connections, as two instances would have).
+ */
+import { describe } from 'vitest';
+import { describeOutboxContract } from './contract-outbox.js';
+import { describeRecordContract } from './contract-records.js';
+import { describeThreadContract } from './contract-threads.js';
+import { describeTwoClientContract } from './contract-two-clients.js';
+import type { MakeStore, MakeTwoClients } from './store-fixtures.js';
+
+export type { MakeStore, MakeTwoClients } from './store-fixtures.js';
+
+export function describeStoreContract(
+  name: string,
+  makeStore: MakeStore,
+  makeTwoClients: MakeTwoClients,
+): void {
+  describe(`${name} store contract`, () => {
+    describeThreadContract(makeStore);
+    describeOutboxContract(makeStore);
+    describeRecordContract(makeStore);
+    describeTwoClientContract(makeTwoClients);
+  });
+}

@@ -1,0 +1,366 @@
+/**
+ * The use cases: load a thread, ask the engine, commit what it decided (state, messages and
+ * effects together, in one store transaction), and wake the dispatchers.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { decide, isOptOutKeyword, restartThread, startThread, threadOpenedByContact } from '../core/engine.js';
+import {
+  isRejection,
+  type ContactRef,
+  type Failure,
+  type InboundContent,
+  type MediaRef,
+  type Message,
+  type Millis,
+  type Outcome,
+  type Thread,
+  type ThreadEvent,
+  type ThreadId,
+  type ThreadSnapshot,
+  type Transition,
+  type UserId,
+  type UserRef,
+} from '../core/types.js';
+import {
+  DuplicateEventError,
+  OpenThreadExistsError,
+  StaleThreadError,
+  type ContactRecord,
+  type Store,
+} from '../store/port.js';
+import type { Clock } from './clock.js';
+
+/** A message from a contact, as the WhatsApp webhook reports it. */
+export interface InboundMessage {
+  readonly businessNumberId: string;
+  readonly waMessageId: string;
+  readonly from: string;
+  readonly profileName?: string | undefined;
+  readonly sentAt: Millis;
+  readonly content: InboundContent;
+}
+
+/** A status report for one of our messages. */
+export interface StatusReport {
+  readonly waMessageId: string;
+  /** Our message id, echoed in biz_opaque_callback_data. */
+  readonly messageId?: string | undefined;
+  readonly status: 'sent' | 'delivered' | 'read' | 'failed';
+  readonly at: Millis;
+  readonly failure?: Failure | undefined;
+}
+
+export class ThreadNotFoundError extends Error {
+  readonly code = 'thread_not_found';
+  constructor(readonly threadId: string) {
+    super(`No thread ${threadId}.`);
+  }
+}
+
+export class ContactNotFoundError extends Error {
+  readonly code = 'contact_not_found';
+  constructor(readonly contactId: string) {
+    super(`No contact ${contactId}.`);
+  }
+}
+
+export interface ConversationsOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The most participants a thread may have. */
+  readonly maxParticipants: number;
+  /** Called after every commit that added effects, so dispatchers start at once. */
+  readonly onCommitted?: () => void;
+  readonly newId?: () => string;
+}
+
+/** How often a command is recomputed when another instance changed the thread meanwhile. */
+const MAX_ATTEMPTS = 5;
+
+export class Conversations {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly newId: () => string;
+
+  constructor(private readonly options: ConversationsOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.log = options.logger;
+    this.newId = options.newId ?? (() => randomUUID());
+  }
+
+  // --- business users --------------------------------------------------------------------
+
+  /** A user confirmed the opt-in for a contact: a new thread (or a refusal saying why). */
+  async start(by: UserRef, contactId: string): Promise<Outcome> {
+    const contact = await this.contact(contactId);
+    return this.begin(contact, (open, now) =>
+      startThread(
+        { id: this.newId(), businessNumberId: contact.businessNumberId, contact: ref(contact), contactPolicy: contact, by, openThread: open },
+        now,
+      ),
+    );
+  }
+
+  /** Restart a closed thread: a new opt-in, in a new thread. */
+  async restart(by: UserRef, threadId: ThreadId): Promise<Outcome> {
+    const closed = await this.thread(threadId);
+    const contact = await this.contact(closed.contact.id);
+    return this.begin(contact, (open, now) =>
+      open
+        ? startThread({ id: this.newId(), businessNumberId: contact.businessNumberId, contact: ref(contact), contactPolicy: contact, by, openThread: open }, now)
+        : restartThread(closed, { id: this.newId(), by, contactPolicy: contact }, now),
+    );
+  }
+
+  async compose(by: UserId, threadId: ThreadId, content: { body?: string; media?: MediaRef }): Promise<Outcome> {
+    return this.onThread(threadId, { type: 'compose', by, ...content });
+  }
+
+  async remind(by: UserId, threadId: ThreadId): Promise<Outcome> {
+    return this.onThread(threadId, { type: 'remind', by });
+  }
+
+  async addParticipant(by: UserId, threadId: ThreadId, user: UserRef): Promise<Outcome> {
+    return this.onThread(threadId, { type: 'add_participant', by, user, maxParticipants: this.options.maxParticipants });
+  }
+
+  async removeParticipant(by: UserId, threadId: ThreadId, user: UserId): Promise<Outcome> {
+    return this.onThread(threadId, { type: 'remove_participant', by, user });
+  }
+
+  async leave(by: UserId, threadId: ThreadId): Promise<Outcome> {
+    return this.onThread(threadId, { type: 'leave', by });
+  }
+
+  async transfer(by: UserId, threadId: ThreadId, to: UserRef): Promise<Outcome> {
+    return this.onThread(threadId, { type: 'transfer', by, to });
+  }
+
+  // --- WhatsApp ----------------------------------------------------------------------------
+
+  /**
+   * A message from a contact. It goes to their open thread, or opens one (with the last
+   * thread's remaining participants, or the number's intake users). Committed with its
+   * webhook key, so a repeat of the same message changes nothing. Returns false for a repeat.
+   */
+  async receive(message: InboundMessage): Promise<boolean> {
+    const eventKey = `msg:${message.waMessageId}`;
+    for (let attempt = 1; ; attempt++) {
+      if (await this.store.hasHandledEvent(eventKey)) return false;
+      const now = this.clock.now();
+      const contact = await this.contactForPhone(message);
+      const open = await this.store.findOpenThread(message.businessNumberId, contact.id);
+      const event: ThreadEvent = { type: 'inbound', waMessageId: message.waMessageId, sentAt: message.sentAt, content: message.content };
+      let snapshot: ThreadSnapshot;
+      let expectedVersion: number | undefined;
+      if (open) {
+        snapshot = await this.snapshot(open);
+        expectedVersion = open.version;
+      } else {
+        const previous = await this.store.findLatestThread(message.businessNumberId, contact.id);
+        if (previous && isOptOut(message.content)) {
+          // STOP with nothing open: keep the proof and block, but open nothing.
+          const done = await this.commitGuarded(optOutRecord(previous, message, contact), { expectedVersion: previous.version, eventKey, now }, attempt);
+          if (done === 'retry') continue;
+          return done;
+        }
+        const intake = await this.intakeUsers(message.businessNumberId);
+        snapshot = { thread: threadOpenedByContact({ id: this.newId(), businessNumberId: message.businessNumberId, contact: ref(contact), previous, intake }, now), pending: [] };
+        expectedVersion = undefined;
+      }
+      const outcome = decide(snapshot, event, now);
+      if (isRejection(outcome)) return false;
+      const done = await this.commitGuarded(outcome, { expectedVersion, eventKey, now }, attempt);
+      if (done === 'retry') continue;
+      if (!snapshot.thread.participants.length) {
+        this.log.warn({ threadId: outcome.thread.id, businessNumberId: message.businessNumberId }, 'a contact wrote and no one can answer: name intake users for the number');
+      }
+      return done;
+    }
+  }
+
+  /**
+   * A status for one of our messages, found by our id (biz_opaque_callback_data) or by its
+   * wamid. Returns false for a repeat or a message we don't know.
+   */
+  async report(status: StatusReport): Promise<boolean> {
+    const eventKey = `status:${status.waMessageId}:${status.status}`;
+    for (let attempt = 1; ; attempt++) {
+      if (await this.store.hasHandledEvent(eventKey)) return false;
+      const message =
+        (status.messageId ? await this.store.getMessage(status.messageId) : undefined) ??
+        (await this.store.getMessageByWaId(status.waMessageId));
+      if (!message) {
+        this.log.info({ waMessageId: status.waMessageId, status: status.status }, 'status for a message this app did not send; ignored');
+        return false;
+      }
+      const thread = await this.thread(message.threadId);
+      const snapshot = await this.snapshot(thread);
+      const now = this.clock.now();
+      const outcome = decide(snapshot, { type: 'status', message, status: status.status, at: status.at, waMessageId: status.waMessageId, failure: status.failure }, now);
+      if (isRejection(outcome)) return false;
+      const done = await this.commitGuarded(outcome, { expectedVersion: thread.version, eventKey, now }, attempt);
+      if (done === 'retry') continue;
+      return done;
+    }
+  }
+
+  /** A timer came due (the opt-in retry). */
+  async fire(threadId: ThreadId, timer: 'optin_retry'): Promise<void> {
+    await this.onThread(threadId, { type: 'timer', timer });
+  }
+
+  /** The dispatcher handed a message to WhatsApp, which accepted it (or refused it for good). */
+  async sent(message: Message, waMessageId: string): Promise<void> {
+    await this.report({ waMessageId, messageId: message.id, status: 'sent', at: this.clock.now() });
+  }
+
+  async failed(message: Message, failure: Failure): Promise<void> {
+    const thread = await this.thread(message.threadId);
+    await this.onThread(thread.id, { type: 'status', message: (await this.store.getMessage(message.id)) ?? message, status: 'failed', at: this.clock.now(), failure });
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  private async onThread(threadId: ThreadId, event: ThreadEvent): Promise<Outcome> {
+    for (let attempt = 1; ; attempt++) {
+      const thread = await this.thread(threadId);
+      const snapshot = await this.snapshot(thread);
+      const now = this.clock.now();
+      // A status event carries the message as it was loaded: reload it with the thread.
+      const fresh = event.type === 'status' ? { ...event, message: (await this.store.getMessage(event.message.id)) ?? event.message } : event;
+      const outcome = decide(snapshot, fresh, now);
+      if (isRejection(outcome)) return outcome;
+      const done = await this.commitGuarded(outcome, { expectedVersion: thread.version, now }, attempt);
+      if (done !== 'retry') return outcome;
+    }
+  }
+
+  /** Start or restart: the engine decides against the contact's open thread, if any. */
+  private async begin(contact: ContactRecord, decideStart: (open: Thread | undefined, now: Millis) => Outcome): Promise<Outcome> {
+    for (let attempt = 1; ; attempt++) {
+      const open = await this.store.findOpenThread(contact.businessNumberId, contact.id);
+      const now = this.clock.now();
+      const outcome = decideStart(open, now);
+      if (isRejection(outcome)) return outcome;
+      const expectedVersion = open && outcome.thread.id === open.id ? open.version : undefined;
+      const done = await this.commitGuarded(outcome, { expectedVersion, now }, attempt);
+      if (done !== 'retry') return outcome;
+    }
+  }
+
+  /**
+   * Commit, and on a race with another writer ask the caller to recompute from fresh state.
+   * Returns true once committed, false for an event already handled.
+   */
+  private async commitGuarded(
+    transition: Transition,
+    options: { expectedVersion?: number | undefined; eventKey?: string; now: Millis },
+    attempt: number,
+  ): Promise<boolean | 'retry'> {
+    try {
+      await this.store.apply(transition, {
+        now: options.now,
+        ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
+        ...(options.eventKey ? { eventKey: options.eventKey } : {}),
+      });
+    } catch (error) {
+      if (error instanceof DuplicateEventError) return false;
+      if ((error instanceof StaleThreadError || error instanceof OpenThreadExistsError) && attempt < MAX_ATTEMPTS) {
+        this.log.debug({ threadId: transition.thread.id, attempt, code: error.code }, 'thread changed meanwhile; recomputing');
+        return 'retry';
+      }
+      throw error;
+    }
+    if (transition.effects.length > 0) this.options.onCommitted?.();
+    return true;
+  }
+
+  private async thread(id: ThreadId): Promise<Thread> {
+    const thread = await this.store.getThread(id);
+    if (!thread) throw new ThreadNotFoundError(id);
+    return thread;
+  }
+
+  private async snapshot(thread: Thread): Promise<ThreadSnapshot> {
+    const pending: Message[] = [];
+    for (const id of thread.pending) {
+      const m = await this.store.getMessage(id);
+      if (m) pending.push(m);
+    }
+    return { thread, pending };
+  }
+
+  private async contact(id: string): Promise<ContactRecord> {
+    const contact = await this.store.getContact(id);
+    if (!contact) throw new ContactNotFoundError(id);
+    return contact;
+  }
+
+  /** The contact record for a WhatsApp sender, created on their first message. */
+  private async contactForPhone(message: InboundMessage): Promise<ContactRecord> {
+    const known = await this.store.findContactByPhone(message.businessNumberId, message.from);
+    if (known) return known;
+    const created: ContactRecord = {
+      id: contactIdFor(message.businessNumberId, message.from),
+      businessNumberId: message.businessNumberId,
+      phone: message.from,
+      name: message.profileName?.trim() || `+${message.from}`,
+    };
+    await this.store.putContact(created);
+    return created;
+  }
+
+  private async intakeUsers(businessNumberId: string): Promise<UserRef[]> {
+    const org = await this.store.getOrganisationByBusinessNumber(businessNumberId);
+    const number = org?.businessNumbers.find((n) => n.phoneNumberId === businessNumberId);
+    const users: UserRef[] = [];
+    for (const id of number?.intakeUserIds ?? []) {
+      const user = await this.store.getUser(id);
+      if (user?.enabled) users.push({ id: user.id, name: user.name });
+    }
+    return users;
+  }
+}
+
+/** Contacts are keyed by business number and phone: one WhatsApp chat per pair. */
+export function contactIdFor(businessNumberId: string, phone: string): string {
+  return `${businessNumberId}:${phone.replace(/^\+/, '')}`;
+}
+
+function ref(contact: ContactRecord): ContactRef {
+  return { id: contact.id, phone: contact.phone, name: contact.name };
+}
+
+function isOptOut(content: InboundContent): boolean {
+  return (content.type === 'text' && isOptOutKeyword(content.text)) || (content.type === 'button' && content.button === 'decline');
+}
+
+/** An opt-out with no open thread: recorded against the last thread, which stays closed. */
+function optOutRecord(previous: Thread, message: InboundMessage, contact: ContactRecord): Transition {
+  const text = message.content.type === 'text' || message.content.type === 'button' ? message.content.text : undefined;
+  return {
+    thread: previous,
+    messages: [],
+    effects: [
+      {
+        type: 'record_consent',
+        record: {
+          contactId: contact.id,
+          businessNumberId: message.businessNumberId,
+          threadId: previous.id,
+          kind: message.content.type === 'button' ? 'decline' : 'opt_out',
+          at: message.sentAt,
+          waMessageId: message.waMessageId,
+          via: message.content.type === 'button' ? 'button' : 'keyword',
+          text,
+        },
+      },
+    ],
+    contact: { contactId: contact.id, optedOutAt: message.sentAt, lastInboundAt: message.sentAt },
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * The outbox dispatcher: drains committed effects to WhatsApp and Teams.
+ *
+ * - Per thread, strictly in order: the store hands out only a thread's oldest effect.
+ * - Never one effect twice at the same time: each claim is a lease held by one owner.
+ * - Transient failures are retried with exponential backoff and jitter; after
+ *   `maxAttempts` the message fails with a reason the user sees.
+ * - A send interrupted by a crash (its lease ran out) is sent again only if WhatsApp never
+ *   acknowledged it, and the message is then flagged as possibly sent twice.
+ */
+import type { Logger } from 'pino';
+import { HOUR, type Message } from '../core/types.js';
+import type { OutboxItem, Store } from '../store/port.js';
+import type { Clock } from './clock.js';
+import type { Conversations } from './conversations.js';
+import { TransientDeliveryError, type ContactChannel, type TeamsEffect, type UserChannel } from './ports.js';
+
+export interface DispatcherOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly conversations: Conversations;
+  readonly contacts: ContactChannel;
+  readonly users: UserChannel;
+  /** Who this instance is, for leases. */
+  readonly owner: string;
+  readonly leaseMs?: number;
+  readonly batchSize?: number;
+  readonly maxAttempts?: number;
+  readonly baseBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  /** How often to look for due effects when nothing woke the dispatcher. */
+  readonly pollMs?: number;
+  readonly random?: () => number;
+}
+
+export class OutboxDispatcher {
+  private readonly leaseMs: number;
+  private readonly batchSize: number;
+  private readonly maxAttempts: number;
+  private readonly baseBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly pollMs: number;
+  private readonly random: () => number;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private again = false;
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.leaseMs = o.leaseMs ?? 60_000;
+    this.batchSize = o.batchSize ?? 16;
+    this.maxAttempts = o.maxAttempts ?? 8;
+    this.baseBackoffMs = o.baseBackoffMs ?? 1_000;
+    this.maxBackoffMs = o.maxBackoffMs ?? HOUR / 4;
+    this.pollMs = o.pollMs ?? 500;
+    this.random = o.random ?? Math.random;
+  }
+
+  start(): void {
+    this.running = true;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.draining;
+  }
+
+  /** Something was committed: drain now rather than at the next poll. */
+  kick(): void {
+    if (!this.running) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.draining = this.drain()
+      .then(() => undefined)
+      .catch((error: unknown) => this.o.logger.error({ err: error }, 'outbox drain failed'))
+      .finally(() => {
+        this.draining = undefined;
+        if (!this.running) return;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else {
+          this.timer = setTimeout(() => this.kick(), this.pollMs);
+          this.timer.unref?.();
+        }
+      });
+  }
+
+  /** Dispatch until nothing is due. Returns how many effects were handled. */
+  async drain(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const items = await this.o.store.claimEffects(this.o.owner, this.o.clock.now(), this.leaseMs, this.batchSize);
+      if (items.length === 0) return handled;
+      // Different threads in parallel; each thread has at most one item in a batch.
+      await Promise.all(items.map((item) => this.dispatch(item)));
+      handled += items.length;
+    }
+  }
+
+  private async dispatch(item: OutboxItem): Promise<void> {
+    const log = this.o.logger.child({ effectId: item.id, threadId: item.threadId, effect: item.effect.type });
+    try {
+      switch (item.effect.type) {
+        case 'send_to_contact':
+          return await this.sendToContact(item, item.effect.messageId);
+        case 'schedule':
+        case 'record_consent':
+          // Kept by the store itself at commit; nothing to dispatch.
+          return await this.o.store.completeEffect(item.id, this.o.owner);
+        default:
+          return await this.tellUsers(item, item.effect);
+      }
+    } catch (error) {
+      log.warn({ err: error, attempts: item.attempts }, 'effect failed; will retry');
+      await this.retry(item, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async sendToContact(item: OutboxItem, messageId: string): Promise<void> {
+    const message = await this.o.store.getMessage(messageId);
+    const thread = await this.o.store.getThread(item.threadId);
+    if (!message || !thread) {
+      this.o.logger.error({ messageId, threadId: item.threadId }, 'outbox names a message that does not exist; dropped');
+      return this.o.store.completeEffect(item.id, this.o.owner);
+    }
+    // Already acknowledged by WhatsApp (a crash after the send was recorded): done.
+    if (message.status !== 'pending' || message.waMessageId) {
+      return this.o.store.completeEffect(item.id, this.o.owner);
+    }
+    if (item.recovered) {
+      // The process died while this send was in flight: WhatsApp may have it already.
+      await this.o.store.markMessagePossiblyDuplicate(message.id);
+      this.o.logger.warn({ messageId: message.id, threadId: thread.id }, 'resending a message interrupted by a crash; it may arrive twice');
+    }
+    const result = await this.o.contacts.send(thread, message);
+    switch (result.outcome) {
+      case 'sent':
+        await this.o.conversations.sent(message, result.waMessageId);
+        return this.o.store.completeEffect(item.id, this.o.owner);
+      case 'failed':
+        await this.o.conversations.failed(message, result.failure);
+        return this.o.store.completeEffect(item.id, this.o.owner);
+      case 'retry':
+        if (item.attempts + 1 >= this.maxAttempts) return this.giveUp(item, message);
+        return this.retry(item, result.reason, result.afterMs);
+    }
+  }
+
+  private async tellUsers(item: OutboxItem, effect: TeamsEffect): Promise<void> {
+    const thread = await this.o.store.getThread(item.threadId);
+    if (!thread) return this.o.store.completeEffect(item.id, this.o.owner);
+    try {
+      await this.o.users.deliver(effect, thread);
+    } catch (error) {
+      if (error instanceof TransientDeliveryError && item.attempts + 1 < this.maxAttempts) {
+        return this.retry(item, error.message, error.retryAfterMs);
+      }
+      // A user who cannot be reached (uninstalled the app, no conversation yet) or a notice
+      // that failed too often: it stays in the thread's history, visible in the tab.
+      this.o.logger.warn({ err: error, threadId: thread.id, effect: effect.type }, 'could not tell users in Teams; giving up on this notice');
+    }
+    return this.o.store.completeEffect(item.id, this.o.owner);
+  }
+
+  private async giveUp(item: OutboxItem, message: Message): Promise<void> {
+    this.o.logger.warn({ messageId: message.id, attempts: item.attempts + 1 }, 'giving up sending a message');
+    await this.o.conversations.failed(message, { code: 0, kind: 'other', reasonKey: 'reason.service_unavailable' });
+    await this.o.store.completeEffect(item.id, this.o.owner);
+  }
+
+  /** Exponential backoff with "equal jitter" (half fixed, half random), or the wait the other side asked for. */
+  private async retry(item: OutboxItem, reason: string, afterMs?: number): Promise<void> {
+    const exponential = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** item.attempts);
+    const wait = afterMs ?? Math.round(exponential / 2 + (this.random() * exponential) / 2);
+    await this.o.store.retryEffect(item.id, this.o.owner, this.o.clock.now() + wait, reason);
+  }
+}

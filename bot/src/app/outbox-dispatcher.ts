@@ -139,7 +139,7 @@ export class OutboxDispatcher {
       await this.o.store.markMessagePossiblyDuplicate(message.id);
       this.o.logger.warn({ messageId: message.id, threadId: thread.id }, 'resending a message interrupted by a crash; it may arrive twice');
     }
-    const result = await this.o.contacts.send(thread, message);
+    const result = await this.o.contacts.send(thread, message, item.attempts + 1);
     switch (result.outcome) {
       case 'sent':
         await this.o.conversations.sent(message, result.waMessageId);

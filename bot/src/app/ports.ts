@@ -13,7 +13,8 @@ export type SendResult =
 
 /** Sends stored messages to the contact (the WhatsApp adapter). */
 export interface ContactChannel {
-  send(thread: Thread, message: Message): Promise<SendResult>;
+  /** `attempt` is 1 for the first try of this message, 2 for the next, and so on. */
+  send(thread: Thread, message: Message, attempt: number): Promise<SendResult>;
 }
 
 export type TeamsEffect = Extract<Effect, { type: 'notify' | 'deliver_inbound' | 'share_outbound' | 'status_changed' }>;

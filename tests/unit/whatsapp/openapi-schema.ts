@@ -79,7 +79,10 @@ export function normalise(spec: JsonObject): JsonObject {
   //    the discriminator so the two do not recurse.
   for (const [name, schema] of Object.entries(schemas)) {
     if (!isObject(schema) || !isObject(schema.discriminator)) continue;
-    const { propertyName, mapping } = schema.discriminator as { propertyName: string; mapping: Record<string, string> };
+    const { propertyName, mapping } = schema.discriminator as {
+      propertyName: string;
+      mapping: Record<string, string>;
+    };
     const byValue = Object.entries(mapping).map(([value, target]) => ({
       if: { properties: { [propertyName]: { const: value } }, required: [propertyName] },
       then: { $ref: target },
@@ -104,10 +107,7 @@ export function normalise(spec: JsonObject): JsonObject {
       });
     }
     schemas[name] = {
-      allOf: [
-        { $ref: schemaRef(baseName) },
-        ...byValue,
-      ],
+      allOf: [{ $ref: schemaRef(baseName) }, ...byValue],
     };
   }
   return doc;
@@ -121,24 +121,29 @@ export function spec(): JsonObject {
   return rawSpec;
 }
 
-function compiler(): Ajv2020 {
-  if (ajv) return ajv;
+/** An ajv holding `doc` as schema "openapi". */
+export function compilerFor(doc: JsonObject): Ajv2020 {
   // Unknown OpenAPI keywords (example, discriminator, x-…) are annotations here: not strict.
-  ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+  const instance = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
   const addFormats = addFormatsModule as unknown as (a: Ajv2020) => void;
-  addFormats(ajv);
+  addFormats(instance);
   // OpenAPI formats that are not JSON Schema ones.
-  ajv.addFormat('url', (s: string) => URL.canParse(s));
-  ajv.addFormat('binary', true);
-  ajv.addFormat('float', true);
-  ajv.addSchema(normalise(spec()) as object, 'openapi');
+  instance.addFormat('url', (s: string) => URL.canParse(s));
+  instance.addFormat('binary', true);
+  instance.addFormat('float', true);
+  instance.addSchema(doc as object, 'openapi');
+  return instance;
+}
+
+function compiler(): Ajv2020 {
+  ajv ??= compilerFor(normalise(spec()));
   return ajv;
 }
 
 /** The validator of a JSON-pointer location in the spec, e.g. `#/components/schemas/Message`. */
-export function validatorAt(pointer: string): ValidateFunction {
+export function validatorAt(pointer: string, using: Ajv2020 = compiler()): ValidateFunction {
   const id = `openapi${pointer}`;
-  return compiler().getSchema(id) ?? compiler().compile({ $ref: id });
+  return using.getSchema(id) ?? using.compile({ $ref: id });
 }
 
 /** The request-body validator of an operation, e.g. ('/{Version}/{Phone-Number-ID}/messages', 'post'). */
@@ -161,11 +166,16 @@ export function requestExamples(
   const op = ((spec().paths as JsonObject)[path] as JsonObject)[method] as JsonObject;
   const content = ((op.requestBody as JsonObject).content as JsonObject)[mediaType] as JsonObject;
   return Object.fromEntries(
-    Object.entries((content.examples ?? {}) as JsonObject).map(([k, v]) => [k, (v as JsonObject).value]),
+    Object.entries((content.examples ?? {}) as JsonObject).map(([k, v]) => [
+      k,
+      (v as JsonObject).value,
+    ]),
   );
 }
 
 /** ajv's errors as one readable line, for test failure messages. */
 export function describeErrors(validate: ValidateFunction): string {
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
+  return (validate.errors ?? [])
+    .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+    .join('; ');
 }

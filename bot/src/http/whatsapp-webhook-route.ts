@@ -1,0 +1,74 @@
+/**
+ * /api/whatsapp/webhook: thin on purpose. Verify, parse, commit, answer.
+ * - GET: the subscription handshake (hub.mode, hub.verify_token, hub.challenge).
+ * - POST: 401 without a valid X-Hub-Signature-256 over the raw bytes, 400 for a body that is
+ *   not a WhatsApp notification (neither changes state), 200 once every item is committed,
+ *   5xx when something could not be kept, so that WhatsApp delivers it again.
+ * https://developers.facebook.com/docs/graph-api/webhooks/getting-started
+ */
+import type { Logger } from 'pino';
+import type restify from 'restify';
+import { WebhookPayloadError } from '../whatsapp/errors.js';
+import { parseWebhook, verifySignature, verifySubscription, type QueryParams } from '../whatsapp/webhook.js';
+import type { WebhookEvents } from '../whatsapp/webhook-events.js';
+import type { RouteModule } from './server.js';
+import { readRawBody, BodyTooLargeError } from './raw-body.js';
+
+export const WEBHOOK_PATH = '/api/whatsapp/webhook';
+
+export interface WebhookRouteOptions {
+  readonly appSecret: string;
+  readonly verifyToken: string;
+  readonly events: WebhookEvents;
+  readonly logger: Logger;
+}
+
+export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
+  return {
+    register(server: restify.Server) {
+      server.get(WEBHOOK_PATH, (req, res) => {
+        const result = verifySubscription(req.query as QueryParams, o.verifyToken);
+        if (result.ok) {
+          res.setHeader('content-type', 'text/plain');
+          res.sendRaw(200, result.challenge);
+        } else {
+          res.send(403, { error: 'verification failed' });
+        }
+      });
+
+      server.post(WEBHOOK_PATH, async (req, res) => {
+        let raw: Buffer;
+        try {
+          raw = await readRawBody(req, 3 * 1024 * 1024);
+        } catch (error) {
+          if (error instanceof BodyTooLargeError) return res.send(413, { error: 'body too large' });
+          throw error;
+        }
+        const signature = req.header('x-hub-signature-256');
+        if (!verifySignature(raw, signature, o.appSecret)) {
+          o.logger.warn({ hasSignature: Boolean(signature) }, 'webhook refused: bad signature');
+          return res.send(401, { error: 'invalid signature' });
+        }
+        let items;
+        try {
+          items = parseWebhook(JSON.parse(raw.toString('utf8')));
+        } catch (error) {
+          if (error instanceof SyntaxError || error instanceof WebhookPayloadError) {
+            o.logger.warn({ reason: error.message }, 'webhook refused: malformed body');
+            return res.send(400, { error: 'malformed webhook body', detail: error.message });
+          }
+          throw error;
+        }
+        try {
+          const handled = await o.events.handle(items);
+          o.logger.debug({ ...handled }, 'webhook handled');
+          return res.send(200, { ok: true });
+        } catch (error) {
+          // Nothing answered 200 unless committed: WhatsApp retries with backoff for days.
+          o.logger.error({ err: error, items: items.map((i) => i.idempotencyKey) }, 'webhook could not be kept; WhatsApp will deliver it again');
+          return res.send(503, { error: 'temporarily unavailable' });
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The WhatsApp side of the outbox: turns a stored message into the Cloud API call it needs
+ * (text, picture, template or notice), paced to WhatsApp's limits, and WhatsApp's answer into
+ * what the dispatcher does next (done, try again later, or failed with a reason).
+ */
+import type { ContactChannel, SendResult } from '../app/ports.js';
+import type { Message, Thread } from '../core/types.js';
+import { t } from '../i18n/catalogue.js';
+import type { Store } from '../store/port.js';
+import type { CloudApiClient, SentMessage } from './cloud-api-client.js';
+import { decideRetry } from './error-catalogue.js';
+import type { SendPacer } from './send-pacer.js';
+import type { SendTarget } from './message-payloads.js';
+
+export interface WhatsAppChannelOptions {
+  /** The client for a business number, or undefined for a number this app does not serve. */
+  readonly clientFor: (businessNumberId: string) => CloudApiClient | undefined;
+  readonly pacer: SendPacer;
+  readonly store: Pick<Store, 'getMedia'>;
+  /** The name the opt-in and resume templates show the contact. */
+  readonly businessName: (businessNumberId: string) => Promise<string> | string;
+  /** The language of texts the app writes to contacts (participant notices). */
+  readonly contactLocale: (businessNumberId: string) => Promise<string> | string;
+  readonly random?: () => number;
+}
+
+export class WhatsAppChannel implements ContactChannel {
+  constructor(private readonly o: WhatsAppChannelOptions) {}
+
+  async send(thread: Thread, message: Message, attempt: number): Promise<SendResult> {
+    const client = this.o.clientFor(thread.businessNumberId);
+    if (!client) {
+      return { outcome: 'failed', failure: { code: 10, kind: 'other', reasonKey: 'reason.permission_denied' } };
+    }
+    const wait = this.o.pacer.tryAcquire(thread.businessNumberId, thread.contact.phone);
+    if (wait > 0) return { outcome: 'retry', afterMs: wait, reason: 'paced to WhatsApp limits' };
+
+    const target: SendTarget = { to: thread.contact.phone, callbackData: message.id };
+    try {
+      const sent = await this.deliver(client, thread, message, target);
+      if (!sent) return { outcome: 'failed', failure: { code: 131053, kind: 'other', reasonKey: 'reason.media_upload_failed' } };
+      return { outcome: 'sent', waMessageId: sent.wamid };
+    } catch (error) {
+      const decision = decideRetry(error, attempt, this.o.random);
+      if (!decision.retry) return { outcome: 'failed', failure: decision.failure };
+      let afterMs = decision.afterMs;
+      if (decision.throttle) {
+        // 130429 / 131056: not the message's fault. Slow the number or this pair down.
+        afterMs = this.o.pacer.slowDown(decision.throttle, thread.businessNumberId, thread.contact.phone, attempt, afterMs);
+      }
+      const code = (error as { code?: unknown }).code;
+      return { outcome: 'retry', afterMs, reason: `WhatsApp ${typeof code === 'number' ? code : 'unavailable'}` };
+    }
+  }
+
+  private async deliver(client: CloudApiClient, thread: Thread, message: Message, target: SendTarget): Promise<SentMessage | undefined> {
+    switch (message.kind) {
+      case 'text':
+        return client.sendText(target, message.body ?? '');
+      case 'image': {
+        const stored = message.media ? await this.o.store.getMedia(message.media.id) : undefined;
+        if (!stored) return undefined;
+        return client.sendPicture(target, { bytes: stored.bytes, mimeType: stored.ref.mimeType, caption: message.body ?? stored.ref.caption });
+      }
+      case 'notice':
+        return client.sendText(target, await this.noticeText(thread, message));
+      case 'template': {
+        const businessName = await this.o.businessName(thread.businessNumberId);
+        switch (message.template) {
+          case 'opt_in':
+            return client.sendTemplate(target, { template: 'opt_in', businessName });
+          case 'resume':
+            return client.sendTemplate(target, { template: 'resume', businessName });
+          default:
+            return client.sendTemplate(target, { template: 'participant_notice', notice: await this.noticeText(thread, message) });
+        }
+      }
+      case 'inbound':
+        throw new Error(`message ${message.id} is inbound; nothing to send`);
+    }
+  }
+
+  private async noticeText(thread: Thread, message: Message): Promise<string> {
+    const locale = await this.o.contactLocale(thread.businessNumberId);
+    return t(locale, message.noticeKey ?? 'contact.participant_added', message.params ?? {});
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Pacing sends per business number, so WhatsApp's limits are met before it enforces them:
+ *
+ * - Throughput: 80 messages/s per business number by default, up to 1,000 after Meta's
+ *   automatic upgrade (notes §7.1; https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput).
+ *   Over it: 130429.
+ * - Pair rate: about 1 message per 6 s from one business number to one contact, with short
+ *   bursts that borrow from later quota ("after a burst of 20, expect about 2 min"); over it:
+ *   131056 (notes §7.2). Modelled as a token bucket per contact: a burst of 10, refilled one
+ *   per 6 s, which keeps well inside the reported 45-in-6-s burst.
+ *
+ * The pacer never sleeps: it answers how long to wait, so the dispatcher schedules the send
+ * (outbox timers) instead of blocking. It is per process: with several instances, divide
+ * messagesPerSecond between them.
+ */
+import type { Millis } from '../core/types.js';
+import { pairBackoff, type Throttle } from './error-catalogue.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface SendPacerOptions {
+  /** The clock (epoch ms). Default Date.now; tests pass a fake. */
+  readonly now?: () => Millis;
+  /** Per business number, 1..1,000. Default 80. Inbound messages count too (notes §7.1). */
+  readonly messagesPerSecond?: number;
+  /** Messages one contact may get in a burst before pacing starts. Default 10. */
+  readonly pairBurst?: number;
+  /** Then one message to that contact per this interval. Default 6 s. */
+  readonly pairIntervalMs?: Millis;
+}
+
+export const DEFAULT_MESSAGES_PER_SECOND = 80;
+export const MAX_MESSAGES_PER_SECOND = 1000;
+export const DEFAULT_PAIR_BURST = 10;
+export const DEFAULT_PAIR_INTERVAL_MS: Millis = 6_000;
+
+/** After 130429: 1 s, 2 s, 4 s … capped at 60 s (notes §7.5, "Throughput"). */
+export function throughputBackoff(attempt: number): Millis {
+  return Math.min(60_000, 1000 * 2 ** Math.max(0, attempt - 1));
+}
+
+interface Lane {
+  readonly bucket: TokenBucket;
+  blockedUntil: Millis;
+}
+
+/** Idle pair lanes are forgotten once this many exist (a full, unblocked lane = no lane). */
+const PAIR_SWEEP_THRESHOLD = 10_000;
+
+export class SendPacer {
+  readonly messagesPerSecond: number;
+  readonly #now: () => Millis;
+  readonly #pairBurst: number;
+  readonly #pairIntervalMs: Millis;
+  readonly #numbers = new Map<string, Lane>();
+  readonly #pairs = new Map<string, Lane>();
+
+  constructor(options: SendPacerOptions = {}) {
+    const mps = options.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
+    if (!Number.isFinite(mps) || mps < 1 || mps > MAX_MESSAGES_PER_SECOND) {
+      throw new RangeError(`messagesPerSecond must be 1..${MAX_MESSAGES_PER_SECOND}, got ${mps}`);
+    }
+    this.messagesPerSecond = mps;
+    this.#now = options.now ?? Date.now;
+    this.#pairBurst = options.pairBurst ?? DEFAULT_PAIR_BURST;
+    this.#pairIntervalMs = options.pairIntervalMs ?? DEFAULT_PAIR_INTERVAL_MS;
+  }
+
+  /**
+   * How long before a message from this business number to this contact may go: 0 means now.
+   * Reserves nothing.
+   */
+  delayMs(businessNumberId: string, contact: string): Millis {
+    const now = this.#now();
+    return this.#wait(
+      this.#number(businessNumberId, now),
+      this.#pair(businessNumberId, contact, now),
+      now,
+    );
+  }
+
+  /**
+   * Takes a send slot if one is free now and returns 0; otherwise takes nothing and returns
+   * how long to wait before asking again.
+   */
+  tryAcquire(businessNumberId: string, contact: string): Millis {
+    const now = this.#now();
+    const number = this.#number(businessNumberId, now);
+    const pair = this.#pair(businessNumberId, contact, now);
+    const wait = this.#wait(number, pair, now);
+    if (wait > 0) return wait;
+    number.bucket.take(now);
+    pair.bucket.take(now);
+    return 0;
+  }
+
+  /**
+   * WhatsApp refused a send with a throttle (130429: the number, 131056: this contact): hold
+   * that lane back for the backoff of this attempt (1-based), or `atLeastMs` if longer (Graph's
+   * estimated_time_to_regain_access). Returns the wait before the next try.
+   * Pair backoff is Meta's 4^X seconds (notes §7.2); a pair's other contacts are unaffected.
+   */
+  slowDown(
+    throttle: Throttle,
+    businessNumberId: string,
+    contact: string,
+    attempt: number,
+    atLeastMs: Millis = 0,
+  ): Millis {
+    const now = this.#now();
+    const lane =
+      throttle === 'pair'
+        ? this.#pair(businessNumberId, contact, now)
+        : this.#number(businessNumberId, now);
+    const backoff = throttle === 'pair' ? pairBackoff(attempt) : throughputBackoff(attempt);
+    lane.bucket.drain(now);
+    lane.blockedUntil = Math.max(lane.blockedUntil, now + Math.max(backoff, atLeastMs));
+    return this.delayMs(businessNumberId, contact);
+  }
+
+  #wait(number: Lane, pair: Lane, now: Millis): Millis {
+    return Math.max(
+      0,
+      number.blockedUntil - now,
+      pair.blockedUntil - now,
+      number.bucket.waitMs(now),
+      pair.bucket.waitMs(now),
+    );
+  }
+
+  #number(businessNumberId: string, now: Millis): Lane {
+    let lane = this.#numbers.get(businessNumberId);
+    if (!lane) {
+      // Bursts of a tenth of a second's worth: at most 1.1× the rate in any one second.
+      const capacity = Math.max(1, Math.ceil(this.messagesPerSecond / 10));
+      lane = {
+        bucket: new TokenBucket(capacity, this.messagesPerSecond / 1000, now),
+        blockedUntil: 0,
+      };
+      this.#numbers.set(businessNumberId, lane);
+    }
+    return lane;
+  }
+
+  #pair(businessNumberId: string, contact: string, now: Millis): Lane {
+    const key = `${businessNumberId}\u0000${contact}`;
+    let lane = this.#pairs.get(key);
+    if (!lane) {
+      if (this.#pairs.size >= PAIR_SWEEP_THRESHOLD) this.#sweep(now);
+      lane = {
+        bucket: new TokenBucket(this.#pairBurst, 1 / this.#pairIntervalMs, now),
+        blockedUntil: 0,
+      };
+      this.#pairs.set(key, lane);
+    }
+    return lane;
+  }
+
+  #sweep(now: Millis): void {
+    for (const [key, lane] of this.#pairs) {
+      if (lane.blockedUntil <= now && lane.bucket.isFull(now)) this.#pairs.delete(key);
+    }
+  }
+
+  /** For tests and metrics: how many contacts are being paced. */
+  get pacedContacts(): number {
+    return this.#pairs.size;
+  }
+}

@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig } from './config/config.js';
-import { createServer, listen } from './http/server.js';
 import { createLogger } from './log.js';
+import { startProduct } from './product.js';
 
 async function main(): Promise<void> {
   // Local runs read env/.env.local (written by the Teams Toolkit); real environment wins.
@@ -24,14 +24,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const server = createServer({ logger });
-  const url = await listen(server, config.port);
+  const product = await startProduct(config, { logger });
   logger.info(
-    { url, sandbox: config.whatsapp.sandbox, localBot: config.bot.local, store: config.mongodbUri ? 'mongodb' : 'sqlite' },
+    { url: config.publicUrl, sandbox: config.whatsapp.sandbox, localBot: config.bot.local, store: config.mongodbUri ? 'mongodb' : 'sqlite' },
     'WhatsApp for Teams is listening',
   );
+  if (config.whatsapp.sandbox) {
+    logger.info(`The WhatsApp sandbox plays the contact's phone at ${config.publicUrl}/sandbox`);
+  }
   const stop = () => {
-    server.close(() => process.exit(0));
+    void product.stop().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -9,7 +9,12 @@
 import type { Logger } from 'pino';
 import type restify from 'restify';
 import { WebhookPayloadError } from '../whatsapp/errors.js';
-import { parseWebhook, verifySignature, verifySubscription, type QueryParams } from '../whatsapp/webhook.js';
+import {
+  parseWebhook,
+  verifySignature,
+  verifySubscription,
+  type QueryParams,
+} from '../whatsapp/webhook.js';
 import type { WebhookEvents } from '../whatsapp/webhook-events.js';
 import type { RouteModule } from './server.js';
 import { readRawBody, BodyTooLargeError } from './raw-body.js';
@@ -26,7 +31,7 @@ export interface WebhookRouteOptions {
 export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
   return {
     register(server: restify.Server) {
-      server.get(WEBHOOK_PATH, (req, res) => {
+      server.get(WEBHOOK_PATH, async (req, res) => {
         const result = verifySubscription(req.query as QueryParams, o.verifyToken);
         if (result.ok) {
           res.setHeader('content-type', 'text/plain');
@@ -41,13 +46,15 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
         try {
           raw = await readRawBody(req, 3 * 1024 * 1024);
         } catch (error) {
-          if (error instanceof BodyTooLargeError) return res.send(413, { error: 'body too large' });
+          if (error instanceof BodyTooLargeError) res.send(413, { error: 'body too large' });
+          return;
           throw error;
         }
         const signature = req.header('x-hub-signature-256');
         if (!verifySignature(raw, signature, o.appSecret)) {
           o.logger.warn({ hasSignature: Boolean(signature) }, 'webhook refused: bad signature');
-          return res.send(401, { error: 'invalid signature' });
+          res.send(401, { error: 'invalid signature' });
+          return;
         }
         let items;
         try {
@@ -55,18 +62,24 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
         } catch (error) {
           if (error instanceof SyntaxError || error instanceof WebhookPayloadError) {
             o.logger.warn({ reason: error.message }, 'webhook refused: malformed body');
-            return res.send(400, { error: 'malformed webhook body', detail: error.message });
+            res.send(400, { error: 'malformed webhook body', detail: error.message });
+            return;
           }
           throw error;
         }
         try {
           const handled = await o.events.handle(items);
           o.logger.debug({ ...handled }, 'webhook handled');
-          return res.send(200, { ok: true });
+          res.send(200, { ok: true });
+          return;
         } catch (error) {
           // Nothing answered 200 unless committed: WhatsApp retries with backoff for days.
-          o.logger.error({ err: error, items: items.map((i) => i.idempotencyKey) }, 'webhook could not be kept; WhatsApp will deliver it again');
-          return res.send(503, { error: 'temporarily unavailable' });
+          o.logger.error(
+            { err: error, items: items.map((i) => i.idempotencyKey) },
+            'webhook could not be kept; WhatsApp will deliver it again',
+          );
+          res.send(503, { error: 'temporarily unavailable' });
+          return;
         }
       });
     },

@@ -1,0 +1,167 @@
+/**
+ * Wires the product from a typed configuration: the store, the engine's use cases, the
+ * dispatchers, the WhatsApp adapter (or the sandbox standing in for WhatsApp), the Teams
+ * adapter and the HTTP server. index.ts calls it with the environment's configuration; the
+ * end-to-end tests call it with their own.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type restify from 'restify';
+import { systemClock, type Clock } from './app/clock.js';
+import { Conversations } from './app/conversations.js';
+import { OutboxDispatcher } from './app/outbox-dispatcher.js';
+import type { UserChannel } from './app/ports.js';
+import { TimerRunner } from './app/timer-runner.js';
+import type { Config } from './config/config.js';
+import { createServer, listen, type RouteModule } from './http/server.js';
+import { whatsappWebhookRoute, WEBHOOK_PATH } from './http/whatsapp-webhook-route.js';
+import { createSandbox, createSandboxClock, type Sandbox, type SandboxClock } from './sandbox/index.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/port.js';
+import { CloudApiClient } from './whatsapp/cloud-api-client.js';
+import { WhatsAppChannel } from './whatsapp/contact-channel.js';
+import { SendPacer } from './whatsapp/send-pacer.js';
+import { WebhookEvents } from './whatsapp/webhook-events.js';
+
+export interface ProductOptions {
+  readonly logger: Logger;
+  /** Tells business users in Teams; the Teams adapter unless a test records instead. */
+  readonly users?: UserChannel;
+  /** Extra routes (the Teams adapter's /api/messages, the tab's API). */
+  readonly routes?: (product: ProductCore) => readonly RouteModule[];
+  /** The sandbox's clock, shared with the app; tests pass a frozen one. */
+  readonly clock?: SandboxClock;
+  readonly store?: Store;
+  /** Sandbox delivery delays (sent, delivered, read); tests pass 0. */
+  readonly deliveryDelays?: { sentMs?: number; deliveredMs?: number; readMs?: number };
+  readonly host?: string;
+  /** Dispatcher polling, for tests that want the outbox drained promptly. */
+  readonly pollMs?: number;
+}
+
+/** What the adapters are given. */
+export interface ProductCore {
+  readonly config: Config;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly conversations: Conversations;
+  readonly logger: Logger;
+  readonly sandbox?: Sandbox | undefined;
+}
+
+export interface RunningProduct extends ProductCore {
+  readonly url: string;
+  readonly server: restify.Server;
+  readonly dispatcher: OutboxDispatcher;
+  readonly timers: TimerRunner;
+  stop(): Promise<void>;
+}
+
+/** Logs what would reach Teams, until the Teams adapter is wired. */
+export function loggingUserChannel(logger: Logger): UserChannel {
+  return {
+    async deliver(effect, thread) {
+      logger.info({ threadId: thread.id, effect: effect.type, to: effect.to }, 'would tell users in Teams');
+    },
+  };
+}
+
+export async function startProduct(config: Config, options: ProductOptions): Promise<RunningProduct> {
+  const logger = options.logger;
+  const store = options.store ?? (await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir }));
+  const sandboxClock = config.whatsapp.sandbox ? (options.clock ?? createSandboxClock()) : undefined;
+  const clock: Clock = sandboxClock ?? systemClock;
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  let dispatcher: OutboxDispatcher | undefined;
+  const conversations = new Conversations({
+    store,
+    clock,
+    logger,
+    maxParticipants: config.maxParticipants,
+    onCommitted: () => dispatcher?.kick(),
+  });
+
+  const wa = config.whatsapp;
+  const client = new CloudApiClient({
+    baseUrl: wa.apiUrl,
+    apiVersion: wa.apiVersion,
+    phoneNumberId: wa.phoneNumberId,
+    accessToken: wa.accessToken,
+    logger,
+  });
+  const clientFor = (businessNumberId: string) => (businessNumberId === wa.phoneNumberId ? client : undefined);
+  const contactLocale = async (businessNumberId: string) =>
+    (await store.getOrganisationByBusinessNumber(businessNumberId))?.contactLocale ?? 'en';
+
+  const contacts = new WhatsAppChannel({
+    clientFor,
+    pacer: new SendPacer({ now: () => clock.now(), messagesPerSecond: wa.messagesPerSecond }),
+    store,
+    businessName: () => config.businessName,
+    contactLocale,
+  });
+
+  const sandbox = sandboxClock
+    ? createSandbox({
+        appSecret: wa.appSecret,
+        accessToken: wa.accessToken,
+        phoneNumberId: wa.phoneNumberId,
+        displayPhoneNumber: wa.displayPhoneNumber,
+        webhookUrl: `http://127.0.0.1:${config.port}${WEBHOOK_PATH}`,
+        clock: sandboxClock,
+        businessName: config.businessName,
+        ...(options.deliveryDelays ? { deliveryDelays: options.deliveryDelays } : {}),
+        logger,
+      })
+    : undefined;
+
+  const core: ProductCore = { config, store, clock, conversations, logger, sandbox };
+  dispatcher = new OutboxDispatcher({
+    store,
+    clock,
+    logger,
+    conversations,
+    contacts,
+    users: options.users ?? loggingUserChannel(logger),
+    owner,
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+  });
+  const timers = new TimerRunner({ store, clock, logger, conversations, owner, ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}) });
+
+  const events = new WebhookEvents({ conversations, store, clientFor, logger });
+  const routes: RouteModule[] = [
+    whatsappWebhookRoute({ appSecret: wa.appSecret, verifyToken: wa.verifyToken, events, logger }),
+    ...(sandbox ? [sandbox.routes] : []),
+    ...(options.routes?.(core) ?? []),
+  ];
+  const server = createServer({
+    logger,
+    routes,
+    health: async () => ({ store: (await store.hasHandledEvent('healthz')) ? 'ok' : 'ok', sandbox: Boolean(sandbox) }),
+  });
+  const url = await listen(server, config.port, options.host);
+  // Moving the sandbox clock (+24 h on the phone page) makes due timers fire at once.
+  sandboxClock?.onAdvance(() => {
+    void timers.runDue().catch((error: unknown) => logger.error({ err: error }, 'timer run failed'));
+    dispatcher?.kick();
+  });
+  dispatcher.start();
+  timers.start();
+
+  return {
+    ...core,
+    url,
+    server,
+    dispatcher,
+    timers,
+    async stop() {
+      await dispatcher?.stop();
+      await timers.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sandbox?.close?.();
+      if (!options.store) await store.close();
+    },
+  };
+}

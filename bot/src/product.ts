@@ -74,13 +74,14 @@ export async function startProduct(config: Config, options: ProductOptions): Pro
   const clock: Clock = sandboxClock ?? systemClock;
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-  let dispatcher: OutboxDispatcher | undefined;
+  // The dispatcher is built after the use cases it calls back; commits wake it through here.
+  const wake: { dispatcher?: OutboxDispatcher } = {};
   const conversations = new Conversations({
     store,
     clock,
     logger,
     maxParticipants: config.maxParticipants,
-    onCommitted: () => dispatcher?.kick(),
+    onCommitted: () => wake.dispatcher?.kick(),
   });
 
   const wa = config.whatsapp;
@@ -118,7 +119,7 @@ export async function startProduct(config: Config, options: ProductOptions): Pro
     : undefined;
 
   const core: ProductCore = { config, store, clock, conversations, logger, sandbox };
-  dispatcher = new OutboxDispatcher({
+  const dispatcher = new OutboxDispatcher({
     store,
     clock,
     logger,
@@ -128,6 +129,7 @@ export async function startProduct(config: Config, options: ProductOptions): Pro
     owner,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });
+  wake.dispatcher = dispatcher;
   const timers = new TimerRunner({ store, clock, logger, conversations, owner, ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}) });
 
   const events = new WebhookEvents({ conversations, store, clientFor, logger });
@@ -145,7 +147,7 @@ export async function startProduct(config: Config, options: ProductOptions): Pro
   // Moving the sandbox clock (+24 h on the phone page) makes due timers fire at once.
   sandboxClock?.onAdvance(() => {
     void timers.runDue().catch((error: unknown) => logger.error({ err: error }, 'timer run failed'));
-    dispatcher?.kick();
+    dispatcher.kick();
   });
   dispatcher.start();
   timers.start();
@@ -157,7 +159,7 @@ export async function startProduct(config: Config, options: ProductOptions): Pro
     dispatcher,
     timers,
     async stop() {
-      await dispatcher?.stop();
+      await dispatcher.stop();
       await timers.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox?.close?.();

@@ -80,7 +80,7 @@ describe('WhatsApp through the sandbox', () => {
 
   it('pauses when the window expires, sends the resume template, and releases the queue in order on resume', async () => {
     const { p, users, threadId } = await consented();
-    p.clock.advance(25 * HOUR);
+    p.sandbox.clock.advance(25 * HOUR);
     for (const body of ['one', 'two', 'three']) await p.conversations.compose(alice.id, threadId, { body });
     await p.settle();
     const phone = p.sandbox.phone(PHONE);
@@ -120,10 +120,10 @@ describe('WhatsApp through the sandbox', () => {
     expect((await p.store.getThread(started.thread.id))!.state).toBe('awaiting_consent');
 
     phone.failNextDelivery(131026);
-    p.clock.advance(23 * HOUR);
+    p.sandbox.clock.advance(23 * HOUR);
     await p.settle();
     expect(p.sandbox.sent().filter((s) => s.request.type === 'template')).toHaveLength(1);
-    p.clock.advance(HOUR);
+    p.sandbox.clock.advance(HOUR);
     await p.settle();
     expect(p.sandbox.sent().filter((s) => s.request.type === 'template')).toHaveLength(2);
     expect((await p.store.getThread(started.thread.id))!).toMatchObject({ state: 'closed', closedReason: 'optin_undeliverable' });

@@ -28,8 +28,11 @@ export interface ProductOptions {
   readonly logger: Logger;
   /** Tells business users in Teams; the Teams adapter unless a test records instead. */
   readonly users?: UserChannel;
-  /** Extra routes (the Teams adapter's /api/messages, the tab's API). */
-  readonly routes?: (product: ProductCore) => readonly RouteModule[];
+  /**
+   * The Teams side, built from the core: its routes (/api/messages, the tab's API) and the
+   * channel that tells users. `users` above, when given, wins (tests that record).
+   */
+  readonly adapters?: (core: ProductCore) => { readonly routes?: readonly RouteModule[]; readonly users?: UserChannel };
   /** The sandbox's clock, shared with the app; tests pass a frozen one. */
   readonly clock?: SandboxClock;
   readonly store?: Store;
@@ -119,13 +122,14 @@ export async function startProduct(config: Config, options: ProductOptions): Pro
     : undefined;
 
   const core: ProductCore = { config, store, clock, conversations, logger, sandbox };
+  const edge = options.adapters?.(core);
   const dispatcher = new OutboxDispatcher({
     store,
     clock,
     logger,
     conversations,
     contacts,
-    users: options.users ?? loggingUserChannel(logger),
+    users: options.users ?? edge?.users ?? loggingUserChannel(logger),
     owner,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });
@@ -136,7 +140,7 @@ export async function startProduct(config: Config, options: ProductOptions): Pro
   const routes: RouteModule[] = [
     whatsappWebhookRoute({ appSecret: wa.appSecret, verifyToken: wa.verifyToken, events, logger }),
     ...(sandbox ? [sandbox.routes] : []),
-    ...(options.routes?.(core) ?? []),
+    ...(edge?.routes ?? []),
   ];
   const server = createServer({
     logger,

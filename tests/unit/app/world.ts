@@ -25,7 +25,7 @@ export class FakeWhatsApp implements ContactChannel {
   answerNext(...results: SendResult[]): void {
     this.answers.push(...results);
   }
-  async send(_thread: Thread, message: Message): Promise<SendResult> {
+  async send(_thread: Thread, message: Message, _attempt: number): Promise<SendResult> {
     const answer = this.answers.shift() ?? { outcome: 'sent', waMessageId: `wamid.out${++this.n}` };
     if (answer.outcome === 'sent') this.sent.push(message);
     return answer;

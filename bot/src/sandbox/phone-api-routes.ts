@@ -1,0 +1,220 @@
+/**
+ * The small JSON API the contact's phone page polls and calls, under /sandbox/api. It is a
+ * developer tool on the app's own server: no authentication, nothing secret in it.
+ *
+ *   GET   /sandbox/api/state                       business, clock, phones, error choices
+ *   PUT   /sandbox/api/phones/:number              { name }  make or rename a phone
+ *   GET   /sandbox/api/phones/:number              the phone: settings, window, chat
+ *   POST  /sandbox/api/phones/:number/messages     { text, replyTo? }  send a text
+ *   POST  /sandbox/api/phones/:number/images       multipart: file, caption?  send a picture
+ *   POST  /sandbox/api/phones/:number/taps         { messageId, index } or { payload }
+ *   POST  /sandbox/api/phones/:number/list-replies { messageId?, rowId }
+ *   PATCH /sandbox/api/phones/:number/settings     { readReceipts?, failNextDelivery? (code|null) }
+ *   POST  /sandbox/api/clock                       { advanceMs }  move the shared clock
+ *   GET   /sandbox/api/media/:id                   the picture, for <img> on the page
+ *   GET   /sandbox/api/webhooks                    the last webhooks and what became of them
+ */
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import type { SandboxClock } from './clock.js';
+import type { ContactPhone } from './contact-phone.js';
+import { errorTitle, FAILURE_CHOICES } from './error-codes.js';
+import { BodyTooLargeError, formFile, readForm, readJson } from './http-body.js';
+import { IMAGE_MAX_BYTES } from '../whatsapp/media-rules.js';
+import { SandboxError } from './sandbox-error.js';
+import type { WhatsAppSandbox } from './whatsapp-sandbox.js';
+import { WINDOW } from '../core/types.js';
+
+export const PHONE_API_PATH = '/sandbox/api';
+
+export interface PhoneApiOptions {
+  readonly sandbox: WhatsAppSandbox;
+  readonly clock: SandboxClock;
+  readonly businessName: string;
+}
+
+const MAX_ADVANCE_MS = 400 * 24 * 60 * 60 * 1000;
+
+const nameBody = z.object({ name: z.string().trim().min(1).max(100) });
+const textBody = z.object({ text: z.string().trim().min(1).max(4096), replyTo: z.string().min(1).optional() });
+const tapBody = z.union([
+  z.object({ messageId: z.string().min(1), index: z.number().int().min(0).max(9) }),
+  z.object({ payload: z.string().min(1) }),
+]);
+const listBody = z.object({ rowId: z.string().min(1), messageId: z.string().min(1).optional() });
+const settingsBody = z.object({
+  readReceipts: z.boolean().optional(),
+  failNextDelivery: z.number().int().positive().nullable().optional(),
+});
+const clockBody = z.object({ advanceMs: z.number().int().positive().max(MAX_ADVANCE_MS) });
+
+class BadRequest extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BadRequest(400, issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body');
+  }
+  return parsed.data;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions): void {
+  const { sandbox, clock } = options;
+
+  const api = (handler: Handler): Handler => async (req, res) => {
+    res.header('cache-control', 'no-store');
+    try {
+      await handler(req, res);
+    } catch (error) {
+      if (error instanceof BadRequest) res.send(error.status, { error: error.message });
+      else if (error instanceof SandboxError) {
+        res.send(error.code === 'invalid_number' || error.code === 'invalid_message' ? 400 : 404, { error: error.message, code: error.code });
+      } else if (error instanceof BodyTooLargeError) res.send(413, { error: error.message });
+      else throw error;
+    }
+  };
+
+  const phoneOf = (req: Request): ContactPhone => sandbox.phone(req.params.number as string);
+
+  const view = (phone: ContactPhone) => {
+    const now = clock.now();
+    const closesAt = phone.lastInboundAt === undefined ? undefined : phone.lastInboundAt + WINDOW;
+    return {
+      version: sandbox.version,
+      now,
+      number: phone.number,
+      name: phone.name,
+      readReceipts: phone.readReceipts,
+      failNextDelivery: phone.failNext ?? null,
+      window: { open: sandbox.windowOpen(phone), closesAt: closesAt ?? null },
+      messages: phone.entries(),
+    };
+  };
+
+  server.get(
+    `${PHONE_API_PATH}/state`,
+    api(async (_req, res) => {
+      res.send(200, {
+        version: sandbox.version,
+        now: clock.now(),
+        offsetMs: clock.offsetMs,
+        business: {
+          name: options.businessName,
+          displayPhoneNumber: sandbox.business.displayPhoneNumber,
+          phoneNumberId: sandbox.business.phoneNumberId,
+        },
+        phones: sandbox.phones().map((p) => ({ number: p.number, name: p.name })),
+        failureChoices: FAILURE_CHOICES.map((code) => ({ code, title: errorTitle(code) })),
+        imageMaxBytes: IMAGE_MAX_BYTES,
+      });
+    }),
+  );
+
+  server.put(
+    `${PHONE_API_PATH}/phones/:number`,
+    api(async (req, res) => {
+      const { name } = parse(nameBody, await readJson(req));
+      res.send(200, view(sandbox.phone(req.params.number as string, name)));
+    }),
+  );
+
+  server.get(
+    `${PHONE_API_PATH}/phones/:number`,
+    api(async (req, res) => {
+      res.send(200, view(phoneOf(req)));
+    }),
+  );
+
+  server.post(
+    `${PHONE_API_PATH}/phones/:number/messages`,
+    api(async (req, res) => {
+      const body = parse(textBody, await readJson(req));
+      res.send(201, { id: sandbox.sendText(phoneOf(req).number, body.text, body.replyTo) });
+    }),
+  );
+
+  server.post(
+    `${PHONE_API_PATH}/phones/:number/images`,
+    api(async (req, res) => {
+      const form = await readForm(req, IMAGE_MAX_BYTES * 4);
+      if (!form) throw new BadRequest(400, 'send the picture as multipart/form-data with a "file" field');
+      const file = await formFile(form, 'file');
+      if (!file) throw new BadRequest(400, 'file: a picture is required');
+      const caption = form.get('caption');
+      const sent = sandbox.sendImage(phoneOf(req).number, file.bytes, file.type || 'image/jpeg', typeof caption === 'string' ? caption : undefined);
+      res.send(201, { id: sent.wamid, mediaId: sent.mediaId });
+    }),
+  );
+
+  server.post(
+    `${PHONE_API_PATH}/phones/:number/taps`,
+    api(async (req, res) => {
+      const body = parse(tapBody, await readJson(req));
+      const target = 'payload' in body ? body.payload : { messageId: body.messageId, index: body.index };
+      res.send(201, { id: sandbox.tapButton(phoneOf(req).number, target) });
+    }),
+  );
+
+  server.post(
+    `${PHONE_API_PATH}/phones/:number/list-replies`,
+    api(async (req, res) => {
+      const body = parse(listBody, await readJson(req));
+      res.send(201, { id: sandbox.chooseListRow(phoneOf(req).number, body.rowId, body.messageId) });
+    }),
+  );
+
+  server.patch(
+    `${PHONE_API_PATH}/phones/:number/settings`,
+    api(async (req, res) => {
+      const body = parse(settingsBody, await readJson(req));
+      const phone = phoneOf(req);
+      if (body.readReceipts !== undefined) phone.readReceipts = body.readReceipts;
+      if (body.failNextDelivery !== undefined) phone.failNext = body.failNextDelivery ?? undefined;
+      res.send(200, view(phone));
+    }),
+  );
+
+  server.post(
+    `${PHONE_API_PATH}/clock`,
+    api(async (req, res) => {
+      const { advanceMs } = parse(clockBody, await readJson(req));
+      clock.advance(advanceMs);
+      sandbox.changed();
+      res.send(200, { now: clock.now(), offsetMs: clock.offsetMs });
+    }),
+  );
+
+  server.get(
+    `${PHONE_API_PATH}/media/:id`,
+    api(async (req, res) => {
+      const stored = sandbox.media.get(req.params.id as string);
+      if (!stored) throw new BadRequest(404, 'no such media');
+      res.sendRaw(200, stored.bytes, { 'content-type': stored.mimeType, 'content-length': String(stored.size) });
+    }),
+  );
+
+  server.get(
+    `${PHONE_API_PATH}/webhooks`,
+    api(async (_req, res) => {
+      const recent = sandbox.webhooks.deliveries().slice(-100);
+      res.send(200, {
+        deliveries: recent.map((d) => ({
+          seq: d.seq,
+          state: d.state,
+          attempts: d.attempts,
+          payload: d.payload,
+        })),
+      });
+    }),
+  );
+}

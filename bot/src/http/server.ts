@@ -34,7 +34,7 @@ export function createServer(options: ServerOptions): restify.Server {
   for (const route of options.routes ?? []) route.register(server);
 
   server.on('restifyError', (req, res, err, callback) => {
-    options.logger.warn({ method: req.method, path: req.path(), status: res.statusCode, code: err.name }, 'request failed');
+    options.logger.warn({ method: req.method, path: req.path(), status: (err as { statusCode?: number }).statusCode ?? res.statusCode, code: err.name }, 'request failed');
     return callback();
   });
   return server;

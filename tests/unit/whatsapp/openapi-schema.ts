@@ -14,8 +14,12 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
+/**
+ * Meta's OpenAPI description (facebook/openapi, MIT licence beside it), kept in the repo so
+ * the tests need nothing outside it. The same file as ../shared/reference/.
+ */
 export const SPEC_PATH = fileURLToPath(
-  new URL('../../../../shared/reference/business-messaging-api_v23.0.yaml', import.meta.url),
+  new URL('../../fixtures/openapi/business-messaging-api_v23.0.yaml', import.meta.url),
 );
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -30,6 +30,7 @@ import {
   type Store,
 } from '../store/port.js';
 import type { Clock } from './clock.js';
+import { KeyedLock } from './keyed-lock.js';
 
 /** A message from a contact, as the WhatsApp webhook reports it. */
 export interface InboundMessage {
@@ -84,6 +85,8 @@ export class Conversations {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly newId: () => string;
+  /** One command per contact at a time in this process (see keyed-lock.ts). */
+  private readonly lock = new KeyedLock();
 
   constructor(private readonly options: ConversationsOptions) {
     this.store = options.store;
@@ -148,6 +151,10 @@ export class Conversations {
    * webhook key, so a repeat of the same message changes nothing. Returns false for a repeat.
    */
   async receive(message: InboundMessage): Promise<boolean> {
+    return this.lock.run(`contact:${contactIdFor(message.businessNumberId, message.from)}`, () => this.receiveNow(message));
+  }
+
+  private async receiveNow(message: InboundMessage): Promise<boolean> {
     const eventKey = `msg:${message.waMessageId}`;
     for (let attempt = 1; ; attempt++) {
       if (await this.store.hasHandledEvent(eventKey)) return false;
@@ -188,6 +195,15 @@ export class Conversations {
    * wamid. Returns false for a repeat or a message we don't know.
    */
   async report(status: StatusReport): Promise<boolean> {
+    const message =
+      (status.messageId ? await this.store.getMessage(status.messageId) : undefined) ??
+      (await this.store.getMessageByWaId(status.waMessageId));
+    const thread = message ? await this.store.getThread(message.threadId) : undefined;
+    const key = thread ? `contact:${thread.contact.id}` : `status:${status.waMessageId}`;
+    return this.lock.run(key, () => this.reportNow(status));
+  }
+
+  private async reportNow(status: StatusReport): Promise<boolean> {
     const eventKey = `status:${status.waMessageId}:${status.status}`;
     for (let attempt = 1; ; attempt++) {
       if (await this.store.hasHandledEvent(eventKey)) return false;
@@ -227,6 +243,11 @@ export class Conversations {
   // --- internals -------------------------------------------------------------------------
 
   private async onThread(threadId: ThreadId, event: ThreadEvent): Promise<Outcome> {
+    const thread = await this.thread(threadId);
+    return this.lock.run(`contact:${thread.contact.id}`, () => this.onThreadNow(threadId, event));
+  }
+
+  private async onThreadNow(threadId: ThreadId, event: ThreadEvent): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       const thread = await this.thread(threadId);
       const snapshot = await this.snapshot(thread);
@@ -242,6 +263,10 @@ export class Conversations {
 
   /** Start or restart: the engine decides against the contact's open thread, if any. */
   private async begin(contact: ContactRecord, decideStart: (open: Thread | undefined, now: Millis) => Outcome): Promise<Outcome> {
+    return this.lock.run(`contact:${contact.id}`, () => this.beginNow(contact, decideStart));
+  }
+
+  private async beginNow(contact: ContactRecord, decideStart: (open: Thread | undefined, now: Millis) => Outcome): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       const open = await this.store.findOpenThread(contact.businessNumberId, contact.id);
       const now = this.clock.now();

@@ -19,7 +19,7 @@ import { whatsappWebhookRoute, WEBHOOK_PATH } from './http/whatsapp-webhook-rout
 import { createSandbox, createSandboxClock, type Sandbox, type SandboxClock } from './sandbox/index.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
-import { CloudApiClient } from './whatsapp/cloud-api-client.js';
+import { BusinessNumbers } from './whatsapp/business-numbers.js';
 import { WhatsAppChannel } from './whatsapp/contact-channel.js';
 import { SendPacer } from './whatsapp/send-pacer.js';
 import { WebhookEvents } from './whatsapp/webhook-events.js';
@@ -88,14 +88,11 @@ export async function startProduct(config: Config, options: ProductOptions): Pro
   });
 
   const wa = config.whatsapp;
-  const client = new CloudApiClient({
-    baseUrl: wa.apiUrl,
-    apiVersion: wa.apiVersion,
-    phoneNumberId: wa.phoneNumberId,
-    accessToken: wa.accessToken,
-    logger,
-  });
-  const clientFor = (businessNumberId: string) => (businessNumberId === wa.phoneNumberId ? client : undefined);
+  const numbers = new BusinessNumbers(
+    { baseUrl: wa.apiUrl, apiVersion: wa.apiVersion, phoneNumberId: wa.phoneNumberId, accessToken: wa.accessToken, logger },
+    store,
+  );
+  const clientFor = (businessNumberId: string) => numbers.clientFor(businessNumberId);
   const contactLocale = async (businessNumberId: string) =>
     (await store.getOrganisationByBusinessNumber(businessNumberId))?.contactLocale ?? 'en';
 

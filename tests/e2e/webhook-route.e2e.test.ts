@@ -14,7 +14,7 @@ afterEach(async () => {
   product = undefined;
 });
 
-function textWebhook(wamid: string, text: string): string {
+function textWebhook(wamid: string, text: string, phoneNumberId: string = SANDBOX_CREDENTIALS.phoneNumberId): string {
   // Pretty-printed on purpose: the signature covers these exact bytes, not re-serialised JSON.
   return JSON.stringify(
     {
@@ -27,7 +27,7 @@ function textWebhook(wamid: string, text: string): string {
               field: 'messages',
               value: {
                 messaging_product: 'whatsapp',
-                metadata: { display_phone_number: SANDBOX_CREDENTIALS.displayPhoneNumber, phone_number_id: SANDBOX_CREDENTIALS.phoneNumberId },
+                metadata: { display_phone_number: SANDBOX_CREDENTIALS.displayPhoneNumber, phone_number_id: phoneNumberId },
                 contacts: [{ profile: { name: 'Maria Silva' }, wa_id: '447700900123' }],
                 messages: [{ from: '447700900123', id: wamid, timestamp: String(T0 / 1000), type: 'text', text: { body: text } }],
               },
@@ -112,5 +112,31 @@ describe('the WhatsApp webhook', () => {
     store.apply = original;
     expect((await post(product, body, sign(body))).status).toBe(200);
     expect(await inboundCount(product)).toBe(1);
+  });
+
+  it('routes several business numbers by metadata.phone_number_id, and skips a number nobody here owns', async () => {
+    product = await startTestProduct();
+    await product.store.putOrganisation({
+      tenantId: 'tenant-2',
+      name: 'Fabrikam',
+      enabled: true,
+      maxParticipants: 8,
+      contactLocale: 'en',
+      businessNumbers: [{ phoneNumberId: '200000000000002', displayPhoneNumber: '15550000002', intakeUserIds: [] }],
+    });
+    for (const [wamid, number] of [
+      ['wamid.A', SANDBOX_CREDENTIALS.phoneNumberId],
+      ['wamid.B', '200000000000002'],
+      ['wamid.C', '300000000000003'],
+    ] as const) {
+      const body = textWebhook(wamid, `to ${number}`, number);
+      expect((await post(product, body, sign(body))).status).toBe(200);
+    }
+    const onA = await product.store.findOpenThread(SANDBOX_CREDENTIALS.phoneNumberId, `${SANDBOX_CREDENTIALS.phoneNumberId}:447700900123`);
+    const onB = await product.store.findOpenThread('200000000000002', '200000000000002:447700900123');
+    const onC = await product.store.findOpenThread('300000000000003', '300000000000003:447700900123');
+    expect((await product.store.listMessages(onA!.id)).map((m) => m.body)).toEqual([`to ${SANDBOX_CREDENTIALS.phoneNumberId}`]);
+    expect((await product.store.listMessages(onB!.id)).map((m) => m.body)).toEqual(['to 200000000000002']);
+    expect(onC).toBeUndefined();
   });
 });

@@ -14,7 +14,7 @@ import type { SendTarget } from './message-payloads.js';
 
 export interface WhatsAppChannelOptions {
   /** The client for a business number, or undefined for a number this app does not serve. */
-  readonly clientFor: (businessNumberId: string) => CloudApiClient | undefined;
+  readonly clientFor: (businessNumberId: string) => Promise<CloudApiClient | undefined> | CloudApiClient | undefined;
   readonly pacer: SendPacer;
   readonly store: Pick<Store, 'getMedia'>;
   /** The name the opt-in and resume templates show the contact. */
@@ -28,7 +28,7 @@ export class WhatsAppChannel implements ContactChannel {
   constructor(private readonly o: WhatsAppChannelOptions) {}
 
   async send(thread: Thread, message: Message, attempt: number): Promise<SendResult> {
-    const client = this.o.clientFor(thread.businessNumberId);
+    const client = await this.o.clientFor(thread.businessNumberId);
     if (!client) {
       return { outcome: 'failed', failure: { code: 10, kind: 'other', reasonKey: 'reason.permission_denied' } };
     }

@@ -14,7 +14,7 @@ import type { InboundMessageItem, StatusItem, WebhookItem } from './webhook.js';
 export interface WebhookEventsOptions {
   readonly conversations: Conversations;
   readonly store: Pick<Store, 'putMedia'>;
-  readonly clientFor: (businessNumberId: string) => CloudApiClient | undefined;
+  readonly clientFor: (businessNumberId: string) => Promise<CloudApiClient | undefined> | CloudApiClient | undefined;
   readonly logger: Logger;
 }
 
@@ -33,7 +33,8 @@ export class WebhookEvents {
     let repeated = 0;
     let skipped = 0;
     for (const item of items) {
-      if (!this.o.clientFor(item.phoneNumberId)) {
+      const client = await this.o.clientFor(item.phoneNumberId);
+      if (!client) {
         this.o.logger.warn({ phoneNumberId: item.phoneNumberId }, 'webhook for a business number this app does not serve; skipped');
         skipped++;
         continue;
@@ -41,7 +42,7 @@ export class WebhookEvents {
       let done: boolean;
       switch (item.kind) {
         case 'message':
-          done = await this.message(item);
+          done = await this.message(item, client);
           break;
         case 'status':
           done = await this.status(item);
@@ -58,8 +59,8 @@ export class WebhookEvents {
     return { applied, repeated, skipped };
   }
 
-  private async message(item: InboundMessageItem): Promise<boolean> {
-    const content = await this.content(item);
+  private async message(item: InboundMessageItem, client: CloudApiClient): Promise<boolean> {
+    const content = await this.content(item, client);
     const message: InboundMessage = {
       businessNumberId: item.phoneNumberId,
       waMessageId: item.waMessageId,
@@ -71,7 +72,7 @@ export class WebhookEvents {
     return this.o.conversations.receive(message);
   }
 
-  private async content(item: InboundMessageItem): Promise<InboundContent> {
+  private async content(item: InboundMessageItem, client: CloudApiClient): Promise<InboundContent> {
     const c = item.content;
     switch (c.type) {
       case 'text':
@@ -82,7 +83,6 @@ export class WebhookEvents {
         return c.button === 'unknown' ? { type: 'text', text } : { type: 'button', button: c.button, text };
       }
       case 'image': {
-        const client = this.o.clientFor(item.phoneNumberId)!;
         const downloaded = await client.downloadMedia(c.mediaId);
         const media = await this.o.store.putMedia(downloaded.bytes, downloaded.mimeType, c.caption);
         return { type: 'image', media };

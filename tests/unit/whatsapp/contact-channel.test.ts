@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import { CloudApiClient } from '../../../bot/src/whatsapp/cloud-api-client.js';
 import { WhatsAppChannel } from '../../../bot/src/whatsapp/contact-channel.js';
-import { WhatsAppApiError } from '../../../bot/src/whatsapp/errors.js';
 import { SendPacer } from '../../../bot/src/whatsapp/send-pacer.js';
 import type { Message, Thread } from '../../../bot/src/core/types.js';
 
@@ -34,15 +33,6 @@ const text: Message = {
   attempts: 0,
   createdAt: 0,
 };
-
-function graphError(code: number, httpStatus = 400): WhatsAppApiError {
-  return new WhatsAppApiError({
-    httpStatus,
-    code,
-    title: `error ${code}`,
-    details: '',
-  } as ConstructorParameters<typeof WhatsAppApiError>[0]);
-}
 
 function channel(answer: () => Promise<Response>, now = { t: 0 }) {
   const calls: { url: string; body: string }[] = [];

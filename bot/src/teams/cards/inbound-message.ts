@@ -1,0 +1,53 @@
+/** A contact's message, as it arrives in the user's chat with the bot: Reply, Info, group actions. */
+import type { Message } from '../../core/types.js';
+import { cardLang, clientDateTime, strings, threadLine, type CardContact } from './format.js';
+import { expand, type AdaptiveCard } from './templates.js';
+
+export interface InboundMessageCardData {
+  readonly message: Message;
+  readonly contact: CardContact;
+  /** The other participants' names, when colleagues share the conversation. */
+  readonly colleagues?: readonly string[];
+  /** Where the Teams client fetches the picture: an https URL the bot serves, or a data: URI. */
+  readonly pictureUrl?: string;
+}
+
+export function inboundMessageCard(
+  data: InboundMessageCardData,
+  locale: string | undefined,
+): AdaptiveCard {
+  const tr = strings(locale);
+  const { message, contact } = data;
+  const text = message.body?.trim() ? message.body : undefined;
+  const hasPicture = Boolean(data.pictureUrl);
+  const t = {
+    received: tr('card.inbound.received', {
+      time: clientDateTime(message.statusTimes.received ?? message.createdAt),
+    }),
+    unsupported: tr('card.inbound.unsupported', { contact: contact.name }),
+    pictureAlt: tr('card.picture.from', { contact: contact.name }),
+    replyLabel: tr('card.inbound.reply_label'),
+    replyPlaceholder: tr('card.inbound.reply_placeholder', { contact: contact.name }),
+    replyRequired: tr('card.inbound.reply_required'),
+    reply: tr('card.inbound.reply'),
+    info: tr('card.action.info'),
+    add: tr('card.inbound.add'),
+    remove: tr('card.inbound.remove'),
+    transfer: tr('card.inbound.transfer'),
+    leave: tr('card.inbound.leave'),
+  };
+  return expand('inbound-message', {
+    lang: cardLang(tr.locale),
+    fallbackText: `${contact.name}: ${text ?? (hasPicture ? tr('card.picture.preview') : t.unsupported)}`,
+    threadId: message.threadId,
+    messageId: message.id,
+    contactName: contact.name,
+    threadLine: threadLine(tr, contact, data.colleagues),
+    hasText: text !== undefined,
+    text: text ?? '',
+    hasPicture,
+    pictureUrl: data.pictureUrl ?? '',
+    unsupported: text === undefined && !hasPicture,
+    t,
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * A participant's message with its receipt. The bot updates this card in place as receipts
+ * arrive; a colleague's message shows its author's name.
+ */
+import type { Message, UserId } from '../../core/types.js';
+import { cardLang, clientDateTime, strings, threadLine, type CardContact } from './format.js';
+import { messageWords, STATUS_MARKS, statusTime } from './message-view.js';
+import { expand, type AdaptiveCard } from './templates.js';
+
+export interface MessageStatusCardData {
+  readonly message: Message;
+  readonly contact: CardContact;
+  /** The user who will see the card: their own message reads "To …", a colleague's names its author. */
+  readonly viewerId: UserId;
+  readonly colleagues?: readonly string[];
+  readonly pictureUrl?: string;
+}
+
+export function messageStatusCard(
+  data: MessageStatusCardData,
+  locale: string | undefined,
+): AdaptiveCard {
+  const tr = strings(locale);
+  const { message, contact } = data;
+  const status = message.status === 'received' ? 'sent' : message.status;
+  const colleague =
+    message.author && message.author.id !== data.viewerId ? message.author : undefined;
+  const text = messageWords(message, contact, tr);
+  const hasPicture = Boolean(data.pictureUrl);
+  const reason = status === 'failed' && message.failure ? tr(message.failure.reasonKey) : undefined;
+  const t = {
+    heading: colleague
+      ? tr('card.message.colleague_to', { author: colleague.name, contact: contact.name })
+      : tr('card.message.to', { contact: contact.name }),
+    pictureAlt: tr('card.picture.to', { contact: contact.name }),
+    status: tr('card.message.status_time', {
+      status: tr(`card.status.${status}`),
+      time: clientDateTime(statusTime(message)),
+    }),
+    reason: reason ?? '',
+    info: tr('card.action.info'),
+  };
+  return expand('message-status', {
+    lang: cardLang(tr.locale),
+    fallbackText: `${t.heading}: ${text ?? tr('card.picture.preview')} (${tr(`card.status.${status}`)})`,
+    threadId: message.threadId,
+    messageId: message.id,
+    icon: !message.author ? '🔔' : colleague ? '👥' : '📤',
+    threadLine: threadLine(tr, contact, data.colleagues),
+    hasText: text !== undefined,
+    text: text ?? '',
+    hasPicture,
+    pictureUrl: data.pictureUrl ?? '',
+    status: STATUS_MARKS[status],
+    hasReason: reason !== undefined,
+    t,
+  });
+}

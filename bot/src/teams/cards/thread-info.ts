@@ -1,0 +1,57 @@
+/** The `info` command: the current conversation, its participants, state and window. */
+import { WINDOW, type Millis, type Thread, type UserId } from '../../core/types.js';
+import { cardLang, clientDateTime, nameList, phoneLabel, strings, windowLeft } from './format.js';
+import { expand, type AdaptiveCard } from './templates.js';
+
+export interface ThreadInfoCardData {
+  readonly thread: Thread;
+  /** The user who asked: only a participant gets the group actions. */
+  readonly viewerId: UserId;
+  readonly now: Millis;
+}
+
+export function threadInfoCard(data: ThreadInfoCardData, locale: string | undefined): AdaptiveCard {
+  const tr = strings(locale);
+  const { thread, now } = data;
+  const contact = thread.contact.name;
+  const window =
+    thread.state === 'awaiting_consent'
+      ? tr('card.thread_info.window_not_open', { contact })
+      : (windowLeft(
+          tr,
+          thread.lastInboundAt !== undefined ? thread.lastInboundAt + WINDOW : undefined,
+          now,
+        ) ?? tr('card.thread_info.window_closed', { contact }));
+  const rows = [
+    { label: tr('card.thread_info.number'), value: phoneLabel(thread.contact.phone) },
+    { label: tr('card.thread_info.state'), value: tr(`card.state.${thread.state}`) },
+    {
+      label: tr('card.thread_info.participants'),
+      value:
+        nameList(
+          thread.participants.map((p) => p.name),
+          tr.locale,
+        ) || '—',
+    },
+    ...(thread.state === 'closed' ? [] : [{ label: tr('card.thread_info.window'), value: window }]),
+    { label: tr('card.thread_info.started'), value: clientDateTime(thread.createdAt) },
+  ];
+  const isParticipant = thread.participants.some((p) => p.id === data.viewerId);
+  return expand('thread-info', {
+    lang: cardLang(tr.locale),
+    threadId: thread.id,
+    rows,
+    isOpen: thread.state !== 'closed' && isParticipant,
+    canRemind: thread.state === 'awaiting_consent' && isParticipant,
+    canRestart: thread.state === 'closed',
+    t: {
+      title: tr('card.thread_info.title', { contact }),
+      remind: tr('card.notice.remind'),
+      restart: tr('card.notice.restart'),
+      add: tr('card.inbound.add'),
+      remove: tr('card.inbound.remove'),
+      transfer: tr('card.inbound.transfer'),
+      leave: tr('card.inbound.leave'),
+    },
+  });
+}

@@ -117,7 +117,7 @@ export const SANDBOX_CREDENTIALS = {
 export class ConfigError extends Error {
   readonly code = 'config_invalid';
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSet these in the environment or in env/.env.local (see README.md, "Configuration").`);
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSet these in the environment or in env/.env.local.user (see README.md, "Configuration").`);
   }
 }
 

@@ -2,7 +2,8 @@
  * How a transition's contact policy change reads, for both stores: a key present sets the
  * field, a key present with `undefined` clears it, an absent key leaves it as it is.
  */
-import type { ContactPolicyChange, Millis } from '../core/types.js';
+import type { ContactPolicyChange, Millis, Thread } from '../core/types.js';
+import type { ContactRecord } from './port.js';
 
 export type PolicyField = 'optedOutAt' | 'lastInboundAt';
 
@@ -33,4 +34,22 @@ export function applyPolicyUpdate<T extends Partial<Record<PolicyField, Millis |
   const next: Record<string, unknown> = { ...record, ...update.set };
   for (const field of update.clear) delete next[field];
   return next as T;
+}
+
+/**
+ * The contact as it should be stored after a transition's policy change: the stored record
+ * (or, when none is stored yet, the thread's own contact) with the change applied. Undefined
+ * when the change names a contact that is neither stored nor the thread's.
+ */
+export function contactAfterChange(
+  stored: ContactRecord | undefined,
+  thread: Thread,
+  change: ContactPolicyChange,
+): ContactRecord | undefined {
+  const current: ContactRecord | undefined =
+    stored ??
+    (change.contactId === thread.contact.id
+      ? { id: thread.contact.id, phone: thread.contact.phone, name: thread.contact.name, businessNumberId: thread.businessNumberId }
+      : undefined);
+  return current && applyPolicyUpdate(current, readPolicyChange(change));
 }

@@ -8,13 +8,12 @@ import { randomUUID } from 'node:crypto';
 import type { ClientSession } from 'mongodb';
 import type { ContactPolicyChange, Message, Thread, Transition } from '../../core/types.js';
 import { isOpen, sortEffects } from '../effects.js';
-import { applyPolicyUpdate, readPolicyChange } from '../policy-change.js';
+import { contactAfterChange } from '../policy-change.js';
 import {
   DuplicateEventError,
   OpenThreadExistsError,
   StaleThreadError,
   type ApplyOptions,
-  type ContactRecord,
 } from '../port.js';
 import { ONE_OPEN_THREAD, UNIQUE_WA_MESSAGE_ID, type Collections } from './collections.js';
 import { plain, type MessageDoc, type OutboxDoc, type ThreadDoc } from './documents.js';
@@ -204,18 +203,8 @@ async function changeContactPolicy(
   change: ContactPolicyChange,
 ): Promise<void> {
   const doc = await c.contacts.findOne({ _id: change.contactId }, { session });
-  const current: ContactRecord | undefined = doc
-    ? doc.data
-    : change.contactId === thread.contact.id
-      ? {
-          id: thread.contact.id,
-          phone: thread.contact.phone,
-          name: thread.contact.name,
-          businessNumberId: thread.businessNumberId,
-        }
-      : undefined;
-  if (!current) return;
-  const next = applyPolicyUpdate(current, readPolicyChange(change));
+  const next = contactAfterChange(doc?.data, thread, change);
+  if (!next) return;
   await c.contacts.replaceOne(
     { _id: next.id },
     { businessNumberId: next.businessNumberId, phone: next.phone, data: plain(next) },

@@ -5,7 +5,7 @@
  */
 import type { ContactPolicyChange, Message, Thread, Transition } from '../../core/types.js';
 import { isOpen, sortEffects, type ScheduleEffect } from '../effects.js';
-import { applyPolicyUpdate, readPolicyChange } from '../policy-change.js';
+import { contactAfterChange } from '../policy-change.js';
 import {
   DuplicateEventError,
   OpenThreadExistsError,
@@ -167,18 +167,8 @@ function writeTimer(sql: Sql, effect: ScheduleEffect, id: string): void {
 
 function changeContactPolicy(sql: Sql, thread: Thread, change: ContactPolicyChange): void {
   const row = sql.get<JsonRow>('SELECT json FROM contacts WHERE id = ?', change.contactId);
-  const current: ContactRecord | undefined = row
-    ? fromJson<ContactRecord>(row)
-    : change.contactId === thread.contact.id
-      ? {
-          id: thread.contact.id,
-          phone: thread.contact.phone,
-          name: thread.contact.name,
-          businessNumberId: thread.businessNumberId,
-        }
-      : undefined;
-  if (!current) return;
-  writeContact(sql, applyPolicyUpdate(current, readPolicyChange(change)));
+  const next = contactAfterChange(row ? fromJson<ContactRecord>(row) : undefined, thread, change);
+  if (next) writeContact(sql, next);
 }
 
 export function writeContact(sql: Sql, contact: ContactRecord): void {

@@ -6,6 +6,7 @@
 import { describe } from 'vitest';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeRecordContract } from './contract-records.js';
+import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
 import { describeTwoClientContract } from './contract-two-clients.js';
 import type { MakeStore, MakeTwoClients } from './store-fixtures.js';
@@ -22,5 +23,6 @@ export function describeStoreContract(
     describeOutboxContract(makeStore);
     describeRecordContract(makeStore);
     describeTwoClientContract(makeTwoClients);
+    describeTeamsContract(makeStore, makeTwoClients);
   });
 }

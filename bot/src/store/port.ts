@@ -69,6 +69,20 @@ export interface AddressBookEntry {
   readonly name: string;
 }
 
+/**
+ * A card the bot posted in one user's Teams chat for one message: the inbound card of a
+ * contact's message, or the status card of an outgoing one. Receipts update it in place
+ * (Bot Framework updateActivity on `activityId`), so there is never a new card per status.
+ */
+export interface MessageCard {
+  readonly messageId: MessageId;
+  readonly userId: UserId;
+  /** The Teams activity id of the card, as the Bot Connector returned it. */
+  readonly activityId: string;
+  /** The conversation the card is in (the user's personal chat with the bot). */
+  readonly conversationId: string;
+}
+
 /** One effect waiting in the outbox. */
 export interface OutboxItem {
   readonly id: string;
@@ -180,6 +194,12 @@ export interface Store {
    */
   apply(transition: Transition, options: ApplyOptions): Promise<void>;
   hasHandledEvent(eventKey: string): Promise<boolean>;
+  /**
+   * Mark an event handled, atomically: true for the one caller (across every instance) that
+   * claimed it first, false for anyone after. Shares the keys of `apply`'s eventKey.
+   * Used for activities Teams sends again (the same activity id).
+   */
+  claimEventKey(eventKey: string, now: Millis): Promise<boolean>;
 
   /**
    * Flag a message that WhatsApp may have received twice (its send was recovered after a
@@ -217,6 +237,13 @@ export interface Store {
     businessNumberId?: string;
     contactId?: string;
   }): Promise<ConsentRecord[]>;
+
+  // Teams cards
+  /** Keep (or replace) the card of a message in a user's chat. */
+  putMessageCard(card: MessageCard): Promise<void>;
+  getMessageCard(messageId: MessageId, userId: UserId): Promise<MessageCard | undefined>;
+  /** The message card a user acted on, found by the card's activity id. */
+  findMessageCardByActivity(userId: UserId, activityId: string): Promise<MessageCard | undefined>;
 
   // media
   putMedia(bytes: Uint8Array, mimeType: string, caption?: string): Promise<MediaRef>;

@@ -7,6 +7,7 @@ import type {
   ConsentDoc,
   ContactDoc,
   HandledEventDoc,
+  MessageCardDoc,
   MessageDoc,
   OrganisationDoc,
   OutboxDoc,
@@ -26,6 +27,7 @@ export interface Collections {
   readonly outbox: Collection<OutboxDoc>;
   readonly timers: Collection<TimerDoc>;
   readonly consentRecords: Collection<ConsentDoc>;
+  readonly messageCards: Collection<MessageCardDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -40,6 +42,7 @@ export function collections(db: Db): Collections {
     outbox: db.collection<OutboxDoc>('outbox'),
     timers: db.collection<TimerDoc>('timers'),
     consentRecords: db.collection<ConsentDoc>('consent_records'),
+    messageCards: db.collection<MessageCardDoc>('message_cards'),
   };
 }
 
@@ -94,5 +97,6 @@ export async function ensureIndexes(c: Collections): Promise<void> {
       { key: { businessNumberId: 1, contactId: 1, at: 1 }, name: 'by_contact' },
       { key: { at: 1 }, name: 'by_time' },
     ]),
+    c.messageCards.createIndexes([{ key: { userId: 1, activityId: 1 }, name: 'by_activity' }]),
   ]);
 }

@@ -66,6 +66,15 @@ export interface HandledEventDoc {
   handledAt: number;
 }
 
+export interface MessageCardDoc {
+  /** JSON of [messageId, userId]: one card per message and user. */
+  _id: string;
+  messageId: string;
+  userId: string;
+  activityId: string;
+  conversationId: string;
+}
+
 export interface OutboxDoc {
   _id: string;
   threadId: string;
@@ -124,6 +133,10 @@ export function outboxItemFromDoc(doc: OutboxDoc, recovered: boolean): OutboxIte
 
 export function timerFromDoc(doc: TimerDoc): TimerItem {
   return { id: doc._id, threadId: doc.threadId, timer: doc.timer, at: doc.at };
+}
+
+export function messageCardId(messageId: string, userId: string): string {
+  return JSON.stringify([messageId, userId]);
 }
 
 export function addressBookId(userId: string, contactId: string): string {

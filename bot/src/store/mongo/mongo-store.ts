@@ -17,6 +17,7 @@ import {
   type AddressBookEntry,
   type ApplyOptions,
   type ContactRecord,
+  type MessageCard,
   type Organisation,
   type OutboxItem,
   type Store,
@@ -27,12 +28,15 @@ import { applyTransition, OpenThreadRace } from './apply-transition.js';
 import { collections, ensureIndexes, type Collections } from './collections.js';
 import {
   addressBookId,
+  messageCardId,
   messageFromDoc,
   plain,
   threadFromDoc,
   type ConsentDoc,
+  type MessageCardDoc,
 } from './documents.js';
 import * as leases from './leases.js';
+import { isDuplicateKey } from './errors.js';
 import { MediaBucket } from './media-bucket.js';
 
 export interface MongoStoreOptions {
@@ -223,6 +227,17 @@ export class MongoStore implements Store {
     return (await this.c.handledEvents.countDocuments({ _id: eventKey }, { limit: 1 })) > 0;
   }
 
+  async claimEventKey(eventKey: string, now: Millis): Promise<boolean> {
+    try {
+      await this.c.handledEvents.insertOne({ _id: eventKey, handledAt: now });
+      return true;
+    } catch (error) {
+      // The _id is unique: whoever inserted first claimed it, on any instance.
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
   async markMessagePossiblyDuplicate(id: string): Promise<void> {
     await this.c.messages.updateOne({ _id: id }, { $set: { possiblyDuplicate: true } });
   }
@@ -268,6 +283,31 @@ export class MongoStore implements Store {
     return docs.map((doc) => doc.data);
   }
 
+  // Teams cards
+
+  async putMessageCard(card: MessageCard): Promise<void> {
+    await this.c.messageCards.replaceOne(
+      { _id: messageCardId(card.messageId, card.userId) },
+      {
+        messageId: card.messageId,
+        userId: card.userId,
+        activityId: card.activityId,
+        conversationId: card.conversationId,
+      },
+      { upsert: true },
+    );
+  }
+
+  async getMessageCard(messageId: string, userId: string): Promise<MessageCard | undefined> {
+    const doc = await this.c.messageCards.findOne({ _id: messageCardId(messageId, userId) });
+    return doc ? messageCardFromDoc(doc) : undefined;
+  }
+
+  async findMessageCardByActivity(userId: string, activityId: string): Promise<MessageCard | undefined> {
+    const docs = await this.c.messageCards.find({ userId, activityId }).sort({ messageId: 1 }).limit(1).toArray();
+    return docs[0] ? messageCardFromDoc(docs[0]) : undefined;
+  }
+
   // media
 
   putMedia(bytes: Uint8Array, mimeType: string, caption?: string): Promise<MediaRef> {
@@ -281,4 +321,13 @@ export class MongoStore implements Store {
   async close(): Promise<void> {
     if (this.ownsClient) await this.client.close();
   }
+}
+
+function messageCardFromDoc(doc: MessageCardDoc): MessageCard {
+  return {
+    messageId: doc.messageId,
+    userId: doc.userId,
+    activityId: doc.activityId,
+    conversationId: doc.conversationId,
+  };
 }

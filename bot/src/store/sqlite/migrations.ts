@@ -134,6 +134,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'teams message cards',
+    sql: `
+      -- The card each user sees for a message, updated in place as receipts arrive.
+      CREATE TABLE message_cards (
+        message_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        activity_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        PRIMARY KEY (message_id, user_id)
+      );
+      CREATE INDEX message_cards_by_activity ON message_cards (user_id, activity_id);
+    `,
+  },
 ];
 
 /**

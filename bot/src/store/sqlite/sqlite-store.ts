@@ -19,6 +19,7 @@ import type {
   AddressBookEntry,
   ApplyOptions,
   ContactRecord,
+  MessageCard,
   Organisation,
   OutboxItem,
   Store,
@@ -260,6 +261,15 @@ export class SqliteStore implements Store {
     return this.sql.get('SELECT 1 FROM handled_events WHERE event_key = ?', eventKey) !== undefined;
   }
 
+  async claimEventKey(eventKey: string, now: Millis): Promise<boolean> {
+    const result = this.sql.run(
+      'INSERT INTO handled_events (event_key, handled_at) VALUES (?, ?) ON CONFLICT (event_key) DO NOTHING',
+      eventKey,
+      now,
+    );
+    return result.changes === 1;
+  }
+
   async markMessagePossiblyDuplicate(id: string): Promise<void> {
     this.sql.run('UPDATE messages SET possibly_duplicate = 1 WHERE id = ?', id);
   }
@@ -324,6 +334,38 @@ export class SqliteStore implements Store {
       .map((row) => fromJson<ConsentRecord>(row));
   }
 
+  // Teams cards
+
+  async putMessageCard(card: MessageCard): Promise<void> {
+    this.sql.run(
+      `INSERT INTO message_cards (message_id, user_id, activity_id, conversation_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (message_id, user_id) DO UPDATE SET
+         activity_id = excluded.activity_id, conversation_id = excluded.conversation_id`,
+      card.messageId,
+      card.userId,
+      card.activityId,
+      card.conversationId,
+    );
+  }
+
+  async getMessageCard(messageId: string, userId: string): Promise<MessageCard | undefined> {
+    const row = this.sql.get<MessageCardRow>(
+      'SELECT * FROM message_cards WHERE message_id = ? AND user_id = ?',
+      messageId,
+      userId,
+    );
+    return row && messageCardFromRow(row);
+  }
+
+  async findMessageCardByActivity(userId: string, activityId: string): Promise<MessageCard | undefined> {
+    const row = this.sql.get<MessageCardRow>(
+      'SELECT * FROM message_cards WHERE user_id = ? AND activity_id = ? ORDER BY message_id LIMIT 1',
+      userId,
+      activityId,
+    );
+    return row && messageCardFromRow(row);
+  }
+
   // media
 
   async putMedia(bytes: Uint8Array, mimeType: string, caption?: string): Promise<MediaRef> {
@@ -370,4 +412,20 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+interface MessageCardRow {
+  message_id: string;
+  user_id: string;
+  activity_id: string;
+  conversation_id: string;
+}
+
+function messageCardFromRow(row: MessageCardRow): MessageCard {
+  return {
+    messageId: row.message_id,
+    userId: row.user_id,
+    activityId: row.activity_id,
+    conversationId: row.conversation_id,
+  };
 }

@@ -7,6 +7,7 @@ import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createLogger } from './log.js';
 import { startProduct } from './product.js';
+import { createTeamsAdapter } from './teams/teams-adapter.js';
 
 async function main(): Promise<void> {
   // Local runs read env/.env.local (written by the Teams Toolkit); real environment wins.
@@ -24,11 +25,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const product = await startProduct(config, { logger });
+  const product = await startProduct(config, { logger, adapters: (core) => createTeamsAdapter(core) });
   logger.info(
     { url: config.publicUrl, sandbox: config.whatsapp.sandbox, localBot: config.bot.local, store: config.mongodbUri ? 'mongodb' : 'sqlite' },
     'WhatsApp for Teams is listening',
   );
+  if (config.bot.local) {
+    logger.info(`Local bot (no BOT_ID): point the Agents Playground at ${config.publicUrl}/api/messages (npm run playground)`);
+  }
   if (config.whatsapp.sandbox) {
     logger.info(`The WhatsApp sandbox plays the contact's phone at ${config.publicUrl}/sandbox`);
   }

@@ -9,7 +9,7 @@ import { expand, type AdaptiveCard } from './templates.js';
 export type NoticeKind = 'info' | 'warning' | 'attention';
 
 /** Something the user's message depends on failed: they may need to act. */
-const ATTENTION = [/^optin\.failed/, /^resume\.failed$/, /^notice_failed\./, /^message\.failed$/];
+const ATTENTION = [/^optin\.failed/, /^resume\.failed$/, /^notice_failed\./, /^message\.failed$/, /^bot\.error$/, /^bot\.picture\./, /^bot\.invalid_submission$/];
 
 /** Paused, pending, closed or refused: nothing is lost, but things are not moving. */
 const WARNING = new Set([
@@ -33,6 +33,13 @@ const WARNING = new Set([
   'group.cannot_transfer_to_self',
   'group.removed_you',
   'compose.empty',
+  // The bot's own answers (bot.json): nothing was sent, and why.
+  'bot.no_current_thread',
+  'bot.contact_not_found',
+  'bot.no_thread_with',
+  'bot.add_contact_usage',
+  'bot.no_business_number',
+  'bot.thread_gone',
 ]);
 
 /** Notices after which the conversation can be restarted with a new opt-in. */

@@ -1,0 +1,52 @@
+/**
+ * `npm run admin -- …`: the admin's command line, on the store the product is configured
+ * with (DATA_DIR's embedded store, or MONGODB_URI). Like index.ts, an entry point: it reads
+ * the environment (and env/.env.local) for the configuration.
+ */
+import { existsSync } from 'node:fs';
+import { config as loadDotenv } from 'dotenv';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { openStore } from '../store/open-store.js';
+import { AdminUsageError, runAdmin, USAGE } from './admin-commands.js';
+
+async function main(): Promise<number> {
+  for (const file of ['env/.env.local', 'env/.env.local.user']) {
+    if (existsSync(file)) loadDotenv({ path: file, override: false, quiet: true });
+  }
+  const argv = process.argv.slice(2);
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
+    console.log(USAGE);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+  try {
+    await runAdmin(argv, store, (line) => console.log(line), { maxParticipants: config.maxParticipants });
+    return 0;
+  } catch (error) {
+    if (error instanceof AdminUsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,155 @@
+/**
+ * The bot: Teams' activities routed to small handlers, in Teams' words mapped to ours.
+ * - message (personal chat): a command, or words and pictures for the current thread;
+ * - installationUpdate / conversationUpdate (bot added): keep the user and greet them once;
+ * - invoke adaptiveCard/action: a card's Action.Execute (card-actions.ts);
+ * - invoke composeExtension/fetchTask, /submitAction, /query: the compose extension.
+ * Every activity is handled once (activity-dedupe.ts), and only for an enabled user: anyone
+ * else gets the not-enabled card, saying why.
+ */
+import {
+  ActivityTypes,
+  TeamsActivityHandler,
+  type InvokeResponse,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
+  type MessagingExtensionQuery,
+  type MessagingExtensionResponse,
+  type TurnContext,
+} from 'botbuilder';
+import { t } from '../i18n/catalogue.js';
+import { helpCard, noticeCard, notEnabledCard, type AdaptiveCard } from './cards/index.js';
+import { cardActivity } from './card-views.js';
+import type { ActivityDedupe } from './activity-dedupe.js';
+import type { CardActions } from './card-actions.js';
+import type { ComposeExtension } from './compose-extension.js';
+import type { Enablement } from './enablement.js';
+import type { PersonalMessages } from './personal-message.js';
+import { identityOf } from './teams-user.js';
+import type { BotServices, Turn } from './turn.js';
+
+export interface WhatsAppBotParts {
+  readonly services: BotServices;
+  readonly enablement: Enablement;
+  readonly dedupe: ActivityDedupe;
+  readonly messages: PersonalMessages;
+  readonly cardActions: CardActions;
+  readonly composeExtension: ComposeExtension;
+}
+
+const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+/** Turn is for an enabled user; otherwise the card that says why not. */
+type Arrived = { readonly turn: Turn } | { readonly notEnabled: AdaptiveCard };
+
+export class WhatsAppBot extends TeamsActivityHandler {
+  constructor(private readonly p: WhatsAppBotParts) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.personalMessage(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient?.id);
+      if (botAdded) await this.welcome(context);
+      await next();
+    });
+  }
+
+  /** Every activity: once, then as TeamsActivityHandler routes it. */
+  override async run(context: TurnContext): Promise<void> {
+    if (!(await this.p.dedupe.firstTime(context.activity))) {
+      this.p.services.logger.info({ activityId: context.activity.id, type: context.activity.type }, 'activity sent again by Teams; already handled');
+      if (context.activity.type === ActivityTypes.Invoke) {
+        await respond(context, { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t(context.activity.locale, 'bot.duplicate') } });
+      }
+      return;
+    }
+    await super.run(context);
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    const value = (context.activity.value ?? {}) as { action?: unknown };
+    const card = await this.safely(context, async (turn) => this.p.cardActions.handle(turn, value.action));
+    return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: card } };
+  }
+
+  protected override async handleTeamsMessagingExtensionFetchTask(context: TurnContext, _action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    const arrived = await this.arrive(context);
+    if ('notEnabled' in arrived) return this.notEnabledDialog(context, arrived.notEnabled);
+    return this.p.composeExtension.fetchTask(arrived.turn);
+  }
+
+  protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    const arrived = await this.arrive(context);
+    if ('notEnabled' in arrived) return this.notEnabledDialog(context, arrived.notEnabled);
+    try {
+      return await this.p.composeExtension.submitAction(arrived.turn, action.data);
+    } catch (error) {
+      this.p.services.logger.error({ err: error, activityId: context.activity.id }, 'compose extension failed');
+      return this.p.composeExtension.message(arrived.turn.locale, { key: 'bot.error', params: {} });
+    }
+  }
+
+  protected override async handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+    const arrived = await this.arrive(context);
+    if ('notEnabled' in arrived) return { composeExtension: { type: 'message', text: t(context.activity.locale, 'card.not_enabled.title') } };
+    const text = query.parameters?.find((p) => p.name !== 'initialRun')?.value;
+    return this.p.composeExtension.query(arrived.turn, typeof text === 'string' ? text : '');
+  }
+
+  private async personalMessage(context: TurnContext): Promise<void> {
+    const type = context.activity.conversation?.conversationType;
+    if (type !== undefined && type !== 'personal') return;
+    const card = await this.safely(context, async (turn) => {
+      await this.p.messages.handle(turn);
+      return undefined;
+    });
+    if (card) await context.sendActivity(cardActivity(card));
+  }
+
+  /** Greet a user once per chat: what they can do, or why they cannot yet. */
+  private async welcome(context: TurnContext): Promise<void> {
+    const arrived = await this.arrive(context);
+    if (!(await this.p.dedupe.once(`teams:welcome:${context.activity.conversation?.id ?? ''}`))) return;
+    const card = 'notEnabled' in arrived ? arrived.notEnabled : helpCard(arrived.turn.locale);
+    await context.sendActivity(cardActivity(card));
+  }
+
+  /** Run a handler for an enabled user; a failure is logged and told, not thrown at Teams. */
+  private async safely<T>(context: TurnContext, fn: (turn: Turn) => Promise<T>): Promise<T | AdaptiveCard> {
+    let locale = context.activity.locale;
+    try {
+      const arrived = await this.arrive(context);
+      if ('notEnabled' in arrived) return arrived.notEnabled;
+      locale = arrived.turn.locale;
+      return await fn(arrived.turn);
+    } catch (error) {
+      this.p.services.logger.error({ err: error, activityId: context.activity.id, type: context.activity.type, name: context.activity.name }, 'bot turn failed');
+      return noticeCard({ key: 'bot.error', params: {} }, locale);
+    }
+  }
+
+  private async arrive(context: TurnContext): Promise<Arrived> {
+    const who = identityOf(context.activity);
+    const arrival = await this.p.enablement.arrive(who);
+    if (!arrival.enabled) {
+      this.p.services.logger.info({ userId: who.userId, tenantId: who.tenantId, reason: arrival.reason }, 'not enabled');
+      return { notEnabled: notEnabledCard({ reason: arrival.reason }, who.locale) };
+    }
+    return { turn: { context, user: arrival.user, organisation: arrival.organisation, locale: who.locale } };
+  }
+
+  private notEnabledDialog(context: TurnContext, card: AdaptiveCard): MessagingExtensionActionResponse {
+    return this.p.composeExtension.dialog(context.activity.locale ?? 'en', card);
+  }
+}
+
+async function respond(context: TurnContext, value: InvokeResponse): Promise<void> {
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value });
+}

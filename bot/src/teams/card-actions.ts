@@ -1,0 +1,243 @@
+/**
+ * Action.Execute from the bot's cards (cards/verbs.ts): each verb does its job and answers
+ * with the card that replaces the one the user clicked.
+ * - Show-something verbs (Info, a list's items, the help card's lists) post what they show as
+ *   a new message and refresh the clicked card, so nothing the user was reading goes away.
+ * - Group actions turn the clicked card into a picker or a confirmation; when done or
+ *   cancelled, the card the user started from comes back (a contact's message, found by the
+ *   card's activity id), or the thread's info.
+ * - A submission that fails its schema gets a card saying what was wrong, never a crash.
+ */
+import { ThreadNotFoundError } from '../app/conversations.js';
+import { isRejection, type Outcome, type Thread, type UserRef } from '../core/types.js';
+import { hasKey, t } from '../i18n/catalogue.js';
+import type { Message } from '../core/types.js';
+import {
+  addParticipantCard,
+  helpCard,
+  leaveConfirmationCard,
+  noticeCard,
+  noticeText,
+  optInConfirmationCard,
+  parseCardAction,
+  receiptInfoCard,
+  removeParticipantCard,
+  removeParticipantConfirmationCard,
+  transferCard,
+  VERBS,
+  type AdaptiveCard,
+  type CardAction,
+} from './cards/index.js';
+import { strings } from './cards/format.js';
+import { withNote, withSentReply } from './card-decorations.js';
+import { cardActivity, contactOf, messageCard } from './card-views.js';
+import type { CommandHandlers } from './command-handlers.js';
+import type { BotServices, Turn } from './turn.js';
+import type { UserActions } from './user-actions.js';
+
+type Data<V extends CardAction['verb']> = Extract<CardAction, { verb: V }>['data'];
+
+export class CardActions {
+  constructor(
+    private readonly s: BotServices,
+    private readonly actions: UserActions,
+    private readonly commands: CommandHandlers,
+  ) {}
+
+  /** `action` is the invoke's value.action: { type: 'Action.Execute', verb, data }. */
+  async handle(turn: Turn, action: unknown): Promise<AdaptiveCard> {
+    const raw = (typeof action === 'object' && action !== null ? action : {}) as { verb?: unknown; data?: unknown };
+    const parsed = parseCardAction({ verb: raw.verb, data: raw.data ?? {} });
+    if (!parsed.success) return this.refused(turn, raw.verb, parsed.error.issues.map((i) => i.message));
+    const log = this.s.logger.child({ userId: turn.user.id, verb: parsed.data.verb });
+    try {
+      const card = await this.run(turn, parsed.data);
+      log.debug('card action done');
+      return card;
+    } catch (error) {
+      if (error instanceof ThreadNotFoundError) return this.notice(turn, 'bot.thread_gone');
+      throw error;
+    }
+  }
+
+  private async run(turn: Turn, a: CardAction): Promise<AdaptiveCard> {
+    switch (a.verb) {
+      case VERBS.reply:
+        return this.reply(turn, a.data);
+      case VERBS.info:
+        return this.info(turn, a.data);
+      case VERBS.addParticipantPick: {
+        const thread = await this.thread(turn, a.data.threadId);
+        return addParticipantCard(
+          { threadId: thread.id, contact: contactOf(thread), candidates: await this.actions.candidates(turn, thread), participantCount: thread.participants.length, maxParticipants: this.s.maxParticipants },
+          turn.locale,
+        );
+      }
+      case VERBS.addParticipant: {
+        const thread = await this.thread(turn, a.data.threadId);
+        const colleague = await this.candidate(turn, thread, a.data.userId);
+        if (!colleague) return this.restore(turn, thread, t(turn.locale, 'card.add.none'));
+        return this.done(turn, thread, await this.s.conversations.addParticipant(turn.user.id, thread.id, colleague));
+      }
+      case VERBS.removeParticipantPick: {
+        const thread = await this.thread(turn, a.data.threadId);
+        const others = thread.participants.filter((p) => p.id !== turn.user.id).map((p) => ({ id: p.id, name: p.name }));
+        return removeParticipantCard({ threadId: thread.id, contact: contactOf(thread), participants: others }, turn.locale);
+      }
+      case VERBS.removeParticipantAsk: {
+        const thread = await this.thread(turn, a.data.threadId);
+        const participant = thread.participants.find((p) => p.id === a.data.userId);
+        if (!participant) return this.restore(turn, thread, t(turn.locale, 'group.not_a_participant'));
+        return removeParticipantConfirmationCard({ threadId: thread.id, contact: contactOf(thread), user: { id: participant.id, name: participant.name } }, turn.locale);
+      }
+      case VERBS.removeParticipant: {
+        const thread = await this.thread(turn, a.data.threadId);
+        return this.done(turn, thread, await this.s.conversations.removeParticipant(turn.user.id, thread.id, a.data.userId));
+      }
+      case VERBS.transferPick: {
+        const thread = await this.thread(turn, a.data.threadId);
+        return transferCard({ threadId: thread.id, contact: contactOf(thread), candidates: await this.actions.candidates(turn, thread) }, turn.locale);
+      }
+      case VERBS.transfer: {
+        const thread = await this.thread(turn, a.data.threadId);
+        const colleague = await this.candidate(turn, thread, a.data.userId);
+        if (!colleague) return this.restore(turn, thread, t(turn.locale, 'card.add.none'));
+        return this.done(turn, thread, await this.s.conversations.transfer(turn.user.id, thread.id, colleague));
+      }
+      case VERBS.leaveAsk: {
+        const thread = await this.thread(turn, a.data.threadId);
+        const isLast = thread.participants.length === 1 && thread.participants[0]?.id === turn.user.id;
+        return leaveConfirmationCard({ threadId: thread.id, contact: contactOf(thread), isLast }, turn.locale);
+      }
+      case VERBS.leave: {
+        const thread = await this.thread(turn, a.data.threadId);
+        return this.done(turn, thread, await this.s.conversations.leave(turn.user.id, thread.id));
+      }
+      case VERBS.cancel:
+        return a.data.threadId ? this.restore(turn, await this.thread(turn, a.data.threadId)) : this.notice(turn, 'bot.cancelled');
+      case VERBS.confirmOptIn:
+        return (await this.actions.confirmOptIn(turn, a.data)).card;
+      case VERBS.cancelOptIn: {
+        const contact = await this.s.store.getContact(a.data.contactId);
+        return this.notice(turn, 'bot.optin_cancelled', { contact: contact?.name ?? '' });
+      }
+      case VERBS.remind: {
+        const outcome = await this.s.conversations.remind(turn.user.id, a.data.threadId);
+        if (isRejection(outcome)) return noticeCard(outcome.notice, turn.locale, { threadId: a.data.threadId });
+        return this.actions.threadInfo(turn, outcome.thread);
+      }
+      case VERBS.restart: {
+        const thread = await this.thread(turn, a.data.threadId);
+        const c = thread.contact;
+        return optInConfirmationCard({ contact: { id: c.id, name: c.name, phone: c.phone }, businessName: this.s.businessName, restartThreadId: thread.id }, turn.locale);
+      }
+      case VERBS.openThread: {
+        const thread = await this.thread(turn, a.data.threadId);
+        await this.actions.setCurrentThread(turn, thread.id);
+        await this.post(turn, withNote(this.actions.threadInfo(turn, thread), t(turn.locale, 'bot.now_writing_to', { contact: thread.contact.name }), 'default'));
+        return this.commands.threadsList(turn);
+      }
+      case VERBS.newThread: {
+        const contact = (await this.actions.contacts(turn.user.id)).find((c) => c.id === a.data.contactId);
+        await this.post(turn, contact ? await this.actions.begin(turn, contact) : this.notice(turn, 'bot.contact_not_found', { query: a.data.contactId }));
+        return this.commands.contactsList(turn);
+      }
+      case VERBS.addContact: {
+        const added = await this.actions.addContact(turn, a.data.contactName, a.data.contactPhone);
+        if (!added) return this.notice(turn, 'bot.no_business_number');
+        return withNote(await this.commands.contactsList(turn), t(turn.locale, 'bot.contact_added', { contact: added.name, phone: `+${added.phone}` }), 'default');
+      }
+      case VERBS.listThreads:
+        await this.post(turn, await this.commands.threadsList(turn));
+        return helpCard(turn.locale);
+      case VERBS.listContacts:
+        await this.post(turn, await this.commands.contactsList(turn));
+        return helpCard(turn.locale);
+    }
+  }
+
+  /** Reply from a contact's message card: the card comes back showing what was sent. */
+  private async reply(turn: Turn, data: Data<'reply'>): Promise<AdaptiveCard> {
+    const thread = await this.thread(turn, data.threadId);
+    const original = await this.clickedMessage(turn, thread);
+    const outcome = await this.actions.write(turn, thread.id, { body: data.replyText }, 'turn');
+    const fresh = (await this.s.store.getThread(thread.id)) ?? thread;
+    if (isRejection(outcome)) {
+      const why = noticeText(outcome.notice, strings(turn.locale));
+      return original ? withNote(messageCard(original, fresh, turn.user.id, turn.locale, this.s.media), why) : noticeCard(outcome.notice, turn.locale, { threadId: thread.id });
+    }
+    if (!original) return this.actions.threadInfo(turn, fresh);
+    return withSentReply(messageCard(original, fresh, turn.user.id, turn.locale, this.s.media), t(turn.locale, 'bot.you_replied'), data.replyText);
+  }
+
+  /** Info: the message's receipts with their times, posted below; the card itself refreshed. */
+  private async info(turn: Turn, data: Data<'info'>): Promise<AdaptiveCard> {
+    const thread = await this.thread(turn, data.threadId);
+    const message = await this.s.store.getMessage(data.messageId);
+    if (!message || message.threadId !== thread.id) return this.notice(turn, 'bot.thread_gone');
+    await this.post(turn, receiptInfoCard({ message, contact: contactOf(thread) }, turn.locale));
+    return messageCard(message, thread, turn.user.id, turn.locale, this.s.media);
+  }
+
+  /** A group action's outcome: the refusal on the card, or the card the user started from. */
+  private async done(turn: Turn, thread: Thread, outcome: Outcome): Promise<AdaptiveCard> {
+    if (isRejection(outcome)) return this.restore(turn, thread, noticeText(outcome.notice, strings(turn.locale)));
+    return this.restore(turn, outcome.thread);
+  }
+
+  /** The card the user clicked from: a message card (by its activity id), else the thread's info. */
+  private async restore(turn: Turn, thread: Thread, note?: string): Promise<AdaptiveCard> {
+    const fresh = (await this.s.store.getThread(thread.id)) ?? thread;
+    const clicked = await this.clickedMessage(turn, fresh);
+    const card = clicked ? messageCard(clicked, fresh, turn.user.id, turn.locale, this.s.media) : this.actions.threadInfo(turn, fresh);
+    return note ? withNote(card, note) : card;
+  }
+
+  /** The message whose card the user clicked, when the card was one of a message's. */
+  private async clickedMessage(turn: Turn, thread: Thread): Promise<Message | undefined> {
+    const activityId = turn.context.activity.replyToId;
+    const card = activityId ? await this.s.store.findMessageCardByActivity(turn.user.id, activityId) : undefined;
+    const message = card ? await this.s.store.getMessage(card.messageId) : undefined;
+    return message?.threadId === thread.id ? message : undefined;
+  }
+
+  /** A colleague the user may add or hand over to (the card's list could be stale or forged). */
+  private async candidate(turn: Turn, thread: Thread, userId: string): Promise<UserRef | undefined> {
+    return (await this.actions.candidates(turn, thread)).find((u) => u.id === userId);
+  }
+
+  /**
+   * A thread the user may see: on their organisation's number, and theirs (a participant or
+   * who started it) or with one of their contacts. Ids in card data come from outside.
+   */
+  private async thread(turn: Turn, id: string): Promise<Thread> {
+    const thread = await this.s.store.getThread(id);
+    if (!thread || !(await this.mayView(turn, thread))) throw new ThreadNotFoundError(id);
+    return thread;
+  }
+
+  private async mayView(turn: Turn, thread: Thread): Promise<boolean> {
+    if (!turn.organisation.businessNumbers.some((n) => n.phoneNumberId === thread.businessNumberId)) return false;
+    if (thread.createdBy === turn.user.id || thread.participants.some((p) => p.id === turn.user.id)) return true;
+    return (await this.actions.contacts(turn.user.id)).some((c) => c.id === thread.contact.id);
+  }
+
+  private async post(turn: Turn, card: AdaptiveCard): Promise<void> {
+    await turn.context.sendActivity(cardActivity(card));
+    this.s.messenger.counted(this.s.messenger.targetOf(turn.user));
+  }
+
+  private notice(turn: Turn, key: string, params: Record<string, string> = {}): AdaptiveCard {
+    return noticeCard({ key, params }, turn.locale);
+  }
+
+  /** A submission that does not fit the verb's schema: what was wrong, in the user's words. */
+  private async refused(turn: Turn, verb: unknown, issues: readonly string[]): Promise<AdaptiveCard> {
+    this.s.logger.info({ userId: turn.user.id, verb: typeof verb === 'string' ? verb : undefined }, 'card submission refused by its schema');
+    const key = issues.find((m) => hasKey(m)) ?? 'bot.invalid_submission';
+    const params = { example: t(turn.locale, 'card.contacts.phone_placeholder') };
+    if (verb === VERBS.addContact) return withNote(await this.commands.contactsList(turn), t(turn.locale, key, params));
+    return noticeCard({ key, params }, turn.locale);
+  }
+}
+

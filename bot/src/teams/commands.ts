@@ -1,0 +1,73 @@
+/**
+ * What a user types in their personal chat with the bot: one of the commands the manifest
+ * lists (cards/help.ts, COMMANDS), or a message for the conversation they last worked in.
+ * Command words are English in every language and case-insensitive; anything that is not
+ * exactly a command is a message, so "new shipment tomorrow?" to a contact never gets lost
+ * as a command unless it really reads as one.
+ */
+import { phoneNumber } from './cards/verbs.js';
+
+export type Command =
+  | { readonly type: 'help' }
+  | { readonly type: 'contacts' }
+  | { readonly type: 'add_contact'; readonly name: string; readonly phone: string }
+  /** `add contact` with something missing or a number that is not one: explain the syntax. */
+  | { readonly type: 'add_contact_usage' }
+  | { readonly type: 'new'; readonly query: string }
+  | { readonly type: 'threads' }
+  | { readonly type: 'open'; readonly query: string }
+  | { readonly type: 'info' };
+
+/** Teams may wrap the text in markup (a pasted line, a mention): keep the words only. */
+export function plainText(text: string | undefined): string {
+  return (text ?? '')
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The command a text is, or undefined when it is a message for the current conversation. */
+export function parseCommand(text: string): Command | undefined {
+  const words = plainText(text);
+  const lower = words.toLowerCase();
+  switch (lower) {
+    case 'help':
+    case '?':
+      return { type: 'help' };
+    case 'contacts':
+      return { type: 'contacts' };
+    case 'threads':
+    case 'conversations':
+      return { type: 'threads' };
+    case 'info':
+      return { type: 'info' };
+    case 'add contact':
+      return { type: 'add_contact_usage' };
+  }
+  if (lower.startsWith('add contact ')) return addContact(words.slice('add contact '.length));
+  const target = /^(new|open) (.+)$/i.exec(words);
+  if (target) {
+    const query = (target[2] as string).trim();
+    return (target[1] as string).toLowerCase() === 'new' ? { type: 'new', query } : { type: 'open', query };
+  }
+  return undefined;
+}
+
+/** "Maria Silva +44 20 7946 0000": the name, then a number with its country code. */
+function addContact(rest: string): Command {
+  const match = /^(.+?)\s+(\+?[\d\s().-]{7,})$/.exec(rest.trim());
+  if (!match) return { type: 'add_contact_usage' };
+  const name = (match[1] as string).trim();
+  const phone = phoneNumber.safeParse(match[2]);
+  // A name has letters: "add contact +44 20 7946 0000" is a number with no name.
+  if (!/\p{L}/u.test(name) || !phone.success) return { type: 'add_contact_usage' };
+  return { type: 'add_contact', name, phone: phone.data };
+}
+
+/** A query that is a phone number ("+44 7700 900123"), as stored: digits without '+'. */
+export function asPhoneNumber(query: string): string | undefined {
+  const parsed = phoneNumber.safeParse(query);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,94 @@
+/**
+ * Proactive messages: the bot writes to a user's personal chat on its own (a contact's
+ * message, a receipt, a notice), through the conversation reference kept when the user last
+ * talked to it, within Teams' rate limits.
+ */
+import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { Logger } from 'pino';
+import { TransientDeliveryError } from '../app/ports.js';
+import type { UserRecord } from '../store/port.js';
+import { connectorOf, withoutRetries, type ConnectorClientLike } from './connector.js';
+import { classifyConnectorError, UserUnreachableError } from './connector-errors.js';
+import type { SendTarget, TeamsRateLimiter } from './rate-limits.js';
+import { conversationReferenceOf } from './teams-user.js';
+
+export interface MessengerOptions {
+  readonly adapter: CloudAdapter;
+  /** The bot's app id; empty in local mode (anonymous). */
+  readonly appId: string;
+  readonly limiter: TeamsRateLimiter;
+  readonly logger: Logger;
+}
+
+export interface Posted {
+  readonly activityId: string;
+  readonly conversationId: string;
+}
+
+export class TeamsMessenger {
+  constructor(private readonly o: MessengerOptions) {}
+
+  /** Where a user's proactive messages go, or undefined when they never opened a chat with the bot. */
+  targetOf(user: UserRecord): SendTarget | undefined {
+    const ref = conversationReferenceOf(user.conversationReference);
+    return ref ? { conversationId: ref.conversation.id, tenantId: user.tenantId } : undefined;
+  }
+
+  /**
+   * Room for these sends within Teams' limits, all or none; throws TransientDeliveryError
+   * with the wait when over, so the dispatcher tries again then.
+   */
+  reserve(targets: readonly SendTarget[]): void {
+    const wait = this.o.limiter.tryAcquire(targets);
+    if (wait > 0) throw new TransientDeliveryError('over Teams rate limits', wait);
+  }
+
+  /** Count a reply sent within the user's own turn. */
+  counted(target: SendTarget | undefined): void {
+    if (target) this.o.limiter.record(target);
+  }
+
+  /** Post a new message in the user's personal chat. Call reserve() first. */
+  async send(user: UserRecord, activity: Partial<Activity>): Promise<Posted> {
+    return this.withConnector(user, async (client, conversationId, reference) => {
+      const outgoing = TurnContext.applyConversationReference({ ...activity }, reference);
+      delete outgoing.replyToId;
+      const response = await client.conversations.sendToConversation(conversationId, outgoing);
+      if (!response.id) throw new Error('the Bot Connector returned no activity id');
+      return { activityId: response.id, conversationId };
+    });
+  }
+
+  /** Replace a message the bot posted (a status card as receipts arrive). Call reserve() first. */
+  async update(user: UserRecord, conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void> {
+    await this.withConnector(user, async (client, _conversationId, reference) => {
+      const outgoing = TurnContext.applyConversationReference({ ...activity, id: activityId }, reference);
+      delete outgoing.replyToId;
+      await client.conversations.updateActivity(conversationId, activityId, { ...outgoing, id: activityId });
+    });
+  }
+
+  private async withConnector<T>(
+    user: UserRecord,
+    fn: (client: ConnectorClientLike, conversationId: string, reference: Partial<ConversationReference>) => Promise<T>,
+  ): Promise<T> {
+    const reference = conversationReferenceOf(user.conversationReference);
+    if (!reference) throw new UserUnreachableError(user.id, 'no conversation with the bot yet (the app was never opened)');
+    let result: { value: T } | undefined;
+    let failure: unknown;
+    try {
+      await this.o.adapter.continueConversationAsync(this.o.appId, reference, async (context) => {
+        // Caught here: the adapter would hand an error thrown from this callback to onTurnError.
+        try {
+          result = { value: await fn(withoutRetries(connectorOf(context)), reference.conversation.id, reference) };
+        } catch (error) {
+          failure = error;
+        }
+      });
+    } catch (error) {
+      failure = error;
+    }
+    if (result) return result.value;
+    throw classifyConnectorError(failure, user.id, Date.now());
+  }
+}

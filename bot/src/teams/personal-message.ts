@@ -1,0 +1,73 @@
+/**
+ * A message the user writes in their personal chat with the bot: a command, or words and
+ * pictures for the thread they last worked in. The answer always names who receives it
+ * (the status card: "To Maria Silva", WhatsApp · +55 …), so nothing goes to the wrong person.
+ */
+import { isRejection, type MediaRef } from '../core/types.js';
+import { noticeCard, type AdaptiveCard } from './cards/index.js';
+import { cardActivity } from './card-views.js';
+import { downloadPicture, originOf, PictureRefusedError, picturesIn } from './attachments.js';
+import type { CommandHandlers } from './command-handlers.js';
+import { parseCommand, plainText } from './commands.js';
+import { connectorOf } from './connector.js';
+import type { BotServices, Turn } from './turn.js';
+import type { UserActions } from './user-actions.js';
+
+export class PersonalMessages {
+  constructor(
+    private readonly s: BotServices,
+    private readonly actions: UserActions,
+    private readonly commands: CommandHandlers,
+  ) {}
+
+  async handle(turn: Turn): Promise<void> {
+    const activity = turn.context.activity;
+    const text = plainText(activity.text);
+    const { pictures, others } = picturesIn(activity.attachments);
+    const command = pictures.length === 0 ? parseCommand(text) : undefined;
+    if (command) return this.reply(turn, await this.commands.run(turn, command));
+    if (pictures.length === 0 && others > 0 && !text) return this.reply(turn, this.notice(turn, 'bot.picture.unsupported'));
+    if (!text && pictures.length === 0) return;
+
+    const user = (await this.s.store.getUser(turn.user.id)) ?? turn.user;
+    const thread = user.currentThreadId ? await this.s.store.getThread(user.currentThreadId) : undefined;
+    if (!thread) return this.reply(turn, await this.commands.noCurrentThread(turn));
+
+    // One message per picture, the words going with the first as its caption.
+    const media: MediaRef[] = [];
+    for (const picture of pictures) {
+      try {
+        const { bytes, mimeType } = await downloadPicture(picture, {
+          trustedOrigins: [originOf(activity.serviceUrl)],
+          ...(this.s.authenticatedDownloads ? { token: () => this.botToken(turn) } : {}),
+          ...(this.s.fetch ? { fetch: this.s.fetch } : {}),
+        });
+        media.push(await this.s.store.putMedia(bytes, mimeType));
+      } catch (error) {
+        if (!(error instanceof PictureRefusedError)) throw error;
+        this.s.logger.info({ userId: turn.user.id, problem: error.problem }, 'picture from Teams refused');
+        return this.reply(turn, this.notice(turn, `bot.picture.${error.problem}`));
+      }
+    }
+    const contents = media.length > 0 ? media.map((m, i) => (i === 0 && text ? { body: text, media: m } : { media: m })) : [{ body: text }];
+    for (const content of contents) {
+      const outcome = await this.actions.write(turn, thread.id, content, 'turn');
+      if (isRejection(outcome)) return this.reply(turn, noticeCard(outcome.notice, turn.locale, { threadId: thread.id }));
+    }
+  }
+
+  private async botToken(turn: Turn): Promise<string | undefined> {
+    const credentials = connectorOf(turn.context).credentials;
+    return credentials?.getToken ? credentials.getToken() : undefined;
+  }
+
+  private notice(turn: Turn, key: string): AdaptiveCard {
+    return noticeCard({ key, params: {} }, turn.locale);
+  }
+
+  private async reply(turn: Turn, card: AdaptiveCard): Promise<void> {
+    await turn.context.sendActivity(cardActivity(card));
+    this.s.messenger.counted(this.s.messenger.targetOf(turn.user));
+  }
+}
+

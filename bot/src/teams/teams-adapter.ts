@@ -1,0 +1,106 @@
+/**
+ * The Teams side of the product, wired from its core: the Bot Framework CloudAdapter, the bot
+ * and its handlers, the channel that tells users (proactive messages) and the routes
+ * (/api/messages, /api/media). product.ts plugs it in through `adapters`.
+ */
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import type { UserChannel } from '../app/ports.js';
+import type { RouteModule } from '../http/server.js';
+import type { ProductCore } from '../product.js';
+import { ActivityDedupe } from './activity-dedupe.js';
+import { WhatsAppBot } from './bot.js';
+import { CardActions } from './card-actions.js';
+import { CommandHandlers } from './command-handlers.js';
+import { ComposeExtension } from './compose-extension.js';
+import { Enablement, type EnablementMode } from './enablement.js';
+import { mediaRoute, mediaUrlSecret, MediaUrls } from './media-route.js';
+import { messagesRoute } from './messages-route.js';
+import { TeamsMessenger } from './messenger.js';
+import { PersonalMessages } from './personal-message.js';
+import { TeamsRateLimiter, type Window } from './rate-limits.js';
+import type { BotServices } from './turn.js';
+import { UserActions } from './user-actions.js';
+import { TeamsUserChannel } from './user-channel.js';
+
+export interface TeamsAdapterOptions {
+  /** Who may use the app; by default 'local' without BOT_ID and 'admin' with it. Tests force 'admin'. */
+  readonly enablement?: EnablementMode;
+  /** Fetch for pictures from Teams. */
+  readonly fetch?: typeof globalThis.fetch;
+  /** Teams' limits, for tests that want to reach them quickly (or never). */
+  readonly conversationWindows?: readonly Window[];
+  readonly tenantWindows?: readonly Window[];
+}
+
+export interface TeamsAdapter {
+  readonly routes: readonly RouteModule[];
+  readonly users: UserChannel;
+  readonly adapter: CloudAdapter;
+  readonly bot: WhatsAppBot;
+}
+
+export function createTeamsAdapter(core: ProductCore, options: TeamsAdapterOptions = {}): TeamsAdapter {
+  const { config, store, clock, logger, conversations } = core;
+  const bot = config.bot;
+  // With BOT_ID every call must carry a valid Bot Framework token; without it (local use
+  // only) calls are anonymous and so are the bot's own calls to the connector.
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    bot.appId
+      ? { MicrosoftAppId: bot.appId, MicrosoftAppPassword: bot.appPassword, MicrosoftAppType: bot.appType, MicrosoftAppTenantId: bot.tenantId }
+      : {},
+  );
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ err: error, activityId: context.activity.id, type: context.activity.type }, 'unhandled error in a bot turn');
+  };
+
+  const media = new MediaUrls({ publicUrl: config.publicUrl, secret: mediaUrlSecret(bot.appPassword ?? config.whatsapp.appSecret), clock });
+  const messenger = new TeamsMessenger({
+    adapter,
+    appId: bot.appId ?? '',
+    // Teams counts in wall-clock time, whatever the product's clock says (the sandbox's
+    // can be moved a day forward, or frozen in tests).
+    limiter: new TeamsRateLimiter({
+      now: () => Date.now(),
+      ...(options.conversationWindows ? { conversationWindows: options.conversationWindows } : {}),
+      ...(options.tenantWindows ? { tenantWindows: options.tenantWindows } : {}),
+    }),
+    logger,
+  });
+  const services: BotServices = {
+    store,
+    conversations,
+    clock,
+    logger,
+    media,
+    messenger,
+    businessName: config.businessName,
+    maxParticipants: config.maxParticipants,
+    authenticatedDownloads: !bot.local,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+  const enablement = new Enablement({
+    store,
+    logger,
+    mode: options.enablement ?? (bot.local ? 'local' : 'admin'),
+    localNumber: { phoneNumberId: config.whatsapp.phoneNumberId, displayPhoneNumber: config.whatsapp.displayPhoneNumber },
+    maxParticipants: config.maxParticipants,
+  });
+  const actions = new UserActions(services);
+  const commands = new CommandHandlers(services, actions);
+  const whatsAppBot = new WhatsAppBot({
+    services,
+    enablement,
+    dedupe: new ActivityDedupe(store, clock),
+    messages: new PersonalMessages(services, actions, commands),
+    cardActions: new CardActions(services, actions, commands),
+    composeExtension: new ComposeExtension(services, actions),
+  });
+
+  return {
+    adapter,
+    bot: whatsAppBot,
+    users: new TeamsUserChannel({ store, messenger, media, logger }),
+    routes: [messagesRoute({ adapter, bot: whatsAppBot, logger }), mediaRoute({ urls: media, store, logger })],
+  };
+}

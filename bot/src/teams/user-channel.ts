@@ -1,0 +1,112 @@
+/**
+ * Tells business users in Teams what the engine decided, each in their own language and in
+ * their own personal chat with the bot:
+ * - notify: a notice card;
+ * - deliver_inbound: the contact's message, naming the contact and the thread, with Reply,
+ *   Info and the group actions;
+ * - share_outbound: a colleague's message, with its author's name;
+ * - status_changed: the message's card, UPDATED IN PLACE (the card first posted for that
+ *   message and user, kept in the store); never a new card per status. A message the app
+ *   sent for the users (the opt-in, a participant notice) gets its card with its first
+ *   receipt; a user's own words get theirs from the turn that wrote them.
+ *
+ * Rate limits are taken for every send of an effect at once, before any is sent, so a retry
+ * does not repeat what went out. A user who cannot be reached (never opened the bot) is
+ * skipped and logged; the notice stays in the thread's history.
+ */
+import type { Activity } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { TeamsEffect, UserChannel } from '../app/ports.js';
+import type { Message, Thread, UserId } from '../core/types.js';
+import type { Store, UserRecord } from '../store/port.js';
+import { noticeCard } from './cards/index.js';
+import { cardActivity, messageCard } from './card-views.js';
+import { UserUnreachableError } from './connector-errors.js';
+import type { MediaUrls } from './media-route.js';
+import type { TeamsMessenger } from './messenger.js';
+import type { SendTarget } from './rate-limits.js';
+
+export interface TeamsUserChannelOptions {
+  readonly store: Store;
+  readonly messenger: TeamsMessenger;
+  readonly media: MediaUrls;
+  readonly logger: Logger;
+}
+
+/** One thing to do for one user. */
+type Step =
+  | { readonly kind: 'post'; readonly user: UserRecord; readonly target: SendTarget; readonly activity: Partial<Activity>; readonly messageId?: string }
+  | { readonly kind: 'update'; readonly user: UserRecord; readonly target: SendTarget; readonly activity: Partial<Activity>; readonly conversationId: string; readonly activityId: string };
+
+export class TeamsUserChannel implements UserChannel {
+  constructor(private readonly o: TeamsUserChannelOptions) {}
+
+  async deliver(effect: TeamsEffect, thread: Thread): Promise<void> {
+    const log = this.o.logger.child({ threadId: thread.id, effect: effect.type });
+    const message = 'messageId' in effect ? await this.o.store.getMessage(effect.messageId) : undefined;
+    if ('messageId' in effect && !message) {
+      log.warn({ messageId: effect.messageId }, 'effect names a message that does not exist; nothing to show');
+      return;
+    }
+    const steps: Step[] = [];
+    for (const userId of new Set(effect.to)) {
+      const user = await this.o.store.getUser(userId);
+      const target = user && this.o.messenger.targetOf(user);
+      if (!user || !target) {
+        log.warn({ userId }, 'user has no chat with the bot yet; the notice stays in the thread history');
+        continue;
+      }
+      const step = await this.plan(effect, thread, message, user, target);
+      if (step) steps.push(step);
+    }
+
+    this.o.messenger.reserve(steps.map((s) => s.target));
+    for (const step of steps) await this.run(step, log);
+  }
+
+  private async plan(effect: TeamsEffect, thread: Thread, message: Message | undefined, user: UserRecord, target: SendTarget): Promise<Step | undefined> {
+    if (effect.type === 'notify') {
+      return { kind: 'post', user, target, activity: cardActivity(noticeCard(effect.notice, user.locale, { threadId: thread.id })) };
+    }
+    const m = message as Message;
+    const card = cardActivity(messageCard(m, thread, user.id, user.locale, this.o.media));
+    const existing = await this.o.store.getMessageCard(m.id, user.id);
+    if (effect.type === 'deliver_inbound' || effect.type === 'share_outbound') {
+      // Already shown (a retry after a later recipient failed): not twice.
+      return existing ? undefined : { kind: 'post', user, target, activity: card, messageId: m.id };
+    }
+    if (existing) {
+      return { kind: 'update', user, target, activity: card, conversationId: existing.conversationId, activityId: existing.activityId };
+    }
+    // The author's own words get their card from the turn that wrote them, which brings it
+    // up to date itself once recorded (UserActions.postStatusCard): nothing to post here.
+    if (isOwnWords(m, user.id)) return undefined;
+    // A message nobody has a card for yet (the opt-in the app sent, a participant notice):
+    // its first receipt posts the card, and the next ones update it.
+    return { kind: 'post', user, target, activity: card, messageId: m.id };
+  }
+
+  private async run(step: Step, log: Logger): Promise<void> {
+    try {
+      if (step.kind === 'update') {
+        await this.o.messenger.update(step.user, step.conversationId, step.activityId, step.activity);
+        log.debug({ userId: step.user.id, activityId: step.activityId }, 'card updated in place');
+        return;
+      }
+      const posted = await this.o.messenger.send(step.user, step.activity);
+      if (step.messageId) await this.o.store.putMessageCard({ messageId: step.messageId, userId: step.user.id, ...posted });
+      log.debug({ userId: step.user.id, activityId: posted.activityId, messageId: step.messageId }, 'card posted');
+    } catch (error) {
+      if (error instanceof UserUnreachableError) {
+        log.warn({ userId: step.user.id, reason: error.message }, 'user cannot be reached in Teams; skipped');
+        return;
+      }
+      throw error;
+    }
+  }
+}
+
+/** A user's own text or picture (not what the app sent on their behalf, like the opt-in). */
+export function isOwnWords(message: Message, userId: UserId): boolean {
+  return message.author?.id === userId && (message.kind === 'text' || message.kind === 'image');
+}

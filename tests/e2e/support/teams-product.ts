@@ -1,0 +1,44 @@
+/**
+ * The real product with its Teams adapter, in local mode (no BOT_ID), the sandbox as WhatsApp
+ * and a recording Bot Connector as Teams: what the teams-*.e2e tests drive.
+ */
+import { SANDBOX_CREDENTIALS } from '../../../bot/src/config/config.js';
+import { createTeamsAdapter, type TeamsAdapterOptions } from '../../../bot/src/teams/teams-adapter.js';
+import { RecordingBotConnector } from './bot-connector.js';
+import { TeamsUser, type TeamsUserOptions } from './teams-client.js';
+import { startTestProduct, type TestProduct } from './test-product.js';
+
+export const BUSINESS_NUMBER = SANDBOX_CREDENTIALS.phoneNumberId;
+
+export interface TeamsWorld {
+  readonly product: TestProduct;
+  readonly connector: RecordingBotConnector;
+  user(options: TeamsUserOptions): TeamsUser;
+  /** Let the outbox, the sandbox and the bot's proactive messages settle. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTeamsWorld(options: TeamsAdapterOptions & { env?: Record<string, string> } = {}): Promise<TeamsWorld> {
+  const connector = await RecordingBotConnector.start();
+  const { env, ...adapterOptions } = options;
+  // The product's clock is frozen in these tests, so a notice held back by Teams' rate limits
+  // would never come due: the limits are wide here, and tested on their own.
+  const wide = { conversationWindows: [{ max: 10_000, perMs: 1_000 }], tenantWindows: [{ max: 10_000, perMs: 1_000 }], ...adapterOptions };
+  const product = await startTestProduct({ adapters: (core) => createTeamsAdapter(core, wide), ...(env ? { env } : {}) });
+  return {
+    product,
+    connector,
+    user: (o) => new TeamsUser(product.url, connector, o),
+    settle: () => product.settle(),
+    async stop() {
+      await product.stop();
+      await connector.close();
+    },
+  };
+}
+
+/** The loopback address of a URL the product made with PUBLIC_URL's "localhost". */
+export function loopback(url: string): string {
+  return url.replace('//localhost:', '//127.0.0.1:');
+}

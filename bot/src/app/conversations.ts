@@ -128,7 +128,14 @@ export class Conversations {
   }
 
   async addParticipant(by: UserId, threadId: ThreadId, user: UserRef): Promise<Outcome> {
-    return this.onThread(threadId, { type: 'add_participant', by, user, maxParticipants: this.options.maxParticipants });
+    const thread = await this.thread(threadId);
+    return this.onThread(threadId, { type: 'add_participant', by, user, maxParticipants: await this.maxParticipants(thread.businessNumberId) });
+  }
+
+  /** The organisation's own cap on participants, else the configured default. */
+  private async maxParticipants(businessNumberId: string): Promise<number> {
+    const org = await this.store.getOrganisationByBusinessNumber(businessNumberId);
+    return org?.maxParticipants ?? this.options.maxParticipants;
   }
 
   async removeParticipant(by: UserId, threadId: ThreadId, user: UserId): Promise<Outcome> {

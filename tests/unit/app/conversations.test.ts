@@ -109,3 +109,16 @@ describe('commands on a thread', () => {
     await expect(w.conversations.compose(alice.id, 'nope', { body: 'x' })).rejects.toMatchObject({ code: 'thread_not_found' });
   });
 });
+
+describe('the participant cap', () => {
+  it("follows the organisation's own setting over the configured default", async () => {
+    const w = await new AppWorld().withContact();
+    const carol = { id: 'u-carol', name: 'Carol Chen' };
+    await withIntake(w, bob);
+    await w.store.putOrganisation({ ...(await w.store.getOrganisation('tenant-1'))!, maxParticipants: 2 });
+    await w.conversations.start(alice, CONTACT_ID);
+    expect(isRejection(await w.conversations.addParticipant(alice.id, 't-1', bob))).toBe(false);
+    const refused = await w.conversations.addParticipant(alice.id, 't-1', carol);
+    expect(isRejection(refused) && refused.notice).toMatchObject({ key: 'group.cap_reached', params: { max: 2 } });
+  });
+});

@@ -8,7 +8,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -20,16 +23,40 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['restify', 'botbuilder*', 'mongodb', 'better-sqlite3', 'node:*', 'fs', 'http', 'https'], message: 'bot/src/core is pure: no I/O imports.' },
-            { group: ['../*/**', '!../core/**'], message: 'bot/src/core imports nothing outside core.' },
+            {
+              group: [
+                'restify',
+                'botbuilder*',
+                'mongodb',
+                'better-sqlite3',
+                'node:*',
+                'fs',
+                'http',
+                'https',
+              ],
+              message: 'bot/src/core is pure: no I/O imports.',
+            },
+            {
+              group: ['../*/**', '!../core/**'],
+              message: 'bot/src/core imports nothing outside core.',
+            },
           ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'The engine takes `now` as an argument.' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The engine takes `now` as an argument.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'The engine is deterministic.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'The engine takes `now` as an argument.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'The engine takes `now` as an argument.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'The engine is deterministic.',
+        },
       ],
     },
   },

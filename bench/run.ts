@@ -39,8 +39,20 @@ interface Figure {
 async function load(name: string, options: autocannon.Options): Promise<Figure> {
   const result = await autocannon({ duration: DURATION_S, connections: CONNECTIONS, ...options });
   const errors = result.errors + result.timeouts + result.non2xx;
-  if (errors > 0 && process.env.BENCH_DEBUG) console.error(name, { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, codes: result.statusCodeStats });
-  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors };
+  if (errors > 0 && process.env.BENCH_DEBUG)
+    console.error(name, {
+      errors: result.errors,
+      timeouts: result.timeouts,
+      non2xx: result.non2xx,
+      codes: result.statusCodeStats,
+    });
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors,
+  };
 }
 
 async function bare(): Promise<Figure> {
@@ -69,9 +81,20 @@ function webhookBody(n: number): string {
             field: 'messages',
             value: {
               messaging_product: 'whatsapp',
-              metadata: { display_phone_number: SANDBOX_CREDENTIALS.displayPhoneNumber, phone_number_id: SANDBOX_CREDENTIALS.phoneNumberId },
+              metadata: {
+                display_phone_number: SANDBOX_CREDENTIALS.displayPhoneNumber,
+                phone_number_id: SANDBOX_CREDENTIALS.phoneNumberId,
+              },
               contacts: [{ profile: { name: 'Bench Contact' }, wa_id: '447700900123' }],
-              messages: [{ from: '447700900123', id: `wamid.bench.${n}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: `message ${n}` } }],
+              messages: [
+                {
+                  from: '447700900123',
+                  id: `wamid.bench.${n}`,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'text',
+                  text: { body: `message ${n}` },
+                },
+              ],
             },
           },
         ],
@@ -84,7 +107,11 @@ async function product(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'wa4t-bench-'));
   const port = await freePort();
   const config = loadConfig({ PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'silent' });
-  const running = await startProduct(config, { logger: pino({ level: 'silent' }), clock: createSandboxClock(), host: '127.0.0.1' });
+  const running = await startProduct(config, {
+    logger: pino({ level: 'silent' }),
+    clock: createSandboxClock(),
+    host: '127.0.0.1',
+  });
   try {
     const healthz = await load('GET /healthz', { url: `http://127.0.0.1:${port}/healthz` });
     let n = 0;
@@ -97,7 +124,11 @@ async function product(): Promise<Figure[]> {
           setupRequest(request) {
             const body = webhookBody(++n);
             const signature = `sha256=${createHmac('sha256', SANDBOX_CREDENTIALS.appSecret).update(body).digest('hex')}`;
-            return { ...request, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } };
+            return {
+              ...request,
+              body,
+              headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+            };
           },
         },
       ],
@@ -112,28 +143,51 @@ async function product(): Promise<Figure[]> {
 function engine(): Figure {
   const now = Date.now();
   const started = startThread(
-    { id: 't', businessNumberId: 'bn', contact: { id: 'c', phone: '1', name: 'C' }, contactPolicy: {}, by: { id: 'u', name: 'U' } },
+    {
+      id: 't',
+      businessNumberId: 'bn',
+      contact: { id: 'c', phone: '1', name: 'C' },
+      contactPolicy: {},
+      by: { id: 'u', name: 'U' },
+    },
     now,
   );
   if (isRejection(started)) throw new Error('could not start');
-  const active: Thread = { ...started.thread, state: 'active', consentedAt: now, lastInboundAt: now };
+  const active: Thread = {
+    ...started.thread,
+    state: 'active',
+    consentedAt: now,
+    lastInboundAt: now,
+  };
   const until = performance.now() + DURATION_S * 1000;
   let ops = 0;
   while (performance.now() < until) {
-    for (let i = 0; i < 1000; i++) decide({ thread: active, pending: [] }, { type: 'compose', by: 'u', body: 'hello' }, now + i);
+    for (let i = 0; i < 1000; i++)
+      decide({ thread: active, pending: [] }, { type: 'compose', by: 'u', body: 'hello' }, now + i);
     ops += 1000;
   }
-  return { name: 'engine decide(compose), in-process', rps: ops / DURATION_S, p50: 0, p99: 0, errors: 0 };
+  return {
+    name: 'engine decide(compose), in-process',
+    rps: ops / DURATION_S,
+    p50: 0,
+    p99: 0,
+    errors: 0,
+  };
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const baseline = await bare();
 const figures = [baseline, ...(await product()), engine()];
-console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${DURATION_S} s each, ${CONNECTIONS} connections, loopback`);
+console.log(
+  `\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${DURATION_S} s each, ${CONNECTIONS} connections, loopback`,
+);
 console.log('| benchmark | req/s | × bare | p50 ms | p99 ms | errors |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const f of figures) {
   const http = f.p50 > 0 || f.p99 > 0 || f !== figures.at(-1);
-  console.log(`| ${f.name} | ${fmt(f.rps)} | ${fmt(f.rps / baseline.rps, 2)} | ${http ? fmt(f.p50, 1) : '–'} | ${http ? fmt(f.p99, 1) : '–'} | ${f.errors} |`);
+  console.log(
+    `| ${f.name} | ${fmt(f.rps)} | ${fmt(f.rps / baseline.rps, 2)} | ${http ? fmt(f.p50, 1) : '–'} | ${http ? fmt(f.p99, 1) : '–'} | ${f.errors} |`,
+  );
 }

@@ -22,7 +22,12 @@ const require = createRequire(import.meta.url);
 const children: ChildProcess[] = [];
 let stopping = false;
 
-function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+function start(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): ChildProcess {
   const child = spawn(command, args, { env, stdio: 'inherit' });
   children.push(child);
   child.on('exit', (code, signal) => {
@@ -38,8 +43,13 @@ async function stop(code: number): Promise<void> {
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   const deadline = Date.now() + 5_000;
-  while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) await sleep(100);
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  while (
+    children.some((c) => c.exitCode === null && c.signalCode === null) &&
+    Date.now() < deadline
+  )
+    await sleep(100);
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   process.exit(code);
 }
 
@@ -65,9 +75,23 @@ async function main(): Promise<void> {
   await waitForBot();
 
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
-  start('the Agents Playground', process.execPath, [cli, '--app-endpoint', `${botUrl}/api/messages`, '--channel-id', 'msteams', '--port', playgroundPort, '--disable-telemetry'], {
-    ...process.env,
-  });
+  start(
+    'the Agents Playground',
+    process.execPath,
+    [
+      cli,
+      '--app-endpoint',
+      `${botUrl}/api/messages`,
+      '--channel-id',
+      'msteams',
+      '--port',
+      playgroundPort,
+      '--disable-telemetry',
+    ],
+    {
+      ...process.env,
+    },
+  );
   console.log(
     [
       '',

@@ -25,13 +25,23 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const product = await startProduct(config, { logger, adapters: (core) => createTeamsAdapter(core) });
+  const product = await startProduct(config, {
+    logger,
+    adapters: (core) => createTeamsAdapter(core),
+  });
   logger.info(
-    { url: config.publicUrl, sandbox: config.whatsapp.sandbox, localBot: config.bot.local, store: config.mongodbUri ? 'mongodb' : 'sqlite' },
+    {
+      url: config.publicUrl,
+      sandbox: config.whatsapp.sandbox,
+      localBot: config.bot.local,
+      store: config.mongodbUri ? 'mongodb' : 'sqlite',
+    },
     'WhatsApp for Teams is listening',
   );
   if (config.bot.local) {
-    logger.info(`Local bot (no BOT_ID): point the Agents Playground at ${config.publicUrl}/api/messages (npm run playground)`);
+    logger.info(
+      `Local bot (no BOT_ID): point the Agents Playground at ${config.publicUrl}/api/messages (npm run playground)`,
+    );
   }
   if (config.whatsapp.sandbox) {
     logger.info(`The WhatsApp sandbox plays the contact's phone at ${config.publicUrl}/sandbox`);

@@ -16,7 +16,12 @@ import { TimerRunner } from './app/timer-runner.js';
 import type { Config } from './config/config.js';
 import { createServer, listen, type RouteModule } from './http/server.js';
 import { whatsappWebhookRoute, WEBHOOK_PATH } from './http/whatsapp-webhook-route.js';
-import { createSandbox, createSandboxClock, type Sandbox, type SandboxClock } from './sandbox/index.js';
+import {
+  createSandbox,
+  createSandboxClock,
+  type Sandbox,
+  type SandboxClock,
+} from './sandbox/index.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 import { BusinessNumbers } from './whatsapp/business-numbers.js';
@@ -32,7 +37,10 @@ export interface ProductOptions {
    * The Teams side, built from the core: its routes (/api/messages, the tab's API) and the
    * channel that tells users. `users` above, when given, wins (tests that record).
    */
-  readonly adapters?: (core: ProductCore) => { readonly routes?: readonly RouteModule[]; readonly users?: UserChannel };
+  readonly adapters?: (core: ProductCore) => {
+    readonly routes?: readonly RouteModule[];
+    readonly users?: UserChannel;
+  };
   /** The sandbox's clock, shared with the app; tests pass a frozen one. */
   readonly clock?: SandboxClock;
   readonly store?: Store;
@@ -65,15 +73,24 @@ export interface RunningProduct extends ProductCore {
 export function loggingUserChannel(logger: Logger): UserChannel {
   return {
     async deliver(effect, thread) {
-      logger.info({ threadId: thread.id, effect: effect.type, to: effect.to }, 'would tell users in Teams');
+      logger.info(
+        { threadId: thread.id, effect: effect.type, to: effect.to },
+        'would tell users in Teams',
+      );
     },
   };
 }
 
-export async function startProduct(config: Config, options: ProductOptions): Promise<RunningProduct> {
+export async function startProduct(
+  config: Config,
+  options: ProductOptions,
+): Promise<RunningProduct> {
   const logger = options.logger;
-  const store = options.store ?? (await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir }));
-  const sandboxClock = config.whatsapp.sandbox ? (options.clock ?? createSandboxClock()) : undefined;
+  const store =
+    options.store ?? (await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir }));
+  const sandboxClock = config.whatsapp.sandbox
+    ? (options.clock ?? createSandboxClock())
+    : undefined;
   const clock: Clock = sandboxClock ?? systemClock;
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
@@ -89,7 +106,13 @@ export async function startProduct(config: Config, options: ProductOptions): Pro
 
   const wa = config.whatsapp;
   const numbers = new BusinessNumbers(
-    { baseUrl: wa.apiUrl, apiVersion: wa.apiVersion, phoneNumberId: wa.phoneNumberId, accessToken: wa.accessToken, logger },
+    {
+      baseUrl: wa.apiUrl,
+      apiVersion: wa.apiVersion,
+      phoneNumberId: wa.phoneNumberId,
+      accessToken: wa.accessToken,
+      logger,
+    },
     store,
   );
   const clientFor = (businessNumberId: string) => numbers.clientFor(businessNumberId);
@@ -131,7 +154,14 @@ export async function startProduct(config: Config, options: ProductOptions): Pro
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });
   wake.dispatcher = dispatcher;
-  const timers = new TimerRunner({ store, clock, logger, conversations, owner, ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}) });
+  const timers = new TimerRunner({
+    store,
+    clock,
+    logger,
+    conversations,
+    owner,
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+  });
 
   const events = new WebhookEvents({ conversations, store, clientFor, logger });
   const routes: RouteModule[] = [
@@ -142,12 +172,17 @@ export async function startProduct(config: Config, options: ProductOptions): Pro
   const server = createServer({
     logger,
     routes,
-    health: async () => ({ store: (await store.hasHandledEvent('healthz')) ? 'ok' : 'ok', sandbox: Boolean(sandbox) }),
+    health: async () => ({
+      store: (await store.hasHandledEvent('healthz')) ? 'ok' : 'ok',
+      sandbox: Boolean(sandbox),
+    }),
   });
   const url = await listen(server, config.port, options.host);
   // Moving the sandbox clock (+24 h on the phone page) makes due timers fire at once.
   sandboxClock?.onAdvance(() => {
-    void timers.runDue().catch((error: unknown) => logger.error({ err: error }, 'timer run failed'));
+    void timers
+      .runDue()
+      .catch((error: unknown) => logger.error({ err: error }, 'timer run failed'));
     dispatcher.kick();
   });
   dispatcher.start();

@@ -5,7 +5,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageCard, Store } from '../../bot/src/store/port.js';
-import { aThread, change, T0, useStore, type MakeStore, type MakeTwoClients } from './store-fixtures.js';
+import {
+  aThread,
+  change,
+  T0,
+  useStore,
+  type MakeStore,
+  type MakeTwoClients,
+} from './store-fixtures.js';
 
 const card = (overrides: Partial<MessageCard> = {}): MessageCard => ({
   messageId: 't1:2',
@@ -33,9 +40,13 @@ export function describeTeamsContract(makeStore: MakeStore, makeTwoClients: Make
 
     it("keeps the card of a message for each user, and finds it by the card's activity", async () => {
       await store().putMessageCard(card());
-      await store().putMessageCard(card({ userId: 'user-ben', activityId: '1:activity-b', conversationId: 'a:personal-ben' }));
+      await store().putMessageCard(
+        card({ userId: 'user-ben', activityId: '1:activity-b', conversationId: 'a:personal-ben' }),
+      );
       expect(await store().getMessageCard('t1:2', 'user-ana')).toEqual(card());
-      expect(await store().getMessageCard('t1:2', 'user-ben')).toMatchObject({ activityId: '1:activity-b' });
+      expect(await store().getMessageCard('t1:2', 'user-ben')).toMatchObject({
+        activityId: '1:activity-b',
+      });
       expect(await store().getMessageCard('t1:3', 'user-ana')).toBeUndefined();
       expect(await store().findMessageCardByActivity('user-ana', '1:activity-a')).toEqual(card());
       expect(await store().findMessageCardByActivity('user-ben', '1:activity-a')).toBeUndefined();
@@ -44,7 +55,9 @@ export function describeTeamsContract(makeStore: MakeStore, makeTwoClients: Make
     it('replaces the card of a message put again for the same user', async () => {
       await store().putMessageCard(card());
       await store().putMessageCard(card({ activityId: '1:activity-new' }));
-      expect(await store().getMessageCard('t1:2', 'user-ana')).toEqual(card({ activityId: '1:activity-new' }));
+      expect(await store().getMessageCard('t1:2', 'user-ana')).toEqual(
+        card({ activityId: '1:activity-new' }),
+      );
       expect(await store().findMessageCardByActivity('user-ana', '1:activity-a')).toBeUndefined();
     });
   });
@@ -62,7 +75,9 @@ export function describeTeamsContract(makeStore: MakeStore, makeTwoClients: Make
     it('lets exactly one of two instances claim an activity sent to both at once', async () => {
       const [a, b] = clients!;
       const claims = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).claimEventKey('teams:a:1:repeated', T0)),
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 === 0 ? a : b).claimEventKey('teams:a:1:repeated', T0),
+        ),
       );
       expect(claims.filter(Boolean)).toHaveLength(1);
     });

@@ -25,7 +25,9 @@ function lines(): string[] {
 }
 
 function runDispatcher(owner: string) {
-  return spawn(process.execPath, ['--import', 'tsx', child, db, log, owner], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', child, db, log, owner], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 describe('a crash while the pending queue is released', () => {
@@ -33,21 +35,40 @@ describe('a crash while the pending queue is released', () => {
     // A thread awaiting consent with fifty messages held, then the contact consents: the
     // release of all fifty is committed as outbox effects.
     const store = new SqliteStore(db);
-    const conversations = new Conversations({ store, clock: systemClock, logger: pino({ level: 'silent' }), maxParticipants: 8, newId: () => 't-crash' });
+    const conversations = new Conversations({
+      store,
+      clock: systemClock,
+      logger: pino({ level: 'silent' }),
+      maxParticipants: 8,
+      newId: () => 't-crash',
+    });
     await store.putContact({ id: 'bn:1555', businessNumberId: 'bn', phone: '1555', name: 'Maria' });
     await conversations.start({ id: 'u-1', name: 'Alice' }, 'bn:1555');
-    for (let i = 1; i <= 50; i++) await conversations.compose('u-1', 't-crash', { body: `message ${i}` });
+    for (let i = 1; i <= 50; i++)
+      await conversations.compose('u-1', 't-crash', { body: `message ${i}` });
     const optInId = 't-crash:1';
     // The opt-in was accepted by WhatsApp before this story starts.
-    await conversations.report({ waMessageId: 'wamid.optin', messageId: optInId, status: 'sent', at: systemClock.now() });
-    await conversations.receive({ businessNumberId: 'bn', waMessageId: 'wamid.yes', from: '1555', sentAt: systemClock.now(), content: { type: 'button', button: 'consent', text: 'Agree' } });
+    await conversations.report({
+      waMessageId: 'wamid.optin',
+      messageId: optInId,
+      status: 'sent',
+      at: systemClock.now(),
+    });
+    await conversations.receive({
+      businessNumberId: 'bn',
+      waMessageId: 'wamid.yes',
+      from: '1555',
+      sentAt: systemClock.now(),
+      content: { type: 'button', button: 'consent', text: 'Agree' },
+    });
     await store.close();
 
     // First process: killed with SIGKILL once about twenty messages have gone out.
     const first = runDispatcher('first');
     const exited = new Promise((resolve) => first.once('exit', resolve));
     const deadline = Date.now() + 30_000;
-    while (lines().filter((l) => l !== optInId).length < 20 && Date.now() < deadline) await sleep(5);
+    while (lines().filter((l) => l !== optInId).length < 20 && Date.now() < deadline)
+      await sleep(5);
     first.kill('SIGKILL');
     await exited;
     const atKill = lines().length;
@@ -69,7 +90,9 @@ describe('a crash while the pending queue is released', () => {
     expect([...new Set(sent)]).toEqual(expected);
     // At most one message twice: the one in flight at the kill, flagged.
     const twice = expected.filter((id) => sent.filter((l) => l === id).length > 1);
-    console.info(`crash test: ${atKill} sent before the kill, sent twice: ${twice.join(", ") || "none"}`);
+    console.info(
+      `crash test: ${atKill} sent before the kill, sent twice: ${twice.join(', ') || 'none'}`,
+    );
     expect(twice.length).toBeLessThanOrEqual(1);
     expect(sent.length).toBe(50 + twice.length);
 

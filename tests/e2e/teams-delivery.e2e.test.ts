@@ -23,7 +23,11 @@ describe('proactive delivery to Teams', () => {
     await alice.say('add contact Maria Silva +447700900123');
     await alice.say('new Maria');
     const optIn = alice.last();
-    await alice.execute('optin.confirm', executeActions(optIn.card).find((a) => a.verb === 'optin.confirm')!.data, optIn.activityId);
+    await alice.execute(
+      'optin.confirm',
+      executeActions(optIn.card).find((a) => a.verb === 'optin.confirm')!.data,
+      optIn.activityId,
+    );
     await w.settle();
     w.product.sandbox.phone(PHONE).tapButton('Agree');
     await w.settle();
@@ -51,11 +55,22 @@ describe('proactive delivery to Teams', () => {
     const alice = w.user({ id: 'aad-alice', name: 'Alice Adams' });
     await alice.install();
     // Dan was enabled by an admin but has never talked to the bot: no conversation reference.
-    await w.product.store.putUser({ id: 'aad-dan', tenantId: alice.tenantId, name: 'Dan Dunn', locale: 'en-US', enabled: true, subOrganisation: 'default' });
+    await w.product.store.putUser({
+      id: 'aad-dan',
+      tenantId: alice.tenantId,
+      name: 'Dan Dunn',
+      locale: 'en-US',
+      enabled: true,
+      subOrganisation: 'default',
+    });
     await alice.say('add contact Maria Silva +447700900123');
     await alice.say('new Maria');
     const optIn = alice.last();
-    await alice.execute('optin.confirm', executeActions(optIn.card).find((a) => a.verb === 'optin.confirm')!.data, optIn.activityId);
+    await alice.execute(
+      'optin.confirm',
+      executeActions(optIn.card).find((a) => a.verb === 'optin.confirm')!.data,
+      optIn.activityId,
+    );
     const threadId = (await w.product.store.getUser(alice.id))!.currentThreadId!;
     await alice.execute('participant.add', { threadId, userId: 'aad-dan' });
     await w.settle();

@@ -18,7 +18,13 @@ afterEach(async () => {
 });
 
 /** Alice, Ben and Carla, all enabled in one sub-organisation; Alice talks with Maria, who consented. */
-async function team(): Promise<{ w: TeamsWorld; alice: TeamsUser; ben: TeamsUser; carla: TeamsUser; threadId: string }> {
+async function team(): Promise<{
+  w: TeamsWorld;
+  alice: TeamsUser;
+  ben: TeamsUser;
+  carla: TeamsUser;
+  threadId: string;
+}> {
   const w = await startTeamsWorld();
   world = w;
   const alice = w.user({ id: 'aad-alice', name: 'Alice Adams' });
@@ -28,7 +34,11 @@ async function team(): Promise<{ w: TeamsWorld; alice: TeamsUser; ben: TeamsUser
   await alice.say(`add contact Maria Silva +${PHONE}`);
   await alice.say('new Maria Silva');
   const optIn = alice.last();
-  await alice.execute('optin.confirm', executeActions(optIn.card).find((a) => a.verb === 'optin.confirm')!.data, optIn.activityId);
+  await alice.execute(
+    'optin.confirm',
+    executeActions(optIn.card).find((a) => a.verb === 'optin.confirm')!.data,
+    optIn.activityId,
+  );
   await w.settle();
   w.product.sandbox.phone(PHONE).tapButton('Agree');
   await w.settle();
@@ -37,7 +47,14 @@ async function team(): Promise<{ w: TeamsWorld; alice: TeamsUser; ben: TeamsUser
 }
 
 /** Click a verb on a card, then the next verb on the card it answered with (pick, then confirm). */
-async function pickThenConfirm(user: TeamsUser, onCard: string, pick: string, data: Record<string, unknown>, confirm: string, chosen: Record<string, unknown>) {
+async function pickThenConfirm(
+  user: TeamsUser,
+  onCard: string,
+  pick: string,
+  data: Record<string, unknown>,
+  confirm: string,
+  chosen: Record<string, unknown>,
+) {
   const picker = TeamsUser.card(await user.execute(pick, data, onCard));
   const action = executeActions(picker).find((a) => a.verb === confirm);
   if (!action) throw new Error(`no ${confirm} on the ${pick} card: ${JSON.stringify(picker)}`);
@@ -53,23 +70,33 @@ describe('group messaging in Teams', () => {
     const inbound = alice.find('Hello?')!;
 
     // Candidates: enabled colleagues of the same sub-organisation, not yet participants.
-    const picker = TeamsUser.card(await alice.execute('participant.add.pick', { threadId }, inbound.activityId));
+    const picker = TeamsUser.card(
+      await alice.execute('participant.add.pick', { threadId }, inbound.activityId),
+    );
     expect(JSON.stringify(picker)).toContain('Ben Brown');
     expect(JSON.stringify(picker)).toContain('Carla Costa');
     expect(JSON.stringify(picker)).not.toContain('Alice Adams');
-    const back = TeamsUser.card(await alice.execute('participant.add', { threadId, userId: ben.id }, inbound.activityId));
+    const back = TeamsUser.card(
+      await alice.execute('participant.add', { threadId, userId: ben.id }, inbound.activityId),
+    );
     // The card the action started from comes back: the contact's message.
     expect(JSON.stringify(back)).toContain('Hello?');
     await w.settle();
 
-    expect(alice.find('You have added Ben Brown to the conversation with Maria Silva.')).toBeDefined();
-    expect(ben.find('Alice Adams, da sua equipe, adicionou você à conversa com Maria Silva.')).toBeDefined();
+    expect(
+      alice.find('You have added Ben Brown to the conversation with Maria Silva.'),
+    ).toBeDefined();
+    expect(
+      ben.find('Alice Adams, da sua equipe, adicionou você à conversa com Maria Silva.'),
+    ).toBeDefined();
     expect(phone.received().at(-1)!.text).toContain('Ben Brown has joined this conversation.');
 
     // Participants see each other's messages, with the author's name.
     await alice.say('Ben will help with the refund.');
     await w.settle();
-    expect(ben.find('Alice Adams para Maria Silva')?.text).toContain('Ben will help with the refund.');
+    expect(ben.find('Alice Adams para Maria Silva')?.text).toContain(
+      'Ben will help with the refund.',
+    );
     expect(alice.find(/To Maria Silva.*Ben will help/)).toBeDefined();
 
     // The contact's messages reach both, each in their own chat and language.
@@ -94,22 +121,47 @@ describe('group messaging in Teams', () => {
 
   it('removes a participant with a confirmation: the remover, the others, the removed and the contact are each told', async () => {
     const { w, alice, ben, carla, threadId } = await team();
-    for (const u of [ben, carla]) await alice.execute('participant.add', { threadId, userId: u.id });
+    for (const u of [ben, carla])
+      await alice.execute('participant.add', { threadId, userId: u.id });
     await w.settle();
 
     await alice.say('info');
     const info = alice.last();
-    const confirm = await pickThenConfirm(alice, info.activityId, 'participant.remove.pick', { threadId }, 'participant.remove.ask', { userId: carla.id });
-    expect(JSON.stringify(confirm)).toContain('Remove Carla Costa from the conversation with Maria Silva?');
-    const done = TeamsUser.card(await alice.execute('participant.remove', executeActions(confirm).find((a) => a.verb === 'participant.remove')!.data, info.activityId));
+    const confirm = await pickThenConfirm(
+      alice,
+      info.activityId,
+      'participant.remove.pick',
+      { threadId },
+      'participant.remove.ask',
+      { userId: carla.id },
+    );
+    expect(JSON.stringify(confirm)).toContain(
+      'Remove Carla Costa from the conversation with Maria Silva?',
+    );
+    const done = TeamsUser.card(
+      await alice.execute(
+        'participant.remove',
+        executeActions(confirm).find((a) => a.verb === 'participant.remove')!.data,
+        info.activityId,
+      ),
+    );
     expect(JSON.stringify(done)).toContain('Conversation with Maria Silva');
     await w.settle();
 
     expect(alice.find('You have removed Carla Costa from the conversation.')).toBeDefined();
     expect(ben.find('Alice Adams, da sua equipe, removeu Carla Costa da conversa.')).toBeDefined();
-    expect(carla.find('Your colleague Alice Adams has removed you from the conversation with Maria Silva.')).toBeDefined();
-    expect(w.product.sandbox.phone(PHONE).received().at(-1)!.text).toContain('Carla Costa is no longer part of this conversation.');
-    expect((await w.product.store.getThread(threadId))!.participants.map((p) => p.id)).toEqual([alice.id, ben.id]);
+    expect(
+      carla.find(
+        'Your colleague Alice Adams has removed you from the conversation with Maria Silva.',
+      ),
+    ).toBeDefined();
+    expect(w.product.sandbox.phone(PHONE).received().at(-1)!.text).toContain(
+      'Carla Costa is no longer part of this conversation.',
+    );
+    expect((await w.product.store.getThread(threadId))!.participants.map((p) => p.id)).toEqual([
+      alice.id,
+      ben.id,
+    ]);
   });
 
   it('transfers the conversation and lets the last participant leave with a confirmation', async () => {
@@ -118,13 +170,19 @@ describe('group messaging in Teams', () => {
     expect(JSON.stringify(transfer)).toContain('Ben Brown');
     await alice.execute('transfer', { threadId, userId: ben.id });
     await w.settle();
-    expect(alice.find('You have transferred the conversation with Maria Silva to Ben Brown.')).toBeDefined();
+    expect(
+      alice.find('You have transferred the conversation with Maria Silva to Ben Brown.'),
+    ).toBeDefined();
     expect(ben.find('transferiu a conversa com Maria Silva para você')).toBeDefined();
-    expect(w.product.sandbox.phone(PHONE).received().at(-1)!.text).toContain('Alice Adams has handed this conversation to Ben Brown');
+    expect(w.product.sandbox.phone(PHONE).received().at(-1)!.text).toContain(
+      'Alice Adams has handed this conversation to Ben Brown',
+    );
 
     // Alice is no longer in it: her words are refused, with the reason.
     await alice.say('one more thing');
-    expect(alice.last().text).toContain('You are not a participant in the conversation with Maria Silva.');
+    expect(alice.last().text).toContain(
+      'You are not a participant in the conversation with Maria Silva.',
+    );
 
     // Ben leaves, the last one: the confirmation says it closes the conversation.
     const ask = TeamsUser.card(await ben.execute('leave.ask', { threadId }));
@@ -132,7 +190,9 @@ describe('group messaging in Teams', () => {
     await ben.execute('leave', { threadId });
     await w.settle();
     expect(ben.find('Você saiu da conversa com Maria Silva.')).toBeDefined();
-    expect(w.product.sandbox.phone(PHONE).received().at(-1)!.text).toContain('Ben Brown is no longer available to chat.');
+    expect(w.product.sandbox.phone(PHONE).received().at(-1)!.text).toContain(
+      'Ben Brown is no longer available to chat.',
+    );
     expect((await w.product.store.getThread(threadId))!.state).toBe('closed');
   });
 
@@ -145,7 +205,12 @@ describe('group messaging in Teams', () => {
     expect(held.text).toContain('Pending');
     expect(alice.find('the conversation is paused')).toBeDefined();
     const phone = w.product.sandbox.phone(PHONE);
-    expect(phone.received().at(-1)!.buttons?.map((b) => b.title)).toEqual(['Resume conversation']);
+    expect(
+      phone
+        .received()
+        .at(-1)!
+        .buttons?.map((b) => b.title),
+    ).toEqual(['Resume conversation']);
 
     phone.tapButton('Resume conversation');
     await w.settle();

@@ -44,8 +44,16 @@ describe('the bot in personal chat', () => {
     expect(alice.last().text).toContain('WhatsApp for Teams');
     expect(alice.last().text).toContain('add contact <name> <number>');
     const stored = await w.product.store.getUser(alice.id);
-    expect(stored).toMatchObject({ name: 'Alice Adams', locale: 'en-US', enabled: true, tenantId: 'tenant-contoso' });
-    expect(stored!.conversationReference).toMatchObject({ conversation: { id: alice.conversationId }, serviceUrl: w.connector.url });
+    expect(stored).toMatchObject({
+      name: 'Alice Adams',
+      locale: 'en-US',
+      enabled: true,
+      tenantId: 'tenant-contoso',
+    });
+    expect(stored!.conversationReference).toMatchObject({
+      conversation: { id: alice.conversationId },
+      serviceUrl: w.connector.url,
+    });
   });
 
   it('handles an activity Teams sends again (same id) only once', async () => {
@@ -57,7 +65,10 @@ describe('the bot in personal chat', () => {
     const answer = await alice.execute('contacts.list', {}, undefined, { id: 'repeated-2' });
     const again = await alice.execute('contacts.list', {}, undefined, { id: 'repeated-2' });
     expect(answer.body).toMatchObject({ type: 'application/vnd.microsoft.card.adaptive' });
-    expect(again.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    expect(again.body).toMatchObject({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+    });
     expect(alice.messages()).toHaveLength(2);
   });
 
@@ -82,16 +93,30 @@ describe('the bot in personal chat', () => {
     expect(status.text).toContain('+447700900123');
     expect(status.text).toContain('Pending');
     await w.settle();
-    expect(w.product.sandbox.phone(PHONE).received().map((m) => m.text)).not.toContain('Your order has shipped.');
+    expect(
+      w.product.sandbox
+        .phone(PHONE)
+        .received()
+        .map((m) => m.text),
+    ).not.toContain('Your order has shipped.');
 
     w.product.sandbox.phone(PHONE).tapButton('Agree');
     await w.settle();
-    expect(w.product.sandbox.phone(PHONE).received().map((m) => m.text)).toContain('Your order has shipped.');
+    expect(
+      w.product.sandbox
+        .phone(PHONE)
+        .received()
+        .map((m) => m.text),
+    ).toContain('Your order has shipped.');
     // The same card, updated in place: never a new card per status.
     const updates = w.connector.updatesOf(status.activityId);
-    const statuses = updates.map((u) => /(Sent|Delivered|Read) ·/.exec(JSON.stringify(u.activity))?.[1]);
+    const statuses = updates.map(
+      (u) => /(Sent|Delivered|Read) ·/.exec(JSON.stringify(u.activity))?.[1],
+    );
     expect(statuses).toEqual(['Sent', 'Delivered', 'Read']);
-    expect(alice.messages().filter((m) => m.text.includes('Your order has shipped.'))).toHaveLength(1);
+    expect(alice.messages().filter((m) => m.text.includes('Your order has shipped.'))).toHaveLength(
+      1,
+    );
 
     // The contact writes: a card naming the contact and the thread, with Reply and the group actions.
     w.product.sandbox.phone(PHONE).sendText('Great, thanks! When will it arrive?');
@@ -100,11 +125,24 @@ describe('the bot in personal chat', () => {
     expect(inbound.text).toContain('Maria Silva');
     expect(inbound.text).toContain('WhatsApp · +447700900123');
     expect(executeActions(inbound.card).map((a) => a.verb)).toEqual(
-      expect.arrayContaining(['reply', 'info', 'participant.add.pick', 'participant.remove.pick', 'transfer.pick', 'leave.ask']),
+      expect.arrayContaining([
+        'reply',
+        'info',
+        'participant.add.pick',
+        'participant.remove.pick',
+        'transfer.pick',
+        'leave.ask',
+      ]),
     );
 
     const reply = executeActions(inbound.card).find((a) => a.verb === 'reply')!;
-    const refreshed = TeamsUser.card(await alice.execute('reply', { ...reply.data, replyText: 'Tomorrow before noon.' }, inbound.activityId));
+    const refreshed = TeamsUser.card(
+      await alice.execute(
+        'reply',
+        { ...reply.data, replyText: 'Tomorrow before noon.' },
+        inbound.activityId,
+      ),
+    );
     expect(JSON.stringify(refreshed)).toContain('You replied');
     expect(JSON.stringify(refreshed)).toContain('Tomorrow before noon.');
     expect(JSON.stringify(refreshed)).toContain('When will it arrive?');
@@ -143,7 +181,9 @@ describe('the bot in personal chat', () => {
 
     await aliceStartsWithMaria(w, alice);
     await alice.say('info');
-    expect(alice.last().text).toMatch(/Conversation with Maria Silva.*Waiting for consent.*Alice Adams/);
+    expect(alice.last().text).toMatch(
+      /Conversation with Maria Silva.*Waiting for consent.*Alice Adams/,
+    );
     await alice.say('threads');
     expect(alice.last().text).toContain('Maria Silva');
     await alice.say('new Maria');
@@ -157,7 +197,9 @@ describe('the bot in personal chat', () => {
     expect(answer.status).toBe(200);
     expect(JSON.stringify(TeamsUser.card(answer))).toContain('That is not a WhatsApp number');
     const unknown = await alice.execute('no.such.verb', {});
-    expect(JSON.stringify(TeamsUser.card(unknown))).toContain("the card sent something we couldn't read");
+    expect(JSON.stringify(TeamsUser.card(unknown))).toContain(
+      "the card sent something we couldn't read",
+    );
     const missing = await alice.execute('reply', { threadId: 'nope' });
     expect(missing.status).toBe(200);
   });
@@ -167,7 +209,14 @@ describe('the bot in personal chat', () => {
     const olga = w.user({ id: 'aad-olga', name: 'Olga Ortiz', locale: 'fr-FR' });
     await olga.say('help');
     expect(olga.last().text).toContain("Votre organisation n'a pas activé");
-    await w.product.store.putOrganisation({ tenantId: 'tenant-contoso', name: 'Contoso', enabled: true, businessNumbers: [], maxParticipants: 8, contactLocale: 'en' });
+    await w.product.store.putOrganisation({
+      tenantId: 'tenant-contoso',
+      name: 'Contoso',
+      enabled: true,
+      businessNumbers: [],
+      maxParticipants: 8,
+      contactLocale: 'en',
+    });
     await olga.say('help');
     expect(olga.last().text).toContain("n'est pas activée pour votre compte");
     expect((await w.product.store.getUser(olga.id))!.enabled).toBe(false);

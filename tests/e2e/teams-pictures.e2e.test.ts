@@ -24,7 +24,11 @@ async function consented(): Promise<{ w: TeamsWorld; alice: TeamsUser }> {
   await alice.say('add contact Maria Silva +447700900123');
   await alice.say('new Maria');
   const optIn = alice.last();
-  await alice.execute('optin.confirm', executeActions(optIn.card).find((a) => a.verb === 'optin.confirm')!.data, optIn.activityId);
+  await alice.execute(
+    'optin.confirm',
+    executeActions(optIn.card).find((a) => a.verb === 'optin.confirm')!.data,
+    optIn.activityId,
+  );
   await w.settle();
   w.product.sandbox.phone(PHONE).tapButton('Agree');
   await w.settle();
@@ -41,14 +45,23 @@ describe('pictures between Teams and WhatsApp', () => {
     ]);
     await w.settle();
     const received = w.product.sandbox.phone(PHONE).received().at(-1)!;
-    expect(received).toMatchObject({ kind: 'image', image: { mimeType: 'image/png', caption: 'The shipping label' } });
+    expect(received).toMatchObject({
+      kind: 'image',
+      image: { mimeType: 'image/png', caption: 'The shipping label' },
+    });
     const status = alice.find('The shipping label')!;
     expect(status.text).toContain('To Maria Silva');
     expect(imageUrls(status.card)).toHaveLength(1);
 
     // A file attached in personal chat arrives as download info with a pre-authenticated URL.
     const file = w.connector.serveFile('photo.png', PNG, 'image/png');
-    await alice.say('', [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'photo.png', content: { downloadUrl: file, fileType: 'png' } }]);
+    await alice.say('', [
+      {
+        contentType: 'application/vnd.microsoft.teams.file.download.info',
+        name: 'photo.png',
+        content: { downloadUrl: file, fileType: 'png' },
+      },
+    ]);
     await w.settle();
     expect(w.product.sandbox.phone(PHONE).received().at(-1)).toMatchObject({ kind: 'image' });
   });
@@ -59,7 +72,11 @@ describe('pictures between Teams and WhatsApp', () => {
     const before = w.product.sandbox.phone(PHONE).received().length;
     await alice.say('', [{ contentType: 'image/gif', contentUrl: gif }]);
     expect(alice.last().text).toContain('only JPEG and PNG pictures can');
-    const big = w.connector.serveFile('big.png', Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024)]), 'image/png');
+    const big = w.connector.serveFile(
+      'big.png',
+      Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024)]),
+      'image/png',
+    );
     await alice.say('', [{ contentType: 'image/png', contentUrl: big }]);
     expect(alice.last().text).toContain('too large for WhatsApp');
     await w.settle();

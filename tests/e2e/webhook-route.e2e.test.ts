@@ -14,7 +14,11 @@ afterEach(async () => {
   product = undefined;
 });
 
-function textWebhook(wamid: string, text: string, phoneNumberId: string = SANDBOX_CREDENTIALS.phoneNumberId): string {
+function textWebhook(
+  wamid: string,
+  text: string,
+  phoneNumberId: string = SANDBOX_CREDENTIALS.phoneNumberId,
+): string {
   // Pretty-printed on purpose: the signature covers these exact bytes, not re-serialised JSON.
   return JSON.stringify(
     {
@@ -27,9 +31,20 @@ function textWebhook(wamid: string, text: string, phoneNumberId: string = SANDBO
               field: 'messages',
               value: {
                 messaging_product: 'whatsapp',
-                metadata: { display_phone_number: SANDBOX_CREDENTIALS.displayPhoneNumber, phone_number_id: phoneNumberId },
+                metadata: {
+                  display_phone_number: SANDBOX_CREDENTIALS.displayPhoneNumber,
+                  phone_number_id: phoneNumberId,
+                },
                 contacts: [{ profile: { name: 'Maria Silva' }, wa_id: '447700900123' }],
-                messages: [{ from: '447700900123', id: wamid, timestamp: String(T0 / 1000), type: 'text', text: { body: text } }],
+                messages: [
+                  {
+                    from: '447700900123',
+                    id: wamid,
+                    timestamp: String(T0 / 1000),
+                    type: 'text',
+                    text: { body: text },
+                  },
+                ],
               },
             },
           ],
@@ -48,23 +63,33 @@ function sign(body: string, secret: string = SANDBOX_CREDENTIALS.appSecret): str
 async function post(p: TestProduct, body: string, signature?: string): Promise<Response> {
   return fetch(`${p.url}/api/whatsapp/webhook`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(signature ? { 'x-hub-signature-256': signature } : {}),
+    },
     body,
   });
 }
 
 async function inboundCount(p: TestProduct): Promise<number> {
-  const threads = await p.store.findOpenThread(SANDBOX_CREDENTIALS.phoneNumberId, `${SANDBOX_CREDENTIALS.phoneNumberId}:447700900123`);
+  const threads = await p.store.findOpenThread(
+    SANDBOX_CREDENTIALS.phoneNumberId,
+    `${SANDBOX_CREDENTIALS.phoneNumberId}:447700900123`,
+  );
   return threads ? (await p.store.listMessages(threads.id)).length : 0;
 }
 
 describe('the WhatsApp webhook', () => {
   it('answers the subscription handshake with the challenge, and refuses a wrong verify token', async () => {
     product = await startTestProduct();
-    const ok = await fetch(`${product.url}/api/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=${SANDBOX_CREDENTIALS.verifyToken}&hub.challenge=1158201444`);
+    const ok = await fetch(
+      `${product.url}/api/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=${SANDBOX_CREDENTIALS.verifyToken}&hub.challenge=1158201444`,
+    );
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('1158201444');
-    const bad = await fetch(`${product.url}/api/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1`);
+    const bad = await fetch(
+      `${product.url}/api/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1`,
+    );
     expect(bad.status).toBe(403);
   });
 
@@ -91,7 +116,11 @@ describe('the WhatsApp webhook', () => {
 
   it('answers 400 to a signed body that is not a WhatsApp notification, and changes nothing', async () => {
     product = await startTestProduct();
-    for (const body of ['{"object":"page","entry":[]}', 'not json at all', '{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{}}]}]}']) {
+    for (const body of [
+      '{"object":"page","entry":[]}',
+      'not json at all',
+      '{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{}}]}]}',
+    ]) {
       const response = await post(product, body, sign(body));
       expect(response.status, body).toBe(400);
     }
@@ -122,7 +151,9 @@ describe('the WhatsApp webhook', () => {
       enabled: true,
       maxParticipants: 8,
       contactLocale: 'en',
-      businessNumbers: [{ phoneNumberId: '200000000000002', displayPhoneNumber: '15550000002', intakeUserIds: [] }],
+      businessNumbers: [
+        { phoneNumberId: '200000000000002', displayPhoneNumber: '15550000002', intakeUserIds: [] },
+      ],
     });
     for (const [wamid, number] of [
       ['wamid.A', SANDBOX_CREDENTIALS.phoneNumberId],
@@ -132,11 +163,24 @@ describe('the WhatsApp webhook', () => {
       const body = textWebhook(wamid, `to ${number}`, number);
       expect((await post(product, body, sign(body))).status).toBe(200);
     }
-    const onA = await product.store.findOpenThread(SANDBOX_CREDENTIALS.phoneNumberId, `${SANDBOX_CREDENTIALS.phoneNumberId}:447700900123`);
-    const onB = await product.store.findOpenThread('200000000000002', '200000000000002:447700900123');
-    const onC = await product.store.findOpenThread('300000000000003', '300000000000003:447700900123');
-    expect((await product.store.listMessages(onA!.id)).map((m) => m.body)).toEqual([`to ${SANDBOX_CREDENTIALS.phoneNumberId}`]);
-    expect((await product.store.listMessages(onB!.id)).map((m) => m.body)).toEqual(['to 200000000000002']);
+    const onA = await product.store.findOpenThread(
+      SANDBOX_CREDENTIALS.phoneNumberId,
+      `${SANDBOX_CREDENTIALS.phoneNumberId}:447700900123`,
+    );
+    const onB = await product.store.findOpenThread(
+      '200000000000002',
+      '200000000000002:447700900123',
+    );
+    const onC = await product.store.findOpenThread(
+      '300000000000003',
+      '300000000000003:447700900123',
+    );
+    expect((await product.store.listMessages(onA!.id)).map((m) => m.body)).toEqual([
+      `to ${SANDBOX_CREDENTIALS.phoneNumberId}`,
+    ]);
+    expect((await product.store.listMessages(onB!.id)).map((m) => m.body)).toEqual([
+      'to 200000000000002',
+    ]);
     expect(onC).toBeUndefined();
   });
 });

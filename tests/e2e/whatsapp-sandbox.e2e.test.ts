@@ -5,7 +5,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { contactIdFor } from '../../bot/src/app/conversations.js';
 import { SANDBOX_CREDENTIALS } from '../../bot/src/config/config.js';
-import { HOUR, PNG, RecordingUsers, startTestProduct, type TestProduct } from './support/test-product.js';
+import {
+  HOUR,
+  PNG,
+  RecordingUsers,
+  startTestProduct,
+  type TestProduct,
+} from './support/test-product.js';
 
 const alice = { id: 'u-alice', name: 'Alice Adams' };
 const PHONE = '447700900123';
@@ -22,7 +28,12 @@ async function start(): Promise<{ p: TestProduct; users: RecordingUsers }> {
   const users = new RecordingUsers();
   const p = await startTestProduct({ users });
   product = p;
-  await p.store.putContact({ id: CONTACT, businessNumberId: BN, phone: PHONE, name: 'Maria Silva' });
+  await p.store.putContact({
+    id: CONTACT,
+    businessNumberId: BN,
+    phone: PHONE,
+    name: 'Maria Silva',
+  });
   return { p, users };
 }
 
@@ -41,7 +52,9 @@ describe('WhatsApp through the sandbox', () => {
     const { p, users } = await start();
     const started = await p.conversations.start(alice, CONTACT);
     if ('rejected' in started) throw new Error(started.notice.key);
-    await p.conversations.compose(alice.id, started.thread.id, { body: 'Hello Maria, your order has shipped.' });
+    await p.conversations.compose(alice.id, started.thread.id, {
+      body: 'Hello Maria, your order has shipped.',
+    });
     await p.settle();
 
     const phone = p.sandbox.phone(PHONE);
@@ -59,14 +72,22 @@ describe('WhatsApp through the sandbox', () => {
     const hello = (await p.store.getMessage(`${started.thread.id}:2`))!;
     expect(hello.status).toBe('read');
     expect(Object.keys(hello.statusTimes).sort()).toEqual(['delivered', 'pending', 'read', 'sent']);
-    expect((await p.store.listConsentRecords({ contactId: CONTACT })).map((r) => r.kind)).toEqual(['consent']);
+    expect((await p.store.listConsentRecords({ contactId: CONTACT })).map((r) => r.kind)).toEqual([
+      'consent',
+    ]);
 
     phone.sendText('Thanks! When will it arrive?');
     await p.settle();
-    const inbound = (await p.store.listMessages(started.thread.id)).filter((m) => m.direction === 'inbound');
+    const inbound = (await p.store.listMessages(started.thread.id)).filter(
+      (m) => m.direction === 'inbound',
+    );
     expect(inbound.map((m) => m.body)).toContain('Thanks! When will it arrive?');
-    expect(users.effects.some((e) => e.type === 'deliver_inbound' && e.to.includes(alice.id))).toBe(true);
-    expect(users.effects.filter((e) => e.type === 'status_changed').length).toBeGreaterThanOrEqual(3);
+    expect(users.effects.some((e) => e.type === 'deliver_inbound' && e.to.includes(alice.id))).toBe(
+      true,
+    );
+    expect(users.effects.filter((e) => e.type === 'status_changed').length).toBeGreaterThanOrEqual(
+      3,
+    );
   });
 
   it('shows no read receipt when the contact has read receipts off', async () => {
@@ -81,17 +102,26 @@ describe('WhatsApp through the sandbox', () => {
   it('pauses when the window expires, sends the resume template, and releases the queue in order on resume', async () => {
     const { p, users, threadId } = await consented();
     p.sandbox.clock.advance(25 * HOUR);
-    for (const body of ['one', 'two', 'three']) await p.conversations.compose(alice.id, threadId, { body });
+    for (const body of ['one', 'two', 'three'])
+      await p.conversations.compose(alice.id, threadId, { body });
     await p.settle();
     const phone = p.sandbox.phone(PHONE);
     const resume = phone.received().at(-1)!;
-    expect(resume).toMatchObject({ kind: 'template', buttons: [expect.objectContaining({ title: 'Resume conversation' })] });
+    expect(resume).toMatchObject({
+      kind: 'template',
+      buttons: [expect.objectContaining({ title: 'Resume conversation' })],
+    });
     expect(users.notices(alice.id)).toContain('thread.paused');
     expect((await p.store.getThread(threadId))!.state).toBe('paused');
 
     phone.tapButton('Resume conversation');
     await p.settle();
-    expect(phone.received().slice(-3).map((m) => m.text)).toEqual(['one', 'two', 'three']);
+    expect(
+      phone
+        .received()
+        .slice(-3)
+        .map((m) => m.text),
+    ).toEqual(['one', 'two', 'three']);
     expect((await p.store.getThread(threadId))!.state).toBe('active');
   });
 
@@ -126,7 +156,10 @@ describe('WhatsApp through the sandbox', () => {
     p.sandbox.clock.advance(HOUR);
     await p.settle();
     expect(p.sandbox.sent().filter((s) => s.request.type === 'template')).toHaveLength(2);
-    expect((await p.store.getThread(started.thread.id))!).toMatchObject({ state: 'closed', closedReason: 'optin_undeliverable' });
+    expect((await p.store.getThread(started.thread.id))!).toMatchObject({
+      state: 'closed',
+      closedReason: 'optin_undeliverable',
+    });
     expect(users.notices(alice.id)).toContain('optin.failed_closed');
   });
 
@@ -135,18 +168,29 @@ describe('WhatsApp through the sandbox', () => {
     const phone = p.sandbox.phone(PHONE);
     phone.sendImage(PNG, 'image/png', { caption: 'the damaged box' });
     await p.settle();
-    const inbound = (await p.store.listMessages(threadId)).find((m) => m.direction === 'inbound' && m.media)!;
-    expect(inbound.media).toMatchObject({ mimeType: 'image/png', size: PNG.length, caption: 'the damaged box' });
+    const inbound = (await p.store.listMessages(threadId)).find(
+      (m) => m.direction === 'inbound' && m.media,
+    )!;
+    expect(inbound.media).toMatchObject({
+      mimeType: 'image/png',
+      size: PNG.length,
+      caption: 'the damaged box',
+    });
     const kept = await p.store.getMedia(inbound.media!.id);
     expect(Buffer.from(kept!.bytes).equals(PNG)).toBe(true);
-    expect(users.effects.some((e) => e.type === 'deliver_inbound' && e.messageId === inbound.id)).toBe(true);
+    expect(
+      users.effects.some((e) => e.type === 'deliver_inbound' && e.messageId === inbound.id),
+    ).toBe(true);
 
     const media = await p.store.putMedia(PNG, 'image/png');
     const sent = await p.conversations.compose(alice.id, threadId, { body: 'our label', media });
     if ('rejected' in sent) throw new Error();
     await p.settle();
     const received = phone.received().at(-1)!;
-    expect(received).toMatchObject({ kind: 'image', image: { mimeType: 'image/png', caption: 'our label' } });
+    expect(received).toMatchObject({
+      kind: 'image',
+      image: { mimeType: 'image/png', caption: 'our label' },
+    });
     expect((await p.store.getMessage(sent.messages[0]!.id))!.status).toBe('read');
   });
 });

@@ -29,7 +29,12 @@ export class AdminUsageError extends Error {
   readonly code = 'admin_usage';
 }
 
-export async function runAdmin(argv: readonly string[], store: Store, print: (line: string) => void, defaults: { maxParticipants: number }): Promise<void> {
+export async function runAdmin(
+  argv: readonly string[],
+  store: Store,
+  print: (line: string) => void,
+  defaults: { maxParticipants: number },
+): Promise<void> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -54,23 +59,36 @@ export async function runAdmin(argv: readonly string[], store: Store, print: (li
     const tenantId = need(rest[0], '<tenantId>');
     const number = need(values.number, '--number <phoneNumberId>');
     const existing = await store.getOrganisation(tenantId);
-    const intake = values.intake ? values.intake.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const intake = values.intake
+      ? values.intake
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
     const known = existing?.businessNumbers.find((n) => n.phoneNumberId === number);
-    const max = values['max-participants'] !== undefined ? Number(values['max-participants']) : undefined;
-    if (max !== undefined && (!Number.isInteger(max) || max < 1)) throw new AdminUsageError('--max-participants must be a whole number ≥ 1');
+    const max =
+      values['max-participants'] !== undefined ? Number(values['max-participants']) : undefined;
+    if (max !== undefined && (!Number.isInteger(max) || max < 1))
+      throw new AdminUsageError('--max-participants must be a whole number ≥ 1');
     const org: Organisation = {
       tenantId,
       name: values.name ?? existing?.name ?? tenantId,
       enabled: true,
       businessNumbers: [
         ...(existing?.businessNumbers ?? []).filter((n) => n.phoneNumberId !== number),
-        { phoneNumberId: number, displayPhoneNumber: values.display ?? known?.displayPhoneNumber ?? number, intakeUserIds: intake ?? known?.intakeUserIds ?? [] },
+        {
+          phoneNumberId: number,
+          displayPhoneNumber: values.display ?? known?.displayPhoneNumber ?? number,
+          intakeUserIds: intake ?? known?.intakeUserIds ?? [],
+        },
       ],
       maxParticipants: max ?? existing?.maxParticipants ?? defaults.maxParticipants,
       contactLocale: values['contact-locale'] ?? existing?.contactLocale ?? 'en',
     };
     await store.putOrganisation(org);
-    return print(`enabled ${tenantId} (${org.name}) with ${org.businessNumbers.map((n) => n.phoneNumberId).join(', ')}`);
+    return print(
+      `enabled ${tenantId} (${org.name}) with ${org.businessNumbers.map((n) => n.phoneNumberId).join(', ')}`,
+    );
   }
   if (area === 'org' && (action === 'disable' || action === 'show')) {
     const tenantId = need(rest[0], '<tenantId>');
@@ -84,7 +102,8 @@ export async function runAdmin(argv: readonly string[], store: Store, print: (li
     const id = need(rest[0], '<userId>');
     const existing = await store.getUser(id);
     const tenantId = values.tenant ?? existing?.tenantId;
-    if (!tenantId) throw new AdminUsageError('a user the bot has not met yet needs --tenant <tenantId>');
+    if (!tenantId)
+      throw new AdminUsageError('a user the bot has not met yet needs --tenant <tenantId>');
     const user: UserRecord = {
       ...existing,
       id,
@@ -95,7 +114,9 @@ export async function runAdmin(argv: readonly string[], store: Store, print: (li
       subOrganisation: values['sub-org'] ?? existing?.subOrganisation ?? DEFAULT_SUB_ORGANISATION,
     };
     await store.putUser(user);
-    return print(`${action}d ${id} (${user.name}) in ${tenantId}, sub-organisation ${user.subOrganisation}`);
+    return print(
+      `${action}d ${id} (${user.name}) in ${tenantId}, sub-organisation ${user.subOrganisation}`,
+    );
   }
   if (area === 'user' && action === 'sub-org') {
     const id = need(rest[0], '<userId>');
@@ -108,7 +129,9 @@ export async function runAdmin(argv: readonly string[], store: Store, print: (li
   if (area === 'users') {
     const tenantId = need(action, '<tenantId>');
     for (const u of await store.listUsers(tenantId)) {
-      print(`${u.enabled ? 'enabled ' : 'disabled'}  ${u.subOrganisation.padEnd(16)} ${u.id}  ${u.name}${u.conversationReference ? '' : '  (has not opened the bot)'}`);
+      print(
+        `${u.enabled ? 'enabled ' : 'disabled'}  ${u.subOrganisation.padEnd(16)} ${u.id}  ${u.name}${u.conversationReference ? '' : '  (has not opened the bot)'}`,
+      );
     }
     return;
   }
@@ -120,10 +143,20 @@ export async function runAdmin(argv: readonly string[], store: Store, print: (li
     const businessNumbers = org.businessNumbers.map((n) =>
       n.phoneNumberId !== number
         ? n
-        : { ...n, intakeUserIds: action === 'add' ? [...new Set([...n.intakeUserIds, userId])] : n.intakeUserIds.filter((u) => u !== userId) },
+        : {
+            ...n,
+            intakeUserIds:
+              action === 'add'
+                ? [...new Set([...n.intakeUserIds, userId])]
+                : n.intakeUserIds.filter((u) => u !== userId),
+          },
     );
     await store.putOrganisation({ ...org, businessNumbers });
-    return print(`${action === 'add' ? 'added' : 'removed'} intake user ${userId} ${action === 'add' ? 'to' : 'from'} ${number}`);
+    return print(
+      `${action === 'add' ? 'added' : 'removed'} intake user ${userId} ${action === 'add' ? 'to' : 'from'} ${number}`,
+    );
   }
-  throw new AdminUsageError(positionals.length ? `unknown command: ${positionals.join(' ')}` : 'no command');
+  throw new AdminUsageError(
+    positionals.length ? `unknown command: ${positionals.join(' ')}` : 'no command',
+  );
 }

@@ -30,10 +30,17 @@ async function main(): Promise<number> {
   }
   const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
   try {
-    await runAdmin(argv, store, (line) => console.log(line), { maxParticipants: config.maxParticipants });
+    await runAdmin(argv, store, (line) => console.log(line), {
+      maxParticipants: config.maxParticipants,
+    });
     return 0;
   } catch (error) {
-    if (error instanceof AdminUsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      error instanceof AdminUsageError ||
+      (error instanceof TypeError &&
+        'code' in error &&
+        String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       console.error(`${error.message}\n\n${USAGE}`);
       return 2;
     }

@@ -4,7 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { decide, isOptOutKeyword, restartThread, startThread, threadOpenedByContact } from '../core/engine.js';
+import {
+  decide,
+  isOptOutKeyword,
+  restartThread,
+  startThread,
+  threadOpenedByContact,
+} from '../core/engine.js';
 import {
   isRejection,
   type ContactRef,
@@ -102,7 +108,14 @@ export class Conversations {
     const contact = await this.contact(contactId);
     return this.begin(contact, (open, now) =>
       startThread(
-        { id: this.newId(), businessNumberId: contact.businessNumberId, contact: ref(contact), contactPolicy: contact, by, openThread: open },
+        {
+          id: this.newId(),
+          businessNumberId: contact.businessNumberId,
+          contact: ref(contact),
+          contactPolicy: contact,
+          by,
+          openThread: open,
+        },
         now,
       ),
     );
@@ -114,12 +127,26 @@ export class Conversations {
     const contact = await this.contact(closed.contact.id);
     return this.begin(contact, (open, now) =>
       open
-        ? startThread({ id: this.newId(), businessNumberId: contact.businessNumberId, contact: ref(contact), contactPolicy: contact, by, openThread: open }, now)
+        ? startThread(
+            {
+              id: this.newId(),
+              businessNumberId: contact.businessNumberId,
+              contact: ref(contact),
+              contactPolicy: contact,
+              by,
+              openThread: open,
+            },
+            now,
+          )
         : restartThread(closed, { id: this.newId(), by, contactPolicy: contact }, now),
     );
   }
 
-  async compose(by: UserId, threadId: ThreadId, content: { body?: string; media?: MediaRef }): Promise<Outcome> {
+  async compose(
+    by: UserId,
+    threadId: ThreadId,
+    content: { body?: string; media?: MediaRef },
+  ): Promise<Outcome> {
     return this.onThread(threadId, { type: 'compose', by, ...content });
   }
 
@@ -129,7 +156,12 @@ export class Conversations {
 
   async addParticipant(by: UserId, threadId: ThreadId, user: UserRef): Promise<Outcome> {
     const thread = await this.thread(threadId);
-    return this.onThread(threadId, { type: 'add_participant', by, user, maxParticipants: await this.maxParticipants(thread.businessNumberId) });
+    return this.onThread(threadId, {
+      type: 'add_participant',
+      by,
+      user,
+      maxParticipants: await this.maxParticipants(thread.businessNumberId),
+    });
   }
 
   /** The organisation's own cap on participants, else the configured default. */
@@ -158,7 +190,9 @@ export class Conversations {
    * webhook key, so a repeat of the same message changes nothing. Returns false for a repeat.
    */
   async receive(message: InboundMessage): Promise<boolean> {
-    return this.lock.run(`contact:${contactIdFor(message.businessNumberId, message.from)}`, () => this.receiveNow(message));
+    return this.lock.run(`contact:${contactIdFor(message.businessNumberId, message.from)}`, () =>
+      this.receiveNow(message),
+    );
   }
 
   private async receiveNow(message: InboundMessage): Promise<boolean> {
@@ -168,7 +202,12 @@ export class Conversations {
       const now = this.clock.now();
       const contact = await this.contactForPhone(message);
       const open = await this.store.findOpenThread(message.businessNumberId, contact.id);
-      const event: ThreadEvent = { type: 'inbound', waMessageId: message.waMessageId, sentAt: message.sentAt, content: message.content };
+      const event: ThreadEvent = {
+        type: 'inbound',
+        waMessageId: message.waMessageId,
+        sentAt: message.sentAt,
+        content: message.content,
+      };
       let snapshot: ThreadSnapshot;
       let expectedVersion: number | undefined;
       if (open) {
@@ -178,12 +217,28 @@ export class Conversations {
         const previous = await this.store.findLatestThread(message.businessNumberId, contact.id);
         if (previous && isOptOut(message.content)) {
           // STOP with nothing open: keep the proof and block, but open nothing.
-          const done = await this.commitGuarded(optOutRecord(previous, message, contact), { expectedVersion: previous.version, eventKey, now }, attempt);
+          const done = await this.commitGuarded(
+            optOutRecord(previous, message, contact),
+            { expectedVersion: previous.version, eventKey, now },
+            attempt,
+          );
           if (done === 'retry') continue;
           return done;
         }
         const intake = await this.intakeUsers(message.businessNumberId);
-        snapshot = { thread: threadOpenedByContact({ id: this.newId(), businessNumberId: message.businessNumberId, contact: ref(contact), previous, intake }, now), pending: [] };
+        snapshot = {
+          thread: threadOpenedByContact(
+            {
+              id: this.newId(),
+              businessNumberId: message.businessNumberId,
+              contact: ref(contact),
+              previous,
+              intake,
+            },
+            now,
+          ),
+          pending: [],
+        };
         expectedVersion = undefined;
       }
       const outcome = decide(snapshot, event, now);
@@ -191,7 +246,10 @@ export class Conversations {
       const done = await this.commitGuarded(outcome, { expectedVersion, eventKey, now }, attempt);
       if (done === 'retry') continue;
       if (!snapshot.thread.participants.length) {
-        this.log.warn({ threadId: outcome.thread.id, businessNumberId: message.businessNumberId }, 'a contact wrote and no one can answer: name intake users for the number');
+        this.log.warn(
+          { threadId: outcome.thread.id, businessNumberId: message.businessNumberId },
+          'a contact wrote and no one can answer: name intake users for the number',
+        );
       }
       return done;
     }
@@ -218,15 +276,33 @@ export class Conversations {
         (status.messageId ? await this.store.getMessage(status.messageId) : undefined) ??
         (await this.store.getMessageByWaId(status.waMessageId));
       if (!message) {
-        this.log.info({ waMessageId: status.waMessageId, status: status.status }, 'status for a message this app did not send; ignored');
+        this.log.info(
+          { waMessageId: status.waMessageId, status: status.status },
+          'status for a message this app did not send; ignored',
+        );
         return false;
       }
       const thread = await this.thread(message.threadId);
       const snapshot = await this.snapshot(thread);
       const now = this.clock.now();
-      const outcome = decide(snapshot, { type: 'status', message, status: status.status, at: status.at, waMessageId: status.waMessageId, failure: status.failure }, now);
+      const outcome = decide(
+        snapshot,
+        {
+          type: 'status',
+          message,
+          status: status.status,
+          at: status.at,
+          waMessageId: status.waMessageId,
+          failure: status.failure,
+        },
+        now,
+      );
       if (isRejection(outcome)) return false;
-      const done = await this.commitGuarded(outcome, { expectedVersion: thread.version, eventKey, now }, attempt);
+      const done = await this.commitGuarded(
+        outcome,
+        { expectedVersion: thread.version, eventKey, now },
+        attempt,
+      );
       if (done === 'retry') continue;
       return done;
     }
@@ -244,7 +320,13 @@ export class Conversations {
 
   async failed(message: Message, failure: Failure): Promise<void> {
     const thread = await this.thread(message.threadId);
-    await this.onThread(thread.id, { type: 'status', message: (await this.store.getMessage(message.id)) ?? message, status: 'failed', at: this.clock.now(), failure });
+    await this.onThread(thread.id, {
+      type: 'status',
+      message: (await this.store.getMessage(message.id)) ?? message,
+      status: 'failed',
+      at: this.clock.now(),
+      failure,
+    });
   }
 
   // --- internals -------------------------------------------------------------------------
@@ -260,20 +342,33 @@ export class Conversations {
       const snapshot = await this.snapshot(thread);
       const now = this.clock.now();
       // A status event carries the message as it was loaded: reload it with the thread.
-      const fresh = event.type === 'status' ? { ...event, message: (await this.store.getMessage(event.message.id)) ?? event.message } : event;
+      const fresh =
+        event.type === 'status'
+          ? { ...event, message: (await this.store.getMessage(event.message.id)) ?? event.message }
+          : event;
       const outcome = decide(snapshot, fresh, now);
       if (isRejection(outcome)) return outcome;
-      const done = await this.commitGuarded(outcome, { expectedVersion: thread.version, now }, attempt);
+      const done = await this.commitGuarded(
+        outcome,
+        { expectedVersion: thread.version, now },
+        attempt,
+      );
       if (done !== 'retry') return outcome;
     }
   }
 
   /** Start or restart: the engine decides against the contact's open thread, if any. */
-  private async begin(contact: ContactRecord, decideStart: (open: Thread | undefined, now: Millis) => Outcome): Promise<Outcome> {
+  private async begin(
+    contact: ContactRecord,
+    decideStart: (open: Thread | undefined, now: Millis) => Outcome,
+  ): Promise<Outcome> {
     return this.lock.run(`contact:${contact.id}`, () => this.beginNow(contact, decideStart));
   }
 
-  private async beginNow(contact: ContactRecord, decideStart: (open: Thread | undefined, now: Millis) => Outcome): Promise<Outcome> {
+  private async beginNow(
+    contact: ContactRecord,
+    decideStart: (open: Thread | undefined, now: Millis) => Outcome,
+  ): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       const open = await this.store.findOpenThread(contact.businessNumberId, contact.id);
       const now = this.clock.now();
@@ -297,13 +392,21 @@ export class Conversations {
     try {
       await this.store.apply(transition, {
         now: options.now,
-        ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
+        ...(options.expectedVersion !== undefined
+          ? { expectedVersion: options.expectedVersion }
+          : {}),
         ...(options.eventKey ? { eventKey: options.eventKey } : {}),
       });
     } catch (error) {
       if (error instanceof DuplicateEventError) return false;
-      if ((error instanceof StaleThreadError || error instanceof OpenThreadExistsError) && attempt < MAX_ATTEMPTS) {
-        this.log.debug({ threadId: transition.thread.id, attempt, code: error.code }, 'thread changed meanwhile; recomputing');
+      if (
+        (error instanceof StaleThreadError || error instanceof OpenThreadExistsError) &&
+        attempt < MAX_ATTEMPTS
+      ) {
+        this.log.debug(
+          { threadId: transition.thread.id, attempt, code: error.code },
+          'thread changed meanwhile; recomputing',
+        );
         return 'retry';
       }
       throw error;
@@ -369,12 +472,22 @@ function ref(contact: ContactRecord): ContactRef {
 }
 
 function isOptOut(content: InboundContent): boolean {
-  return (content.type === 'text' && isOptOutKeyword(content.text)) || (content.type === 'button' && content.button === 'decline');
+  return (
+    (content.type === 'text' && isOptOutKeyword(content.text)) ||
+    (content.type === 'button' && content.button === 'decline')
+  );
 }
 
 /** An opt-out with no open thread: recorded against the last thread, which stays closed. */
-function optOutRecord(previous: Thread, message: InboundMessage, contact: ContactRecord): Transition {
-  const text = message.content.type === 'text' || message.content.type === 'button' ? message.content.text : undefined;
+function optOutRecord(
+  previous: Thread,
+  message: InboundMessage,
+  contact: ContactRecord,
+): Transition {
+  const text =
+    message.content.type === 'text' || message.content.type === 'button'
+      ? message.content.text
+      : undefined;
   return {
     thread: previous,
     messages: [],

@@ -13,7 +13,12 @@ import { HOUR, type Message } from '../core/types.js';
 import type { OutboxItem, Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import type { Conversations } from './conversations.js';
-import { TransientDeliveryError, type ContactChannel, type TeamsEffect, type UserChannel } from './ports.js';
+import {
+  TransientDeliveryError,
+  type ContactChannel,
+  type TeamsEffect,
+  type UserChannel,
+} from './ports.js';
 
 export interface DispatcherOptions {
   readonly store: Store;
@@ -96,7 +101,12 @@ export class OutboxDispatcher {
   async drain(): Promise<number> {
     let handled = 0;
     for (;;) {
-      const items = await this.o.store.claimEffects(this.o.owner, this.o.clock.now(), this.leaseMs, this.batchSize);
+      const items = await this.o.store.claimEffects(
+        this.o.owner,
+        this.o.clock.now(),
+        this.leaseMs,
+        this.batchSize,
+      );
       if (items.length === 0) return handled;
       // Different threads in parallel; each thread has at most one item in a batch.
       await Promise.all(items.map((item) => this.dispatch(item)));
@@ -105,7 +115,11 @@ export class OutboxDispatcher {
   }
 
   private async dispatch(item: OutboxItem): Promise<void> {
-    const log = this.o.logger.child({ effectId: item.id, threadId: item.threadId, effect: item.effect.type });
+    const log = this.o.logger.child({
+      effectId: item.id,
+      threadId: item.threadId,
+      effect: item.effect.type,
+    });
     try {
       switch (item.effect.type) {
         case 'send_to_contact':
@@ -127,7 +141,10 @@ export class OutboxDispatcher {
     const message = await this.o.store.getMessage(messageId);
     const thread = await this.o.store.getThread(item.threadId);
     if (!message || !thread) {
-      this.o.logger.error({ messageId, threadId: item.threadId }, 'outbox names a message that does not exist; dropped');
+      this.o.logger.error(
+        { messageId, threadId: item.threadId },
+        'outbox names a message that does not exist; dropped',
+      );
       return this.o.store.completeEffect(item.id, this.o.owner);
     }
     // Already acknowledged by WhatsApp (a crash after the send was recorded): done.
@@ -137,7 +154,10 @@ export class OutboxDispatcher {
     if (item.recovered) {
       // The process died while this send was in flight: WhatsApp may have it already.
       await this.o.store.markMessagePossiblyDuplicate(message.id);
-      this.o.logger.warn({ messageId: message.id, threadId: thread.id }, 'resending a message interrupted by a crash; it may arrive twice');
+      this.o.logger.warn(
+        { messageId: message.id, threadId: thread.id },
+        'resending a message interrupted by a crash; it may arrive twice',
+      );
     }
     const result = await this.o.contacts.send(thread, message, item.attempts + 1);
     switch (result.outcome) {
@@ -164,14 +184,24 @@ export class OutboxDispatcher {
       }
       // A user who cannot be reached (uninstalled the app, no conversation yet) or a notice
       // that failed too often: it stays in the thread's history, visible in the tab.
-      this.o.logger.warn({ err: error, threadId: thread.id, effect: effect.type }, 'could not tell users in Teams; giving up on this notice');
+      this.o.logger.warn(
+        { err: error, threadId: thread.id, effect: effect.type },
+        'could not tell users in Teams; giving up on this notice',
+      );
     }
     return this.o.store.completeEffect(item.id, this.o.owner);
   }
 
   private async giveUp(item: OutboxItem, message: Message): Promise<void> {
-    this.o.logger.warn({ messageId: message.id, attempts: item.attempts + 1 }, 'giving up sending a message');
-    await this.o.conversations.failed(message, { code: 0, kind: 'other', reasonKey: 'reason.service_unavailable' });
+    this.o.logger.warn(
+      { messageId: message.id, attempts: item.attempts + 1 },
+      'giving up sending a message',
+    );
+    await this.o.conversations.failed(message, {
+      code: 0,
+      kind: 'other',
+      reasonKey: 'reason.service_unavailable',
+    });
     await this.o.store.completeEffect(item.id, this.o.owner);
   }
 

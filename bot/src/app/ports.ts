@@ -17,7 +17,10 @@ export interface ContactChannel {
   send(thread: Thread, message: Message, attempt: number): Promise<SendResult>;
 }
 
-export type TeamsEffect = Extract<Effect, { type: 'notify' | 'deliver_inbound' | 'share_outbound' | 'status_changed' }>;
+export type TeamsEffect = Extract<
+  Effect,
+  { type: 'notify' | 'deliver_inbound' | 'share_outbound' | 'status_changed' }
+>;
 
 /** An error worth trying again (Teams 429/412/502/504, a network failure). */
 export class TransientDeliveryError extends Error {

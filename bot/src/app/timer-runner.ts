@@ -52,7 +52,12 @@ export class TimerRunner {
   async runDue(): Promise<number> {
     let fired = 0;
     for (;;) {
-      const due = await this.o.store.claimDueTimers(this.o.owner, this.o.clock.now(), this.o.leaseMs ?? 60_000, 16);
+      const due = await this.o.store.claimDueTimers(
+        this.o.owner,
+        this.o.clock.now(),
+        this.o.leaseMs ?? 60_000,
+        16,
+      );
       if (due.length === 0) return fired;
       for (const timer of due) {
         await this.o.conversations.fire(timer.threadId, timer.timer);

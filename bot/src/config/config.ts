@@ -22,7 +22,9 @@ const schema = z
       .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])
       .optional()
       .or(z.literal('').transform(() => undefined)),
-    WHATSAPP_API_URL: optionalString.pipe(z.url({ message: 'must be an absolute URL, e.g. https://graph.facebook.com' }).optional()),
+    WHATSAPP_API_URL: optionalString.pipe(
+      z.url({ message: 'must be an absolute URL, e.g. https://graph.facebook.com' }).optional(),
+    ),
     WHATSAPP_API_VERSION: z
       .string()
       .regex(/^v\d+\.\d+$/, { message: 'must look like v23.0' })
@@ -40,10 +42,15 @@ const schema = z
     SANDBOX: z.enum(['on', 'off', 'auto']).default('auto'),
     MAX_PARTICIPANTS: z.coerce.number().int().min(1).max(50).default(8),
     MONGODB_URI: optionalString.pipe(
-      z.string().regex(/^mongodb(\+srv)?:\/\//, { message: 'must start with mongodb:// or mongodb+srv://' }).optional(),
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, { message: 'must start with mongodb:// or mongodb+srv://' })
+        .optional(),
     ),
     DATA_DIR: z.string().trim().min(1).default('./data'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
   })
   .superRefine((env, ctx) => {
     const whatsapp = [
@@ -69,10 +76,18 @@ const schema = z
       }
     }
     if (env.BOT_ID && !env.BOT_PASSWORD && env.BOT_TYPE !== 'UserAssignedMSI') {
-      ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: 'is required when BOT_ID is set (the bot app registration client secret)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOT_PASSWORD'],
+        message: 'is required when BOT_ID is set (the bot app registration client secret)',
+      });
     }
     if (env.BOT_TYPE === 'SingleTenant' && !env.BOT_TENANT_ID) {
-      ctx.addIssue({ code: 'custom', path: ['BOT_TENANT_ID'], message: 'is required when BOT_TYPE=SingleTenant' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOT_TENANT_ID'],
+        message: 'is required when BOT_TYPE=SingleTenant',
+      });
     }
   });
 
@@ -117,19 +132,27 @@ export const SANDBOX_CREDENTIALS = {
 export class ConfigError extends Error {
   readonly code = 'config_invalid';
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSet these in the environment or in env/.env.local.user (see README.md, "Configuration").`);
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSet these in the environment or in env/.env.local.user (see README.md, "Configuration").`,
+    );
   }
 }
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${i.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${i.message}`),
+    );
   }
   const e = parsed.data;
   const sandbox =
     e.SANDBOX === 'on' ||
-    (e.SANDBOX === 'auto' && !e.WHATSAPP_PHONE_NUMBER_ID && !e.WHATSAPP_ACCESS_TOKEN && !e.WHATSAPP_APP_SECRET && !e.WHATSAPP_VERIFY_TOKEN);
+    (e.SANDBOX === 'auto' &&
+      !e.WHATSAPP_PHONE_NUMBER_ID &&
+      !e.WHATSAPP_ACCESS_TOKEN &&
+      !e.WHATSAPP_APP_SECRET &&
+      !e.WHATSAPP_VERIFY_TOKEN);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     port: e.PORT,

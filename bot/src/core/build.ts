@@ -52,7 +52,8 @@ export function send(thread: Thread, message: Message): Effect {
 export function systemMessage(
   thread: Thread,
   now: Millis,
-  fields: Pick<Message, 'kind'> & Partial<Pick<Message, 'template' | 'noticeKey' | 'params' | 'author'>>,
+  fields: Pick<Message, 'kind'> &
+    Partial<Pick<Message, 'template' | 'noticeKey' | 'params' | 'author'>>,
 ): { thread: Thread; message: Message } {
   const seq = thread.nextSeq;
   const message: Message = {
@@ -89,7 +90,11 @@ export function contactNotice(
     params,
     author: { id: author.id, name: author.name },
   });
-  return { thread: built.thread, messages: [built.message], effects: [send(built.thread, built.message)] };
+  return {
+    thread: built.thread,
+    messages: [built.message],
+    effects: [send(built.thread, built.message)],
+  };
 }
 
 /** Keep the queue in the order messages were written, whatever order they joined it in. */
@@ -114,7 +119,12 @@ export function releasePending(thread: Thread): { thread: Thread; effects: Effec
  * Pending messages that can no longer go out (the thread closed): they fail with a reason,
  * so nobody believes they were delivered.
  */
-export function cancelPending(snapshot: ThreadSnapshot, thread: Thread, now: Millis, reasonKey: string) {
+export function cancelPending(
+  snapshot: ThreadSnapshot,
+  thread: Thread,
+  now: Millis,
+  reasonKey: string,
+) {
   const messages: Message[] = snapshot.pending
     .filter((m) => m.status === 'pending')
     .map((m) => ({
@@ -125,8 +135,10 @@ export function cancelPending(snapshot: ThreadSnapshot, thread: Thread, now: Mil
     }));
   const effects: Effect[] = [];
   for (const m of messages) {
-    const to = participantIds(thread).length > 0 ? participantIds(thread) : m.author ? [m.author.id] : [];
-    if (to.length > 0) effects.push({ type: 'status_changed', threadId: thread.id, messageId: m.id, to });
+    const to =
+      participantIds(thread).length > 0 ? participantIds(thread) : m.author ? [m.author.id] : [];
+    if (to.length > 0)
+      effects.push({ type: 'status_changed', threadId: thread.id, messageId: m.id, to });
   }
   return { thread: { ...thread, pending: [] }, messages, effects };
 }

@@ -3,7 +3,17 @@
  * awaiting consent → held; active with the window open → sent at once;
  * window closed → paused, "Resume conversation" template sent (once), message held.
  */
-import { enqueue, findParticipant, notice, notify, participantIds, reject, send, systemMessage, transition } from './build.js';
+import {
+  enqueue,
+  findParticipant,
+  notice,
+  notify,
+  participantIds,
+  reject,
+  send,
+  systemMessage,
+  transition,
+} from './build.js';
 import { isWindowOpen } from './window.js';
 import type { MediaRef, Message, Millis, Outcome, Thread, Transition, UserId } from './types.js';
 
@@ -37,7 +47,10 @@ export function compose(
   const next: Thread = { ...thread, nextSeq: seq + 1 };
   // Participants see each other's messages with the author's name.
   const shared = participantIds(next, by);
-  const share = shared.length > 0 ? [{ type: 'share_outbound' as const, threadId: next.id, messageId: message.id, to: shared }] : [];
+  const share =
+    shared.length > 0
+      ? [{ type: 'share_outbound' as const, threadId: next.id, messageId: message.id, to: shared }]
+      : [];
 
   if (next.state === 'awaiting_consent') {
     return transition(enqueue(next, message), [message], share);
@@ -52,15 +65,31 @@ export function compose(
  * The window has closed: hold the messages and ask the contact to resume, unless a resume
  * request is already in flight (one request per pause).
  */
-export function pauseAndQueue(thread: Thread, held: readonly Message[], now: Millis, effects: Transition['effects'] = []) {
+export function pauseAndQueue(
+  thread: Thread,
+  held: readonly Message[],
+  now: Millis,
+  effects: Transition['effects'] = [],
+) {
   let next: Thread = { ...thread, state: 'paused' };
   for (const m of held) next = enqueue(next, m);
   if (next.resumeMessageId !== undefined) return transition(next, held, effects);
-  const { thread: withResume, message: resume } = systemMessage(next, now, { kind: 'template', template: 'resume' });
+  const { thread: withResume, message: resume } = systemMessage(next, now, {
+    kind: 'template',
+    template: 'resume',
+  });
   next = { ...withResume, resumeMessageId: resume.id };
-  return transition(next, [...held, resume], [
-    ...effects,
-    send(next, resume),
-    ...notify(next, participantIds(next), notice('thread.paused', { contact: next.contact.name })),
-  ]);
+  return transition(
+    next,
+    [...held, resume],
+    [
+      ...effects,
+      send(next, resume),
+      ...notify(
+        next,
+        participantIds(next),
+        notice('thread.paused', { contact: next.contact.name }),
+      ),
+    ],
+  );
 }

@@ -4,7 +4,14 @@
  * consent; any message releases what was held while paused. A decline or an opt-out
  * keyword closes the thread and blocks business-initiated messages until they write again.
  */
-import { cancelPending, notice, notify, participantIds, releasePending, transition } from './build.js';
+import {
+  cancelPending,
+  notice,
+  notify,
+  participantIds,
+  releasePending,
+  transition,
+} from './build.js';
 import { isOptOutKeyword } from './opt-out.js';
 import { isWindowOpen } from './window.js';
 import type {
@@ -34,7 +41,12 @@ function inboundMessage(thread: Thread, input: InboundInput, now: Millis): Messa
     seq,
     direction: 'inbound',
     kind: 'inbound',
-    body: c.type === 'text' || c.type === 'button' ? c.text : c.type === 'image' ? c.media.caption : undefined,
+    body:
+      c.type === 'text' || c.type === 'button'
+        ? c.text
+        : c.type === 'image'
+          ? c.media.caption
+          : undefined,
     media: c.type === 'image' ? c.media : undefined,
     status: 'received',
     statusTimes: { received: input.sentAt },
@@ -44,8 +56,16 @@ function inboundMessage(thread: Thread, input: InboundInput, now: Millis): Messa
   };
 }
 
-function consentRecord(thread: Thread, input: InboundInput, kind: ConsentKind, via: ConsentRecord['via']): Effect {
-  const text = input.content.type === 'text' || input.content.type === 'button' ? input.content.text : undefined;
+function consentRecord(
+  thread: Thread,
+  input: InboundInput,
+  kind: ConsentKind,
+  via: ConsentRecord['via'],
+): Effect {
+  const text =
+    input.content.type === 'text' || input.content.type === 'button'
+      ? input.content.text
+      : undefined;
   return {
     type: 'record_consent',
     record: {
@@ -70,7 +90,12 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
   const lastInboundAt = Math.max(before.lastInboundAt ?? 0, input.sentAt);
   let thread: Thread = { ...before, nextSeq: before.nextSeq + 1, lastInboundAt };
   const everyone = participantIds(thread);
-  const deliver: Effect = { type: 'deliver_inbound', threadId: thread.id, messageId: message.id, to: everyone };
+  const deliver: Effect = {
+    type: 'deliver_inbound',
+    threadId: thread.id,
+    messageId: message.id,
+    to: everyone,
+  };
   const c = input.content;
 
   // Opt-out: a decline on the opt-in template, or an opt-out keyword alone.
@@ -81,7 +106,12 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
         ? ('opt_out' as const)
         : undefined;
   if (optOut) {
-    thread = { ...thread, state: 'closed', closedAt: now, closedReason: optOut === 'decline' ? 'declined' : 'opted_out' };
+    thread = {
+      ...thread,
+      state: 'closed',
+      closedAt: now,
+      closedReason: optOut === 'decline' ? 'declined' : 'opted_out',
+    };
     const cancelled = cancelPending(snapshot, thread, now, 'reason.contact_opted_out');
     return transition(
       cancelled.thread,
@@ -90,7 +120,14 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
         consentRecord(thread, input, optOut, c.type === 'button' ? 'button' : 'keyword'),
         ...(optOut === 'opt_out' ? [deliver] : []),
         ...cancelled.effects,
-        ...notify(thread, everyone, notice(optOut === 'decline' ? 'thread.contact_declined' : 'thread.contact_opted_out_now', { contact: thread.contact.name })),
+        ...notify(
+          thread,
+          everyone,
+          notice(
+            optOut === 'decline' ? 'thread.contact_declined' : 'thread.contact_opted_out_now',
+            { contact: thread.contact.name },
+          ),
+        ),
       ],
       { contactId: thread.contact.id, lastInboundAt, optedOutAt: input.sentAt },
     );
@@ -106,30 +143,60 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
     const openedByContact = thread.state !== 'awaiting_consent';
     effects.push(consentRecord(thread, input, 'consent', isButton ? 'button' : 'message'));
     const hadPending = thread.pending.length > 0;
-    const released = releasePending({ ...thread, state: 'active', consentedAt: input.sentAt, optIn: thread.optIn ? { ...thread.optIn, retryAt: undefined } : undefined });
+    const released = releasePending({
+      ...thread,
+      state: 'active',
+      consentedAt: input.sentAt,
+      optIn: thread.optIn ? { ...thread.optIn, retryAt: undefined } : undefined,
+    });
     thread = released.thread;
     if (!isButton) effects.push(deliver);
     effects.push(...released.effects);
     if (openedByContact) {
-      effects.push(...notify(thread, everyone, notice('thread.opened_by_contact', { contact: thread.contact.name })));
+      effects.push(
+        ...notify(
+          thread,
+          everyone,
+          notice('thread.opened_by_contact', { contact: thread.contact.name }),
+        ),
+      );
     } else if (!hadPending) {
-      effects.push(...notify(thread, everyone, notice('thread.consented_start', { contact: thread.contact.name })));
+      effects.push(
+        ...notify(
+          thread,
+          everyone,
+          notice('thread.consented_start', { contact: thread.contact.name }),
+        ),
+      );
     }
     return transition(thread, [message], effects, contact);
   }
 
   const windowWasClosed = !isWindowOpen(before, input.sentAt);
-  if (thread.state === 'paused' || thread.resumeMessageId !== undefined || thread.pending.length > 0 || windowWasClosed) {
+  if (
+    thread.state === 'paused' ||
+    thread.resumeMessageId !== undefined ||
+    thread.pending.length > 0 ||
+    windowWasClosed
+  ) {
     // Any message from the contact resumes: the window is open again, the queue goes out
     // in order. A reply that crosses a resume request in flight resumes just the same, and
     // the request is no longer awaited.
-    if (isButton && c.button === 'resume') effects.push(consentRecord(thread, input, 'resume', 'button'));
+    if (isButton && c.button === 'resume')
+      effects.push(consentRecord(thread, input, 'resume', 'button'));
     const hadPending = thread.pending.length > 0;
     const released = releasePending({ ...thread, state: 'active', resumeMessageId: undefined });
     thread = released.thread;
     if (!isButton) effects.push(deliver);
     effects.push(...released.effects);
-    if (!hadPending) effects.push(...notify(thread, everyone, notice('thread.resumed_continue', { contact: thread.contact.name })));
+    if (!hadPending)
+      effects.push(
+        ...notify(
+          thread,
+          everyone,
+          notice('thread.resumed_continue', { contact: thread.contact.name }),
+        ),
+      );
     return transition(thread, [message], effects, contact);
   }
 

@@ -46,9 +46,18 @@ export function startThread(input: StartThreadInput, now: Millis): Outcome {
     if (openThread.participants.length === 0) {
       // A thread the contact opened with no one to answer it: the user takes it.
       const participant: Participant = { ...by, joinedAt: now };
-      return transition({ ...openThread, participants: [participant] }, [], [
-        { type: 'notify', threadId: openThread.id, to: [by.id], notice: notice('thread.joined_waiting', { contact: contact.name }) },
-      ]);
+      return transition(
+        { ...openThread, participants: [participant] },
+        [],
+        [
+          {
+            type: 'notify',
+            threadId: openThread.id,
+            to: [by.id],
+            notice: notice('thread.joined_waiting', { contact: contact.name }),
+          },
+        ],
+      );
     }
     return reject('thread.contact_in_conversation', {
       contact: contact.name,
@@ -80,16 +89,38 @@ export function startThread(input: StartThreadInput, now: Millis): Outcome {
     ...thread,
     optIn: { messageId: message.id, lastSentAt: now, failures: 0, reminders: 0 },
   };
-  return transition(started, [message], [
-    send(started, message),
-    { type: 'notify', threadId: started.id, to: [by.id], notice: notice('thread.optin_sent', { contact: contact.name }) },
-  ]);
+  return transition(
+    started,
+    [message],
+    [
+      send(started, message),
+      {
+        type: 'notify',
+        threadId: started.id,
+        to: [by.id],
+        notice: notice('thread.optin_sent', { contact: contact.name }),
+      },
+    ],
+  );
 }
 
 /** Restart: a closed thread can only begin again with a new opt-in, in a new thread. */
-export function restartThread(closed: Thread, input: Omit<StartThreadInput, 'previous' | 'contact' | 'businessNumberId'>, now: Millis): Outcome {
-  if (closed.state !== 'closed') return reject('thread.restart_not_closed', { contact: closed.contact.name });
-  return startThread({ ...input, contact: closed.contact, businessNumberId: closed.businessNumberId, previous: closed }, now);
+export function restartThread(
+  closed: Thread,
+  input: Omit<StartThreadInput, 'previous' | 'contact' | 'businessNumberId'>,
+  now: Millis,
+): Outcome {
+  if (closed.state !== 'closed')
+    return reject('thread.restart_not_closed', { contact: closed.contact.name });
+  return startThread(
+    {
+      ...input,
+      contact: closed.contact,
+      businessNumberId: closed.businessNumberId,
+      previous: closed,
+    },
+    now,
+  );
 }
 
 export interface ContactOpensInput {
@@ -110,7 +141,8 @@ export interface ContactOpensInput {
  * to the new thread.
  */
 export function threadOpenedByContact(input: ContactOpensInput, now: Millis): Thread {
-  const remaining = input.previous && input.previous.closedReason !== 'all_left' ? input.previous.participants : [];
+  const remaining =
+    input.previous && input.previous.closedReason !== 'all_left' ? input.previous.participants : [];
   const participants: Participant[] =
     remaining.length > 0
       ? remaining.map((p) => ({ ...p, joinedAt: now }))
@@ -129,4 +161,3 @@ export function threadOpenedByContact(input: ContactOpensInput, now: Millis): Th
     version: 0,
   };
 }
-

@@ -12,7 +12,16 @@ import { cancelPending, notice, notify, participantIds, send, transition } from 
 import { pauseAndQueue } from './compose.js';
 import { applyReceipt, type ReportedStatus } from './receipts.js';
 import { isWindowOpen } from './window.js';
-import { HOUR, type Effect, type Failure, type Message, type Millis, type Thread, type ThreadSnapshot, type Transition } from './types.js';
+import {
+  HOUR,
+  type Effect,
+  type Failure,
+  type Message,
+  type Millis,
+  type Thread,
+  type ThreadSnapshot,
+  type Transition,
+} from './types.js';
 
 export const OPT_IN_RETRY_DELAY = 24 * HOUR;
 
@@ -36,11 +45,13 @@ export function status(snapshot: ThreadSnapshot, input: StatusInput, now: Millis
   const m = input.message;
   if (m.direction !== 'outbound') return transition(thread);
   // A status for an earlier attempt of a message that was queued again after 131047.
-  if (input.waMessageId && m.waMessageId && input.waMessageId !== m.waMessageId) return transition(thread);
+  if (input.waMessageId && m.waMessageId && input.waMessageId !== m.waMessageId)
+    return transition(thread);
 
   const receipt = applyReceipt(m, input.status, input.at, input.waMessageId);
   if (!receipt.changed) return transition(thread);
-  const audience = participantIds(thread).length > 0 ? participantIds(thread) : m.author ? [m.author.id] : [];
+  const audience =
+    participantIds(thread).length > 0 ? participantIds(thread) : m.author ? [m.author.id] : [];
   const statusChanged: Effect[] = receipt.advanced
     ? [{ type: 'status_changed', threadId: thread.id, messageId: m.id, to: audience }]
     : [];
@@ -56,53 +67,95 @@ export function status(snapshot: ThreadSnapshot, input: StatusInput, now: Millis
   }
   if (thread.resumeMessageId === m.id) {
     const next: Thread = { ...thread, resumeMessageId: undefined };
-    return transition(next, [failed], [
-      ...statusChanged,
-      ...notify(next, audience, notice('resume.failed', { contact: thread.contact.name })),
-    ]);
+    return transition(
+      next,
+      [failed],
+      [
+        ...statusChanged,
+        ...notify(next, audience, notice('resume.failed', { contact: thread.contact.name })),
+      ],
+    );
   }
   if (m.kind === 'notice' || m.template === 'participant_notice') {
     const key = NOTICE_FAILED[m.noticeKey ?? ''] ?? 'notice_failed.added';
-    return transition(thread, [failed], [...statusChanged, ...notify(thread, audience, notice(key, { contact: thread.contact.name }))]);
+    return transition(
+      thread,
+      [failed],
+      [
+        ...statusChanged,
+        ...notify(thread, audience, notice(key, { contact: thread.contact.name })),
+      ],
+    );
   }
-  if (failure.kind === 'window_closed' && (m.kind === 'text' || m.kind === 'image') && thread.state !== 'closed') {
+  if (
+    failure.kind === 'window_closed' &&
+    (m.kind === 'text' || m.kind === 'image') &&
+    thread.state !== 'closed'
+  ) {
     return windowClosedAfterAll(thread, m, now);
   }
-  return transition(thread, [failed], [
-    ...statusChanged,
-    ...notify(
-      thread,
-      m.author ? [m.author.id] : audience,
-      notice('message.failed', { contact: thread.contact.name }, { reason: failure.reasonKey }),
-    ),
-  ]);
+  return transition(
+    thread,
+    [failed],
+    [
+      ...statusChanged,
+      ...notify(
+        thread,
+        m.author ? [m.author.id] : audience,
+        notice('message.failed', { contact: thread.contact.name }, { reason: failure.reasonKey }),
+      ),
+    ],
+  );
 }
 
 /**
  * "We were unable to deliver your opt-in message. We'll attempt to resend it and keep you
  * updated." A retry follows 24 hours later; a second failure closes the thread.
  */
-function optInFailed(snapshot: ThreadSnapshot, failed: Message, statusChanged: Effect[], now: Millis): Transition {
+function optInFailed(
+  snapshot: ThreadSnapshot,
+  failed: Message,
+  statusChanged: Effect[],
+  now: Millis,
+): Transition {
   const thread = snapshot.thread;
   const optIn = thread.optIn!;
   const failures = optIn.failures + 1;
   const audience = participantIds(thread);
   if (failures >= 2) {
-    const closed: Thread = { ...thread, state: 'closed', closedAt: now, closedReason: 'optin_undeliverable', optIn: { ...optIn, failures, retryAt: undefined } };
+    const closed: Thread = {
+      ...thread,
+      state: 'closed',
+      closedAt: now,
+      closedReason: 'optin_undeliverable',
+      optIn: { ...optIn, failures, retryAt: undefined },
+    };
     const cancelled = cancelPending(snapshot, closed, now, 'reason.optin_undeliverable');
-    return transition(cancelled.thread, [failed, ...cancelled.messages], [
-      ...statusChanged,
-      ...cancelled.effects,
-      ...notify(closed, audience, notice('optin.failed_closed', { contact: thread.contact.name })),
-    ]);
+    return transition(
+      cancelled.thread,
+      [failed, ...cancelled.messages],
+      [
+        ...statusChanged,
+        ...cancelled.effects,
+        ...notify(
+          closed,
+          audience,
+          notice('optin.failed_closed', { contact: thread.contact.name }),
+        ),
+      ],
+    );
   }
   const retryAt = now + OPT_IN_RETRY_DELAY;
   const next: Thread = { ...thread, optIn: { ...optIn, failures, retryAt } };
-  return transition(next, [failed], [
-    ...statusChanged,
-    ...notify(next, audience, notice('optin.failed', { contact: thread.contact.name })),
-    { type: 'schedule', threadId: thread.id, timer: 'optin_retry', at: retryAt },
-  ]);
+  return transition(
+    next,
+    [failed],
+    [
+      ...statusChanged,
+      ...notify(next, audience, notice('optin.failed', { contact: thread.contact.name })),
+      { type: 'schedule', threadId: thread.id, timer: 'optin_retry', at: retryAt },
+    ],
+  );
 }
 
 /**
@@ -120,7 +173,12 @@ function windowClosedAfterAll(thread: Thread, m: Message, now: Millis): Transiti
     failure: undefined,
   };
   const audience = participantIds(thread);
-  const changed: Effect = { type: 'status_changed', threadId: thread.id, messageId: m.id, to: audience };
+  const changed: Effect = {
+    type: 'status_changed',
+    threadId: thread.id,
+    messageId: m.id,
+    to: audience,
+  };
   const sentAt = m.statusTimes.sent ?? m.createdAt;
   const contactWroteSince = thread.lastInboundAt !== undefined && thread.lastInboundAt > sentAt;
   if (thread.state === 'active' && contactWroteSince && isWindowOpen(thread, now)) {

@@ -206,12 +206,21 @@ export type InboundContent =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'image'; readonly media: MediaRef }
   /** A quick-reply button on one of our templates. */
-  | { readonly type: 'button'; readonly button: 'consent' | 'decline' | 'resume'; readonly text: string }
+  | {
+      readonly type: 'button';
+      readonly button: 'consent' | 'decline' | 'resume';
+      readonly text: string;
+    }
   /** Anything else WhatsApp delivers (a sticker, a location): it still opens the window. */
   | { readonly type: 'other'; readonly description: string };
 
 export type ThreadEvent =
-  | { readonly type: 'compose'; readonly by: UserId; readonly body?: string; readonly media?: MediaRef }
+  | {
+      readonly type: 'compose';
+      readonly by: UserId;
+      readonly body?: string;
+      readonly media?: MediaRef;
+    }
   | {
       readonly type: 'inbound';
       readonly waMessageId: string;
@@ -229,7 +238,12 @@ export type ThreadEvent =
     }
   | { readonly type: 'remind'; readonly by: UserId }
   | { readonly type: 'timer'; readonly timer: 'optin_retry' }
-  | { readonly type: 'add_participant'; readonly by: UserId; readonly user: UserRef; readonly maxParticipants: number }
+  | {
+      readonly type: 'add_participant';
+      readonly by: UserId;
+      readonly user: UserRef;
+      readonly maxParticipants: number;
+    }
   | { readonly type: 'remove_participant'; readonly by: UserId; readonly user: UserId }
   | { readonly type: 'leave'; readonly by: UserId }
   | { readonly type: 'transfer'; readonly by: UserId; readonly to: UserRef };
@@ -241,15 +255,40 @@ export type Effect =
   /** Send this stored message to the contact (text, picture, template or notice). */
   | { readonly type: 'send_to_contact'; readonly threadId: ThreadId; readonly messageId: MessageId }
   /** Tell these users a notice about this thread. */
-  | { readonly type: 'notify'; readonly threadId: ThreadId; readonly to: readonly UserId[]; readonly notice: Notice }
+  | {
+      readonly type: 'notify';
+      readonly threadId: ThreadId;
+      readonly to: readonly UserId[];
+      readonly notice: Notice;
+    }
   /** Show the contact's message to these participants. */
-  | { readonly type: 'deliver_inbound'; readonly threadId: ThreadId; readonly messageId: MessageId; readonly to: readonly UserId[] }
+  | {
+      readonly type: 'deliver_inbound';
+      readonly threadId: ThreadId;
+      readonly messageId: MessageId;
+      readonly to: readonly UserId[];
+    }
   /** Show a participant's message (with its author) to the other participants. */
-  | { readonly type: 'share_outbound'; readonly threadId: ThreadId; readonly messageId: MessageId; readonly to: readonly UserId[] }
+  | {
+      readonly type: 'share_outbound';
+      readonly threadId: ThreadId;
+      readonly messageId: MessageId;
+      readonly to: readonly UserId[];
+    }
   /** A message's receipt changed: update its status card for these users. */
-  | { readonly type: 'status_changed'; readonly threadId: ThreadId; readonly messageId: MessageId; readonly to: readonly UserId[] }
+  | {
+      readonly type: 'status_changed';
+      readonly threadId: ThreadId;
+      readonly messageId: MessageId;
+      readonly to: readonly UserId[];
+    }
   /** Wake this thread at `at` with a timer event. */
-  | { readonly type: 'schedule'; readonly threadId: ThreadId; readonly timer: 'optin_retry'; readonly at: Millis }
+  | {
+      readonly type: 'schedule';
+      readonly threadId: ThreadId;
+      readonly timer: 'optin_retry';
+      readonly at: Millis;
+    }
   /** Keep proof of consent, decline or opt-out. */
   | { readonly type: 'record_consent'; readonly record: ConsentRecord };
 

@@ -18,7 +18,10 @@ export interface ServerOptions {
 }
 
 export function createServer(options: ServerOptions): restify.Server {
-  const server = restify.createServer({ name: 'whatsapp-for-teams', handleUncaughtExceptions: false });
+  const server = restify.createServer({
+    name: 'whatsapp-for-teams',
+    handleUncaughtExceptions: false,
+  });
   server.use(restify.plugins.queryParser());
 
   server.get('/healthz', async (_req, res) => {
@@ -34,7 +37,15 @@ export function createServer(options: ServerOptions): restify.Server {
   for (const route of options.routes ?? []) route.register(server);
 
   server.on('restifyError', (req, res, err, callback) => {
-    options.logger.warn({ method: req.method, path: req.path(), status: (err as { statusCode?: number }).statusCode ?? res.statusCode, code: err.name }, 'request failed');
+    options.logger.warn(
+      {
+        method: req.method,
+        path: req.path(),
+        status: (err as { statusCode?: number }).statusCode ?? res.statusCode,
+        code: err.name,
+      },
+      'request failed',
+    );
     return callback();
   });
   return server;

@@ -21,10 +21,13 @@ const localesDir = join(dirname(fileURLToPath(import.meta.url)), 'locales');
 function loadLocale(locale: Locale): Messages {
   const dir = join(localesDir, locale);
   const merged: Record<string, string> = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const entries = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
     for (const [key, value] of Object.entries(entries)) {
-      if (typeof value !== 'string') throw new Error(`i18n ${locale}/${file}: ${key} is not a string`);
+      if (typeof value !== 'string')
+        throw new Error(`i18n ${locale}/${file}: ${key} is not a string`);
       if (key in merged) throw new Error(`i18n ${locale}/${file}: ${key} is defined twice`);
       merged[key] = value;
     }

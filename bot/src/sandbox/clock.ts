@@ -39,7 +39,8 @@ export function createSandboxClock(options: SandboxClockOptions = {}): SandboxCl
   const clock: SandboxClock = {
     now: () => (frozen ? start : realNow()) + offset,
     advance(ms: number) {
-      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance takes a positive number of ms, not ${ms}`);
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new RangeError(`advance takes a positive number of ms, not ${ms}`);
       offset += ms;
       const now = clock.now();
       for (const listener of [...listeners]) listener(now, ms);

@@ -20,10 +20,16 @@ export interface ContactMessage {
 /** `context` of a reply or a tap: the business number and the message answered. */
 type Context = { readonly from: string; readonly id: string };
 
-export function textMessage(phone: ContactPhone, business: string, text: string, replyTo?: string): ContactMessage {
+export function textMessage(
+  phone: ContactPhone,
+  business: string,
+  text: string,
+  replyTo?: string,
+): ContactMessage {
   const body = text.trim();
   if (!body) throw new SandboxError('invalid_message', 'A message needs some text.');
-  if (replyTo && !phone.find(replyTo)) throw new SandboxError('no_such_message', `There is no message ${replyTo} on this phone.`);
+  if (replyTo && !phone.find(replyTo))
+    throw new SandboxError('no_such_message', `There is no message ${replyTo} on this phone.`);
   const context: Context | undefined = replyTo ? { from: business, id: replyTo } : undefined;
   return {
     chat: { kind: 'text', text: body, replyTo },
@@ -34,11 +40,19 @@ export function textMessage(phone: ContactPhone, business: string, text: string,
 export function imageMessage(stored: StoredMedia, caption?: string): ContactMessage {
   const text = caption?.trim() || undefined;
   return {
-    chat: { kind: 'image', image: { mediaId: stored.id, mimeType: stored.mimeType, caption: text } },
+    chat: {
+      kind: 'image',
+      image: { mediaId: stored.id, mimeType: stored.mimeType, caption: text },
+    },
     message: (base) => ({
       ...base,
       type: 'image',
-      image: { ...(text ? { caption: text } : {}), mime_type: stored.mimeType, sha256: stored.sha256, id: stored.id },
+      image: {
+        ...(text ? { caption: text } : {}),
+        mime_type: stored.mimeType,
+        sha256: stored.sha256,
+        id: stored.id,
+      },
     }),
   };
 }
@@ -60,7 +74,12 @@ export function buttonTap(
   if (entry.kind === 'template') {
     return {
       chat,
-      message: (base) => ({ context, ...base, type: 'button', button: { payload: button.payload, text: button.title } }),
+      message: (base) => ({
+        context,
+        ...base,
+        type: 'button',
+        button: { payload: button.payload, text: button.title },
+      }),
     };
   }
   return {
@@ -69,19 +88,29 @@ export function buttonTap(
       context,
       ...base,
       type: 'interactive',
-      interactive: { type: 'button_reply', button_reply: { id: button.payload, title: button.title } },
+      interactive: {
+        type: 'button_reply',
+        button_reply: { id: button.payload, title: button.title },
+      },
     }),
   };
 }
 
 /** A row picked from an interactive list, by id or title (inbound `list_reply`). */
-export function listChoice(phone: ContactPhone, business: string, row: string, messageId?: string): ContactMessage {
+export function listChoice(
+  phone: ContactPhone,
+  business: string,
+  row: string,
+  messageId?: string,
+): ContactMessage {
   const lists = phone
     .entries()
     .filter((e) => e.from === 'business' && e.list && (!messageId || e.id === messageId))
     .reverse();
   for (const entry of lists) {
-    const found = entry.list?.sections.flatMap((s) => s.rows).find((r) => r.id === row || r.title === row);
+    const found = entry.list?.sections
+      .flatMap((s) => s.rows)
+      .find((r) => r.id === row || r.title === row);
     if (!found) continue;
     return {
       chat: { kind: 'list_reply', text: found.title, replyTo: entry.id },
@@ -91,7 +120,11 @@ export function listChoice(phone: ContactPhone, business: string, row: string, m
         type: 'interactive',
         interactive: {
           type: 'list_reply',
-          list_reply: { id: found.id, title: found.title, ...(found.description ? { description: found.description } : {}) },
+          list_reply: {
+            id: found.id,
+            title: found.title,
+            ...(found.description ? { description: found.description } : {}),
+          },
         },
       }),
     };
@@ -111,7 +144,10 @@ function findButton(
     const entry = tappable.find((e) => e.id === target.messageId);
     const button = entry?.buttons?.find((b) => b.index === target.index);
     if (!entry || !button) {
-      throw new SandboxError('no_such_button', `Message ${target.messageId} has no button ${target.index} on this phone.`);
+      throw new SandboxError(
+        'no_such_button',
+        `Message ${target.messageId} has no button ${target.index} on this phone.`,
+      );
     }
     return { entry, button };
   }

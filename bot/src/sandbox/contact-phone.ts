@@ -27,7 +27,10 @@ export interface ChatListRow {
 
 export interface ChatList {
   readonly button: string;
-  readonly sections: readonly { readonly title?: string | undefined; readonly rows: readonly ChatListRow[] }[];
+  readonly sections: readonly {
+    readonly title?: string | undefined;
+    readonly rows: readonly ChatListRow[];
+  }[];
 }
 
 export type ChatKind =
@@ -52,7 +55,9 @@ export interface ChatEntry {
   readonly text?: string | undefined;
   readonly header?: string | undefined;
   readonly footer?: string | undefined;
-  readonly image?: { readonly mediaId: string; readonly mimeType: string; readonly caption?: string | undefined } | undefined;
+  readonly image?:
+    | { readonly mediaId: string; readonly mimeType: string; readonly caption?: string | undefined }
+    | undefined;
   readonly template?: { readonly name: string; readonly language: string } | undefined;
   readonly buttons?: readonly ChatButton[] | undefined;
   readonly list?: ChatList | undefined;

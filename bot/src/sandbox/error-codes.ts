@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export const ERROR_CODES_HREF = 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/';
+export const ERROR_CODES_HREF =
+  'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/';
 
 interface ErrorText {
   readonly title: string;
@@ -19,36 +20,53 @@ interface ErrorText {
 const DELIVERY_ERRORS: Readonly<Record<number, ErrorText>> = {
   131026: {
     title: 'Message undeliverable',
-    details: 'Unable to deliver message. Reasons can include: the recipient phone number is not a WhatsApp phone number; the recipient has not accepted our new Terms of Service and Privacy Policy; the recipient is using an old WhatsApp version.',
+    details:
+      'Unable to deliver message. Reasons can include: the recipient phone number is not a WhatsApp phone number; the recipient has not accepted our new Terms of Service and Privacy Policy; the recipient is using an old WhatsApp version.',
   },
   131047: {
     title: 'Re-engagement message',
-    details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+    details:
+      'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
   },
   131049: {
     title: 'This message was not delivered to maintain healthy ecosystem engagement.',
-    details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+    details:
+      'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
   },
   131050: {
     title: 'User has stopped marketing messages',
-    details: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+    details:
+      'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
   },
-  131000: { title: 'Something went wrong', details: 'Message failed to send due to an unknown error.' },
+  131000: {
+    title: 'Something went wrong',
+    details: 'Message failed to send due to an unknown error.',
+  },
   130429: {
     title: 'Rate limit hit',
-    details: 'Message failed to send because there were too many messages sent from this phone number in a short period of time.',
+    details:
+      'Message failed to send because there were too many messages sent from this phone number in a short period of time.',
   },
-  131053: { title: 'Media upload error', details: 'Unable to upload the media used in the message.' },
+  131053: {
+    title: 'Media upload error',
+    details: 'Unable to upload the media used in the message.',
+  },
   131056: {
     title: '(Business Account, Consumer Account) pair rate limit hit',
-    details: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+    details:
+      'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
   },
   131016: { title: 'Service unavailable', details: 'A service is temporarily unavailable.' },
-  131021: { title: 'Recipient cannot be sender', details: 'Sender and recipient phone number is the same.' },
+  131021: {
+    title: 'Recipient cannot be sender',
+    details: 'Sender and recipient phone number is the same.',
+  },
 };
 
 /** The choices on the phone page's "fail the next delivery" select, most useful first. */
-export const FAILURE_CHOICES: readonly number[] = [131026, 131047, 131049, 131000, 130429, 131050, 131056, 131016];
+export const FAILURE_CHOICES: readonly number[] = [
+  131026, 131047, 131049, 131000, 130429, 131050, 131056, 131016,
+];
 
 export function errorTitle(code: number): string {
   return DELIVERY_ERRORS[code]?.title ?? `Error ${code}`;
@@ -64,7 +82,10 @@ export interface StatusError {
 }
 
 export function statusError(code: number, details?: string): StatusError {
-  const text = DELIVERY_ERRORS[code] ?? { title: `Error ${code}`, details: 'The sandbox was asked to fail this delivery.' };
+  const text = DELIVERY_ERRORS[code] ?? {
+    title: `Error ${code}`,
+    details: 'The sandbox was asked to fail this delivery.',
+  };
   return {
     code,
     title: text.title,
@@ -94,7 +115,11 @@ export class GraphError extends Error {
     readonly code: number,
     message: string,
     readonly details?: string,
-    readonly options: { readonly type?: string; readonly subcode?: number; readonly isTransient?: boolean } = {},
+    readonly options: {
+      readonly type?: string;
+      readonly subcode?: number;
+      readonly isTransient?: boolean;
+    } = {},
   ) {
     super(message);
     this.name = 'GraphError';
@@ -107,8 +132,12 @@ export class GraphError extends Error {
         type: this.options.type ?? 'OAuthException',
         code: this.code,
         ...(this.options.subcode === undefined ? {} : { error_subcode: this.options.subcode }),
-        ...(this.details === undefined ? {} : { error_data: { messaging_product: 'whatsapp' as const, details: this.details } }),
-        ...(this.options.isTransient === undefined ? {} : { is_transient: this.options.isTransient }),
+        ...(this.details === undefined
+          ? {}
+          : { error_data: { messaging_product: 'whatsapp' as const, details: this.details } }),
+        ...(this.options.isTransient === undefined
+          ? {}
+          : { is_transient: this.options.isTransient }),
         fbtrace_id: fbtraceId(),
       },
     };
@@ -170,4 +199,9 @@ export const templateParamCount = (expected: number, got: number): GraphError =>
   );
 
 export const recipientIsSender = (): GraphError =>
-  new GraphError(400, 131021, '(#131021) Recipient cannot be sender', DELIVERY_ERRORS[131021]?.details);
+  new GraphError(
+    400,
+    131021,
+    '(#131021) Recipient cannot be sender',
+    DELIVERY_ERRORS[131021]?.details,
+  );

@@ -39,25 +39,33 @@ export function registerGraphRoutes(server: Server, options: GraphRoutesOptions)
   const business = sandbox.business;
 
   /** Checks the token and the version, answers Graph's envelope for any GraphError. */
-  const graph = (handler: Handler): Handler => async (req, res) => {
-    try {
-      authorise(req, accessToken);
-      const version = req.params.version as string | undefined;
-      if (version !== undefined && !/^v\d+\.\d+$/.test(version)) {
-        throw new GraphError(400, 2635, `Unknown version: ${version}`, undefined, { type: 'OAuthException' });
+  const graph =
+    (handler: Handler): Handler =>
+    async (req, res) => {
+      try {
+        authorise(req, accessToken);
+        const version = req.params.version as string | undefined;
+        if (version !== undefined && !/^v\d+\.\d+$/.test(version)) {
+          throw new GraphError(400, 2635, `Unknown version: ${version}`, undefined, {
+            type: 'OAuthException',
+          });
+        }
+        await handler(req, res);
+      } catch (error) {
+        const graphError = asGraphError(error);
+        if (graphError.httpStatus >= 500)
+          logger.warn({ err: error, path: req.path() }, 'sandbox graph route failed');
+        const body = graphError.body();
+        res.header('x-fb-trace-id', body.error.fbtrace_id);
+        if (graphError.code === 190) {
+          res.header(
+            'www-authenticate',
+            `OAuth "Facebook Platform" "invalid_token" "${graphError.message}"`,
+          );
+        }
+        res.send(graphError.httpStatus, body);
       }
-      await handler(req, res);
-    } catch (error) {
-      const graphError = asGraphError(error);
-      if (graphError.httpStatus >= 500) logger.warn({ err: error, path: req.path() }, 'sandbox graph route failed');
-      const body = graphError.body();
-      res.header('x-fb-trace-id', body.error.fbtrace_id);
-      if (graphError.code === 190) {
-        res.header('www-authenticate', `OAuth "Facebook Platform" "invalid_token" "${graphError.message}"`);
-      }
-      res.send(graphError.httpStatus, body);
-    }
-  };
+    };
 
   const ownNumber = (req: Request): void => {
     const id = req.params.phoneNumberId as string;
@@ -94,14 +102,23 @@ export function registerGraphRoutes(server: Server, options: GraphRoutesOptions)
       ownNumber(req);
       // Room for multipart framing around the largest file.
       const form = await readForm(req, MAX_UPLOAD_BYTES + 64 * 1024);
-      if (!form) throw invalidParameter('Upload media as multipart/form-data with file, type and messaging_product.');
+      if (!form)
+        throw invalidParameter(
+          'Upload media as multipart/form-data with file, type and messaging_product.',
+        );
       if (form.get('messaging_product') !== 'whatsapp') {
-        throw missingParameter('The parameter messaging_product is required and must be "whatsapp".');
+        throw missingParameter(
+          'The parameter messaging_product is required and must be "whatsapp".',
+        );
       }
       const file = await formFile(form, 'file');
       if (!file) throw missingParameter('The parameter file is required.');
       const declared = form.get('type');
-      const mimeType = (typeof declared === 'string' && declared ? declared : file.type).split(';')[0]?.trim().toLowerCase() ?? '';
+      const mimeType =
+        (typeof declared === 'string' && declared ? declared : file.type)
+          .split(';')[0]
+          ?.trim()
+          .toLowerCase() ?? '';
       const problem = uploadProblem(file.bytes, mimeType);
       if (problem) throw mediaUploadError(problem);
       const stored = sandbox.media.put(file.bytes, mimeType, 'business', file.name);
@@ -117,7 +134,8 @@ export function registerGraphRoutes(server: Server, options: GraphRoutesOptions)
       const stored = sandbox.media.get(id);
       // ?phone_number_id= checks the media belongs to that number (OpenAPI retrieveMediaUrl).
       const owner = new URL(req.url ?? '/', 'http://sandbox').searchParams.get('phone_number_id');
-      if (!stored || (owner !== null && owner !== business.phoneNumberId)) throw unknownObject(id, 'get');
+      if (!stored || (owner !== null && owner !== business.phoneNumberId))
+        throw unknownObject(id, 'get');
       res.send(200, {
         messaging_product: 'whatsapp',
         url: `${origin(req)}${MEDIA_DOWNLOAD_PATH}/${stored.id}`,
@@ -169,7 +187,8 @@ function origin(req: Request): string {
 
 function asGraphError(error: unknown): GraphError {
   if (error instanceof GraphError) return error;
-  if (error instanceof BodyTooLargeError) return mediaUploadError(`The request is over ${error.limit} bytes.`);
+  if (error instanceof BodyTooLargeError)
+    return mediaUploadError(`The request is over ${error.limit} bytes.`);
   // Graph's generic "API Unknown" / "Something went wrong".
   return new GraphError(500, 1, 'An unknown error has occurred.', undefined, { isTransient: true });
 }

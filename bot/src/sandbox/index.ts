@@ -19,7 +19,11 @@ import type { TemplatesConfig } from '../whatsapp/templates.js';
 import { createSandboxClock, type SandboxClock } from './clock.js';
 import type { ChatEntry } from './contact-phone.js';
 import { registerGraphRoutes } from './graph-routes.js';
-import { DEFAULT_DELIVERY_DELAYS, type DeliveryDelays, type OutboundRecord } from './outbound-delivery.js';
+import {
+  DEFAULT_DELIVERY_DELAYS,
+  type DeliveryDelays,
+  type OutboundRecord,
+} from './outbound-delivery.js';
 import { registerPageRoutes } from './page-routes.js';
 import { registerPhoneApiRoutes } from './phone-api-routes.js';
 import { silentLogger, type SandboxLogger } from './sandbox-logger.js';
@@ -74,7 +78,11 @@ export interface SandboxPhone {
   /** Sends a text; returns its wamid. `replyTo` quotes a message on this phone. */
   sendText(text: string, options?: { replyTo?: string }): string;
   /** Sends a picture (stored as media the app can download); returns its wamid and media id. */
-  sendImage(bytes: Uint8Array, mimeType: string, options?: { caption?: string }): { wamid: string; mediaId: string };
+  sendImage(
+    bytes: Uint8Array,
+    mimeType: string,
+    options?: { caption?: string },
+  ): { wamid: string; mediaId: string };
   /**
    * Taps a button: by payload ("wa4t:consent:…"), payload prefix ("wa4t:consent"), label
    * ("Agree"), or a message id and button index. Returns the reply's wamid.
@@ -145,7 +153,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       tapButton: (target) => world.tapButton(phone.number, target),
       chooseListRow: (row, o) => world.chooseListRow(phone.number, row, o?.messageId),
       messages: () => phone.entries(),
-      received: () => phone.entries().filter((e) => e.from === 'business' && e.kind !== 'undelivered'),
+      received: () =>
+        phone.entries().filter((e) => e.from === 'business' && e.kind !== 'undelivered'),
       setReadReceipts(on) {
         phone.readReceipts = on;
         return self;
@@ -165,9 +174,16 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   return {
     routes: {
       register(server) {
-        logger.info({ page: '/sandbox', graph: '/sandbox/graph' }, 'WhatsApp sandbox: the contact phone page is at /sandbox');
+        logger.info(
+          { page: '/sandbox', graph: '/sandbox/graph' },
+          'WhatsApp sandbox: the contact phone page is at /sandbox',
+        );
         registerGraphRoutes(server, { sandbox: world, accessToken: options.accessToken, logger });
-        registerPhoneApiRoutes(server, { sandbox: world, clock, businessName: options.businessName ?? 'Contoso' });
+        registerPhoneApiRoutes(server, {
+          sandbox: world,
+          clock,
+          businessName: options.businessName ?? 'Contoso',
+        });
         registerPageRoutes(server);
       },
     },

@@ -55,8 +55,13 @@ export function uploadProblem(bytes: Uint8Array, mimeType: string): string | und
     return `Param file must be a file with one of the following types: ${Object.keys(UPLOAD_LIMITS).join(', ')}. Received file of type '${mimeType}'.`;
   }
   if (bytes.length === 0) return 'The file is empty.';
-  if (bytes.length > limit) return `File of type ${mimeType} is ${bytes.length} bytes; the limit is ${limit} bytes.`;
-  if (mimeType.startsWith('image/') && mimeType !== 'image/webp' && sniffImageType(bytes) !== mimeType) {
+  if (bytes.length > limit)
+    return `File of type ${mimeType} is ${bytes.length} bytes; the limit is ${limit} bytes.`;
+  if (
+    mimeType.startsWith('image/') &&
+    mimeType !== 'image/webp' &&
+    sniffImageType(bytes) !== mimeType
+  ) {
     return `The file is not a valid ${mimeType} image.`;
   }
   return undefined;
@@ -65,7 +70,12 @@ export function uploadProblem(bytes: Uint8Array, mimeType: string): string | und
 export class MediaStore {
   readonly #media = new Map<string, StoredMedia>();
 
-  put(bytes: Uint8Array, mimeType: string, from: StoredMedia['from'], filename?: string): StoredMedia {
+  put(
+    bytes: Uint8Array,
+    mimeType: string,
+    from: StoredMedia['from'],
+    filename?: string,
+  ): StoredMedia {
     let id: string;
     do id = `${randomInt(1e7, 1e8)}${String(randomInt(0, 1e8)).padStart(8, '0')}`;
     while (this.#media.has(id));

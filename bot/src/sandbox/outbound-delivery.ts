@@ -19,7 +19,12 @@ import type { MediaStore } from './media-store.js';
 import type { OutboundView } from './outbound-message.js';
 import type { PendingWork } from './pending-work.js';
 import type { SendRequest } from './send-request.js';
-import { unixSeconds, type DeliveryStatus, type Pricing, type StatusUpdate } from './webhook-payloads.js';
+import {
+  unixSeconds,
+  type DeliveryStatus,
+  type Pricing,
+  type StatusUpdate,
+} from './webhook-payloads.js';
 
 export interface DeliveryDelays {
   /** From acceptance to `sent` (or `failed`). */
@@ -30,7 +35,11 @@ export interface DeliveryDelays {
   readonly readMs: number;
 }
 
-export const DEFAULT_DELIVERY_DELAYS: DeliveryDelays = { sentMs: 300, deliveredMs: 800, readMs: 1500 };
+export const DEFAULT_DELIVERY_DELAYS: DeliveryDelays = {
+  sentMs: 300,
+  deliveredMs: 800,
+  readMs: 1500,
+};
 
 /** A business send the sandbox accepted, and the statuses it reported for it. */
 export interface OutboundRecord {
@@ -39,7 +48,11 @@ export interface OutboundRecord {
   readonly request: SendRequest;
   /** Sandbox-clock time of acceptance. */
   readonly acceptedAt: number;
-  readonly statuses: { readonly status: DeliveryStatus; readonly at: number; readonly code?: number }[];
+  readonly statuses: {
+    readonly status: DeliveryStatus;
+    readonly at: number;
+    readonly code?: number;
+  }[];
 }
 
 export interface DeliveryContext {
@@ -61,7 +74,12 @@ export function windowOpen(phone: ContactPhone, now: number): boolean {
  * Decides at acceptance what will happen (so a test's `failNextDelivery` or clock move before
  * the send is what counts), then plays it out in the background.
  */
-export function startDelivery(ctx: DeliveryContext, record: OutboundRecord, phone: ContactPhone, view: OutboundView): void {
+export function startDelivery(
+  ctx: DeliveryContext,
+  record: OutboundRecord,
+  phone: ContactPhone,
+  view: OutboundView,
+): void {
   const inWindow = windowOpen(phone, record.acceptedAt);
   const chosen = phone.takeFailNext();
   const failure = chosen ?? (record.request.type !== 'template' && !inWindow ? 131047 : undefined);
@@ -121,7 +139,10 @@ export function startDelivery(ctx: DeliveryContext, record: OutboundRecord, phon
 }
 
 /** The picture to show, undefined for a non-picture, or why it cannot be delivered. */
-async function resolveImage(ctx: DeliveryContext, view: OutboundView): Promise<OutboundView['image'] | string> {
+async function resolveImage(
+  ctx: DeliveryContext,
+  view: OutboundView,
+): Promise<OutboundView['image'] | string> {
   if (view.kind !== 'image' || !view.image) return undefined;
   if (view.imageLink) {
     const fetched = await fetchPicture(ctx.fetch, view.imageLink);
@@ -131,7 +152,8 @@ async function resolveImage(ctx: DeliveryContext, view: OutboundView): Promise<O
   }
   const stored = ctx.media.get(view.image.mediaId);
   if (!stored) return `Media ID ${view.image.mediaId} does not exist or has expired.`;
-  if (!stored.mimeType.startsWith('image/')) return `Media ID ${view.image.mediaId} is ${stored.mimeType}, not an image.`;
+  if (!stored.mimeType.startsWith('image/'))
+    return `Media ID ${view.image.mediaId} is ${stored.mimeType}, not an image.`;
   return { mediaId: stored.id, mimeType: stored.mimeType, caption: view.image.caption };
 }
 

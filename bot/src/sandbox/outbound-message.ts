@@ -5,7 +5,12 @@
  * 132000 (notes §6).
  */
 import type { ChatButton, ChatEntry } from './contact-phone.js';
-import { invalidParameterValue, templateNotFound, templateParamCount, type GraphError } from './error-codes.js';
+import {
+  invalidParameterValue,
+  templateNotFound,
+  templateParamCount,
+  type GraphError,
+} from './error-codes.js';
 import type { SendRequest, TemplateRequest } from './send-request.js';
 import { renderTemplate, type TemplateText } from './template-texts.js';
 
@@ -15,8 +20,14 @@ export type OutboundView = Omit<ChatEntry, 'id' | 'from' | 'at' | 'status' | 'er
   readonly imageLink?: string | undefined;
 };
 
-export function viewOf(request: SendRequest, templates: ReadonlyMap<string, TemplateText>): OutboundView | GraphError {
-  const common = { replyTo: request.context?.message_id, callbackData: request.biz_opaque_callback_data };
+export function viewOf(
+  request: SendRequest,
+  templates: ReadonlyMap<string, TemplateText>,
+): OutboundView | GraphError {
+  const common = {
+    replyTo: request.context?.message_id,
+    callbackData: request.biz_opaque_callback_data,
+  };
   switch (request.type) {
     case 'text':
       return { ...common, kind: 'text', text: request.text.body };
@@ -24,7 +35,12 @@ export function viewOf(request: SendRequest, templates: ReadonlyMap<string, Temp
       const { caption } = request.image;
       return 'id' in request.image
         ? { ...common, kind: 'image', image: { mediaId: request.image.id, mimeType: '', caption } }
-        : { ...common, kind: 'image', imageLink: request.image.link, image: { mediaId: '', mimeType: '', caption } };
+        : {
+            ...common,
+            kind: 'image',
+            imageLink: request.image.link,
+            image: { mediaId: '', mimeType: '', caption },
+          };
     }
     case 'template':
       return templateView(request, templates, common);
@@ -38,10 +54,17 @@ export function viewOf(request: SendRequest, templates: ReadonlyMap<string, Temp
         footer: interactive.footer?.text,
       };
       if (interactive.type === 'button') {
-        const buttons = interactive.action.buttons.map((b, index) => ({ index, title: b.reply.title, payload: b.reply.id }));
+        const buttons = interactive.action.buttons.map((b, index) => ({
+          index,
+          title: b.reply.title,
+          payload: b.reply.id,
+        }));
         return { ...shared, buttons };
       }
-      return { ...shared, list: { button: interactive.action.button, sections: interactive.action.sections } };
+      return {
+        ...shared,
+        list: { button: interactive.action.button, sections: interactive.action.sections },
+      };
     }
   }
 }
@@ -57,14 +80,23 @@ function templateView(
   const values = components
     .filter((c) => c.type === 'body')
     .flatMap((c) => c.parameters ?? [])
-    .map((p) => (p.type === 'text' ? p.text : p.type === 'currency' ? p.currency.fallback_value : p.date_time.fallback_value));
-  if (values.length !== approved.variables) return templateParamCount(approved.variables, values.length);
+    .map((p) =>
+      p.type === 'text'
+        ? p.text
+        : p.type === 'currency'
+          ? p.currency.fallback_value
+          : p.date_time.fallback_value,
+    );
+  if (values.length !== approved.variables)
+    return templateParamCount(approved.variables, values.length);
   const payloads = new Map<number, string>();
   for (const component of components) {
     if (component.type !== 'button') continue;
     const index = Number(component.index);
     if (component.sub_type !== 'quick_reply' || index >= approved.quickReplies.length) {
-      return invalidParameterValue(`Template ${name} has no ${component.sub_type} button at index ${component.index}.`);
+      return invalidParameterValue(
+        `Template ${name} has no ${component.sub_type} button at index ${component.index}.`,
+      );
     }
     const parameter = component.parameters[0];
     if (parameter?.type === 'payload') payloads.set(index, parameter.payload);

@@ -12,7 +12,8 @@ const ASSETS: Readonly<Record<string, string>> = {
   'phone.css': 'text/css; charset=utf-8',
 };
 
-const CSP = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 async function sendAsset(res: Response, file: string): Promise<void> {
   const type = ASSETS[file];
@@ -34,5 +35,7 @@ export function registerPageRoutes(server: Server): void {
   const page = async (_req: Request, res: Response) => sendAsset(res, 'phone.html');
   server.get('/sandbox', page);
   server.get('/sandbox/', page);
-  server.get('/sandbox/assets/:file', async (req: Request, res: Response) => sendAsset(res, req.params.file as string));
+  server.get('/sandbox/assets/:file', async (req: Request, res: Response) =>
+    sendAsset(res, req.params.file as string),
+  );
 }

@@ -52,7 +52,7 @@ export class PendingWork {
    */
   async idle(options: { quietMs?: number } = {}): Promise<void> {
     const quietMs = options.quietMs ?? 0;
-    for (let quiet = 0; quiet < 3; ) {
+    for (let quiet = 0; quiet < 3;) {
       if (this.#running > 0) {
         await new Promise<void>((resolve) => this.#waiters.push(resolve));
         quiet = 0;

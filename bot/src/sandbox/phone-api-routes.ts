@@ -36,7 +36,10 @@ export interface PhoneApiOptions {
 const MAX_ADVANCE_MS = 400 * 24 * 60 * 60 * 1000;
 
 const nameBody = z.object({ name: z.string().trim().min(1).max(100) });
-const textBody = z.object({ text: z.string().trim().min(1).max(4096), replyTo: z.string().min(1).optional() });
+const textBody = z.object({
+  text: z.string().trim().min(1).max(4096),
+  replyTo: z.string().min(1).optional(),
+});
 const tapBody = z.union([
   z.object({ messageId: z.string().min(1), index: z.number().int().min(0).max(9) }),
   z.object({ payload: z.string().min(1) }),
@@ -61,7 +64,10 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new BadRequest(400, issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body');
+    throw new BadRequest(
+      400,
+      issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body',
+    );
   }
   return parsed.data;
 }
@@ -71,18 +77,23 @@ type Handler = (req: Request, res: Response) => Promise<void>;
 export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions): void {
   const { sandbox, clock } = options;
 
-  const api = (handler: Handler): Handler => async (req, res) => {
-    res.header('cache-control', 'no-store');
-    try {
-      await handler(req, res);
-    } catch (error) {
-      if (error instanceof BadRequest) res.send(error.status, { error: error.message });
-      else if (error instanceof SandboxError) {
-        res.send(error.code === 'invalid_number' || error.code === 'invalid_message' ? 400 : 404, { error: error.message, code: error.code });
-      } else if (error instanceof BodyTooLargeError) res.send(413, { error: error.message });
-      else throw error;
-    }
-  };
+  const api =
+    (handler: Handler): Handler =>
+    async (req, res) => {
+      res.header('cache-control', 'no-store');
+      try {
+        await handler(req, res);
+      } catch (error) {
+        if (error instanceof BadRequest) res.send(error.status, { error: error.message });
+        else if (error instanceof SandboxError) {
+          res.send(
+            error.code === 'invalid_number' || error.code === 'invalid_message' ? 400 : 404,
+            { error: error.message, code: error.code },
+          );
+        } else if (error instanceof BodyTooLargeError) res.send(413, { error: error.message });
+        else throw error;
+      }
+    };
 
   const phoneOf = (req: Request): ContactPhone => sandbox.phone(req.params.number as string);
 
@@ -147,11 +158,17 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
     `${PHONE_API_PATH}/phones/:number/images`,
     api(async (req, res) => {
       const form = await readForm(req, IMAGE_MAX_BYTES * 4);
-      if (!form) throw new BadRequest(400, 'send the picture as multipart/form-data with a "file" field');
+      if (!form)
+        throw new BadRequest(400, 'send the picture as multipart/form-data with a "file" field');
       const file = await formFile(form, 'file');
       if (!file) throw new BadRequest(400, 'file: a picture is required');
       const caption = form.get('caption');
-      const sent = sandbox.sendImage(phoneOf(req).number, file.bytes, file.type || 'image/jpeg', typeof caption === 'string' ? caption : undefined);
+      const sent = sandbox.sendImage(
+        phoneOf(req).number,
+        file.bytes,
+        file.type || 'image/jpeg',
+        typeof caption === 'string' ? caption : undefined,
+      );
       res.send(201, { id: sent.wamid, mediaId: sent.mediaId });
     }),
   );
@@ -160,7 +177,8 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
     `${PHONE_API_PATH}/phones/:number/taps`,
     api(async (req, res) => {
       const body = parse(tapBody, await readJson(req));
-      const target = 'payload' in body ? body.payload : { messageId: body.messageId, index: body.index };
+      const target =
+        'payload' in body ? body.payload : { messageId: body.messageId, index: body.index };
       res.send(201, { id: sandbox.tapButton(phoneOf(req).number, target) });
     }),
   );
@@ -199,7 +217,10 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
     api(async (req, res) => {
       const stored = sandbox.media.get(req.params.id as string);
       if (!stored) throw new BadRequest(404, 'no such media');
-      res.sendRaw(200, stored.bytes, { 'content-type': stored.mimeType, 'content-length': String(stored.size) });
+      res.sendRaw(200, stored.bytes, {
+        'content-type': stored.mimeType,
+        'content-length': String(stored.size),
+      });
     }),
   );
 

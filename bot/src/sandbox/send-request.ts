@@ -33,22 +33,38 @@ const text = z.strictObject({
 /** MediaObject_1: by id or by link, with an optional caption. */
 const media = z.union([
   z.strictObject({ id: z.string().min(1), caption: z.string().max(1024).optional() }),
-  z.strictObject({ link: z.url({ protocol: /^https?$/ }), caption: z.string().max(1024).optional() }),
+  z.strictObject({
+    link: z.url({ protocol: /^https?$/ }),
+    caption: z.string().max(1024).optional(),
+  }),
 ]);
 
 const image = z.strictObject({ ...base, type: z.literal('image'), image: media });
 
 /** ParameterObject (body) and ButtonParameterObject (button), the kinds a sandbox can show. */
-const textParameter = z.strictObject({ type: z.literal('text'), text: z.string().min(1), parameter_name: z.string().optional() });
+const textParameter = z.strictObject({
+  type: z.literal('text'),
+  text: z.string().min(1),
+  parameter_name: z.string().optional(),
+});
 const currencyParameter = z.strictObject({
   type: z.literal('currency'),
-  currency: z.strictObject({ fallback_value: z.string(), code: z.string(), amount_1000: z.number() }),
+  currency: z.strictObject({
+    fallback_value: z.string(),
+    code: z.string(),
+    amount_1000: z.number(),
+  }),
 });
 const dateTimeParameter = z.strictObject({
   type: z.literal('date_time'),
   date_time: z.object({ fallback_value: z.string() }).loose(),
 });
-const mediaParameter = z.strictObject({ type: z.enum(['image', 'video', 'document']), image: media.optional(), video: media.optional(), document: media.optional() });
+const mediaParameter = z.strictObject({
+  type: z.enum(['image', 'video', 'document']),
+  image: media.optional(),
+  video: media.optional(),
+  document: media.optional(),
+});
 
 const bodyComponent = z.strictObject({
   type: z.literal('body'),
@@ -62,7 +78,10 @@ const buttonComponent = z.strictObject({
   type: z.literal('button'),
   sub_type: z.enum(['quick_reply', 'url', 'catalog']),
   // A string in the schema; one of the spec's own examples sends a number, which Graph takes.
-  index: z.union([z.string().regex(/^[0-9]$/, 'must be "0" to "9"'), z.number().int().min(0).max(9).transform(String)]),
+  index: z.union([
+    z.string().regex(/^[0-9]$/, 'must be "0" to "9"'),
+    z.number().int().min(0).max(9).transform(String),
+  ]),
   parameters: z
     .array(
       z.union([
@@ -78,8 +97,13 @@ const template = z.strictObject({
   type: z.literal('template'),
   template: z.strictObject({
     name: z.string().min(1),
-    language: z.strictObject({ policy: z.literal('deterministic').optional(), code: z.string().min(2) }),
-    components: z.array(z.discriminatedUnion('type', [headerComponent, bodyComponent, buttonComponent])).optional(),
+    language: z.strictObject({
+      policy: z.literal('deterministic').optional(),
+      code: z.string().min(2),
+    }),
+    components: z
+      .array(z.discriminatedUnion('type', [headerComponent, bodyComponent, buttonComponent]))
+      .optional(),
   }),
 });
 
@@ -88,11 +112,24 @@ const replyButton = z.strictObject({
   type: z.literal('reply'),
   reply: z.strictObject({ id: z.string().min(1).max(256), title: z.string().min(1).max(20) }),
 });
-const listRow = z.strictObject({ id: z.string().min(1).max(200), title: z.string().min(1).max(24), description: z.string().max(72).optional() });
-const listSection = z.strictObject({ title: z.string().max(24).optional(), rows: z.array(listRow).min(1).max(10) });
+const listRow = z.strictObject({
+  id: z.string().min(1).max(200),
+  title: z.string().min(1).max(24),
+  description: z.string().max(72).optional(),
+});
+const listSection = z.strictObject({
+  title: z.string().max(24).optional(),
+  rows: z.array(listRow).min(1).max(10),
+});
 
 const interactiveCommon = {
-  header: z.strictObject({ type: z.literal('text'), text: z.string().min(1).max(60), sub_text: z.string().max(60).optional() }).optional(),
+  header: z
+    .strictObject({
+      type: z.literal('text'),
+      text: z.string().min(1).max(60),
+      sub_text: z.string().max(60).optional(),
+    })
+    .optional(),
   body: z.strictObject({ text: z.string().min(1).max(1024) }),
   footer: z.strictObject({ text: z.string().min(1).max(60) }).optional(),
 };
@@ -109,7 +146,10 @@ const interactive = z.strictObject({
     z.strictObject({
       type: z.literal('list'),
       ...interactiveCommon,
-      action: z.strictObject({ button: z.string().min(1).max(20), sections: z.array(listSection).min(1).max(10) }),
+      action: z.strictObject({
+        button: z.string().min(1).max(20),
+        sections: z.array(listSection).min(1).max(10),
+      }),
     }),
   ]),
 });
@@ -133,7 +173,9 @@ const schemas = { text, image, template, interactive } as const;
 const OTHER_TYPES = ['audio', 'document', 'video', 'sticker', 'location', 'contacts', 'reaction'];
 
 /** The request, or the Graph error WhatsApp would answer with. */
-export function parseSendRequest(json: unknown): { request: SendRequest } | { markRead: MarkReadRequest } | { error: GraphError } {
+export function parseSendRequest(
+  json: unknown,
+): { request: SendRequest } | { markRead: MarkReadRequest } | { error: GraphError } {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { error: invalidParameter('The request body must be a JSON object.') };
   }
@@ -157,8 +199,16 @@ export function parseSendRequest(json: unknown): { request: SendRequest } | { ma
     };
   }
   const interactiveType = (body.interactive as { type?: unknown } | undefined)?.type;
-  if (type === 'interactive' && typeof interactiveType === 'string' && !['button', 'list'].includes(interactiveType)) {
-    return { error: invalidParameter(`The sandbox delivers interactive button and list messages, not ${interactiveType}.`) };
+  if (
+    type === 'interactive' &&
+    typeof interactiveType === 'string' &&
+    !['button', 'list'].includes(interactiveType)
+  ) {
+    return {
+      error: invalidParameter(
+        `The sandbox delivers interactive button and list messages, not ${interactiveType}.`,
+      ),
+    };
   }
   const parsed = schemas[type as keyof typeof schemas].safeParse(body);
   return parsed.success ? { request: parsed.data } : { error: toGraphError(parsed.error, body) };
@@ -171,9 +221,12 @@ function toGraphError(error: z.ZodError, body: unknown): GraphError {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const where = path ? `${path}.` : '';
-    return invalidParameter(`Param ${issue.keys.map((k) => where + k).join(', ')} is not a valid parameter.`);
+    return invalidParameter(
+      `Param ${issue.keys.map((k) => where + k).join(', ')} is not a valid parameter.`,
+    );
   }
-  if (valueAt(body, issue.path) === undefined) return missingParameter(`The parameter ${path} is required.`);
+  if (valueAt(body, issue.path) === undefined)
+    return missingParameter(`The parameter ${path} is required.`);
   return invalidParameter(`Param ${path} is invalid: ${issue.message}.`);
 }
 

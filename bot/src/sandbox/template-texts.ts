@@ -32,14 +32,20 @@ function texts(): Readonly<Record<TemplateName, Omit<TemplateText, 'name'>>> {
       variables: 1,
       quickReplies: [t('en', 'contact.opt_in.agree'), t('en', 'contact.opt_in.decline')],
     },
-    resume: { body: body('contact.resume'), variables: 1, quickReplies: [t('en', 'contact.resume.button')] },
+    resume: {
+      body: body('contact.resume'),
+      variables: 1,
+      quickReplies: [t('en', 'contact.resume.button')],
+    },
     // The notice is the whole body ("Ana has joined this conversation.").
     participant_notice: { body: '{{1}}', variables: 1, quickReplies: [] },
   };
 }
 
 /** The table by template name, for the names the app is configured with. */
-export function templateTable(names: Partial<TemplatesConfig> = {}): ReadonlyMap<string, TemplateText> {
+export function templateTable(
+  names: Partial<TemplatesConfig> = {},
+): ReadonlyMap<string, TemplateText> {
   const configured: TemplatesConfig = { ...DEFAULT_TEMPLATES, ...names };
   const byKind = texts();
   const table = new Map<string, TemplateText>();

@@ -71,17 +71,32 @@ export type InboundMessage =
   | (InboundBase & { readonly type: 'text'; readonly text: { readonly body: string } })
   | (InboundBase & {
       readonly type: 'image';
-      readonly image: { readonly caption?: string; readonly mime_type: string; readonly sha256: string; readonly id: string };
+      readonly image: {
+        readonly caption?: string;
+        readonly mime_type: string;
+        readonly sha256: string;
+        readonly id: string;
+      };
     })
   /** A template's quick-reply button: payload as the business set it, text as shown (notes §2.3). */
-  | (InboundBase & { readonly type: 'button'; readonly button: { readonly payload: string; readonly text: string } })
+  | (InboundBase & {
+      readonly type: 'button';
+      readonly button: { readonly payload: string; readonly text: string };
+    })
   | (InboundBase & {
       readonly type: 'interactive';
       readonly interactive:
-        | { readonly type: 'button_reply'; readonly button_reply: { readonly id: string; readonly title: string } }
+        | {
+            readonly type: 'button_reply';
+            readonly button_reply: { readonly id: string; readonly title: string };
+          }
         | {
             readonly type: 'list_reply';
-            readonly list_reply: { readonly id: string; readonly title: string; readonly description?: string };
+            readonly list_reply: {
+              readonly id: string;
+              readonly title: string;
+              readonly description?: string;
+            };
           };
     });
 
@@ -100,7 +115,11 @@ interface Metadata {
 }
 
 export type ChangeValue =
-  | { readonly messaging_product: 'whatsapp'; readonly metadata: Metadata; readonly statuses: readonly StatusUpdate[] }
+  | {
+      readonly messaging_product: 'whatsapp';
+      readonly metadata: Metadata;
+      readonly statuses: readonly StatusUpdate[];
+    }
   | {
       readonly messaging_product: 'whatsapp';
       readonly metadata: Metadata;
@@ -118,18 +137,32 @@ export interface WebhookPayload {
 }
 
 function envelope(business: BusinessNumber, value: ChangeValue): WebhookPayload {
-  return { object: 'whatsapp_business_account', entry: [{ id: business.businessAccountId, changes: [{ value, field: 'messages' }] }] };
+  return {
+    object: 'whatsapp_business_account',
+    entry: [{ id: business.businessAccountId, changes: [{ value, field: 'messages' }] }],
+  };
 }
 
 function metadata(business: BusinessNumber): Metadata {
-  return { display_phone_number: business.displayPhoneNumber, phone_number_id: business.phoneNumberId };
+  return {
+    display_phone_number: business.displayPhoneNumber,
+    phone_number_id: business.phoneNumberId,
+  };
 }
 
 export function statusPayload(business: BusinessNumber, status: StatusUpdate): WebhookPayload {
-  return envelope(business, { messaging_product: 'whatsapp', metadata: metadata(business), statuses: [status] });
+  return envelope(business, {
+    messaging_product: 'whatsapp',
+    metadata: metadata(business),
+    statuses: [status],
+  });
 }
 
-export function inboundPayload(business: BusinessNumber, contact: ContactProfile, message: InboundMessage): WebhookPayload {
+export function inboundPayload(
+  business: BusinessNumber,
+  contact: ContactProfile,
+  message: InboundMessage,
+): WebhookPayload {
   return envelope(business, {
     messaging_product: 'whatsapp',
     metadata: metadata(business),

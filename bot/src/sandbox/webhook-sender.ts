@@ -21,7 +21,11 @@ export interface WebhookRetry {
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_WEBHOOK_RETRY: WebhookRetry = { attempts: 5, initialDelayMs: 1000, maxDelayMs: 30_000 };
+export const DEFAULT_WEBHOOK_RETRY: WebhookRetry = {
+  attempts: 5,
+  initialDelayMs: 1000,
+  maxDelayMs: 30_000,
+};
 
 export interface WebhookAttempt {
   /** Real time of the attempt (Date.now()). */
@@ -117,7 +121,11 @@ export class WebhookSender {
     this.#queue = mine.catch(() => undefined);
     this.#options.work.run(
       () => mine,
-      (error) => this.#options.logger.warn({ err: error, seq: delivery.seq }, 'sandbox webhook delivery stopped'),
+      (error) =>
+        this.#options.logger.warn(
+          { err: error, seq: delivery.seq },
+          'sandbox webhook delivery stopped',
+        ),
     );
     return delivery;
   }
@@ -130,17 +138,23 @@ export class WebhookSender {
   async #deliver(delivery: MutableDelivery): Promise<boolean> {
     const { attempts, initialDelayMs, maxDelayMs } = this.#retry;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (attempt > 1) await this.#options.work.wait(Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 2)));
+      if (attempt > 1)
+        await this.#options.work.wait(Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 2)));
       const result = await this.#post(delivery);
       delivery.attempts.push(result);
       if (result.httpStatus !== undefined && result.httpStatus >= 200 && result.httpStatus < 300) {
         delivery.state = 'delivered';
-        this.#options.logger.debug({ seq: delivery.seq, attempts: attempt }, 'sandbox webhook delivered');
+        this.#options.logger.debug(
+          { seq: delivery.seq, attempts: attempt },
+          'sandbox webhook delivered',
+        );
         return true;
       }
       this.#options.logger.warn(
         { seq: delivery.seq, attempt, status: result.httpStatus, error: result.error },
-        attempt < attempts ? 'sandbox webhook refused, will retry' : 'sandbox webhook refused, giving up',
+        attempt < attempts
+          ? 'sandbox webhook refused, will retry'
+          : 'sandbox webhook refused, giving up',
       );
     }
     delivery.state = 'failed';
@@ -165,7 +179,8 @@ export class WebhookSender {
       await response.arrayBuffer().catch(() => undefined);
       return { at, httpStatus: response.status };
     } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
       return { at, error: `${error instanceof Error ? error.message : String(error)}${cause}` };
     }
   }

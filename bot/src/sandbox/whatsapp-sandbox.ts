@@ -4,11 +4,22 @@
  * actions; both sides' effects reach the app as signed webhooks.
  */
 import type { Clock } from './clock.js';
-import { buttonTap, imageMessage, listChoice, textMessage, type ContactMessage } from './contact-messages.js';
+import {
+  buttonTap,
+  imageMessage,
+  listChoice,
+  textMessage,
+  type ContactMessage,
+} from './contact-messages.js';
 import { ContactPhone } from './contact-phone.js';
 import { invalidParameter, recipientIsSender, type GraphError } from './error-codes.js';
 import { MediaStore } from './media-store.js';
-import { startDelivery, windowOpen, type DeliveryDelays, type OutboundRecord } from './outbound-delivery.js';
+import {
+  startDelivery,
+  windowOpen,
+  type DeliveryDelays,
+  type OutboundRecord,
+} from './outbound-delivery.js';
 import { viewOf } from './outbound-message.js';
 import { PendingWork } from './pending-work.js';
 import { SandboxError } from './sandbox-error.js';
@@ -40,7 +51,8 @@ export interface WorldOptions {
 /** A phone number as the sandbox keys it: digits only, 6 to 15 of them (E.164). */
 export function normaliseNumber(input: string): string {
   const digits = input.replace(/[\s()+.-]/g, '');
-  if (!/^\d{6,15}$/.test(digits)) throw new SandboxError('invalid_number', `"${input}" is not a phone number (6 to 15 digits).`);
+  if (!/^\d{6,15}$/.test(digits))
+    throw new SandboxError('invalid_number', `"${input}" is not a phone number (6 to 15 digits).`);
   return digits;
 }
 
@@ -88,7 +100,9 @@ export class WhatsAppSandbox {
     const key = normaliseNumber(number);
     let phone = this.#phones.get(key);
     if (!phone) {
-      phone = new ContactPhone(key, name?.trim() || `Contact ${key.slice(-4)}`, () => this.changed());
+      phone = new ContactPhone(key, name?.trim() || `Contact ${key.slice(-4)}`, () =>
+        this.changed(),
+      );
       this.#phones.set(key, phone);
       this.changed();
     } else if (name?.trim() && name.trim() !== phone.name) {
@@ -125,9 +139,18 @@ export class WhatsAppSandbox {
     }
     const view = viewOf(request, this.#options.templates);
     if (!('kind' in view)) return view;
-    const record: OutboundRecord = { wamid: newWamid(), waId, request, acceptedAt: this.clock.now(), statuses: [] };
+    const record: OutboundRecord = {
+      wamid: newWamid(),
+      waId,
+      request,
+      acceptedAt: this.clock.now(),
+      statuses: [],
+    };
     this.#outbound.set(record.wamid, record);
-    this.#options.logger.debug({ wamid: record.wamid, type: request.type }, 'sandbox accepted a message');
+    this.#options.logger.debug(
+      { wamid: record.wamid, type: request.type },
+      'sandbox accepted a message',
+    );
     startDelivery(
       {
         clock: this.clock,
@@ -147,14 +170,20 @@ export class WhatsAppSandbox {
   /** A read receipt (and typing indicator) for a contact's message: never shown to contacts. */
   markRead(request: MarkReadRequest): GraphError | undefined {
     if (!this.#inbound.has(request.message_id)) {
-      return invalidParameter(`Param message_id (${request.message_id}) is not a message this number received.`);
+      return invalidParameter(
+        `Param message_id (${request.message_id}) is not a message this number received.`,
+      );
     }
     return undefined;
   }
 
   #report(record: OutboundRecord, phone: ContactPhone, status: StatusUpdate): void {
     const code = status.errors?.[0]?.code;
-    record.statuses.push({ status: status.status, at: this.clock.now(), ...(code === undefined ? {} : { code }) });
+    record.statuses.push({
+      status: status.status,
+      at: this.clock.now(),
+      ...(code === undefined ? {} : { code }),
+    });
     phone.setStatus(record.wamid, status.status);
     this.webhooks.send(statusPayload(this.business, status));
   }
@@ -164,10 +193,18 @@ export class WhatsAppSandbox {
 
   sendText(number: string, text: string, replyTo?: string): string {
     const phone = this.phone(number);
-    return this.#inboundFrom(phone, textMessage(phone, this.business.displayPhoneNumber, text, replyTo));
+    return this.#inboundFrom(
+      phone,
+      textMessage(phone, this.business.displayPhoneNumber, text, replyTo),
+    );
   }
 
-  sendImage(number: string, bytes: Uint8Array, mimeType: string, caption?: string): { wamid: string; mediaId: string } {
+  sendImage(
+    number: string,
+    bytes: Uint8Array,
+    mimeType: string,
+    caption?: string,
+  ): { wamid: string; mediaId: string } {
     if (bytes.length === 0 || !mimeType.startsWith('image/')) {
       throw new SandboxError('invalid_message', 'A picture needs image bytes and an image/* type.');
     }
@@ -185,7 +222,10 @@ export class WhatsAppSandbox {
   /** Picks a row of an interactive list, by id or title. */
   chooseListRow(number: string, row: string, messageId?: string): string {
     const phone = this.phone(number);
-    return this.#inboundFrom(phone, listChoice(phone, this.business.displayPhoneNumber, row, messageId));
+    return this.#inboundFrom(
+      phone,
+      listChoice(phone, this.business.displayPhoneNumber, row, messageId),
+    );
   }
 
   /** Something the contact sent: it opens the window, shows on the phone and goes to the app. */
@@ -200,7 +240,9 @@ export class WhatsAppSandbox {
       { profile: { name: phone.name }, wa_id: phone.number },
       message({ from: phone.number, id: wamid, timestamp: unixSeconds(at) }),
     );
-    this.webhooks.send(payload, (delivered) => phone.setStatus(wamid, delivered ? 'delivered' : 'sent'));
+    this.webhooks.send(payload, (delivered) =>
+      phone.setStatus(wamid, delivered ? 'delivered' : 'sent'),
+    );
     return wamid;
   }
 

@@ -49,7 +49,12 @@ export function contactAfterChange(
   const current: ContactRecord | undefined =
     stored ??
     (change.contactId === thread.contact.id
-      ? { id: thread.contact.id, phone: thread.contact.phone, name: thread.contact.name, businessNumberId: thread.businessNumberId }
+      ? {
+          id: thread.contact.id,
+          phone: thread.contact.phone,
+          name: thread.contact.name,
+          businessNumberId: thread.businessNumberId,
+        }
       : undefined);
   return current && applyPolicyUpdate(current, readPolicyChange(change));
 }

@@ -11,7 +11,9 @@ import type { Clock } from '../app/clock.js';
 import type { Store } from '../store/port.js';
 
 /** The key of an activity, or undefined for one without an id (nothing to compare). */
-export function activityKey(activity: Pick<Activity, 'id' | 'conversation' | 'channelId'>): string | undefined {
+export function activityKey(
+  activity: Pick<Activity, 'id' | 'conversation' | 'channelId'>,
+): string | undefined {
   if (!activity.id) return undefined;
   return `teams:activity:${activity.channelId ?? ''}:${activity.conversation?.id ?? ''}:${activity.id}`;
 }

@@ -42,16 +42,30 @@ interface DownloadInfo {
 }
 
 /** The pictures (and files meant as pictures) among an activity's attachments. */
-export function picturesIn(attachments: readonly Attachment[] | undefined): { pictures: TeamsPicture[]; others: number } {
+export function picturesIn(attachments: readonly Attachment[] | undefined): {
+  pictures: TeamsPicture[];
+  others: number;
+} {
   const pictures: TeamsPicture[] = [];
   let others = 0;
   for (const a of attachments ?? []) {
     const type = (a.contentType ?? '').toLowerCase();
     if (type.startsWith('image/') && a.contentUrl) {
-      pictures.push({ url: a.contentUrl, needsToken: !a.contentUrl.startsWith('data:'), declaredType: type, name: a.name });
+      pictures.push({
+        url: a.contentUrl,
+        needsToken: !a.contentUrl.startsWith('data:'),
+        declaredType: type,
+        name: a.name,
+      });
     } else if (type === FILE_DOWNLOAD_INFO) {
       const info = (a.content ?? {}) as DownloadInfo;
-      if (info.downloadUrl) pictures.push({ url: info.downloadUrl, needsToken: false, declaredType: `image/${info.fileType ?? 'unknown'}`, name: a.name });
+      if (info.downloadUrl)
+        pictures.push({
+          url: info.downloadUrl,
+          needsToken: false,
+          declaredType: `image/${info.fileType ?? 'unknown'}`,
+          name: a.name,
+        });
     } else if (type !== 'text/html' && !type.startsWith('application/vnd.microsoft.card')) {
       others++;
     }
@@ -69,13 +83,21 @@ export interface DownloadOptions {
 }
 
 /** The picture's bytes and real type, checked against WhatsApp's rules. */
-export async function downloadPicture(picture: TeamsPicture, o: DownloadOptions): Promise<{ bytes: Uint8Array; mimeType: string }> {
-  const bytes = picture.url.startsWith('data:') ? fromDataUri(picture.url) : await fetchBytes(picture, o);
+export async function downloadPicture(
+  picture: TeamsPicture,
+  o: DownloadOptions,
+): Promise<{ bytes: Uint8Array; mimeType: string }> {
+  const bytes = picture.url.startsWith('data:')
+    ? fromDataUri(picture.url)
+    : await fetchBytes(picture, o);
   try {
     return { bytes, mimeType: checkOutboundImage(bytes, picture.declaredType) };
   } catch (error) {
     if (error instanceof MediaRejectedError) {
-      throw new PictureRefusedError(error.rejection === 'too_large' ? 'too_large' : 'unsupported', error.message);
+      throw new PictureRefusedError(
+        error.rejection === 'too_large' ? 'too_large' : 'unsupported',
+        error.message,
+      );
     }
     throw error;
   }
@@ -89,20 +111,32 @@ async function fetchBytes(picture: TeamsPicture, o: DownloadOptions): Promise<Ui
   }
   let response: Response;
   try {
-    response = await (o.fetch ?? globalThis.fetch)(picture.url, { headers, signal: AbortSignal.timeout(o.timeoutMs ?? 20_000) });
+    response = await (o.fetch ?? globalThis.fetch)(picture.url, {
+      headers,
+      signal: AbortSignal.timeout(o.timeoutMs ?? 20_000),
+    });
   } catch (error) {
-    throw new PictureRefusedError('download_failed', `picture download failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PictureRefusedError(
+      'download_failed',
+      `picture download failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  if (!response.ok || !response.body) throw new PictureRefusedError('download_failed', `picture download answered ${response.status}`);
+  if (!response.ok || !response.body)
+    throw new PictureRefusedError(
+      'download_failed',
+      `picture download answered ${response.status}`,
+    );
   const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > IMAGE_MAX_BYTES) throw new PictureRefusedError('too_large', `picture is ${declared} bytes`);
+  if (declared > IMAGE_MAX_BYTES)
+    throw new PictureRefusedError('too_large', `picture is ${declared} bytes`);
   // Read at most one byte past the limit: enough to know it is too large.
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
     chunks.push(chunk);
-    if (size > IMAGE_MAX_BYTES) throw new PictureRefusedError('too_large', `picture is over ${IMAGE_MAX_BYTES} bytes`);
+    if (size > IMAGE_MAX_BYTES)
+      throw new PictureRefusedError('too_large', `picture is over ${IMAGE_MAX_BYTES} bytes`);
   }
   return Buffer.concat(chunks);
 }
@@ -111,8 +145,11 @@ function fromDataUri(uri: string): Uint8Array {
   const match = /^data:[^,]*?(;base64)?,(.*)$/s.exec(uri);
   if (!match) throw new PictureRefusedError('unsupported', 'malformed data: URI');
   const data = match[2] as string;
-  const bytes = match[1] ? Buffer.from(data, 'base64') : Buffer.from(decodeURIComponent(data), 'binary');
-  if (bytes.length > IMAGE_MAX_BYTES) throw new PictureRefusedError('too_large', `picture is ${bytes.length} bytes`);
+  const bytes = match[1]
+    ? Buffer.from(data, 'base64')
+    : Buffer.from(decodeURIComponent(data), 'binary');
+  if (bytes.length > IMAGE_MAX_BYTES)
+    throw new PictureRefusedError('too_large', `picture is ${bytes.length} bytes`);
   return bytes;
 }
 

@@ -54,7 +54,9 @@ export class WhatsAppBot extends TeamsActivityHandler {
       await next();
     });
     this.onMembersAdded(async (context, next) => {
-      const botAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient?.id);
+      const botAdded = context.activity.membersAdded?.some(
+        (m) => m.id === context.activity.recipient?.id,
+      );
       if (botAdded) await this.welcome(context);
       await next();
     });
@@ -63,9 +65,19 @@ export class WhatsAppBot extends TeamsActivityHandler {
   /** Every activity: once, then as TeamsActivityHandler routes it. */
   override async run(context: TurnContext): Promise<void> {
     if (!(await this.p.dedupe.firstTime(context.activity))) {
-      this.p.services.logger.info({ activityId: context.activity.id, type: context.activity.type }, 'activity sent again by Teams; already handled');
+      this.p.services.logger.info(
+        { activityId: context.activity.id, type: context.activity.type },
+        'activity sent again by Teams; already handled',
+      );
       if (context.activity.type === ActivityTypes.Invoke) {
-        await respond(context, { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t(context.activity.locale, 'bot.duplicate') } });
+        await respond(context, {
+          status: 200,
+          body: {
+            statusCode: 200,
+            type: 'application/vnd.microsoft.activity.message',
+            value: t(context.activity.locale, 'bot.duplicate'),
+          },
+        });
       }
       return;
     }
@@ -75,30 +87,50 @@ export class WhatsAppBot extends TeamsActivityHandler {
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
     const value = (context.activity.value ?? {}) as { action?: unknown };
-    const card = await this.safely(context, async (turn) => this.p.cardActions.handle(turn, value.action));
+    const card = await this.safely(context, async (turn) =>
+      this.p.cardActions.handle(turn, value.action),
+    );
     return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: card } };
   }
 
-  protected override async handleTeamsMessagingExtensionFetchTask(context: TurnContext, _action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+  protected override async handleTeamsMessagingExtensionFetchTask(
+    context: TurnContext,
+    _action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
     const arrived = await this.arrive(context);
     if ('notEnabled' in arrived) return this.notEnabledDialog(context, arrived.notEnabled);
     return this.p.composeExtension.fetchTask(arrived.turn);
   }
 
-  protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+  protected override async handleTeamsMessagingExtensionSubmitAction(
+    context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
     const arrived = await this.arrive(context);
     if ('notEnabled' in arrived) return this.notEnabledDialog(context, arrived.notEnabled);
     try {
       return await this.p.composeExtension.submitAction(arrived.turn, action.data);
     } catch (error) {
-      this.p.services.logger.error({ err: error, activityId: context.activity.id }, 'compose extension failed');
+      this.p.services.logger.error(
+        { err: error, activityId: context.activity.id },
+        'compose extension failed',
+      );
       return this.p.composeExtension.message(arrived.turn.locale, { key: 'bot.error', params: {} });
     }
   }
 
-  protected override async handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+  protected override async handleTeamsMessagingExtensionQuery(
+    context: TurnContext,
+    query: MessagingExtensionQuery,
+  ): Promise<MessagingExtensionResponse> {
     const arrived = await this.arrive(context);
-    if ('notEnabled' in arrived) return { composeExtension: { type: 'message', text: t(context.activity.locale, 'card.not_enabled.title') } };
+    if ('notEnabled' in arrived)
+      return {
+        composeExtension: {
+          type: 'message',
+          text: t(context.activity.locale, 'card.not_enabled.title'),
+        },
+      };
     const text = query.parameters?.find((p) => p.name !== 'initialRun')?.value;
     return this.p.composeExtension.query(arrived.turn, typeof text === 'string' ? text : '');
   }
@@ -116,13 +148,17 @@ export class WhatsAppBot extends TeamsActivityHandler {
   /** Greet a user once per chat: what they can do, or why they cannot yet. */
   private async welcome(context: TurnContext): Promise<void> {
     const arrived = await this.arrive(context);
-    if (!(await this.p.dedupe.once(`teams:welcome:${context.activity.conversation?.id ?? ''}`))) return;
+    if (!(await this.p.dedupe.once(`teams:welcome:${context.activity.conversation?.id ?? ''}`)))
+      return;
     const card = 'notEnabled' in arrived ? arrived.notEnabled : helpCard(arrived.turn.locale);
     await context.sendActivity(cardActivity(card));
   }
 
   /** Run a handler for an enabled user; a failure is logged and told, not thrown at Teams. */
-  private async safely<T>(context: TurnContext, fn: (turn: Turn) => Promise<T>): Promise<T | AdaptiveCard> {
+  private async safely<T>(
+    context: TurnContext,
+    fn: (turn: Turn) => Promise<T>,
+  ): Promise<T | AdaptiveCard> {
     let locale = context.activity.locale;
     try {
       const arrived = await this.arrive(context);
@@ -130,7 +166,15 @@ export class WhatsAppBot extends TeamsActivityHandler {
       locale = arrived.turn.locale;
       return await fn(arrived.turn);
     } catch (error) {
-      this.p.services.logger.error({ err: error, activityId: context.activity.id, type: context.activity.type, name: context.activity.name }, 'bot turn failed');
+      this.p.services.logger.error(
+        {
+          err: error,
+          activityId: context.activity.id,
+          type: context.activity.type,
+          name: context.activity.name,
+        },
+        'bot turn failed',
+      );
       return noticeCard({ key: 'bot.error', params: {} }, locale);
     }
   }
@@ -139,13 +183,21 @@ export class WhatsAppBot extends TeamsActivityHandler {
     const who = identityOf(context.activity);
     const arrival = await this.p.enablement.arrive(who);
     if (!arrival.enabled) {
-      this.p.services.logger.info({ userId: who.userId, tenantId: who.tenantId, reason: arrival.reason }, 'not enabled');
+      this.p.services.logger.info(
+        { userId: who.userId, tenantId: who.tenantId, reason: arrival.reason },
+        'not enabled',
+      );
       return { notEnabled: notEnabledCard({ reason: arrival.reason }, who.locale) };
     }
-    return { turn: { context, user: arrival.user, organisation: arrival.organisation, locale: who.locale } };
+    return {
+      turn: { context, user: arrival.user, organisation: arrival.organisation, locale: who.locale },
+    };
   }
 
-  private notEnabledDialog(context: TurnContext, card: AdaptiveCard): MessagingExtensionActionResponse {
+  private notEnabledDialog(
+    context: TurnContext,
+    card: AdaptiveCard,
+  ): MessagingExtensionActionResponse {
     return this.p.composeExtension.dialog(context.activity.locale ?? 'en', card);
   }
 }

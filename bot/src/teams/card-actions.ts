@@ -46,9 +46,17 @@ export class CardActions {
 
   /** `action` is the invoke's value.action: { type: 'Action.Execute', verb, data }. */
   async handle(turn: Turn, action: unknown): Promise<AdaptiveCard> {
-    const raw = (typeof action === 'object' && action !== null ? action : {}) as { verb?: unknown; data?: unknown };
+    const raw = (typeof action === 'object' && action !== null ? action : {}) as {
+      verb?: unknown;
+      data?: unknown;
+    };
     const parsed = parseCardAction({ verb: raw.verb, data: raw.data ?? {} });
-    if (!parsed.success) return this.refused(turn, raw.verb, parsed.error.issues.map((i) => i.message));
+    if (!parsed.success)
+      return this.refused(
+        turn,
+        raw.verb,
+        parsed.error.issues.map((i) => i.message),
+      );
     const log = this.s.logger.child({ userId: turn.user.id, verb: parsed.data.verb });
     try {
       const card = await this.run(turn, parsed.data);
@@ -69,7 +77,13 @@ export class CardActions {
       case VERBS.addParticipantPick: {
         const thread = await this.thread(turn, a.data.threadId);
         return addParticipantCard(
-          { threadId: thread.id, contact: contactOf(thread), candidates: await this.actions.candidates(turn, thread), participantCount: thread.participants.length, maxParticipants: this.s.maxParticipants },
+          {
+            threadId: thread.id,
+            contact: contactOf(thread),
+            candidates: await this.actions.candidates(turn, thread),
+            participantCount: thread.participants.length,
+            maxParticipants: this.s.maxParticipants,
+          },
           turn.locale,
         );
       }
@@ -77,44 +91,82 @@ export class CardActions {
         const thread = await this.thread(turn, a.data.threadId);
         const colleague = await this.candidate(turn, thread, a.data.userId);
         if (!colleague) return this.restore(turn, thread, t(turn.locale, 'card.add.none'));
-        return this.done(turn, thread, await this.s.conversations.addParticipant(turn.user.id, thread.id, colleague));
+        return this.done(
+          turn,
+          thread,
+          await this.s.conversations.addParticipant(turn.user.id, thread.id, colleague),
+        );
       }
       case VERBS.removeParticipantPick: {
         const thread = await this.thread(turn, a.data.threadId);
-        const others = thread.participants.filter((p) => p.id !== turn.user.id).map((p) => ({ id: p.id, name: p.name }));
-        return removeParticipantCard({ threadId: thread.id, contact: contactOf(thread), participants: others }, turn.locale);
+        const others = thread.participants
+          .filter((p) => p.id !== turn.user.id)
+          .map((p) => ({ id: p.id, name: p.name }));
+        return removeParticipantCard(
+          { threadId: thread.id, contact: contactOf(thread), participants: others },
+          turn.locale,
+        );
       }
       case VERBS.removeParticipantAsk: {
         const thread = await this.thread(turn, a.data.threadId);
         const participant = thread.participants.find((p) => p.id === a.data.userId);
-        if (!participant) return this.restore(turn, thread, t(turn.locale, 'group.not_a_participant'));
-        return removeParticipantConfirmationCard({ threadId: thread.id, contact: contactOf(thread), user: { id: participant.id, name: participant.name } }, turn.locale);
+        if (!participant)
+          return this.restore(turn, thread, t(turn.locale, 'group.not_a_participant'));
+        return removeParticipantConfirmationCard(
+          {
+            threadId: thread.id,
+            contact: contactOf(thread),
+            user: { id: participant.id, name: participant.name },
+          },
+          turn.locale,
+        );
       }
       case VERBS.removeParticipant: {
         const thread = await this.thread(turn, a.data.threadId);
-        return this.done(turn, thread, await this.s.conversations.removeParticipant(turn.user.id, thread.id, a.data.userId));
+        return this.done(
+          turn,
+          thread,
+          await this.s.conversations.removeParticipant(turn.user.id, thread.id, a.data.userId),
+        );
       }
       case VERBS.transferPick: {
         const thread = await this.thread(turn, a.data.threadId);
-        return transferCard({ threadId: thread.id, contact: contactOf(thread), candidates: await this.actions.candidates(turn, thread) }, turn.locale);
+        return transferCard(
+          {
+            threadId: thread.id,
+            contact: contactOf(thread),
+            candidates: await this.actions.candidates(turn, thread),
+          },
+          turn.locale,
+        );
       }
       case VERBS.transfer: {
         const thread = await this.thread(turn, a.data.threadId);
         const colleague = await this.candidate(turn, thread, a.data.userId);
         if (!colleague) return this.restore(turn, thread, t(turn.locale, 'card.add.none'));
-        return this.done(turn, thread, await this.s.conversations.transfer(turn.user.id, thread.id, colleague));
+        return this.done(
+          turn,
+          thread,
+          await this.s.conversations.transfer(turn.user.id, thread.id, colleague),
+        );
       }
       case VERBS.leaveAsk: {
         const thread = await this.thread(turn, a.data.threadId);
-        const isLast = thread.participants.length === 1 && thread.participants[0]?.id === turn.user.id;
-        return leaveConfirmationCard({ threadId: thread.id, contact: contactOf(thread), isLast }, turn.locale);
+        const isLast =
+          thread.participants.length === 1 && thread.participants[0]?.id === turn.user.id;
+        return leaveConfirmationCard(
+          { threadId: thread.id, contact: contactOf(thread), isLast },
+          turn.locale,
+        );
       }
       case VERBS.leave: {
         const thread = await this.thread(turn, a.data.threadId);
         return this.done(turn, thread, await this.s.conversations.leave(turn.user.id, thread.id));
       }
       case VERBS.cancel:
-        return a.data.threadId ? this.restore(turn, await this.thread(turn, a.data.threadId)) : this.notice(turn, 'bot.cancelled');
+        return a.data.threadId
+          ? this.restore(turn, await this.thread(turn, a.data.threadId))
+          : this.notice(turn, 'bot.cancelled');
       case VERBS.confirmOptIn:
         return (await this.actions.confirmOptIn(turn, a.data)).card;
       case VERBS.cancelOptIn: {
@@ -123,29 +175,55 @@ export class CardActions {
       }
       case VERBS.remind: {
         const outcome = await this.s.conversations.remind(turn.user.id, a.data.threadId);
-        if (isRejection(outcome)) return noticeCard(outcome.notice, turn.locale, { threadId: a.data.threadId });
+        if (isRejection(outcome))
+          return noticeCard(outcome.notice, turn.locale, { threadId: a.data.threadId });
         return this.actions.threadInfo(turn, outcome.thread);
       }
       case VERBS.restart: {
         const thread = await this.thread(turn, a.data.threadId);
         const c = thread.contact;
-        return optInConfirmationCard({ contact: { id: c.id, name: c.name, phone: c.phone }, businessName: this.s.businessName, restartThreadId: thread.id }, turn.locale);
+        return optInConfirmationCard(
+          {
+            contact: { id: c.id, name: c.name, phone: c.phone },
+            businessName: this.s.businessName,
+            restartThreadId: thread.id,
+          },
+          turn.locale,
+        );
       }
       case VERBS.openThread: {
         const thread = await this.thread(turn, a.data.threadId);
         await this.actions.setCurrentThread(turn, thread.id);
-        await this.post(turn, withNote(this.actions.threadInfo(turn, thread), t(turn.locale, 'bot.now_writing_to', { contact: thread.contact.name }), 'default'));
+        await this.post(
+          turn,
+          withNote(
+            this.actions.threadInfo(turn, thread),
+            t(turn.locale, 'bot.now_writing_to', { contact: thread.contact.name }),
+            'default',
+          ),
+        );
         return this.commands.threadsList(turn);
       }
       case VERBS.newThread: {
-        const contact = (await this.actions.contacts(turn.user.id)).find((c) => c.id === a.data.contactId);
-        await this.post(turn, contact ? await this.actions.begin(turn, contact) : this.notice(turn, 'bot.contact_not_found', { query: a.data.contactId }));
+        const contact = (await this.actions.contacts(turn.user.id)).find(
+          (c) => c.id === a.data.contactId,
+        );
+        await this.post(
+          turn,
+          contact
+            ? await this.actions.begin(turn, contact)
+            : this.notice(turn, 'bot.contact_not_found', { query: a.data.contactId }),
+        );
         return this.commands.contactsList(turn);
       }
       case VERBS.addContact: {
         const added = await this.actions.addContact(turn, a.data.contactName, a.data.contactPhone);
         if (!added) return this.notice(turn, 'bot.no_business_number');
-        return withNote(await this.commands.contactsList(turn), t(turn.locale, 'bot.contact_added', { contact: added.name, phone: `+${added.phone}` }), 'default');
+        return withNote(
+          await this.commands.contactsList(turn),
+          t(turn.locale, 'bot.contact_added', { contact: added.name, phone: `+${added.phone}` }),
+          'default',
+        );
       }
       case VERBS.listThreads:
         await this.post(turn, await this.commands.threadsList(turn));
@@ -164,10 +242,16 @@ export class CardActions {
     const fresh = (await this.s.store.getThread(thread.id)) ?? thread;
     if (isRejection(outcome)) {
       const why = noticeText(outcome.notice, strings(turn.locale));
-      return original ? withNote(messageCard(original, fresh, turn.user.id, turn.locale, this.s.media), why) : noticeCard(outcome.notice, turn.locale, { threadId: thread.id });
+      return original
+        ? withNote(messageCard(original, fresh, turn.user.id, turn.locale, this.s.media), why)
+        : noticeCard(outcome.notice, turn.locale, { threadId: thread.id });
     }
     if (!original) return this.actions.threadInfo(turn, fresh);
-    return withSentReply(messageCard(original, fresh, turn.user.id, turn.locale, this.s.media), t(turn.locale, 'bot.you_replied'), data.replyText);
+    return withSentReply(
+      messageCard(original, fresh, turn.user.id, turn.locale, this.s.media),
+      t(turn.locale, 'bot.you_replied'),
+      data.replyText,
+    );
   }
 
   /** Info: the message's receipts with their times, posted below; the card itself refreshed. */
@@ -181,7 +265,8 @@ export class CardActions {
 
   /** A group action's outcome: the refusal on the card, or the card the user started from. */
   private async done(turn: Turn, thread: Thread, outcome: Outcome): Promise<AdaptiveCard> {
-    if (isRejection(outcome)) return this.restore(turn, thread, noticeText(outcome.notice, strings(turn.locale)));
+    if (isRejection(outcome))
+      return this.restore(turn, thread, noticeText(outcome.notice, strings(turn.locale)));
     return this.restore(turn, outcome.thread);
   }
 
@@ -189,20 +274,28 @@ export class CardActions {
   private async restore(turn: Turn, thread: Thread, note?: string): Promise<AdaptiveCard> {
     const fresh = (await this.s.store.getThread(thread.id)) ?? thread;
     const clicked = await this.clickedMessage(turn, fresh);
-    const card = clicked ? messageCard(clicked, fresh, turn.user.id, turn.locale, this.s.media) : this.actions.threadInfo(turn, fresh);
+    const card = clicked
+      ? messageCard(clicked, fresh, turn.user.id, turn.locale, this.s.media)
+      : this.actions.threadInfo(turn, fresh);
     return note ? withNote(card, note) : card;
   }
 
   /** The message whose card the user clicked, when the card was one of a message's. */
   private async clickedMessage(turn: Turn, thread: Thread): Promise<Message | undefined> {
     const activityId = turn.context.activity.replyToId;
-    const card = activityId ? await this.s.store.findMessageCardByActivity(turn.user.id, activityId) : undefined;
+    const card = activityId
+      ? await this.s.store.findMessageCardByActivity(turn.user.id, activityId)
+      : undefined;
     const message = card ? await this.s.store.getMessage(card.messageId) : undefined;
     return message?.threadId === thread.id ? message : undefined;
   }
 
   /** A colleague the user may add or hand over to (the card's list could be stale or forged). */
-  private async candidate(turn: Turn, thread: Thread, userId: string): Promise<UserRef | undefined> {
+  private async candidate(
+    turn: Turn,
+    thread: Thread,
+    userId: string,
+  ): Promise<UserRef | undefined> {
     return (await this.actions.candidates(turn, thread)).find((u) => u.id === userId);
   }
 
@@ -217,8 +310,10 @@ export class CardActions {
   }
 
   private async mayView(turn: Turn, thread: Thread): Promise<boolean> {
-    if (!turn.organisation.businessNumbers.some((n) => n.phoneNumberId === thread.businessNumberId)) return false;
-    if (thread.createdBy === turn.user.id || thread.participants.some((p) => p.id === turn.user.id)) return true;
+    if (!turn.organisation.businessNumbers.some((n) => n.phoneNumberId === thread.businessNumberId))
+      return false;
+    if (thread.createdBy === turn.user.id || thread.participants.some((p) => p.id === turn.user.id))
+      return true;
     return (await this.actions.contacts(turn.user.id)).some((c) => c.id === thread.contact.id);
   }
 
@@ -232,12 +327,19 @@ export class CardActions {
   }
 
   /** A submission that does not fit the verb's schema: what was wrong, in the user's words. */
-  private async refused(turn: Turn, verb: unknown, issues: readonly string[]): Promise<AdaptiveCard> {
-    this.s.logger.info({ userId: turn.user.id, verb: typeof verb === 'string' ? verb : undefined }, 'card submission refused by its schema');
+  private async refused(
+    turn: Turn,
+    verb: unknown,
+    issues: readonly string[],
+  ): Promise<AdaptiveCard> {
+    this.s.logger.info(
+      { userId: turn.user.id, verb: typeof verb === 'string' ? verb : undefined },
+      'card submission refused by its schema',
+    );
     const key = issues.find((m) => hasKey(m)) ?? 'bot.invalid_submission';
     const params = { example: t(turn.locale, 'card.contacts.phone_placeholder') };
-    if (verb === VERBS.addContact) return withNote(await this.commands.contactsList(turn), t(turn.locale, key, params));
+    if (verb === VERBS.addContact)
+      return withNote(await this.commands.contactsList(turn), t(turn.locale, key, params));
     return noticeCard({ key, params }, turn.locale);
   }
 }
-

@@ -8,8 +8,18 @@ import type { AdaptiveCard } from './cards/index.js';
 type Element = Readonly<Record<string, unknown>>;
 
 /** A note above the card's content: an error in the attention colour, or a plain hint. */
-export function withNote(card: AdaptiveCard, text: string, tone: 'attention' | 'default' = 'attention'): AdaptiveCard {
-  const note: Element = { type: 'TextBlock', text, wrap: true, color: tone, weight: tone === 'attention' ? 'bolder' : 'default' };
+export function withNote(
+  card: AdaptiveCard,
+  text: string,
+  tone: 'attention' | 'default' = 'attention',
+): AdaptiveCard {
+  const note: Element = {
+    type: 'TextBlock',
+    text,
+    wrap: true,
+    color: tone,
+    weight: tone === 'attention' ? 'bolder' : 'default',
+  };
   return { ...card, body: [note, ...(card.body ?? [])] };
 }
 
@@ -28,7 +38,9 @@ export function withSentReply(card: AdaptiveCard, label: string, text: string): 
     ],
   };
   const body = [...(card.body ?? [])];
-  const input = body.findIndex((e) => typeof e === 'object' && e !== null && (e as Element).id === 'replyText');
+  const input = body.findIndex(
+    (e) => typeof e === 'object' && e !== null && (e as Element).id === 'replyText',
+  );
   body.splice(input >= 0 ? input : body.length, 0, sent);
   return { ...card, body };
 }

@@ -31,19 +31,31 @@ export function colleaguesOf(thread: Thread, viewerId: UserId): string[] {
 }
 
 /** The card a viewer sees for a message: the contact's message, or an outgoing one with its receipt. */
-export function messageCard(message: Message, thread: Thread, viewerId: UserId, locale: string, media: MediaUrls): AdaptiveCard {
+export function messageCard(
+  message: Message,
+  thread: Thread,
+  viewerId: UserId,
+  locale: string,
+  media: MediaUrls,
+): AdaptiveCard {
   const common = {
     message,
     contact: contactOf(thread),
     colleagues: colleaguesOf(thread, viewerId),
     ...(message.media ? { pictureUrl: media.urlFor(message.media.id) } : {}),
   };
-  return message.direction === 'inbound' ? inboundMessageCard(common, locale) : messageStatusCard({ ...common, viewerId }, locale);
+  return message.direction === 'inbound'
+    ? inboundMessageCard(common, locale)
+    : messageStatusCard({ ...common, viewerId }, locale);
 }
 
 /** A message activity carrying one card (and more, shown as a list). */
 export function cardActivity(...cards: AdaptiveCard[]): Partial<Activity> {
-  return { type: 'message', attachments: cards.map(asAttachment), ...(cards.length > 1 ? { attachmentLayout: 'list' } : {}) };
+  return {
+    type: 'message',
+    attachments: cards.map(asAttachment),
+    ...(cards.length > 1 ? { attachmentLayout: 'list' } : {}),
+  };
 }
 
 /** The user's contacts, with their numbers, by name. */
@@ -52,7 +64,13 @@ export async function addressBook(store: Store, userId: UserId): Promise<Address
   const contacts: AddressBookContact[] = [];
   for (const entry of entries) {
     const contact = await store.getContact(entry.contactId);
-    if (contact) contacts.push({ id: contact.id, name: entry.name, phone: contact.phone, businessNumberId: contact.businessNumberId });
+    if (contact)
+      contacts.push({
+        id: contact.id,
+        name: entry.name,
+        phone: contact.phone,
+        businessNumberId: contact.businessNumberId,
+      });
   }
   return contacts;
 }
@@ -65,16 +83,25 @@ export async function threadSummaries(store: Store, userId: UserId): Promise<Thr
   const threads = (await store.listThreadsForUser(userId)).slice(0, LISTED_THREADS);
   const summaries: ThreadSummary[] = [];
   for (const thread of threads) {
-    const last = (await store.listMessages(thread.id)).filter((m) => m.body !== undefined || m.media !== undefined).at(-1);
+    const last = (await store.listMessages(thread.id))
+      .filter((m) => m.body !== undefined || m.media !== undefined)
+      .at(-1);
     summaries.push({
       threadId: thread.id,
       contactName: thread.contact.name,
       state: thread.state,
-      ...(thread.lastInboundAt !== undefined ? { windowClosesAt: thread.lastInboundAt + WINDOW } : {}),
+      ...(thread.lastInboundAt !== undefined
+        ? { windowClosesAt: thread.lastInboundAt + WINDOW }
+        : {}),
       ...(last
         ? {
             lastMessage: {
-              from: last.direction === 'inbound' ? 'contact' : last.author?.id === userId ? 'you' : 'colleague',
+              from:
+                last.direction === 'inbound'
+                  ? 'contact'
+                  : last.author?.id === userId
+                    ? 'you'
+                    : 'colleague',
               ...(last.author ? { author: last.author.name } : {}),
               ...(last.body ? { text: last.body } : {}),
               hasPicture: last.media !== undefined,

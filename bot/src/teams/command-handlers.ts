@@ -50,20 +50,28 @@ export class CommandHandlers {
   }
 
   async threadsList(turn: Turn): Promise<AdaptiveCard> {
-    return threadsListCard({ threads: await threadSummaries(this.s.store, turn.user.id), now: this.s.clock.now() }, turn.locale);
+    return threadsListCard(
+      { threads: await threadSummaries(this.s.store, turn.user.id), now: this.s.clock.now() },
+      turn.locale,
+    );
   }
 
   /** The current thread's info, or how to pick or start one. */
   async info(turn: Turn): Promise<AdaptiveCard> {
     const user = (await this.s.store.getUser(turn.user.id)) ?? turn.user;
-    const thread = user.currentThreadId ? await this.s.store.getThread(user.currentThreadId) : undefined;
+    const thread = user.currentThreadId
+      ? await this.s.store.getThread(user.currentThreadId)
+      : undefined;
     return thread ? this.actions.threadInfo(turn, thread) : this.noCurrentThread(turn);
   }
 
   /** Nothing to write to yet: the user's threads to pick from, or how to start one. */
   async noCurrentThread(turn: Turn): Promise<AdaptiveCard> {
     const threads = await threadSummaries(this.s.store, turn.user.id);
-    const card = threads.length > 0 ? threadsListCard({ threads, now: this.s.clock.now() }, turn.locale) : helpCard(turn.locale);
+    const card =
+      threads.length > 0
+        ? threadsListCard({ threads, now: this.s.clock.now() }, turn.locale)
+        : helpCard(turn.locale);
     return withNote(card, t(turn.locale, 'bot.no_current_thread'));
   }
 
@@ -77,22 +85,36 @@ export class CommandHandlers {
     const found = await this.actions.findContacts(turn.user.id, query);
     if (found.length !== 1) return this.notFoundOrMany(turn, query, found.length);
     const contact = found[0]!;
-    const threads = (await this.s.store.listThreadsForUser(turn.user.id)).filter((th) => th.contact.id === contact.id);
+    const threads = (await this.s.store.listThreadsForUser(turn.user.id)).filter(
+      (th) => th.contact.id === contact.id,
+    );
     const thread = threads.find((th) => th.state !== 'closed') ?? threads[0];
     if (!thread) return notice(turn, 'bot.no_thread_with', { contact: contact.name });
     await this.actions.setCurrentThread(turn, thread.id);
-    return withNote(this.actions.threadInfo(turn, thread), t(turn.locale, 'bot.now_writing_to', { contact: thread.contact.name }), 'default');
+    return withNote(
+      this.actions.threadInfo(turn, thread),
+      t(turn.locale, 'bot.now_writing_to', { contact: thread.contact.name }),
+      'default',
+    );
   }
 
   /** No contact by that name: say so; a number not in the contacts: offer to add it; several: list them. */
   private async notFoundOrMany(turn: Turn, query: string, count: number): Promise<AdaptiveCard> {
     if (count > 1) {
       const matches = await this.actions.findContacts(turn.user.id, query);
-      return withNote(contactsListCard({ contacts: matches }, turn.locale), t(turn.locale, 'bot.contact_ambiguous', { query }), 'default');
+      return withNote(
+        contactsListCard({ contacts: matches }, turn.locale),
+        t(turn.locale, 'bot.contact_ambiguous', { query }),
+        'default',
+      );
     }
     const phone = asPhoneNumber(query);
     if (phone) {
-      return withNote(await this.contactsList(turn), t(turn.locale, 'bot.contact_unknown_number', { phone: `+${phone}` }), 'default');
+      return withNote(
+        await this.contactsList(turn),
+        t(turn.locale, 'bot.contact_unknown_number', { phone: `+${phone}` }),
+        'default',
+      );
     }
     return notice(turn, 'bot.contact_not_found', { query });
   }

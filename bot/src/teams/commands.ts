@@ -50,7 +50,9 @@ export function parseCommand(text: string): Command | undefined {
   const target = /^(new|open) (.+)$/i.exec(words);
   if (target) {
     const query = (target[2] as string).trim();
-    return (target[1] as string).toLowerCase() === 'new' ? { type: 'new', query } : { type: 'open', query };
+    return (target[1] as string).toLowerCase() === 'new'
+      ? { type: 'new', query }
+      : { type: 'open', query };
   }
   return undefined;
 }

@@ -8,7 +8,12 @@
  * - the search command: the user's contacts and threads by name or number.
  *   https://learn.microsoft.com/microsoftteams/platform/messaging-extensions/how-to/search-commands/respond-to-search
  */
-import { CardFactory, type MessagingExtensionActionResponse, type MessagingExtensionAttachment, type MessagingExtensionResponse } from 'botbuilder';
+import {
+  CardFactory,
+  type MessagingExtensionActionResponse,
+  type MessagingExtensionAttachment,
+  type MessagingExtensionResponse,
+} from 'botbuilder';
 import { isContactBlocked } from '../core/engine.js';
 import { isRejection, type Notice } from '../core/types.js';
 import { t } from '../i18n/catalogue.js';
@@ -39,22 +44,34 @@ export class ComposeExtension {
 
   /** The dialog's first step: the user's contacts, or add one, and the message. */
   async fetchTask(turn: Turn): Promise<MessagingExtensionActionResponse> {
-    return this.dialog(turn.locale, newMessageTaskCard({ contacts: await this.actions.contacts(turn.user.id) }, turn.locale));
+    return this.dialog(
+      turn.locale,
+      newMessageTaskCard({ contacts: await this.actions.contacts(turn.user.id) }, turn.locale),
+    );
   }
 
   async submitAction(turn: Turn, data: unknown): Promise<MessagingExtensionActionResponse> {
     const contacts = await this.actions.contacts(turn.user.id);
     const parsed = parseDialogSubmission(data);
     if (!parsed.success) {
-      const entered = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
-      const text = (key: string) => (typeof entered[key] === 'string' ? (entered[key] as string) : undefined);
+      const entered = (typeof data === 'object' && data !== null ? data : {}) as Record<
+        string,
+        unknown
+      >;
+      const text = (key: string) =>
+        typeof entered[key] === 'string' ? (entered[key] as string) : undefined;
       return this.dialog(
         turn.locale,
         newMessageTaskCard(
           {
             contacts,
             errorKey: dialogErrorKey(parsed.error),
-            ...defined({ contactId: text('contactId'), newContactName: text('newContactName'), newContactPhone: text('newContactPhone'), message: text('message') }),
+            ...defined({
+              contactId: text('contactId'),
+              newContactName: text('newContactName'),
+              newContactPhone: text('newContactPhone'),
+              message: text('message'),
+            }),
           },
           turn.locale,
         ),
@@ -63,27 +80,60 @@ export class ComposeExtension {
     const submission = parsed.data;
     switch (submission.verb) {
       case 'compose.back':
-        return this.dialog(turn.locale, newMessageTaskCard({ contacts, contactId: submission.contactId, message: submission.message }, turn.locale));
+        return this.dialog(
+          turn.locale,
+          newMessageTaskCard(
+            { contacts, contactId: submission.contactId, message: submission.message },
+            turn.locale,
+          ),
+        );
       case 'compose.optin.confirm': {
         const contact = contacts.find((c) => c.id === submission.contactId);
-        if (!contact) return this.dialog(turn.locale, newMessageTaskCard({ contacts, errorKey: 'card.compose.no_contact', message: submission.message }, turn.locale));
-        const { outcome } = await this.actions.confirmOptIn(turn, { contactId: contact.id, draft: submission.message }, 'personal_chat');
+        if (!contact)
+          return this.dialog(
+            turn.locale,
+            newMessageTaskCard(
+              { contacts, errorKey: 'card.compose.no_contact', message: submission.message },
+              turn.locale,
+            ),
+          );
+        const { outcome } = await this.actions.confirmOptIn(
+          turn,
+          { contactId: contact.id, draft: submission.message },
+          'personal_chat',
+        );
         if (isRejection(outcome)) return this.message(turn.locale, outcome.notice);
-        return this.message(turn.locale, { key: 'bot.compose.pending', params: { contact: outcome.thread.contact.name } });
+        return this.message(turn.locale, {
+          key: 'bot.compose.pending',
+          params: { contact: outcome.thread.contact.name },
+        });
       }
       case 'compose.send': {
         const contact =
           submission.to.kind === 'new'
             ? await this.actions.addContact(turn, submission.to.name, submission.to.phone)
-            : contacts.find((c) => submission.to.kind === 'contact' && c.id === submission.to.contactId);
-        if (!contact) return this.dialog(turn.locale, newMessageTaskCard({ contacts, errorKey: 'card.compose.no_contact', message: submission.message }, turn.locale));
+            : contacts.find(
+                (c) => submission.to.kind === 'contact' && c.id === submission.to.contactId,
+              );
+        if (!contact)
+          return this.dialog(
+            turn.locale,
+            newMessageTaskCard(
+              { contacts, errorKey: 'card.compose.no_contact', message: submission.message },
+              turn.locale,
+            ),
+          );
         return this.send(turn, contact, submission.message);
       }
     }
   }
 
   /** Send from the dialog: at once to an open thread, or through the opt-in step first. */
-  private async send(turn: Turn, contact: AddressBookContact, message: string): Promise<MessagingExtensionActionResponse> {
+  private async send(
+    turn: Turn,
+    contact: AddressBookContact,
+    message: string,
+  ): Promise<MessagingExtensionActionResponse> {
     let open = await this.s.store.findOpenThread(contact.businessNumberId, contact.id);
     if (open && !open.participants.some((p) => p.id === turn.user.id)) {
       // A colleague's conversation (refused, with who has it), or one nobody answered (taken).
@@ -94,25 +144,51 @@ export class ComposeExtension {
     if (open) {
       const written = await this.actions.write(turn, open.id, { body: message }, 'personal_chat');
       if (isRejection(written)) return this.message(turn.locale, written.notice);
-      return this.message(turn.locale, { key: 'bot.compose.sent', params: { contact: open.contact.name } });
+      return this.message(turn.locale, {
+        key: 'bot.compose.sent',
+        params: { contact: open.contact.name },
+      });
     }
     const stored = await this.s.store.getContact(contact.id);
-    if (stored && isContactBlocked(stored)) return this.message(turn.locale, { key: 'thread.contact_opted_out', params: { contact: stored.name } });
-    return this.dialog(turn.locale, newMessageOptInTaskCard({ contact: { id: contact.id, name: stored?.name ?? contact.name, phone: contact.phone }, businessName: this.s.businessName, message }, turn.locale));
+    if (stored && isContactBlocked(stored))
+      return this.message(turn.locale, {
+        key: 'thread.contact_opted_out',
+        params: { contact: stored.name },
+      });
+    return this.dialog(
+      turn.locale,
+      newMessageOptInTaskCard(
+        {
+          contact: { id: contact.id, name: stored?.name ?? contact.name, phone: contact.phone },
+          businessName: this.s.businessName,
+          message,
+        },
+        turn.locale,
+      ),
+    );
   }
 
   /** Search: the user's contacts and threads whose name or number matches. */
   async query(turn: Turn, text: string): Promise<MessagingExtensionResponse> {
     const q = text.trim();
-    const contacts = q ? await this.actions.findContacts(turn.user.id, q) : await this.actions.contacts(turn.user.id);
+    const contacts = q
+      ? await this.actions.findContacts(turn.user.id, q)
+      : await this.actions.contacts(turn.user.id);
     const threads = (await this.s.store.listThreadsForUser(turn.user.id)).filter(
-      (th) => !q || contacts.some((c) => c.id === th.contact.id) || th.contact.name.toLowerCase().includes(q.toLowerCase()) || th.contact.phone.includes(q.replace(/\D/g, '') || '\u0000'),
+      (th) =>
+        !q ||
+        contacts.some((c) => c.id === th.contact.id) ||
+        th.contact.name.toLowerCase().includes(q.toLowerCase()) ||
+        th.contact.phone.includes(q.replace(/\D/g, '') || '\u0000'),
     );
     const tr = strings(turn.locale);
     const attachments: MessagingExtensionAttachment[] = [
       ...threads.map((thread) => ({
         ...asAttachment(this.actions.threadInfo(turn, thread)),
-        preview: CardFactory.thumbnailCard(thread.contact.name, `+${thread.contact.phone} · ${tr(`card.state.${thread.state}`)}`),
+        preview: CardFactory.thumbnailCard(
+          thread.contact.name,
+          `+${thread.contact.phone} · ${tr(`card.state.${thread.state}`)}`,
+        ),
       })),
       ...contacts.map((contact) => ({
         ...asAttachment(contactsListCard({ contacts: [contact] }, turn.locale)),
@@ -123,7 +199,17 @@ export class ComposeExtension {
   }
 
   dialog(locale: string, card: AdaptiveCard): MessagingExtensionActionResponse {
-    return { task: { type: 'continue', value: { title: t(locale, 'card.compose.title'), height: 'large', width: 'medium', card: asAttachment(card) } } };
+    return {
+      task: {
+        type: 'continue',
+        value: {
+          title: t(locale, 'card.compose.title'),
+          height: 'large',
+          width: 'medium',
+          card: asAttachment(card),
+        },
+      },
+    };
   }
 
   /**
@@ -136,6 +222,10 @@ export class ComposeExtension {
   }
 }
 
-function defined<T extends Record<string, string | undefined>>(values: T): { [K in keyof T]?: string } {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: string };
+function defined<T extends Record<string, string | undefined>>(
+  values: T,
+): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: string;
+  };
 }

@@ -37,7 +37,16 @@ export function retryAfterMs(value: string | null | undefined, now: number): num
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET', 'REQUEST_SEND_ERROR']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'REQUEST_SEND_ERROR',
+]);
 
 /**
  * The error to throw for a failed call to the Bot Connector: TransientDeliveryError for what
@@ -53,5 +62,12 @@ export function classifyConnectorError(error: unknown, userId: string, now: numb
   if (status === undefined && e.code !== undefined && NETWORK_CODES.has(e.code)) {
     return new TransientDeliveryError(`Bot Connector unreachable (${e.code})`);
   }
-  return new UserUnreachableError(userId, status !== undefined ? `Bot Connector answered ${status}` : error instanceof Error ? error.message : 'unknown error');
+  return new UserUnreachableError(
+    userId,
+    status !== undefined
+      ? `Bot Connector answered ${status}`
+      : error instanceof Error
+        ? error.message
+        : 'unknown error',
+  );
 }

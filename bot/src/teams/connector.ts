@@ -8,9 +8,16 @@ import type { Activity, TurnContext } from 'botbuilder';
 export interface ConnectorClientLike {
   readonly conversations: {
     /** POST /v3/conversations/{conversationId}/activities */
-    sendToConversation(conversationId: string, activity: Partial<Activity>): Promise<{ id?: string }>;
+    sendToConversation(
+      conversationId: string,
+      activity: Partial<Activity>,
+    ): Promise<{ id?: string }>;
     /** PUT /v3/conversations/{conversationId}/activities/{activityId} */
-    updateActivity(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<unknown>;
+    updateActivity(
+      conversationId: string,
+      activityId: string,
+      activity: Partial<Activity>,
+    ): Promise<unknown>;
   };
   /** The app's credentials (absent or empty in local mode). */
   readonly credentials?: { getToken?(forceRefresh?: boolean): Promise<string> };
@@ -19,7 +26,8 @@ export interface ConnectorClientLike {
 }
 
 export function connectorOf(context: TurnContext): ConnectorClientLike {
-  const client = context.turnState.get(context.adapter.ConnectorClientKey) as ConnectorClientLike | undefined;
+  const client = context.turnState.get(context.adapter.ConnectorClientKey) as
+    ConnectorClientLike | undefined;
   if (!client) throw new Error('no Bot Connector client in this turn');
   return client;
 }

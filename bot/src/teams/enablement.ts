@@ -35,7 +35,11 @@ export const DEFAULT_SUB_ORGANISATION = 'default';
 
 export type Arrival =
   | { readonly enabled: true; readonly user: UserRecord; readonly organisation: Organisation }
-  | { readonly enabled: false; readonly user: UserRecord; readonly reason: 'organisation' | 'user' };
+  | {
+      readonly enabled: false;
+      readonly user: UserRecord;
+      readonly reason: 'organisation' | 'user';
+    };
 
 export class Enablement {
   constructor(private readonly o: EnablementOptions) {}
@@ -58,7 +62,9 @@ export class Enablement {
     };
     if (!known || changed(known, user)) await this.o.store.putUser(user);
 
-    const organisation = local ? await this.localOrganisation(user) : await this.o.store.getOrganisation(who.tenantId);
+    const organisation = local
+      ? await this.localOrganisation(user)
+      : await this.o.store.getOrganisation(who.tenantId);
     if (!organisation?.enabled) return { enabled: false, user, reason: 'organisation' };
     if (!user.enabled) return { enabled: false, user, reason: 'user' };
     return { enabled: true, user, organisation };
@@ -67,22 +73,32 @@ export class Enablement {
   /** The tenant's organisation in local mode: enabled, with the sandbox number, the user as intake. */
   private async localOrganisation(user: UserRecord): Promise<Organisation> {
     const existing = await this.o.store.getOrganisation(user.tenantId);
-    const number = existing?.businessNumbers.find((n) => n.phoneNumberId === this.o.localNumber.phoneNumberId);
+    const number = existing?.businessNumbers.find(
+      (n) => n.phoneNumberId === this.o.localNumber.phoneNumberId,
+    );
     if (existing?.enabled && number?.intakeUserIds.includes(user.id)) return existing;
-    const others = (existing?.businessNumbers ?? []).filter((n) => n.phoneNumberId !== this.o.localNumber.phoneNumberId);
+    const others = (existing?.businessNumbers ?? []).filter(
+      (n) => n.phoneNumberId !== this.o.localNumber.phoneNumberId,
+    );
     const organisation: Organisation = {
       tenantId: user.tenantId,
       name: existing?.name ?? 'Local development',
       enabled: true,
       businessNumbers: [
-        { ...this.o.localNumber, intakeUserIds: [...new Set([...(number?.intakeUserIds ?? []), user.id])] },
+        {
+          ...this.o.localNumber,
+          intakeUserIds: [...new Set([...(number?.intakeUserIds ?? []), user.id])],
+        },
         ...others,
       ],
       maxParticipants: existing?.maxParticipants ?? this.o.maxParticipants,
       contactLocale: existing?.contactLocale ?? 'en',
     };
     await this.o.store.putOrganisation(organisation);
-    this.o.logger.info({ tenantId: user.tenantId, userId: user.id }, 'local mode: organisation and user enabled');
+    this.o.logger.info(
+      { tenantId: user.tenantId, userId: user.id },
+      'local mode: organisation and user enabled',
+    );
     return organisation;
   }
 }

@@ -20,7 +20,12 @@ export const MEDIA_URL_LIFETIME = 7 * 24 * 3_600_000;
 
 export class MediaUrls {
   constructor(
-    private readonly o: { readonly publicUrl: string; readonly secret: Buffer; readonly clock: Clock; readonly lifetimeMs?: number },
+    private readonly o: {
+      readonly publicUrl: string;
+      readonly secret: Buffer;
+      readonly clock: Clock;
+      readonly lifetimeMs?: number;
+    },
   ) {}
 
   /** A URL the Teams client can fetch the picture from until it expires. */
@@ -51,7 +56,11 @@ export function mediaUrlSecret(secret: string): Buffer {
   return createHmac('sha256', secret).update('wa4t media urls v1').digest();
 }
 
-export function mediaRoute(o: { readonly urls: MediaUrls; readonly store: Store; readonly logger: Logger }): RouteModule {
+export function mediaRoute(o: {
+  readonly urls: MediaUrls;
+  readonly store: Store;
+  readonly logger: Logger;
+}): RouteModule {
   return {
     register(server: restify.Server) {
       server.get(`${MEDIA_PATH}/:id`, async (req, res) => {

@@ -15,7 +15,11 @@ export const MESSAGES_PATH = '/api/messages';
 /** Activities are small; a pasted picture arrives as a link, not in the body. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export function messagesRoute(o: { readonly adapter: CloudAdapter; readonly bot: WhatsAppBot; readonly logger: Logger }): RouteModule {
+export function messagesRoute(o: {
+  readonly adapter: CloudAdapter;
+  readonly bot: WhatsAppBot;
+  readonly logger: Logger;
+}): RouteModule {
   return {
     register(server: restify.Server) {
       // The Agents Playground checks the bot is up with HEAD before it connects.
@@ -24,10 +28,18 @@ export function messagesRoute(o: { readonly adapter: CloudAdapter; readonly bot:
       });
       server.post(
         MESSAGES_PATH,
-        restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: true }),
+        restify.plugins.bodyParser({
+          mapParams: false,
+          maxBodySize: MAX_BODY_BYTES,
+          rejectUnknown: true,
+        }),
         async (req, res) => {
           try {
-            await o.adapter.process(req as unknown as BotRequest, res as unknown as BotResponse, (context) => o.bot.run(context));
+            await o.adapter.process(
+              req as unknown as BotRequest,
+              res as unknown as BotResponse,
+              (context) => o.bot.run(context),
+            );
           } catch (error) {
             o.logger.error({ err: error }, 'activity could not be processed');
             if (!res.headersSent) res.send(500, { error: 'internal error' });

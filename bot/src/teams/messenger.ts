@@ -3,7 +3,12 @@
  * message, a receipt, a notice), through the conversation reference kept when the user last
  * talked to it, within Teams' rate limits.
  */
-import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import {
+  TurnContext,
+  type Activity,
+  type CloudAdapter,
+  type ConversationReference,
+} from 'botbuilder';
 import type { Logger } from 'pino';
 import { TransientDeliveryError } from '../app/ports.js';
 import type { UserRecord } from '../store/port.js';
@@ -60,27 +65,52 @@ export class TeamsMessenger {
   }
 
   /** Replace a message the bot posted (a status card as receipts arrive). Call reserve() first. */
-  async update(user: UserRecord, conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void> {
+  async update(
+    user: UserRecord,
+    conversationId: string,
+    activityId: string,
+    activity: Partial<Activity>,
+  ): Promise<void> {
     await this.withConnector(user, async (client, _conversationId, reference) => {
-      const outgoing = TurnContext.applyConversationReference({ ...activity, id: activityId }, reference);
+      const outgoing = TurnContext.applyConversationReference(
+        { ...activity, id: activityId },
+        reference,
+      );
       delete outgoing.replyToId;
-      await client.conversations.updateActivity(conversationId, activityId, { ...outgoing, id: activityId });
+      await client.conversations.updateActivity(conversationId, activityId, {
+        ...outgoing,
+        id: activityId,
+      });
     });
   }
 
   private async withConnector<T>(
     user: UserRecord,
-    fn: (client: ConnectorClientLike, conversationId: string, reference: Partial<ConversationReference>) => Promise<T>,
+    fn: (
+      client: ConnectorClientLike,
+      conversationId: string,
+      reference: Partial<ConversationReference>,
+    ) => Promise<T>,
   ): Promise<T> {
     const reference = conversationReferenceOf(user.conversationReference);
-    if (!reference) throw new UserUnreachableError(user.id, 'no conversation with the bot yet (the app was never opened)');
+    if (!reference)
+      throw new UserUnreachableError(
+        user.id,
+        'no conversation with the bot yet (the app was never opened)',
+      );
     let result: { value: T } | undefined;
     let failure: unknown;
     try {
       await this.o.adapter.continueConversationAsync(this.o.appId, reference, async (context) => {
         // Caught here: the adapter would hand an error thrown from this callback to onTurnError.
         try {
-          result = { value: await fn(withoutRetries(connectorOf(context)), reference.conversation.id, reference) };
+          result = {
+            value: await fn(
+              withoutRetries(connectorOf(context)),
+              reference.conversation.id,
+              reference,
+            ),
+          };
         } catch (error) {
           failure = error;
         }

@@ -26,11 +26,14 @@ export class PersonalMessages {
     const { pictures, others } = picturesIn(activity.attachments);
     const command = pictures.length === 0 ? parseCommand(text) : undefined;
     if (command) return this.reply(turn, await this.commands.run(turn, command));
-    if (pictures.length === 0 && others > 0 && !text) return this.reply(turn, this.notice(turn, 'bot.picture.unsupported'));
+    if (pictures.length === 0 && others > 0 && !text)
+      return this.reply(turn, this.notice(turn, 'bot.picture.unsupported'));
     if (!text && pictures.length === 0) return;
 
     const user = (await this.s.store.getUser(turn.user.id)) ?? turn.user;
-    const thread = user.currentThreadId ? await this.s.store.getThread(user.currentThreadId) : undefined;
+    const thread = user.currentThreadId
+      ? await this.s.store.getThread(user.currentThreadId)
+      : undefined;
     if (!thread) return this.reply(turn, await this.commands.noCurrentThread(turn));
 
     // One message per picture, the words going with the first as its caption.
@@ -45,14 +48,21 @@ export class PersonalMessages {
         media.push(await this.s.store.putMedia(bytes, mimeType));
       } catch (error) {
         if (!(error instanceof PictureRefusedError)) throw error;
-        this.s.logger.info({ userId: turn.user.id, problem: error.problem }, 'picture from Teams refused');
+        this.s.logger.info(
+          { userId: turn.user.id, problem: error.problem },
+          'picture from Teams refused',
+        );
         return this.reply(turn, this.notice(turn, `bot.picture.${error.problem}`));
       }
     }
-    const contents = media.length > 0 ? media.map((m, i) => (i === 0 && text ? { body: text, media: m } : { media: m })) : [{ body: text }];
+    const contents =
+      media.length > 0
+        ? media.map((m, i) => (i === 0 && text ? { body: text, media: m } : { media: m }))
+        : [{ body: text }];
     for (const content of contents) {
       const outcome = await this.actions.write(turn, thread.id, content, 'turn');
-      if (isRejection(outcome)) return this.reply(turn, noticeCard(outcome.notice, turn.locale, { threadId: thread.id }));
+      if (isRejection(outcome))
+        return this.reply(turn, noticeCard(outcome.notice, turn.locale, { threadId: thread.id }));
     }
   }
 
@@ -70,4 +80,3 @@ export class PersonalMessages {
     this.s.messenger.counted(this.s.messenger.targetOf(turn.user));
   }
 }
-

@@ -90,7 +90,8 @@ export class TeamsRateLimiter {
     const perConversation = countBy(targets, (t) => t.conversationId);
     const perTenant = countBy(targets, (t) => t.tenantId);
     let wait = 0;
-    for (const [id, count] of perConversation) wait = Math.max(wait, this.conversation(id).waitMs(now, count));
+    for (const [id, count] of perConversation)
+      wait = Math.max(wait, this.conversation(id).waitMs(now, count));
     for (const [id, count] of perTenant) wait = Math.max(wait, this.tenant(id).waitMs(now, count));
     if (wait > 0) return Number.isFinite(wait) ? Math.ceil(wait) : this.longestWindow();
     for (const [id, count] of perConversation) this.conversation(id).record(now, count);
@@ -107,15 +108,25 @@ export class TeamsRateLimiter {
   }
 
   private conversation(id: string): SlidingLog {
-    return getOrMake(this.conversations, id, () => new SlidingLog(this.options.conversationWindows ?? CONVERSATION_WINDOWS));
+    return getOrMake(
+      this.conversations,
+      id,
+      () => new SlidingLog(this.options.conversationWindows ?? CONVERSATION_WINDOWS),
+    );
   }
 
   private tenant(id: string): SlidingLog {
-    return getOrMake(this.tenants, id, () => new SlidingLog(this.options.tenantWindows ?? TENANT_WINDOWS));
+    return getOrMake(
+      this.tenants,
+      id,
+      () => new SlidingLog(this.options.tenantWindows ?? TENANT_WINDOWS),
+    );
   }
 
   private longestWindow(): Millis {
-    return Math.max(...(this.options.conversationWindows ?? CONVERSATION_WINDOWS).map((w) => w.perMs));
+    return Math.max(
+      ...(this.options.conversationWindows ?? CONVERSATION_WINDOWS).map((w) => w.perMs),
+    );
   }
 
   /** Forget conversations that sent nothing within their longest window. */

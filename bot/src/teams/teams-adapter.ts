@@ -3,7 +3,11 @@
  * and its handlers, the channel that tells users (proactive messages) and the routes
  * (/api/messages, /api/media). product.ts plugs it in through `adapters`.
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type TurnContext,
+} from 'botbuilder';
 import type { UserChannel } from '../app/ports.js';
 import type { RouteModule } from '../http/server.js';
 import type { ProductCore } from '../product.js';
@@ -39,22 +43,37 @@ export interface TeamsAdapter {
   readonly bot: WhatsAppBot;
 }
 
-export function createTeamsAdapter(core: ProductCore, options: TeamsAdapterOptions = {}): TeamsAdapter {
+export function createTeamsAdapter(
+  core: ProductCore,
+  options: TeamsAdapterOptions = {},
+): TeamsAdapter {
   const { config, store, clock, logger, conversations } = core;
   const bot = config.bot;
   // With BOT_ID every call must carry a valid Bot Framework token; without it (local use
   // only) calls are anonymous and so are the bot's own calls to the connector.
   const auth = new ConfigurationBotFrameworkAuthentication(
     bot.appId
-      ? { MicrosoftAppId: bot.appId, MicrosoftAppPassword: bot.appPassword, MicrosoftAppType: bot.appType, MicrosoftAppTenantId: bot.tenantId }
+      ? {
+          MicrosoftAppId: bot.appId,
+          MicrosoftAppPassword: bot.appPassword,
+          MicrosoftAppType: bot.appType,
+          MicrosoftAppTenantId: bot.tenantId,
+        }
       : {},
   );
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ err: error, activityId: context.activity.id, type: context.activity.type }, 'unhandled error in a bot turn');
+    logger.error(
+      { err: error, activityId: context.activity.id, type: context.activity.type },
+      'unhandled error in a bot turn',
+    );
   };
 
-  const media = new MediaUrls({ publicUrl: config.publicUrl, secret: mediaUrlSecret(bot.appPassword ?? config.whatsapp.appSecret), clock });
+  const media = new MediaUrls({
+    publicUrl: config.publicUrl,
+    secret: mediaUrlSecret(bot.appPassword ?? config.whatsapp.appSecret),
+    clock,
+  });
   const messenger = new TeamsMessenger({
     adapter,
     appId: bot.appId ?? '',
@@ -83,7 +102,10 @@ export function createTeamsAdapter(core: ProductCore, options: TeamsAdapterOptio
     store,
     logger,
     mode: options.enablement ?? (bot.local ? 'local' : 'admin'),
-    localNumber: { phoneNumberId: config.whatsapp.phoneNumberId, displayPhoneNumber: config.whatsapp.displayPhoneNumber },
+    localNumber: {
+      phoneNumberId: config.whatsapp.phoneNumberId,
+      displayPhoneNumber: config.whatsapp.displayPhoneNumber,
+    },
     maxParticipants: config.maxParticipants,
   });
   const actions = new UserActions(services);
@@ -101,6 +123,9 @@ export function createTeamsAdapter(core: ProductCore, options: TeamsAdapterOptio
     adapter,
     bot: whatsAppBot,
     users: new TeamsUserChannel({ store, messenger, media, logger }),
-    routes: [messagesRoute({ adapter, bot: whatsAppBot, logger }), mediaRoute({ urls: media, store, logger })],
+    routes: [
+      messagesRoute({ adapter, bot: whatsAppBot, logger }),
+      mediaRoute({ urls: media, store, logger }),
+    ],
   };
 }

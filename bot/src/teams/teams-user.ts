@@ -26,14 +26,17 @@ interface TeamsChannelData {
 export function identityOf(activity: Activity): TeamsIdentity {
   const channelData = (activity.channelData ?? {}) as TeamsChannelData;
   const tenantId = activity.conversation?.tenantId ?? channelData.tenant?.id ?? LOCAL_TENANT;
-  const personal = activity.conversation?.conversationType === 'personal' || activity.conversation?.conversationType === undefined;
+  const personal =
+    activity.conversation?.conversationType === 'personal' ||
+    activity.conversation?.conversationType === undefined;
   const reference = TurnContext.getConversationReference(activity);
   return {
     userId: activity.from?.aadObjectId || activity.from?.id || 'unknown',
     tenantId,
     name: activity.from?.name?.trim() || 'Teams user',
     locale: activity.locale ?? 'en-US',
-    personalReference: personal && activity.serviceUrl ? { ...reference, activityId: undefined } : undefined,
+    personalReference:
+      personal && activity.serviceUrl ? { ...reference, activityId: undefined } : undefined,
   };
 }
 
@@ -41,6 +44,7 @@ export function identityOf(activity: Activity): TeamsIdentity {
 export function conversationReferenceOf(stored: unknown): ConversationReference | undefined {
   if (typeof stored !== 'object' || stored === null) return undefined;
   const ref = stored as Partial<ConversationReference>;
-  if (typeof ref.serviceUrl !== 'string' || typeof ref.conversation?.id !== 'string') return undefined;
+  if (typeof ref.serviceUrl !== 'string' || typeof ref.conversation?.id !== 'string')
+    return undefined;
   return ref as ConversationReference;
 }

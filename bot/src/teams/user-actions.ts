@@ -4,11 +4,23 @@
  * confirm an opt-in, write. Each answers with the card to show.
  */
 import { isContactBlocked } from '../core/engine.js';
-import { isRejection, type MediaRef, type Message, type Outcome, type Thread, type UserRef } from '../core/types.js';
+import {
+  isRejection,
+  type MediaRef,
+  type Message,
+  type Outcome,
+  type Thread,
+  type UserRef,
+} from '../core/types.js';
 import { contactIdFor } from '../app/conversations.js';
 import { t } from '../i18n/catalogue.js';
 import type { UserRecord } from '../store/port.js';
-import { noticeCard, optInConfirmationCard, threadInfoCard, type AdaptiveCard } from './cards/index.js';
+import {
+  noticeCard,
+  optInConfirmationCard,
+  threadInfoCard,
+  type AdaptiveCard,
+} from './cards/index.js';
 import { withNote } from './card-decorations.js';
 import { addressBook, cardActivity, messageCard, type AddressBookContact } from './card-views.js';
 import { asPhoneNumber } from './commands.js';
@@ -24,7 +36,8 @@ export class UserActions {
   /** The thread the user last worked in: where a plain typed message goes. */
   async setCurrentThread(turn: Turn, threadId: string): Promise<void> {
     const user = (await this.s.store.getUser(turn.user.id)) ?? turn.user;
-    if (user.currentThreadId !== threadId) await this.s.store.putUser({ ...user, currentThreadId: threadId });
+    if (user.currentThreadId !== threadId)
+      await this.s.store.putUser({ ...user, currentThreadId: threadId });
   }
 
   contacts(userId: string): Promise<AddressBookContact[]> {
@@ -41,11 +54,17 @@ export class UserActions {
     const exact = contacts.filter((c) => fold(c.name) === q);
     if (exact.length > 0) return exact;
     const digits = query.replace(/\D/g, '');
-    return contacts.filter((c) => fold(c.name).includes(q) || (digits.length >= 4 && c.phone.includes(digits)));
+    return contacts.filter(
+      (c) => fold(c.name).includes(q) || (digits.length >= 4 && c.phone.includes(digits)),
+    );
   }
 
   /** Add a contact to the user's contacts, on the organisation's business number. */
-  async addContact(turn: Turn, name: string, phone: string): Promise<AddressBookContact | undefined> {
+  async addContact(
+    turn: Turn,
+    name: string,
+    phone: string,
+  ): Promise<AddressBookContact | undefined> {
     const businessNumberId = businessNumberOf(turn.organisation);
     if (!businessNumberId) return undefined;
     const id = contactIdFor(businessNumberId, phone);
@@ -66,20 +85,39 @@ export class UserActions {
     const open = await this.s.store.findOpenThread(contact.businessNumberId, contact.id);
     if (open?.participants.some((p) => p.id === turn.user.id)) {
       await this.setCurrentThread(turn, open.id);
-      return withNote(this.threadInfo(turn, open), t(turn.locale, 'bot.now_writing_to', { contact: open.contact.name }), 'default');
+      return withNote(
+        this.threadInfo(turn, open),
+        t(turn.locale, 'bot.now_writing_to', { contact: open.contact.name }),
+        'default',
+      );
     }
-    if (open) return this.startCard(turn, await this.s.conversations.start(this.ref(turn.user), contact.id));
+    if (open)
+      return this.startCard(
+        turn,
+        await this.s.conversations.start(this.ref(turn.user), contact.id),
+      );
     if (stored && isContactBlocked(stored)) {
-      return noticeCard({ key: 'thread.contact_opted_out', params: { contact: stored.name } }, turn.locale);
+      return noticeCard(
+        { key: 'thread.contact_opted_out', params: { contact: stored.name } },
+        turn.locale,
+      );
     }
     return optInConfirmationCard(
-      { contact: { id: contact.id, name: stored?.name ?? contact.name, phone: contact.phone }, businessName: this.s.businessName, ...(draft ? { draft } : {}) },
+      {
+        contact: { id: contact.id, name: stored?.name ?? contact.name, phone: contact.phone },
+        businessName: this.s.businessName,
+        ...(draft ? { draft } : {}),
+      },
       turn.locale,
     );
   }
 
   /** The opt-in was confirmed: a new thread (or a restarted one), and the draft written to it, pending. */
-  async confirmOptIn(turn: Turn, input: { contactId: string; draft?: string | undefined; restartThreadId?: string | undefined }, via: PostVia = 'turn'): Promise<{ card: AdaptiveCard; outcome: Outcome }> {
+  async confirmOptIn(
+    turn: Turn,
+    input: { contactId: string; draft?: string | undefined; restartThreadId?: string | undefined },
+    via: PostVia = 'turn',
+  ): Promise<{ card: AdaptiveCard; outcome: Outcome }> {
     const outcome = input.restartThreadId
       ? await this.s.conversations.restart(this.ref(turn.user), input.restartThreadId)
       : await this.s.conversations.start(this.ref(turn.user), input.contactId);
@@ -94,11 +132,18 @@ export class UserActions {
   }
 
   /** Write to a thread; on success it becomes current and the author gets the message's status card. */
-  async write(turn: Turn, threadId: string, content: { body?: string; media?: MediaRef }, via: PostVia): Promise<Outcome> {
+  async write(
+    turn: Turn,
+    threadId: string,
+    content: { body?: string; media?: MediaRef },
+    via: PostVia,
+  ): Promise<Outcome> {
     const outcome = await this.s.conversations.compose(turn.user.id, threadId, content);
     if (isRejection(outcome)) return outcome;
     await this.setCurrentThread(turn, threadId);
-    const mine = outcome.messages.find((m) => m.author?.id === turn.user.id && (m.kind === 'text' || m.kind === 'image'));
+    const mine = outcome.messages.find(
+      (m) => m.author?.id === turn.user.id && (m.kind === 'text' || m.kind === 'image'),
+    );
     if (mine) await this.postStatusCard(turn, mine, outcome.thread, via);
     return outcome;
   }
@@ -110,8 +155,13 @@ export class UserActions {
    * words), so once recorded the card is brought up to date here if the message moved on.
    */
   async postStatusCard(turn: Turn, message: Message, thread: Thread, via: PostVia): Promise<void> {
-    const render = (m: Message, th: Thread) => cardActivity(messageCard(m, th, turn.user.id, turn.locale, this.s.media));
-    const log = this.s.logger.child({ userId: turn.user.id, messageId: message.id, threadId: thread.id });
+    const render = (m: Message, th: Thread) =>
+      cardActivity(messageCard(m, th, turn.user.id, turn.locale, this.s.media));
+    const log = this.s.logger.child({
+      userId: turn.user.id,
+      messageId: message.id,
+      threadId: thread.id,
+    });
     try {
       const user = (await this.s.store.getUser(turn.user.id)) ?? turn.user;
       const target = this.s.messenger.targetOf(user);
@@ -119,7 +169,11 @@ export class UserActions {
       if (via === 'turn') {
         const response = await turn.context.sendActivity(render(message, thread));
         this.s.messenger.counted(target);
-        if (response?.id) posted = { activityId: response.id, conversationId: turn.context.activity.conversation.id };
+        if (response?.id)
+          posted = {
+            activityId: response.id,
+            conversationId: turn.context.activity.conversation.id,
+          };
       } else if (target) {
         this.s.messenger.reserve([target]);
         posted = await this.s.messenger.send(user, render(message, thread));
@@ -134,7 +188,12 @@ export class UserActions {
         await turn.context.updateActivity({ ...render(now, fresh), id: posted.activityId });
       } else if (target) {
         this.s.messenger.reserve([target]);
-        await this.s.messenger.update(user, posted.conversationId, posted.activityId, render(now, fresh));
+        await this.s.messenger.update(
+          user,
+          posted.conversationId,
+          posted.activityId,
+          render(now, fresh),
+        );
       }
     } catch (error) {
       log.warn({ err: error }, 'could not post or update the status card of the author');
@@ -149,7 +208,12 @@ export class UserActions {
   async candidates(turn: Turn, thread: Thread): Promise<UserRef[]> {
     const users = await this.s.store.listUsers(turn.user.tenantId);
     return users
-      .filter((u) => u.enabled && u.subOrganisation === turn.user.subOrganisation && !thread.participants.some((p) => p.id === u.id))
+      .filter(
+        (u) =>
+          u.enabled &&
+          u.subOrganisation === turn.user.subOrganisation &&
+          !thread.participants.some((p) => p.id === u.id),
+      )
       .map((u) => ({ id: u.id, name: u.name }));
   }
 
@@ -161,7 +225,11 @@ export class UserActions {
   private async startCard(turn: Turn, outcome: Outcome): Promise<AdaptiveCard> {
     if (isRejection(outcome)) return noticeCard(outcome.notice, turn.locale);
     await this.setCurrentThread(turn, outcome.thread.id);
-    return withNote(this.threadInfo(turn, outcome.thread), t(turn.locale, 'bot.now_writing_to', { contact: outcome.thread.contact.name }), 'default');
+    return withNote(
+      this.threadInfo(turn, outcome.thread),
+      t(turn.locale, 'bot.now_writing_to', { contact: outcome.thread.contact.name }),
+      'default',
+    );
   }
 }
 

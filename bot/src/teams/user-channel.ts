@@ -35,17 +35,34 @@ export interface TeamsUserChannelOptions {
 
 /** One thing to do for one user. */
 type Step =
-  | { readonly kind: 'post'; readonly user: UserRecord; readonly target: SendTarget; readonly activity: Partial<Activity>; readonly messageId?: string }
-  | { readonly kind: 'update'; readonly user: UserRecord; readonly target: SendTarget; readonly activity: Partial<Activity>; readonly conversationId: string; readonly activityId: string };
+  | {
+      readonly kind: 'post';
+      readonly user: UserRecord;
+      readonly target: SendTarget;
+      readonly activity: Partial<Activity>;
+      readonly messageId?: string;
+    }
+  | {
+      readonly kind: 'update';
+      readonly user: UserRecord;
+      readonly target: SendTarget;
+      readonly activity: Partial<Activity>;
+      readonly conversationId: string;
+      readonly activityId: string;
+    };
 
 export class TeamsUserChannel implements UserChannel {
   constructor(private readonly o: TeamsUserChannelOptions) {}
 
   async deliver(effect: TeamsEffect, thread: Thread): Promise<void> {
     const log = this.o.logger.child({ threadId: thread.id, effect: effect.type });
-    const message = 'messageId' in effect ? await this.o.store.getMessage(effect.messageId) : undefined;
+    const message =
+      'messageId' in effect ? await this.o.store.getMessage(effect.messageId) : undefined;
     if ('messageId' in effect && !message) {
-      log.warn({ messageId: effect.messageId }, 'effect names a message that does not exist; nothing to show');
+      log.warn(
+        { messageId: effect.messageId },
+        'effect names a message that does not exist; nothing to show',
+      );
       return;
     }
     const steps: Step[] = [];
@@ -53,7 +70,10 @@ export class TeamsUserChannel implements UserChannel {
       const user = await this.o.store.getUser(userId);
       const target = user && this.o.messenger.targetOf(user);
       if (!user || !target) {
-        log.warn({ userId }, 'user has no chat with the bot yet; the notice stays in the thread history');
+        log.warn(
+          { userId },
+          'user has no chat with the bot yet; the notice stays in the thread history',
+        );
         continue;
       }
       const step = await this.plan(effect, thread, message, user, target);
@@ -64,9 +84,20 @@ export class TeamsUserChannel implements UserChannel {
     for (const step of steps) await this.run(step, log);
   }
 
-  private async plan(effect: TeamsEffect, thread: Thread, message: Message | undefined, user: UserRecord, target: SendTarget): Promise<Step | undefined> {
+  private async plan(
+    effect: TeamsEffect,
+    thread: Thread,
+    message: Message | undefined,
+    user: UserRecord,
+    target: SendTarget,
+  ): Promise<Step | undefined> {
     if (effect.type === 'notify') {
-      return { kind: 'post', user, target, activity: cardActivity(noticeCard(effect.notice, user.locale, { threadId: thread.id })) };
+      return {
+        kind: 'post',
+        user,
+        target,
+        activity: cardActivity(noticeCard(effect.notice, user.locale, { threadId: thread.id })),
+      };
     }
     const m = message as Message;
     const card = cardActivity(messageCard(m, thread, user.id, user.locale, this.o.media));
@@ -76,7 +107,14 @@ export class TeamsUserChannel implements UserChannel {
       return existing ? undefined : { kind: 'post', user, target, activity: card, messageId: m.id };
     }
     if (existing) {
-      return { kind: 'update', user, target, activity: card, conversationId: existing.conversationId, activityId: existing.activityId };
+      return {
+        kind: 'update',
+        user,
+        target,
+        activity: card,
+        conversationId: existing.conversationId,
+        activityId: existing.activityId,
+      };
     }
     // The author's own words get their card from the turn that wrote them, which brings it
     // up to date itself once recorded (UserActions.postStatusCard): nothing to post here.
@@ -89,16 +127,32 @@ export class TeamsUserChannel implements UserChannel {
   private async run(step: Step, log: Logger): Promise<void> {
     try {
       if (step.kind === 'update') {
-        await this.o.messenger.update(step.user, step.conversationId, step.activityId, step.activity);
+        await this.o.messenger.update(
+          step.user,
+          step.conversationId,
+          step.activityId,
+          step.activity,
+        );
         log.debug({ userId: step.user.id, activityId: step.activityId }, 'card updated in place');
         return;
       }
       const posted = await this.o.messenger.send(step.user, step.activity);
-      if (step.messageId) await this.o.store.putMessageCard({ messageId: step.messageId, userId: step.user.id, ...posted });
-      log.debug({ userId: step.user.id, activityId: posted.activityId, messageId: step.messageId }, 'card posted');
+      if (step.messageId)
+        await this.o.store.putMessageCard({
+          messageId: step.messageId,
+          userId: step.user.id,
+          ...posted,
+        });
+      log.debug(
+        { userId: step.user.id, activityId: posted.activityId, messageId: step.messageId },
+        'card posted',
+      );
     } catch (error) {
       if (error instanceof UserUnreachableError) {
-        log.warn({ userId: step.user.id, reason: error.message }, 'user cannot be reached in Teams; skipped');
+        log.warn(
+          { userId: step.user.id, reason: error.message },
+          'user cannot be reached in Teams; skipped',
+        );
         return;
       }
       throw error;

@@ -14,7 +14,9 @@ import type { SendTarget } from './message-payloads.js';
 
 export interface WhatsAppChannelOptions {
   /** The client for a business number, or undefined for a number this app does not serve. */
-  readonly clientFor: (businessNumberId: string) => Promise<CloudApiClient | undefined> | CloudApiClient | undefined;
+  readonly clientFor: (
+    businessNumberId: string,
+  ) => Promise<CloudApiClient | undefined> | CloudApiClient | undefined;
   readonly pacer: SendPacer;
   readonly store: Pick<Store, 'getMedia'>;
   /** The name the opt-in and resume templates show the contact. */
@@ -30,7 +32,10 @@ export class WhatsAppChannel implements ContactChannel {
   async send(thread: Thread, message: Message, attempt: number): Promise<SendResult> {
     const client = await this.o.clientFor(thread.businessNumberId);
     if (!client) {
-      return { outcome: 'failed', failure: { code: 10, kind: 'other', reasonKey: 'reason.permission_denied' } };
+      return {
+        outcome: 'failed',
+        failure: { code: 10, kind: 'other', reasonKey: 'reason.permission_denied' },
+      };
     }
     const wait = this.o.pacer.tryAcquire(thread.businessNumberId, thread.contact.phone);
     if (wait > 0) return { outcome: 'retry', afterMs: wait, reason: 'paced to WhatsApp limits' };
@@ -38,7 +43,11 @@ export class WhatsAppChannel implements ContactChannel {
     const target: SendTarget = { to: thread.contact.phone, callbackData: message.id };
     try {
       const sent = await this.deliver(client, thread, message, target);
-      if (!sent) return { outcome: 'failed', failure: { code: 131053, kind: 'other', reasonKey: 'reason.media_upload_failed' } };
+      if (!sent)
+        return {
+          outcome: 'failed',
+          failure: { code: 131053, kind: 'other', reasonKey: 'reason.media_upload_failed' },
+        };
       return { outcome: 'sent', waMessageId: sent.wamid };
     } catch (error) {
       const decision = decideRetry(error, attempt, this.o.random);
@@ -46,21 +55,40 @@ export class WhatsAppChannel implements ContactChannel {
       let afterMs = decision.afterMs;
       if (decision.throttle) {
         // 130429 / 131056: not the message's fault. Slow the number or this pair down.
-        afterMs = this.o.pacer.slowDown(decision.throttle, thread.businessNumberId, thread.contact.phone, attempt, afterMs);
+        afterMs = this.o.pacer.slowDown(
+          decision.throttle,
+          thread.businessNumberId,
+          thread.contact.phone,
+          attempt,
+          afterMs,
+        );
       }
       const code = (error as { code?: unknown }).code;
-      return { outcome: 'retry', afterMs, reason: `WhatsApp ${typeof code === 'number' ? code : 'unavailable'}` };
+      return {
+        outcome: 'retry',
+        afterMs,
+        reason: `WhatsApp ${typeof code === 'number' ? code : 'unavailable'}`,
+      };
     }
   }
 
-  private async deliver(client: CloudApiClient, thread: Thread, message: Message, target: SendTarget): Promise<SentMessage | undefined> {
+  private async deliver(
+    client: CloudApiClient,
+    thread: Thread,
+    message: Message,
+    target: SendTarget,
+  ): Promise<SentMessage | undefined> {
     switch (message.kind) {
       case 'text':
         return client.sendText(target, message.body ?? '');
       case 'image': {
         const stored = message.media ? await this.o.store.getMedia(message.media.id) : undefined;
         if (!stored) return undefined;
-        return client.sendPicture(target, { bytes: stored.bytes, mimeType: stored.ref.mimeType, caption: message.body ?? stored.ref.caption });
+        return client.sendPicture(target, {
+          bytes: stored.bytes,
+          mimeType: stored.ref.mimeType,
+          caption: message.body ?? stored.ref.caption,
+        });
       }
       case 'notice':
         return client.sendText(target, await this.noticeText(thread, message));
@@ -72,7 +100,10 @@ export class WhatsAppChannel implements ContactChannel {
           case 'resume':
             return client.sendTemplate(target, { template: 'resume', businessName });
           default:
-            return client.sendTemplate(target, { template: 'participant_notice', notice: await this.noticeText(thread, message) });
+            return client.sendTemplate(target, {
+              template: 'participant_notice',
+              notice: await this.noticeText(thread, message),
+            });
         }
       }
       case 'inbound':

@@ -14,7 +14,9 @@ import type { InboundMessageItem, StatusItem, WebhookItem } from './webhook.js';
 export interface WebhookEventsOptions {
   readonly conversations: Conversations;
   readonly store: Pick<Store, 'putMedia'>;
-  readonly clientFor: (businessNumberId: string) => Promise<CloudApiClient | undefined> | CloudApiClient | undefined;
+  readonly clientFor: (
+    businessNumberId: string,
+  ) => Promise<CloudApiClient | undefined> | CloudApiClient | undefined;
   readonly logger: Logger;
 }
 
@@ -35,7 +37,10 @@ export class WebhookEvents {
     for (const item of items) {
       const client = await this.o.clientFor(item.phoneNumberId);
       if (!client) {
-        this.o.logger.warn({ phoneNumberId: item.phoneNumberId }, 'webhook for a business number this app does not serve; skipped');
+        this.o.logger.warn(
+          { phoneNumberId: item.phoneNumberId },
+          'webhook for a business number this app does not serve; skipped',
+        );
         skipped++;
         continue;
       }
@@ -49,7 +54,10 @@ export class WebhookEvents {
           break;
         case 'error':
           // About the number or the app (e.g. 130429), not one message: for operators.
-          this.o.logger.warn({ phoneNumberId: item.phoneNumberId, code: item.error.code, title: item.error.title }, 'WhatsApp reported an error for the business number');
+          this.o.logger.warn(
+            { phoneNumberId: item.phoneNumberId, code: item.error.code, title: item.error.title },
+            'WhatsApp reported an error for the business number',
+          );
           done = true;
           break;
       }
@@ -80,7 +88,9 @@ export class WebhookEvents {
       case 'button':
       case 'interactive': {
         const text = c.type === 'button' ? c.text : c.title;
-        return c.button === 'unknown' ? { type: 'text', text } : { type: 'button', button: c.button, text };
+        return c.button === 'unknown'
+          ? { type: 'text', text }
+          : { type: 'button', button: c.button, text };
       }
       case 'image': {
         const downloaded = await client.downloadMedia(c.mediaId);
@@ -98,7 +108,8 @@ export class WebhookEvents {
       messageId: item.callbackData,
       status: item.status,
       at: item.at,
-      failure: item.status === 'failed' ? failureForCodes(item.errors.map((e) => e.code)) : undefined,
+      failure:
+        item.status === 'failed' ? failureForCodes(item.errors.map((e) => e.code)) : undefined,
     });
   }
 }

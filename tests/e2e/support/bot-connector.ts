@@ -53,7 +53,11 @@ export class RecordingBotConnector {
     const server = createServer((req, res) => {
       void box.self!.handle(req).then(
         ({ status, body, headers }) => {
-          res.writeHead(status, { 'content-type': typeof body === 'string' ? 'application/json' : 'application/octet-stream', ...headers });
+          res.writeHead(status, {
+            'content-type':
+              typeof body === 'string' ? 'application/json' : 'application/octet-stream',
+            ...headers,
+          });
           res.end(body);
         },
         () => {
@@ -71,7 +75,8 @@ export class RecordingBotConnector {
 
   /** The next `times` calls from the bot fail with `status`. */
   failNext(status: number, options: { times?: number; retryAfter?: string } = {}): void {
-    for (let i = 0; i < (options.times ?? 1); i++) this.failures.push({ status, retryAfter: options.retryAfter });
+    for (let i = 0; i < (options.times ?? 1); i++)
+      this.failures.push({ status, retryAfter: options.retryAfter });
   }
 
   /** Serve bytes at /files/:name (a picture a Teams user attached); returns its URL. */
@@ -82,12 +87,23 @@ export class RecordingBotConnector {
 
   /** The messages posted in a conversation, oldest first, each with its card as last updated. */
   messages(conversationId: string): CardMessage[] {
-    const posted = this.calls.filter((c) => c.method === 'POST' && c.conversationId === conversationId);
+    const posted = this.calls.filter(
+      (c) => c.method === 'POST' && c.conversationId === conversationId,
+    );
     return posted.map((post) => {
-      const updates = this.calls.filter((c) => c.method === 'PUT' && c.activityId === post.activityId);
+      const updates = this.calls.filter(
+        (c) => c.method === 'PUT' && c.activityId === post.activityId,
+      );
       const latest = updates.at(-1)?.activity ?? post.activity;
       const cards = cardsOf(latest);
-      return { activityId: post.activityId, conversationId, card: cards[0] ?? {}, cards, text: cards.map(textOf).join(' | '), updates: updates.length };
+      return {
+        activityId: post.activityId,
+        conversationId,
+        card: cards[0] ?? {},
+        cards,
+        text: cards.map(textOf).join(' | '),
+        updates: updates.length,
+      };
     });
   }
 
@@ -100,11 +116,15 @@ export class RecordingBotConnector {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; body: string | Buffer; headers?: Record<string, string> }> {
+  private async handle(
+    req: IncomingMessage,
+  ): Promise<{ status: number; body: string | Buffer; headers?: Record<string, string> }> {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
       const file = this.files.get(decodeURIComponent(url.pathname.slice('/files/'.length)));
-      return file ? { status: 200, body: file.bytes, headers: { 'content-type': file.type } } : { status: 404, body: '{}' };
+      return file
+        ? { status: 200, body: file.bytes, headers: { 'content-type': file.type } }
+        : { status: 404, body: '{}' };
     }
     const raw = await readBody(req);
     const failure = this.failures.shift();
@@ -112,7 +132,9 @@ export class RecordingBotConnector {
       return {
         status: failure.status,
         body: JSON.stringify({ error: { code: 'Throttled', message: 'test failure' } }),
-        ...(failure.retryAfter !== undefined ? { headers: { 'retry-after': failure.retryAfter } } : {}),
+        ...(failure.retryAfter !== undefined
+          ? { headers: { 'retry-after': failure.retryAfter } }
+          : {}),
       };
     }
     const activity = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
@@ -125,12 +147,25 @@ export class RecordingBotConnector {
     const conversationId = decodeURIComponent(match[1] as string);
     const target = match[2] !== undefined ? decodeURIComponent(match[2]) : undefined;
     if (req.method === 'PUT' && target) {
-      this.calls.push({ method: 'PUT', conversationId, activityId: target, activity, authorization });
+      this.calls.push({
+        method: 'PUT',
+        conversationId,
+        activityId: target,
+        activity,
+        authorization,
+      });
       return { status: 200, body: JSON.stringify({ id: target }) };
     }
     if (req.method === 'POST') {
       const activityId = `1:activity-${++this.next}`;
-      this.calls.push({ method: 'POST', conversationId, activityId, replyToId: target, activity, authorization });
+      this.calls.push({
+        method: 'POST',
+        conversationId,
+        activityId,
+        replyToId: target,
+        activity,
+        authorization,
+      });
       return { status: 200, body: JSON.stringify({ id: activityId }) };
     }
     return { status: 405, body: '{}' };
@@ -138,8 +173,13 @@ export class RecordingBotConnector {
 }
 
 function cardsOf(activity: Record<string, unknown>): Record<string, unknown>[] {
-  const attachments = (activity.attachments ?? []) as { contentType?: string; content?: Record<string, unknown> }[];
-  return attachments.filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content ?? {});
+  const attachments = (activity.attachments ?? []) as {
+    contentType?: string;
+    content?: Record<string, unknown>;
+  }[];
+  return attachments
+    .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+    .map((a) => a.content ?? {});
 }
 
 /** Every `text` in a card, in order (TextBlocks, TextRuns, facts), joined by spaces. */
@@ -149,7 +189,8 @@ export function textOf(card: unknown): string {
     if (Array.isArray(node)) return node.forEach(walk);
     if (typeof node !== 'object' || node === null) return;
     for (const [key, value] of Object.entries(node)) {
-      if ((key === 'text' || key === 'title' || key === 'value') && typeof value === 'string') out.push(value);
+      if ((key === 'text' || key === 'title' || key === 'value') && typeof value === 'string')
+        out.push(value);
       else walk(value);
     }
   };
@@ -158,13 +199,20 @@ export function textOf(card: unknown): string {
 }
 
 /** The Action.Execute actions of a card, by verb, with their data. */
-export function executeActions(card: unknown): { verb: string; data: Record<string, unknown>; title: string }[] {
+export function executeActions(
+  card: unknown,
+): { verb: string; data: Record<string, unknown>; title: string }[] {
   const out: { verb: string; data: Record<string, unknown>; title: string }[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (typeof node !== 'object' || node === null) return;
     const n = node as Record<string, unknown>;
-    if (n.type === 'Action.Execute') out.push({ verb: String(n.verb), data: (n.data ?? {}) as Record<string, unknown>, title: String(n.title ?? '') });
+    if (n.type === 'Action.Execute')
+      out.push({
+        verb: String(n.verb),
+        data: (n.data ?? {}) as Record<string, unknown>,
+        title: String(n.title ?? ''),
+      });
     Object.values(n).forEach(walk);
   };
   walk(card);

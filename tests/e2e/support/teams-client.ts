@@ -44,14 +44,33 @@ export class TeamsUser {
   }
 
   /** Type a message (with attachments: pictures). Returns the HTTP status. */
-  async say(text: string, attachments: readonly Record<string, unknown>[] = [], options: { id?: string } = {}): Promise<number> {
-    return (await this.post({ type: 'message', text, ...(attachments.length ? { attachments } : {}) }, options.id)).status;
+  async say(
+    text: string,
+    attachments: readonly Record<string, unknown>[] = [],
+    options: { id?: string } = {},
+  ): Promise<number> {
+    return (
+      await this.post(
+        { type: 'message', text, ...(attachments.length ? { attachments } : {}) },
+        options.id,
+      )
+    ).status;
   }
 
   /** Click an Action.Execute button of a card (the card's activity id as replyToId). */
-  async execute(verb: string, data: Record<string, unknown>, onCard?: string, options: { id?: string } = {}): Promise<InvokeAnswer> {
+  async execute(
+    verb: string,
+    data: Record<string, unknown>,
+    onCard?: string,
+    options: { id?: string } = {},
+  ): Promise<InvokeAnswer> {
     return this.post(
-      { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, ...(onCard ? { replyToId: onCard } : {}) },
+      {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+        ...(onCard ? { replyToId: onCard } : {}),
+      },
       options.id,
     );
   }
@@ -59,12 +78,16 @@ export class TeamsUser {
   /** The card an Action.Execute answered with. */
   static card(answer: InvokeAnswer): Record<string, unknown> {
     const body = answer.body as { type?: string; value?: Record<string, unknown> };
-    if (body.type !== 'application/vnd.microsoft.card.adaptive' || !body.value) throw new Error(`not a card: ${JSON.stringify(answer.body)}`);
+    if (body.type !== 'application/vnd.microsoft.card.adaptive' || !body.value)
+      throw new Error(`not a card: ${JSON.stringify(answer.body)}`);
     return body.value;
   }
 
   /** An invoke of the compose extension (composeExtension/fetchTask, submitAction, query). */
-  async composeExtension(name: 'fetchTask' | 'submitAction' | 'query', value: Record<string, unknown>): Promise<InvokeAnswer> {
+  async composeExtension(
+    name: 'fetchTask' | 'submitAction' | 'query',
+    value: Record<string, unknown>,
+  ): Promise<InvokeAnswer> {
     return this.post({ type: 'invoke', name: `composeExtension/${name}`, value });
   }
 
@@ -101,7 +124,11 @@ export class TeamsUser {
       locale: this.locale,
       from: { id: `29:${this.id}`, aadObjectId: this.id, name: this.name },
       recipient: { id: '28:wa4t-bot', name: 'WhatsApp for Teams' },
-      conversation: { id: this.conversationId, conversationType: 'personal', tenantId: this.tenantId },
+      conversation: {
+        id: this.conversationId,
+        conversationType: 'personal',
+        tenantId: this.tenantId,
+      },
       channelData: { tenant: { id: this.tenantId } },
       ...fields,
     };
@@ -114,6 +141,9 @@ export class TeamsUser {
       body: JSON.stringify(this.activity(fields, id)),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    return {
+      status: response.status,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
   }
 }

@@ -3,7 +3,10 @@
  * and a recording Bot Connector as Teams: what the teams-*.e2e tests drive.
  */
 import { SANDBOX_CREDENTIALS } from '../../../bot/src/config/config.js';
-import { createTeamsAdapter, type TeamsAdapterOptions } from '../../../bot/src/teams/teams-adapter.js';
+import {
+  createTeamsAdapter,
+  type TeamsAdapterOptions,
+} from '../../../bot/src/teams/teams-adapter.js';
 import { RecordingBotConnector } from './bot-connector.js';
 import { TeamsUser, type TeamsUserOptions } from './teams-client.js';
 import { startTestProduct, type TestProduct } from './test-product.js';
@@ -19,13 +22,22 @@ export interface TeamsWorld {
   stop(): Promise<void>;
 }
 
-export async function startTeamsWorld(options: TeamsAdapterOptions & { env?: Record<string, string> } = {}): Promise<TeamsWorld> {
+export async function startTeamsWorld(
+  options: TeamsAdapterOptions & { env?: Record<string, string> } = {},
+): Promise<TeamsWorld> {
   const connector = await RecordingBotConnector.start();
   const { env, ...adapterOptions } = options;
   // The product's clock is frozen in these tests, so a notice held back by Teams' rate limits
   // would never come due: the limits are wide here, and tested on their own.
-  const wide = { conversationWindows: [{ max: 10_000, perMs: 1_000 }], tenantWindows: [{ max: 10_000, perMs: 1_000 }], ...adapterOptions };
-  const product = await startTestProduct({ adapters: (core) => createTeamsAdapter(core, wide), ...(env ? { env } : {}) });
+  const wide = {
+    conversationWindows: [{ max: 10_000, perMs: 1_000 }],
+    tenantWindows: [{ max: 10_000, perMs: 1_000 }],
+    ...adapterOptions,
+  };
+  const product = await startTestProduct({
+    adapters: (core) => createTeamsAdapter(core, wide),
+    ...(env ? { env } : {}),
+  });
   return {
     product,
     connector,

@@ -6,7 +6,11 @@ import { createServer } from 'node:net';
 import { pino } from 'pino';
 import type { TeamsEffect, UserChannel } from '../../../bot/src/app/ports.js';
 import { loadConfig } from '../../../bot/src/config/config.js';
-import { startProduct, type ProductOptions, type RunningProduct } from '../../../bot/src/product.js';
+import {
+  startProduct,
+  type ProductOptions,
+  type RunningProduct,
+} from '../../../bot/src/product.js';
 import { createSandboxClock, type Sandbox } from '../../../bot/src/sandbox/index.js';
 import { SqliteStore } from '../../../bot/src/store/sqlite/sqlite-store.js';
 
@@ -30,7 +34,9 @@ export class RecordingUsers implements UserChannel {
     this.effects.push(effect);
   }
   notices(userId: string): string[] {
-    return this.effects.flatMap((e) => (e.type === 'notify' && e.to.includes(userId) ? [e.notice.key] : []));
+    return this.effects.flatMap((e) =>
+      e.type === 'notify' && e.to.includes(userId) ? [e.notice.key] : [],
+    );
   }
 }
 
@@ -40,9 +46,16 @@ export interface TestProduct extends RunningProduct {
   settle(): Promise<void>;
 }
 
-export async function startTestProduct(options: Partial<ProductOptions> & { env?: Record<string, string> } = {}): Promise<TestProduct> {
+export async function startTestProduct(
+  options: Partial<ProductOptions> & { env?: Record<string, string> } = {},
+): Promise<TestProduct> {
   const port = await freePort();
-  const config = loadConfig({ PORT: String(port), DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({
+    PORT: String(port),
+    DATA_DIR: '/nonexistent',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   const product = await startProduct(config, {
     logger: pino({ level: process.env.E2E_LOG ?? 'silent' }),
     store: options.store ?? new SqliteStore(':memory:'),
@@ -72,4 +85,7 @@ export async function startTestProduct(options: Partial<ProductOptions> & { env?
 }
 
 /** A 1×1 PNG. */
-export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);

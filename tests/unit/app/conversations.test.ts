@@ -5,7 +5,14 @@ import { AppWorld, BN, CONTACT_ID, alice, bob } from './world.js';
 const PHONE = '447700900123';
 
 function text(w: AppWorld, id: string, body: string) {
-  return { businessNumberId: BN, waMessageId: id, from: PHONE, profileName: 'Maria Silva', sentAt: w.clock.now(), content: { type: 'text' as const, text: body } };
+  return {
+    businessNumberId: BN,
+    waMessageId: id,
+    from: PHONE,
+    profileName: 'Maria Silva',
+    sentAt: w.clock.now(),
+    content: { type: 'text' as const, text: body },
+  };
 }
 
 async function withIntake(w: AppWorld, ...users: { id: string; name: string }[]) {
@@ -15,9 +22,23 @@ async function withIntake(w: AppWorld, ...users: { id: string; name: string }[])
     enabled: true,
     maxParticipants: 8,
     contactLocale: 'en',
-    businessNumbers: [{ phoneNumberId: BN, displayPhoneNumber: '15550000001', intakeUserIds: users.map((u) => u.id) }],
+    businessNumbers: [
+      {
+        phoneNumberId: BN,
+        displayPhoneNumber: '15550000001',
+        intakeUserIds: users.map((u) => u.id),
+      },
+    ],
   });
-  for (const u of users) await w.store.putUser({ id: u.id, tenantId: 'tenant-1', name: u.name, locale: 'en-US', enabled: true, subOrganisation: 'sales' });
+  for (const u of users)
+    await w.store.putUser({
+      id: u.id,
+      tenantId: 'tenant-1',
+      name: u.name,
+      locale: 'en-US',
+      enabled: true,
+      subOrganisation: 'sales',
+    });
 }
 
 describe('a contact writes to the business', () => {
@@ -26,9 +47,15 @@ describe('a contact writes to the business', () => {
     await withIntake(w, bob);
     expect(await w.conversations.receive(text(w, 'wamid.A', 'Hello, is anyone there?'))).toBe(true);
     const thread = await w.thread();
-    expect(thread).toMatchObject({ state: 'active', contact: { name: 'Maria Silva', phone: PHONE }, participants: [{ id: bob.id }] });
+    expect(thread).toMatchObject({
+      state: 'active',
+      contact: { name: 'Maria Silva', phone: PHONE },
+      participants: [{ id: bob.id }],
+    });
     await w.dispatcher.drain();
-    expect(w.teams.delivered.find((e) => e.type === 'deliver_inbound')).toMatchObject({ to: [bob.id] });
+    expect(w.teams.delivered.find((e) => e.type === 'deliver_inbound')).toMatchObject({
+      to: [bob.id],
+    });
   });
 
   it('changes nothing when WhatsApp delivers the same message twice', async () => {
@@ -54,7 +81,9 @@ describe('a contact writes to the business', () => {
     await w.conversations.receive(text(w, 'wamid.S', 'STOP'));
     expect(await w.store.findOpenThread(BN, CONTACT_ID)).toBeUndefined();
     expect((await w.store.getContact(CONTACT_ID))?.optedOutAt).toBe(w.clock.now());
-    expect((await w.store.listConsentRecords({ contactId: CONTACT_ID })).map((r) => r.kind)).toEqual(['opt_out']);
+    expect(
+      (await w.store.listConsentRecords({ contactId: CONTACT_ID })).map((r) => r.kind),
+    ).toEqual(['opt_out']);
     // And nobody can start a new thread until the contact writes again.
     const refused = await w.conversations.start(alice, CONTACT_ID);
     expect(isRejection(refused) && refused.notice.key).toBe('thread.contact_opted_out');
@@ -70,8 +99,18 @@ describe('statuses from WhatsApp', () => {
     const w = await new AppWorld().withContact();
     await w.conversations.start(alice, CONTACT_ID);
     const [optIn] = await w.messages();
-    expect(await w.conversations.report({ waMessageId: 'wamid.unknown-to-us', messageId: optIn!.id, status: 'delivered', at: w.clock.now() })).toBe(true);
-    expect((await w.messages())[0]).toMatchObject({ status: 'delivered', waMessageId: 'wamid.unknown-to-us' });
+    expect(
+      await w.conversations.report({
+        waMessageId: 'wamid.unknown-to-us',
+        messageId: optIn!.id,
+        status: 'delivered',
+        at: w.clock.now(),
+      }),
+    ).toBe(true);
+    expect((await w.messages())[0]).toMatchObject({
+      status: 'delivered',
+      waMessageId: 'wamid.unknown-to-us',
+    });
   });
 
   it('ignores a repeated status and a status for a message it never sent', async () => {
@@ -90,7 +129,12 @@ describe('timers', () => {
     const w = await new AppWorld().withContact();
     await w.conversations.start(alice, CONTACT_ID);
     await w.dispatcher.drain();
-    await w.conversations.report({ waMessageId: 'wamid.out1', status: 'failed', at: w.clock.now(), failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' } });
+    await w.conversations.report({
+      waMessageId: 'wamid.out1',
+      status: 'failed',
+      at: w.clock.now(),
+      failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+    });
     await w.dispatcher.drain();
     expect(w.teams.noticesFor(alice.id)).toContain('optin.failed');
     w.clock.advance(23 * HOUR);
@@ -106,7 +150,9 @@ describe('timers', () => {
 describe('commands on a thread', () => {
   it('refuses a message to a thread that does not exist with a coded error', async () => {
     const w = new AppWorld();
-    await expect(w.conversations.compose(alice.id, 'nope', { body: 'x' })).rejects.toMatchObject({ code: 'thread_not_found' });
+    await expect(w.conversations.compose(alice.id, 'nope', { body: 'x' })).rejects.toMatchObject({
+      code: 'thread_not_found',
+    });
   });
 });
 
@@ -115,10 +161,16 @@ describe('the participant cap', () => {
     const w = await new AppWorld().withContact();
     const carol = { id: 'u-carol', name: 'Carol Chen' };
     await withIntake(w, bob);
-    await w.store.putOrganisation({ ...(await w.store.getOrganisation('tenant-1'))!, maxParticipants: 2 });
+    await w.store.putOrganisation({
+      ...(await w.store.getOrganisation('tenant-1'))!,
+      maxParticipants: 2,
+    });
     await w.conversations.start(alice, CONTACT_ID);
     expect(isRejection(await w.conversations.addParticipant(alice.id, 't-1', bob))).toBe(false);
     const refused = await w.conversations.addParticipant(alice.id, 't-1', carol);
-    expect(isRejection(refused) && refused.notice).toMatchObject({ key: 'group.cap_reached', params: { max: 2 } });
+    expect(isRejection(refused) && refused.notice).toMatchObject({
+      key: 'group.cap_reached',
+      params: { max: 2 },
+    });
   });
 });

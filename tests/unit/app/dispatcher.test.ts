@@ -8,7 +8,13 @@ async function startedAndConsented(w: AppWorld): Promise<void> {
   const outcome = await w.conversations.start(alice, CONTACT_ID);
   expect(isRejection(outcome)).toBe(false);
   await w.dispatcher.drain();
-  await w.conversations.receive({ businessNumberId: 'bn-1', waMessageId: 'wamid.consent', from: '447700900123', sentAt: w.clock.now(), content: { type: 'button', button: 'consent', text: 'Agree' } });
+  await w.conversations.receive({
+    businessNumberId: 'bn-1',
+    waMessageId: 'wamid.consent',
+    from: '447700900123',
+    sentAt: w.clock.now(),
+    content: { type: 'button', button: 'consent', text: 'Agree' },
+  });
   await w.dispatcher.drain();
 }
 
@@ -27,12 +33,21 @@ describe('the outbox dispatcher', () => {
   it('releases fifty pending messages to WhatsApp in the order they were written', async () => {
     const w = await new AppWorld().withContact();
     await w.conversations.start(alice, CONTACT_ID);
-    for (let i = 1; i <= 50; i++) await w.conversations.compose(alice.id, 't-1', { body: `message ${i}` });
+    for (let i = 1; i <= 50; i++)
+      await w.conversations.compose(alice.id, 't-1', { body: `message ${i}` });
     await w.dispatcher.drain();
     expect(w.whatsapp.sent).toHaveLength(1);
-    await w.conversations.receive({ businessNumberId: 'bn-1', waMessageId: 'wamid.c', from: '447700900123', sentAt: w.clock.now(), content: { type: 'button', button: 'consent', text: 'Agree' } });
+    await w.conversations.receive({
+      businessNumberId: 'bn-1',
+      waMessageId: 'wamid.c',
+      from: '447700900123',
+      sentAt: w.clock.now(),
+      content: { type: 'button', button: 'consent', text: 'Agree' },
+    });
     await w.dispatcher.drain();
-    expect(w.whatsapp.sent.slice(1).map((m) => m.body)).toEqual(Array.from({ length: 50 }, (_, i) => `message ${i + 1}`));
+    expect(w.whatsapp.sent.slice(1).map((m) => m.body)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `message ${i + 1}`),
+    );
   });
 
   it('retries a transient failure with backoff, keeping later messages of the thread behind it', async () => {
@@ -45,7 +60,10 @@ describe('the outbox dispatcher', () => {
     expect(w.whatsapp.sent.filter((m) => m.kind === 'text').map((m) => m.body)).toEqual([]);
     w.clock.advance(1000);
     await w.dispatcher.drain();
-    expect(w.whatsapp.sent.filter((m) => m.kind === 'text').map((m) => m.body)).toEqual(['first', 'second']);
+    expect(w.whatsapp.sent.filter((m) => m.kind === 'text').map((m) => m.body)).toEqual([
+      'first',
+      'second',
+    ]);
   });
 
   it('waits as long as WhatsApp asks after a throttle', async () => {
@@ -73,19 +91,27 @@ describe('the outbox dispatcher', () => {
       w.clock.advance(60_000);
     }
     const doomed = (await w.messages()).find((m) => m.body === 'doomed')!;
-    expect(doomed).toMatchObject({ status: 'failed', failure: { reasonKey: 'reason.service_unavailable' } });
+    expect(doomed).toMatchObject({
+      status: 'failed',
+      failure: { reasonKey: 'reason.service_unavailable' },
+    });
     expect(w.teams.noticesFor(alice.id)).toContain('message.failed');
   });
 
   it('fails a message WhatsApp refuses for good, with the reason', async () => {
     const w = new AppWorld();
     await startedAndConsented(w);
-    w.whatsapp.answerNext({ outcome: 'failed', failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' } });
+    w.whatsapp.answerNext({
+      outcome: 'failed',
+      failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+    });
     await w.conversations.compose(alice.id, 't-1', { body: 'refused' });
     await w.dispatcher.drain();
     const refused = (await w.messages()).find((m) => m.body === 'refused')!;
     expect(refused).toMatchObject({ status: 'failed', failure: { code: 131026 } });
-    const notice = w.teams.delivered.find((e) => e.type === 'notify' && e.notice.key === 'message.failed');
+    const notice = w.teams.delivered.find(
+      (e) => e.type === 'notify' && e.notice.key === 'message.failed',
+    );
     expect(notice).toMatchObject({ notice: { keyParams: { reason: 'reason.undeliverable' } } });
   });
 

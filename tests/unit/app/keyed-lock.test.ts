@@ -7,14 +7,20 @@ describe('the per-contact lock', () => {
   it('runs work for one key one at a time, in arrival order, even when one fails', async () => {
     const lock = new KeyedLock();
     const log: string[] = [];
-    const job = (name: string, fail = false) => async () => {
-      log.push(`start ${name}`);
-      await tick();
-      log.push(`end ${name}`);
-      if (fail) throw new Error(name);
-      return name;
-    };
-    const results = await Promise.allSettled([lock.run('a', job('1')), lock.run('a', job('2', true)), lock.run('a', job('3'))]);
+    const job =
+      (name: string, fail = false) =>
+      async () => {
+        log.push(`start ${name}`);
+        await tick();
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
+    const results = await Promise.allSettled([
+      lock.run('a', job('1')),
+      lock.run('a', job('2', true)),
+      lock.run('a', job('3')),
+    ]);
     expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(lock.size).toBe(0);

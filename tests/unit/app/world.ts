@@ -7,7 +7,12 @@ import { AdjustableClock } from '../../../bot/src/app/clock.js';
 import { Conversations } from '../../../bot/src/app/conversations.js';
 import { OutboxDispatcher } from '../../../bot/src/app/outbox-dispatcher.js';
 import { TimerRunner } from '../../../bot/src/app/timer-runner.js';
-import type { ContactChannel, SendResult, TeamsEffect, UserChannel } from '../../../bot/src/app/ports.js';
+import type {
+  ContactChannel,
+  SendResult,
+  TeamsEffect,
+  UserChannel,
+} from '../../../bot/src/app/ports.js';
 import type { Message, Thread, UserRef } from '../../../bot/src/core/types.js';
 import { SqliteStore } from '../../../bot/src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../bot/src/store/port.js';
@@ -42,7 +47,9 @@ export class FakeTeams implements UserChannel {
     this.delivered.push(effect);
   }
   noticesFor(userId: string): string[] {
-    return this.delivered.flatMap((e) => (e.type === 'notify' && e.to.includes(userId) ? [e.notice.key] : []));
+    return this.delivered.flatMap((e) =>
+      e.type === 'notify' && e.to.includes(userId) ? [e.notice.key] : [],
+    );
   }
 }
 
@@ -56,7 +63,10 @@ export class AppWorld {
   readonly timers: TimerRunner;
   private ids = 0;
 
-  constructor(readonly store: Store = new SqliteStore(':memory:'), options: { maxAttempts?: number } = {}) {
+  constructor(
+    readonly store: Store = new SqliteStore(':memory:'),
+    options: { maxAttempts?: number } = {},
+  ) {
     this.conversations = new Conversations({
       store,
       clock: this.clock,
@@ -76,11 +86,22 @@ export class AppWorld {
       maxAttempts: options.maxAttempts ?? 4,
       baseBackoffMs: 1000,
     });
-    this.timers = new TimerRunner({ store, clock: this.clock, logger: this.logger, conversations: this.conversations, owner: 'test' });
+    this.timers = new TimerRunner({
+      store,
+      clock: this.clock,
+      logger: this.logger,
+      conversations: this.conversations,
+      owner: 'test',
+    });
   }
 
   async withContact(): Promise<this> {
-    await this.store.putContact({ id: CONTACT_ID, businessNumberId: BN, phone: '447700900123', name: 'Maria Silva' });
+    await this.store.putContact({
+      id: CONTACT_ID,
+      businessNumberId: BN,
+      phone: '447700900123',
+      name: 'Maria Silva',
+    });
     return this;
   }
 

@@ -30,7 +30,11 @@ describe('configuration', () => {
       WHATSAPP_APP_SECRET: 'secret',
       WHATSAPP_VERIFY_TOKEN: 'verify',
     });
-    expect(c.whatsapp).toMatchObject({ sandbox: false, apiUrl: 'https://graph.facebook.com', phoneNumberId: '123' });
+    expect(c.whatsapp).toMatchObject({
+      sandbox: false,
+      apiUrl: 'https://graph.facebook.com',
+      phoneNumberId: '123',
+    });
   });
 
   it('names each missing WhatsApp setting when only some are given', () => {
@@ -42,14 +46,22 @@ describe('configuration', () => {
 
   it('names a malformed setting and says what it should look like', () => {
     expect(problems({ PORT: 'eighty' })[0]).toMatch(/^PORT /);
-    expect(problems({ WHATSAPP_API_VERSION: '23' })[0]).toBe('WHATSAPP_API_VERSION must look like v23.0');
-    expect(problems({ MONGODB_URI: 'localhost:27017' })[0]).toMatch(/^MONGODB_URI must start with mongodb:\/\//);
-    expect(problems({ WHATSAPP_MESSAGES_PER_SECOND: '5000' })[0]).toMatch(/^WHATSAPP_MESSAGES_PER_SECOND/);
+    expect(problems({ WHATSAPP_API_VERSION: '23' })[0]).toBe(
+      'WHATSAPP_API_VERSION must look like v23.0',
+    );
+    expect(problems({ MONGODB_URI: 'localhost:27017' })[0]).toMatch(
+      /^MONGODB_URI must start with mongodb:\/\//,
+    );
+    expect(problems({ WHATSAPP_MESSAGES_PER_SECOND: '5000' })[0]).toMatch(
+      /^WHATSAPP_MESSAGES_PER_SECOND/,
+    );
   });
 
   it('requires the bot password with a bot id, and a tenant for a single-tenant bot', () => {
     expect(problems({ BOT_ID: 'abc' })[0]).toMatch(/^BOT_PASSWORD is required/);
-    expect(problems({ BOT_ID: 'abc', BOT_PASSWORD: 'x', BOT_TYPE: 'SingleTenant' })[0]).toMatch(/^BOT_TENANT_ID/);
+    expect(problems({ BOT_ID: 'abc', BOT_PASSWORD: 'x', BOT_TYPE: 'SingleTenant' })[0]).toMatch(
+      /^BOT_TENANT_ID/,
+    );
     expect(loadConfig({ BOT_ID: 'abc', BOT_PASSWORD: 'x' }).bot.local).toBe(false);
   });
 

@@ -44,7 +44,13 @@ describe('a new thread awaits consent', () => {
     w.later(3 * HOUR);
     const t = w.contactTaps('consent');
     const [record] = effectsOf(t, 'record_consent');
-    expect(record!.record).toMatchObject({ kind: 'consent', at: w.now, via: 'button', contactId: maria.id, threadId: 't-1' });
+    expect(record!.record).toMatchObject({
+      kind: 'consent',
+      at: w.now,
+      via: 'button',
+      contactId: maria.id,
+      threadId: 't-1',
+    });
     expect(record!.record.waMessageId).toMatch(/^wamid\./);
   });
 
@@ -53,7 +59,10 @@ describe('a new thread awaits consent', () => {
     w.write(alice, 'queued');
     const t = w.contactWrites('Yes please, go ahead');
     expect(w.thread.state).toBe('active');
-    expect(effectsOf(t, 'record_consent')[0]!.record).toMatchObject({ kind: 'consent', via: 'message' });
+    expect(effectsOf(t, 'record_consent')[0]!.record).toMatchObject({
+      kind: 'consent',
+      via: 'message',
+    });
     expect(effectsOf(t, 'deliver_inbound')[0]!.to).toEqual([alice.id]);
     expect(sends(t)).toHaveLength(1);
   });
@@ -76,6 +85,9 @@ describe('the contact declines', () => {
     expect(t.contact?.optedOutAt).toBe(w.now);
     expect(noticeFor(t, alice.id)).toContain('thread.contact_declined');
     // What was held can no longer go out: it is marked failed with a reason, not left pending.
-    expect(w.message(pending.id)).toMatchObject({ status: 'failed', failure: { reasonKey: 'reason.contact_opted_out' } });
+    expect(w.message(pending.id)).toMatchObject({
+      status: 'failed',
+      failure: { reasonKey: 'reason.contact_opted_out' },
+    });
   });
 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR, World, alice, bob, carol, expectRejection, expectTransition, failure, noticeFor, sends } from './harness.js';
+import {
+  HOUR,
+  World,
+  alice,
+  bob,
+  carol,
+  expectRejection,
+  expectTransition,
+  failure,
+  noticeFor,
+  sends,
+} from './harness.js';
 
 describe('add user', () => {
   it('adds a colleague and tells everyone, the contact included', () => {
@@ -11,14 +22,21 @@ describe('add user', () => {
     expect(noticeFor(t, bob.id)).toEqual(['group.added_you']);
     expect(noticeFor(t, carol.id)).toEqual(['group.colleague_added']);
     const [toContact] = sends(t);
-    expect(w.message(toContact!)).toMatchObject({ kind: 'notice', noticeKey: 'contact.participant_added', params: { name: bob.name } });
+    expect(w.message(toContact!)).toMatchObject({
+      kind: 'notice',
+      noticeKey: 'contact.participant_added',
+      params: { name: bob.name },
+    });
   });
 
   it('tells a contact whose window has closed with the participant-notice template', () => {
     const w = World.active();
     w.later(25 * HOUR);
     const t = expectTransition(w.add(alice, bob));
-    expect(w.message(sends(t)[0]!)).toMatchObject({ kind: 'template', template: 'participant_notice' });
+    expect(w.message(sends(t)[0]!)).toMatchObject({
+      kind: 'template',
+      template: 'participant_notice',
+    });
   });
 
   it('says nothing to a contact who has not consented yet', () => {
@@ -41,7 +59,7 @@ describe('add user', () => {
     expectRejection(w.add(carol, carol), 'thread.not_participant');
   });
 
-  it('shows each participant the others\' messages with the author\'s name', () => {
+  it("shows each participant the others' messages with the author's name", () => {
     const w = World.active();
     w.add(alice, bob);
     const t = w.write(bob, 'I can help with that');
@@ -70,12 +88,18 @@ describe('remove participant', () => {
     expect(t.effects.find((e) => e.type === 'notify' && e.to.includes(bob.id))).toMatchObject({
       notice: { params: { by: alice.name, user: carol.name } },
     });
-    expect(w.message(sends(t)[0]!)).toMatchObject({ noticeKey: 'contact.participant_removed', params: { name: carol.name } });
+    expect(w.message(sends(t)[0]!)).toMatchObject({
+      noticeKey: 'contact.participant_removed',
+      params: { name: carol.name },
+    });
   });
 
   it('refuses to remove yourself (that is leaving)', () => {
     const w = World.active();
-    expectRejection(w.run({ type: 'remove_participant', by: alice.id, user: alice.id }), 'group.cannot_remove_self');
+    expectRejection(
+      w.run({ type: 'remove_participant', by: alice.id, user: alice.id }),
+      'group.cannot_remove_self',
+    );
   });
 
   it('reports a failed removal notice to the contact with the seed wording key', () => {
@@ -94,7 +118,10 @@ describe('leave', () => {
     const t = expectTransition(w.run({ type: 'leave', by: bob.id }));
     expect(noticeFor(t, bob.id)).toEqual(['group.you_left']);
     expect(noticeFor(t, alice.id)).toEqual(['group.colleague_left']);
-    expect(w.message(sends(t)[0]!)).toMatchObject({ noticeKey: 'contact.participant_left', params: { name: bob.name } });
+    expect(w.message(sends(t)[0]!)).toMatchObject({
+      noticeKey: 'contact.participant_left',
+      params: { name: bob.name },
+    });
     expect(w.thread.state).toBe('active');
   });
 
@@ -119,7 +146,10 @@ describe('leave', () => {
     const w = World.started();
     const held = w.write(alice, 'held').messages[0]!.id;
     w.run({ type: 'leave', by: alice.id });
-    expect(w.message(held)).toMatchObject({ status: 'failed', failure: { reasonKey: 'reason.thread_closed' } });
+    expect(w.message(held)).toMatchObject({
+      status: 'failed',
+      failure: { reasonKey: 'reason.thread_closed' },
+    });
   });
 });
 
@@ -133,13 +163,22 @@ describe('transfer', () => {
     expect(noticeFor(t, bob.id)).toEqual(['group.transferred_to_you']);
     expect(noticeFor(t, carol.id)).toEqual(['group.colleague_transferred']);
     expect(sends(t)).toHaveLength(1);
-    expect(w.message(sends(t)[0]!)).toMatchObject({ noticeKey: 'contact.participant_transferred', params: { from: alice.name, to: bob.name } });
+    expect(w.message(sends(t)[0]!)).toMatchObject({
+      noticeKey: 'contact.participant_transferred',
+      params: { from: alice.name, to: bob.name },
+    });
   });
 
   it('refuses a transfer to someone already in the thread, or to yourself', () => {
     const w = World.active();
     w.add(alice, bob);
-    expectRejection(w.run({ type: 'transfer', by: alice.id, to: bob }), 'group.already_participant');
-    expectRejection(w.run({ type: 'transfer', by: alice.id, to: alice }), 'group.cannot_transfer_to_self');
+    expectRejection(
+      w.run({ type: 'transfer', by: alice.id, to: bob }),
+      'group.already_participant',
+    );
+    expectRejection(
+      w.run({ type: 'transfer', by: alice.id, to: alice }),
+      'group.cannot_transfer_to_self',
+    );
   });
 });

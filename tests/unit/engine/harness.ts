@@ -28,7 +28,8 @@ export const carol: UserRef = { id: 'u-carol', name: 'Carol Chen' };
 export const maria = { id: 'c-maria', phone: '447700900123', name: 'Maria Silva' };
 
 export function expectTransition(outcome: Outcome): Transition {
-  if (isRejection(outcome)) throw new Error(`expected a transition, got rejection ${outcome.notice.key}`);
+  if (isRejection(outcome))
+    throw new Error(`expected a transition, got rejection ${outcome.notice.key}`);
   return outcome;
 }
 
@@ -39,7 +40,11 @@ export function expectRejection(outcome: Outcome, key: string): Notice {
   return outcome.notice;
 }
 
-export function failure(code: number, kind: Failure['kind'] = 'other', reasonKey = 'reason.test'): Failure {
+export function failure(
+  code: number,
+  kind: Failure['kind'] = 'other',
+  reasonKey = 'reason.test',
+): Failure {
   return { code, kind, reasonKey };
 }
 
@@ -54,7 +59,14 @@ export class World {
   static started(by: UserRef = alice, at = T0): World {
     const w = new World();
     w.now = at;
-    w.commit(expectTransition(startThread({ id: 't-1', businessNumberId: 'bn-1', contact: maria, contactPolicy: {}, by }, at)));
+    w.commit(
+      expectTransition(
+        startThread(
+          { id: 't-1', businessNumberId: 'bn-1', contact: maria, contactPolicy: {}, by },
+          at,
+        ),
+      ),
+    );
     return w;
   }
 
@@ -90,20 +102,44 @@ export class World {
   }
 
   contactWrites(text: string, sentAt = this.now): Transition {
-    return expectTransition(this.run({ type: 'inbound', waMessageId: `wamid.in${++wamidCounter}`, sentAt, content: { type: 'text', text } }));
+    return expectTransition(
+      this.run({
+        type: 'inbound',
+        waMessageId: `wamid.in${++wamidCounter}`,
+        sentAt,
+        content: { type: 'text', text },
+      }),
+    );
   }
 
   contactTaps(button: 'consent' | 'decline' | 'resume'): Transition {
     return expectTransition(
-      this.run({ type: 'inbound', waMessageId: `wamid.in${++wamidCounter}`, sentAt: this.now, content: { type: 'button', button, text: button } }),
+      this.run({
+        type: 'inbound',
+        waMessageId: `wamid.in${++wamidCounter}`,
+        sentAt: this.now,
+        content: { type: 'button', button, text: button },
+      }),
     );
   }
 
   /** WhatsApp reports a status for a message. */
-  report(messageId: string, status: 'sent' | 'delivered' | 'read' | 'failed', f?: Failure, waMessageId?: string): Transition {
+  report(
+    messageId: string,
+    status: 'sent' | 'delivered' | 'read' | 'failed',
+    f?: Failure,
+    waMessageId?: string,
+  ): Transition {
     const message = this.messages.get(messageId)!;
     return expectTransition(
-      this.run({ type: 'status', message, status, at: this.now, waMessageId: waMessageId ?? message.waMessageId ?? `wamid.out-${messageId}`, failure: f }),
+      this.run({
+        type: 'status',
+        message,
+        status,
+        at: this.now,
+        waMessageId: waMessageId ?? message.waMessageId ?? `wamid.out-${messageId}`,
+        failure: f,
+      }),
     );
   }
 
@@ -128,10 +164,14 @@ export class World {
 }
 
 export function sends(t: Transition): string[] {
-  return t.effects.filter((e): e is Extract<Effect, { type: 'send_to_contact' }> => e.type === 'send_to_contact').map((e) => e.messageId);
+  return t.effects
+    .filter((e): e is Extract<Effect, { type: 'send_to_contact' }> => e.type === 'send_to_contact')
+    .map((e) => e.messageId);
 }
 
-export function notices(t: Transition): { to: readonly string[]; key: string; params: Notice['params'] }[] {
+export function notices(
+  t: Transition,
+): { to: readonly string[]; key: string; params: Notice['params'] }[] {
   return t.effects
     .filter((e): e is Extract<Effect, { type: 'notify' }> => e.type === 'notify')
     .map((e) => ({ to: e.to, key: e.notice.key, params: e.notice.params }));
@@ -143,6 +183,9 @@ export function noticeFor(t: Transition, userId: string): string[] {
     .map((n) => n.key);
 }
 
-export function effectsOf<T extends Effect['type']>(t: Transition, type: T): Extract<Effect, { type: T }>[] {
+export function effectsOf<T extends Effect['type']>(
+  t: Transition,
+  type: T,
+): Extract<Effect, { type: T }>[] {
   return t.effects.filter((e): e is Extract<Effect, { type: T }> => e.type === type);
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR, World, alice, bob, effectsOf, expectRejection, expectTransition, failure, noticeFor, sends } from './harness.js';
+import {
+  HOUR,
+  World,
+  alice,
+  bob,
+  effectsOf,
+  expectRejection,
+  expectTransition,
+  failure,
+  noticeFor,
+  sends,
+} from './harness.js';
 
 describe('the opt-in reminder', () => {
   it('cannot be sent before 24 hours have passed without an answer', () => {
@@ -43,7 +54,9 @@ describe('an opt-in that cannot be delivered', () => {
     w.later(HOUR);
     const t = w.report(optIn, 'failed', failure(131026, 'other', 'reason.undeliverable'));
     expect(noticeFor(t, alice.id)).toEqual(['optin.failed']);
-    expect(effectsOf(t, 'schedule')).toEqual([{ type: 'schedule', threadId: 't-1', timer: 'optin_retry', at: w.now + 24 * HOUR }]);
+    expect(effectsOf(t, 'schedule')).toEqual([
+      { type: 'schedule', threadId: 't-1', timer: 'optin_retry', at: w.now + 24 * HOUR },
+    ]);
     expect(w.thread.state).toBe('awaiting_consent');
   });
 
@@ -69,7 +82,10 @@ describe('an opt-in that cannot be delivered', () => {
     const t = w.report(retry, 'failed', failure(131026));
     expect(w.thread).toMatchObject({ state: 'closed', closedReason: 'optin_undeliverable' });
     expect(noticeFor(t, alice.id)).toContain('optin.failed_closed');
-    expect(w.message(pending)).toMatchObject({ status: 'failed', failure: { reasonKey: 'reason.optin_undeliverable' } });
+    expect(w.message(pending)).toMatchObject({
+      status: 'failed',
+      failure: { reasonKey: 'reason.optin_undeliverable' },
+    });
   });
 
   it('does not count the same failure twice when WhatsApp repeats it', () => {

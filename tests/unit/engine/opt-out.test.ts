@@ -14,14 +14,21 @@ const samples: Record<string, string> = {
 };
 
 describe('opt-out keywords', () => {
-  it.each(Object.entries(samples))('closes the thread and blocks the contact for the %s keyword "%s"', (_lang, word) => {
-    const w = World.active();
-    const t = w.contactWrites(word);
-    expect(w.thread).toMatchObject({ state: 'closed', closedReason: 'opted_out' });
-    expect(effectsOf(t, 'record_consent')[0]!.record).toMatchObject({ kind: 'opt_out', via: 'keyword', text: word });
-    expect(t.contact?.optedOutAt).toBe(w.now);
-    expect(noticeFor(t, alice.id)).toContain('thread.contact_opted_out_now');
-  });
+  it.each(Object.entries(samples))(
+    'closes the thread and blocks the contact for the %s keyword "%s"',
+    (_lang, word) => {
+      const w = World.active();
+      const t = w.contactWrites(word);
+      expect(w.thread).toMatchObject({ state: 'closed', closedReason: 'opted_out' });
+      expect(effectsOf(t, 'record_consent')[0]!.record).toMatchObject({
+        kind: 'opt_out',
+        via: 'keyword',
+        text: word,
+      });
+      expect(t.contact?.optedOutAt).toBe(w.now);
+      expect(noticeFor(t, alice.id)).toContain('thread.contact_opted_out_now');
+    },
+  );
 
   it('has keywords for every supported language', () => {
     expect(Object.keys(OPT_OUT_KEYWORDS).sort()).toEqual(Object.keys(samples).sort());

@@ -18,7 +18,12 @@ describe('receipts on a message', () => {
     w.later(SECOND).report(id, 'delivered');
     w.later(SECOND).report(id, 'read');
     expect(w.message(id).status).toBe('read');
-    expect(w.message(id).statusTimes).toEqual({ pending: t0, sent: t0 + SECOND, delivered: t0 + 2 * SECOND, read: t0 + 3 * SECOND });
+    expect(w.message(id).statusTimes).toEqual({
+      pending: t0,
+      sent: t0 + SECOND,
+      delivered: t0 + 2 * SECOND,
+      read: t0 + 3 * SECOND,
+    });
   });
 
   it('never moves backwards when WhatsApp reports statuses out of order', () => {
@@ -51,7 +56,9 @@ describe('receipts on a message', () => {
   it('tells every participant when a receipt changes, so each status card updates in place', () => {
     const { w, id } = sentMessage();
     const t = w.report(id, 'delivered');
-    expect(effectsOf(t, 'status_changed')).toEqual([{ type: 'status_changed', threadId: 't-1', messageId: id, to: [alice.id, bob.id] }]);
+    expect(effectsOf(t, 'status_changed')).toEqual([
+      { type: 'status_changed', threadId: 't-1', messageId: id, to: [alice.id, bob.id] },
+    ]);
   });
 
   it('does not let a failure override a delivery, but lets a later delivery override a failure', () => {
@@ -72,7 +79,10 @@ describe('receipts on a message', () => {
     const t = w.report(id, 'failed', failure(131026, 'other', 'reason.undeliverable'));
     expect(w.message(id)).toMatchObject({ status: 'failed', failure: { code: 131026 } });
     const n = t.effects.find((e) => e.type === 'notify');
-    expect(n).toMatchObject({ to: [alice.id], notice: { key: 'message.failed', keyParams: { reason: 'reason.undeliverable' } } });
+    expect(n).toMatchObject({
+      to: [alice.id],
+      notice: { key: 'message.failed', keyParams: { reason: 'reason.undeliverable' } },
+    });
     expect(noticeFor(t, bob.id)).toEqual([]);
   });
 
@@ -93,15 +103,26 @@ describe('receipts on a message', () => {
 
 describe('applyReceipt', () => {
   const base: Message = {
-    id: 't:1', threadId: 't', seq: 1, direction: 'outbound', kind: 'text', status: 'pending',
-    statusTimes: { pending: 0 }, attempts: 0, createdAt: 0,
+    id: 't:1',
+    threadId: 't',
+    seq: 1,
+    direction: 'outbound',
+    kind: 'text',
+    status: 'pending',
+    statusTimes: { pending: 0 },
+    attempts: 0,
+    createdAt: 0,
   };
   it('records the wamid the first time it is seen', () => {
     expect(applyReceipt(base, 'sent', 5, 'wamid.X').message.waMessageId).toBe('wamid.X');
   });
   it('records a late sent time without moving the status back', () => {
     const read = applyReceipt(base, 'read', 10).message;
-    const r = applyReceipt({ ...read, statusTimes: { pending: 0, read: 10, delivered: 10 } }, 'sent', 4);
+    const r = applyReceipt(
+      { ...read, statusTimes: { pending: 0, read: 10, delivered: 10 } },
+      'sent',
+      4,
+    );
     expect(r.message.status).toBe('read');
     expect(r.message.statusTimes.sent).toBe(4);
     expect(r.advanced).toBe(false);

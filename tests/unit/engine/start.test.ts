@@ -1,51 +1,91 @@
 import { describe, expect, it } from 'vitest';
-import { isContactBlocked, restartThread, startThread, threadOpenedByContact } from '../../../bot/src/core/engine.js';
+import {
+  isContactBlocked,
+  restartThread,
+  startThread,
+  threadOpenedByContact,
+} from '../../../bot/src/core/engine.js';
 import { decide } from '../../../bot/src/core/engine.js';
-import { HOUR, T0, World, alice, bob, carol, expectRejection, expectTransition, maria, noticeFor, sends } from './harness.js';
+import {
+  HOUR,
+  T0,
+  World,
+  alice,
+  bob,
+  carol,
+  expectRejection,
+  expectTransition,
+  maria,
+  noticeFor,
+  sends,
+} from './harness.js';
 
 const input = { id: 't-2', businessNumberId: 'bn-1', contact: maria, contactPolicy: {} };
 
 describe('starting a thread', () => {
   it('refuses a second thread for a contact who already has an open one, naming its participants', () => {
     const w = World.active();
-    const n = expectRejection(startThread({ ...input, by: bob, openThread: w.thread }, w.now), 'thread.contact_in_conversation');
+    const n = expectRejection(
+      startThread({ ...input, by: bob, openThread: w.thread }, w.now),
+      'thread.contact_in_conversation',
+    );
     expect(n.params.participants).toBe(alice.name);
   });
 
   it('tells a participant who asks again that the thread is already theirs', () => {
     const w = World.active();
-    expectRejection(startThread({ ...input, by: alice, openThread: w.thread }, w.now), 'thread.already_yours');
+    expectRejection(
+      startThread({ ...input, by: alice, openThread: w.thread }, w.now),
+      'thread.already_yours',
+    );
   });
 
   it('refuses a contact who opted out until they write again', () => {
     const blocked = { optedOutAt: T0, lastInboundAt: T0 };
     expect(isContactBlocked(blocked)).toBe(true);
-    expectRejection(startThread({ ...input, by: alice, contactPolicy: blocked }, T0 + HOUR), 'thread.contact_opted_out');
+    expectRejection(
+      startThread({ ...input, by: alice, contactPolicy: blocked }, T0 + HOUR),
+      'thread.contact_opted_out',
+    );
     const wroteAgain = { optedOutAt: T0, lastInboundAt: T0 + HOUR };
     expect(isContactBlocked(wroteAgain)).toBe(false);
-    expectTransition(startThread({ ...input, by: alice, contactPolicy: wroteAgain }, T0 + 2 * HOUR));
+    expectTransition(
+      startThread({ ...input, by: alice, contactPolicy: wroteAgain }, T0 + 2 * HOUR),
+    );
   });
 
   it('restarts a closed thread only with a new opt-in, as a new thread', () => {
     const w = World.active();
     w.run({ type: 'leave', by: alice.id });
-    const t = expectTransition(restartThread(w.thread, { id: 't-2', by: alice, contactPolicy: {} }, w.now));
-    expect(t.thread).toMatchObject({ id: 't-2', state: 'awaiting_consent', previousThreadId: 't-1' });
+    const t = expectTransition(
+      restartThread(w.thread, { id: 't-2', by: alice, contactPolicy: {} }, w.now),
+    );
+    expect(t.thread).toMatchObject({
+      id: 't-2',
+      state: 'awaiting_consent',
+      previousThreadId: 't-1',
+    });
     expect(t.messages[0]!.template).toBe('opt_in');
   });
 
   it('does not restart a thread that is still open', () => {
     const w = World.active();
-    expectRejection(restartThread(w.thread, { id: 't-2', by: alice, contactPolicy: {} }, w.now), 'thread.restart_not_closed');
+    expectRejection(
+      restartThread(w.thread, { id: 't-2', by: alice, contactPolicy: {} }, w.now),
+      'thread.restart_not_closed',
+    );
   });
 });
 
 describe('a contact writing with no open thread', () => {
-  it('reopens with the last thread\'s remaining participants', () => {
+  it("reopens with the last thread's remaining participants", () => {
     const w = World.active();
     w.add(alice, bob);
     w.contactWrites('STOP');
-    const thread = threadOpenedByContact({ id: 't-2', businessNumberId: 'bn-1', contact: maria, previous: w.thread, intake: [carol] }, w.now);
+    const thread = threadOpenedByContact(
+      { id: 't-2', businessNumberId: 'bn-1', contact: maria, previous: w.thread, intake: [carol] },
+      w.now,
+    );
     expect(thread.participants.map((p) => p.id)).toEqual([alice.id, bob.id]);
     expect(thread.state).toBe('active');
   });
@@ -53,22 +93,43 @@ describe('a contact writing with no open thread', () => {
   it('goes to the intake users when everyone had left', () => {
     const w = World.active();
     w.run({ type: 'leave', by: alice.id });
-    const opened = threadOpenedByContact({ id: 't-2', businessNumberId: 'bn-1', contact: maria, previous: w.thread, intake: [carol] }, w.now);
+    const opened = threadOpenedByContact(
+      { id: 't-2', businessNumberId: 'bn-1', contact: maria, previous: w.thread, intake: [carol] },
+      w.now,
+    );
     expect(opened.participants.map((p) => p.id)).toEqual([carol.id]);
     // The message itself is consent to this conversation, and the window opens.
     const t = expectTransition(
-      decide({ thread: opened, pending: [] }, { type: 'inbound', waMessageId: 'wamid.new', sentAt: w.now, content: { type: 'text', text: 'Hello?' } }, w.now),
+      decide(
+        { thread: opened, pending: [] },
+        {
+          type: 'inbound',
+          waMessageId: 'wamid.new',
+          sentAt: w.now,
+          content: { type: 'text', text: 'Hello?' },
+        },
+        w.now,
+      ),
     );
     expect(t.thread.consentedAt).toBe(w.now);
     expect(noticeFor(t, carol.id)).toEqual(['thread.opened_by_contact']);
     expect(t.effects.find((e) => e.type === 'deliver_inbound')).toMatchObject({ to: [carol.id] });
     // A reply goes straight out.
-    const reply = expectTransition(decide({ thread: t.thread, pending: [] }, { type: 'compose', by: carol.id, body: 'Hi!' }, w.now + 1000));
+    const reply = expectTransition(
+      decide(
+        { thread: t.thread, pending: [] },
+        { type: 'compose', by: carol.id, body: 'Hi!' },
+        w.now + 1000,
+      ),
+    );
     expect(sends(reply)).toHaveLength(1);
   });
 
   it('lets the first user who starts a thread take one nobody was answering', () => {
-    const opened = threadOpenedByContact({ id: 't-9', businessNumberId: 'bn-1', contact: maria, intake: [] }, T0);
+    const opened = threadOpenedByContact(
+      { id: 't-9', businessNumberId: 'bn-1', contact: maria, intake: [] },
+      T0,
+    );
     const t = expectTransition(startThread({ ...input, by: bob, openThread: opened }, T0 + HOUR));
     expect(t.thread.participants.map((p) => p.id)).toEqual([bob.id]);
     expect(noticeFor(t, bob.id)).toEqual(['thread.joined_waiting']);

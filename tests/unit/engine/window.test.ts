@@ -57,12 +57,16 @@ describe('the 24-hour customer-service window', () => {
   it('releases the queue in order when the contact taps Resume conversation, and records the resume', () => {
     const w = World.active();
     w.now += DAY + HOUR;
-    const ids = ['a', 'b', 'c'].map((b) => w.write(alice, b).messages.find((m) => m.kind === 'text')!.id);
+    const ids = ['a', 'b', 'c'].map(
+      (b) => w.write(alice, b).messages.find((m) => m.kind === 'text')!.id,
+    );
     w.later(HOUR);
     const t = w.contactTaps('resume');
     expect(w.thread.state).toBe('active');
     expect(sends(t)).toEqual(ids);
-    expect(t.effects.some((e) => e.type === 'record_consent' && e.record.kind === 'resume')).toBe(true);
+    expect(t.effects.some((e) => e.type === 'record_consent' && e.record.kind === 'resume')).toBe(
+      true,
+    );
   });
 
   it('tells participants they can continue when the contact comes back after the window closed and nothing was queued', () => {

@@ -4,7 +4,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeErrors, validatorAt } from '../whatsapp/openapi-schema.js';
-import { CONTACT, CREDENTIALS, optInBody, startHarness, textBody, type Harness } from './harness.js';
+import {
+  CONTACT,
+  CREDENTIALS,
+  optInBody,
+  startHarness,
+  textBody,
+  type Harness,
+} from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -16,8 +23,18 @@ afterEach(async () => {
 
 const messagesPath = `/${CREDENTIALS.phoneNumberId}/messages`;
 
-async function errorOf(response: Response): Promise<{ code: number; message: string; type: string; fbtrace_id: string; error_subcode?: number }> {
-  const json = (await response.json()) as { error: { code: number; message: string; type: string; fbtrace_id: string } };
+async function errorOf(
+  response: Response,
+): Promise<{
+  code: number;
+  message: string;
+  type: string;
+  fbtrace_id: string;
+  error_subcode?: number;
+}> {
+  const json = (await response.json()) as {
+    error: { code: number; message: string; type: string; fbtrace_id: string };
+  };
   const validate = validatorAt('#/components/schemas/GraphAPIError');
   expect(validate(json), describeErrors(validate)).toBe(true);
   return json.error;
@@ -70,7 +87,9 @@ describe('sandbox Cloud API: sending', () => {
   });
 
   it('should give the wa_id without "+" when the number was sent with one', async () => {
-    const json = (await (await h.graphCall('POST', messagesPath, optInBody(`+${CONTACT}`))).json()) as {
+    const json = (await (
+      await h.graphCall('POST', messagesPath, optInBody(`+${CONTACT}`))
+    ).json()) as {
       contacts: { input: string; wa_id: string }[];
     };
     expect(json.contacts[0]).toEqual({ input: `+${CONTACT}`, wa_id: CONTACT });
@@ -91,7 +110,10 @@ describe('sandbox Cloud API: sending', () => {
   });
 
   it('should refuse an unknown field with code 100', async () => {
-    const response = await h.graphCall('POST', messagesPath, { ...textBody('hi'), colour: 'green' });
+    const response = await h.graphCall('POST', messagesPath, {
+      ...textBody('hi'),
+      colour: 'green',
+    });
     expect(response.status).toBe(400);
     const error = await errorOf(response);
     expect(error.code).toBe(100);
@@ -125,14 +147,22 @@ describe('sandbox Cloud API: sending', () => {
       recipient_type: 'individual',
       to: CONTACT,
       type: 'interactive',
-      interactive: { type: 'button', body: { text: 'Pick one' }, action: { buttons: [1, 2, 3, 4].map(button) } },
+      interactive: {
+        type: 'button',
+        body: { text: 'Pick one' },
+        action: { buttons: [1, 2, 3, 4].map(button) },
+      },
     });
     expect(response.status).toBe(400);
     expect((await errorOf(response)).code).toBe(100);
   });
 
   it('should refuse a send to the business number itself with 131021', async () => {
-    const response = await h.graphCall('POST', messagesPath, textBody('hi', CREDENTIALS.displayPhoneNumber));
+    const response = await h.graphCall(
+      'POST',
+      messagesPath,
+      textBody('hi', CREDENTIALS.displayPhoneNumber),
+    );
     expect(response.status).toBe(400);
     expect((await errorOf(response)).code).toBe(131021);
   });
@@ -147,7 +177,11 @@ describe('sandbox Cloud API: sending', () => {
     });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ success: true });
-    const unknown = await h.graphCall('POST', messagesPath, { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.nope' });
+    const unknown = await h.graphCall('POST', messagesPath, {
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: 'wamid.nope',
+    });
     expect(unknown.status).toBe(400);
   });
 });

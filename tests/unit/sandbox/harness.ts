@@ -4,7 +4,13 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import restify from 'restify';
-import { createSandbox, createSandboxClock, type Sandbox, type SandboxClock, type SandboxOptions } from '../../../bot/src/sandbox/index.js';
+import {
+  createSandbox,
+  createSandboxClock,
+  type Sandbox,
+  type SandboxClock,
+  type SandboxOptions,
+} from '../../../bot/src/sandbox/index.js';
 import type { WebhookPayload } from '../../../bot/src/sandbox/webhook-payloads.js';
 
 export const CREDENTIALS = {
@@ -23,7 +29,10 @@ export const PNG = Buffer.from(
 );
 
 /** The start of a JPEG (SOI + APP0): enough for type sniffing. */
-export const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0sandbox')]);
+export const JPEG = Buffer.concat([
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+  Buffer.from('JFIF\0sandbox'),
+]);
 
 export interface ReceivedWebhook {
   readonly headers: Record<string, string | string[] | undefined>;
@@ -61,7 +70,12 @@ export async function startHarness(options: Partial<SandboxOptions> = {}): Promi
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
     const raw = Buffer.concat(chunks);
     const status = refusals.shift() ?? 200;
-    received.push({ headers: { ...req.headers }, raw, json: JSON.parse(raw.toString('utf8')) as WebhookPayload, answered: status });
+    received.push({
+      headers: { ...req.headers },
+      raw,
+      json: JSON.parse(raw.toString('utf8')) as WebhookPayload,
+      answered: status,
+    });
     res.send(status, status < 300 ? 'OK' : { error: 'refused by the test' });
   });
 
@@ -92,12 +106,16 @@ export async function startHarness(options: Partial<SandboxOptions> = {}): Promi
     },
     accepted: () => received.filter((r) => r.answered < 300).map((r) => r.json),
     graphCall(method, path, body) {
-      const headers: Record<string, string> = { authorization: `Bearer ${CREDENTIALS.accessToken}` };
-      if (body !== undefined && !(body instanceof FormData)) headers['content-type'] = 'application/json';
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${CREDENTIALS.accessToken}`,
+      };
+      if (body !== undefined && !(body instanceof FormData))
+        headers['content-type'] = 'application/json';
       return fetch(`${graph}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
+        body:
+          body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
       });
     },
     async close() {
@@ -108,7 +126,10 @@ export async function startHarness(options: Partial<SandboxOptions> = {}): Promi
 }
 
 /** Checks `X-Hub-Signature-256` against the raw body, as the app must (notes §1.3). */
-export function signatureIsValid(webhook: ReceivedWebhook, appSecret: string = CREDENTIALS.appSecret): boolean {
+export function signatureIsValid(
+  webhook: ReceivedWebhook,
+  appSecret: string = CREDENTIALS.appSecret,
+): boolean {
   const header = webhook.headers['x-hub-signature-256'];
   if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
   const expected = createHmac('sha256', appSecret).update(webhook.raw).digest();
@@ -134,12 +155,16 @@ export interface StatusSeen {
 export function statusesFor(h: Harness, wamid: string): StatusSeen[] {
   return h
     .accepted()
-    .flatMap((p) => ((valueOf(p).statuses ?? []) as StatusSeen[]))
+    .flatMap((p) => (valueOf(p).statuses ?? []) as StatusSeen[])
     .filter((s) => s.id === wamid);
 }
 
 /** A text message body as the app's client builds it. */
-export function textBody(text: string, to = CONTACT, callback = 'thread-1:1'): Record<string, unknown> {
+export function textBody(
+  text: string,
+  to = CONTACT,
+  callback = 'thread-1:1',
+): Record<string, unknown> {
   return {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
@@ -163,8 +188,18 @@ export function optInBody(to = CONTACT, ref = 'thread-1:0'): Record<string, unkn
       language: { policy: 'deterministic', code: 'en' },
       components: [
         { type: 'body', parameters: [{ type: 'text', text: 'Contoso' }] },
-        { type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: `wa4t:consent:${ref}` }] },
-        { type: 'button', sub_type: 'quick_reply', index: '1', parameters: [{ type: 'payload', payload: `wa4t:decline:${ref}` }] },
+        {
+          type: 'button',
+          sub_type: 'quick_reply',
+          index: '0',
+          parameters: [{ type: 'payload', payload: `wa4t:consent:${ref}` }],
+        },
+        {
+          type: 'button',
+          sub_type: 'quick_reply',
+          index: '1',
+          parameters: [{ type: 'payload', payload: `wa4t:decline:${ref}` }],
+        },
       ],
     },
   };
@@ -174,7 +209,8 @@ export function optInBody(to = CONTACT, ref = 'thread-1:0'): Record<string, unkn
 export async function send(h: Harness, body: unknown): Promise<string> {
   const response = await h.graphCall('POST', `/${CREDENTIALS.phoneNumberId}/messages`, body);
   const json = (await response.json()) as { messages?: { id: string }[]; error?: unknown };
-  if (response.status !== 200 || !json.messages?.[0]) throw new Error(`send refused: ${response.status} ${JSON.stringify(json)}`);
+  if (response.status !== 200 || !json.messages?.[0])
+    throw new Error(`send refused: ${response.status} ${JSON.stringify(json)}`);
   return json.messages[0].id;
 }
 

@@ -4,7 +4,17 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spec } from '../whatsapp/openapi-schema.js';
-import { CONTACT, CREDENTIALS, PNG, optInBody, send, signatureIsValid, startHarness, valueOf, type Harness } from './harness.js';
+import {
+  CONTACT,
+  CREDENTIALS,
+  PNG,
+  optInBody,
+  send,
+  signatureIsValid,
+  startHarness,
+  valueOf,
+  type Harness,
+} from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -20,21 +30,39 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 function shape(value: unknown): Json {
   if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0])];
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v)]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+    return Object.fromEntries(
+      Object.entries(value)
+        .map(([k, v]) => [k, shape(v)])
+        .sort(([a], [b]) => String(a).localeCompare(String(b))),
+    );
   }
   return typeof value;
 }
 
 function webhookExample(name: string): unknown {
-  const paths = spec().paths as Record<string, Record<string, { requestBody: { content: Record<string, { examples: Record<string, { value: unknown }> }> } }>>;
-  const example = paths['/whatsapp/webhooks']?.post?.requestBody.content['application/json']?.examples[name];
+  const paths = spec().paths as Record<
+    string,
+    Record<
+      string,
+      { requestBody: { content: Record<string, { examples: Record<string, { value: unknown }> }> } }
+    >
+  >;
+  const example =
+    paths['/whatsapp/webhooks']?.post?.requestBody.content['application/json']?.examples[name];
   if (!example) throw new Error(`no webhook example "${name}" in the spec`);
   return example.value;
 }
 
 /** The last webhook the app accepted that carries messages. */
-function lastInbound(): { payload: unknown; message: Record<string, unknown>; value: Record<string, unknown> } {
-  const payload = h.accepted().filter((p) => 'messages' in valueOf(p)).at(-1);
+function lastInbound(): {
+  payload: unknown;
+  message: Record<string, unknown>;
+  value: Record<string, unknown>;
+} {
+  const payload = h
+    .accepted()
+    .filter((p) => 'messages' in valueOf(p))
+    .at(-1);
   if (!payload) throw new Error('no inbound webhook');
   const value = valueOf(payload);
   return { payload, value, message: (value.messages as Record<string, unknown>[])[0] ?? {} };
@@ -42,12 +70,19 @@ function lastInbound(): { payload: unknown; message: Record<string, unknown>; va
 
 describe('sandbox inbound messages', () => {
   it('should post a contact text in the shape of the OpenAPI "Text Message" example', async () => {
-    const wamid = h.sandbox.phone(CONTACT, 'Sheena Nelson').sendText('Does it come in another color?');
+    const wamid = h.sandbox
+      .phone(CONTACT, 'Sheena Nelson')
+      .sendText('Does it come in another color?');
     await h.sandbox.idle();
     const { payload, value, message } = lastInbound();
     expect(shape(payload)).toEqual(shape(webhookExample('Text Message')));
     expect(value.contacts).toEqual([{ profile: { name: 'Sheena Nelson' }, wa_id: CONTACT }]);
-    expect(message).toMatchObject({ from: CONTACT, id: wamid, type: 'text', text: { body: 'Does it come in another color?' } });
+    expect(message).toMatchObject({
+      from: CONTACT,
+      id: wamid,
+      type: 'text',
+      text: { body: 'Does it come in another color?' },
+    });
     expect(message.timestamp).toBe(String(Math.floor(h.clock.now() / 1000)));
     expect(signatureIsValid(h.received.at(-1)!)).toBe(true);
   });
@@ -93,11 +128,16 @@ describe('sandbox inbound messages', () => {
     await h.sandbox.idle();
     h.sandbox.phone(CONTACT).tapButton('Decline');
     await h.sandbox.idle();
-    expect(lastInbound().message).toMatchObject({ type: 'button', button: { payload: 'wa4t:decline:thread-4:0', text: 'Decline' } });
+    expect(lastInbound().message).toMatchObject({
+      type: 'button',
+      button: { payload: 'wa4t:decline:thread-4:0', text: 'Decline' },
+    });
   });
 
   it('should refuse to tap a button no message has', async () => {
-    expect(() => h.sandbox.phone(CONTACT).tapButton('wa4t:resume')).toThrow(/No message on this phone/);
+    expect(() => h.sandbox.phone(CONTACT).tapButton('wa4t:resume')).toThrow(
+      /No message on this phone/,
+    );
   });
 
   it('should post a tap on an interactive reply button as "button_reply", like the OpenAPI example', async () => {
@@ -127,7 +167,10 @@ describe('sandbox inbound messages', () => {
     expect(message).toMatchObject({
       context: { from: CREDENTIALS.displayPhoneNumber, id: question },
       type: 'interactive',
-      interactive: { type: 'button_reply', button_reply: { id: 'refund:5531:no', title: 'Cancel' } },
+      interactive: {
+        type: 'button_reply',
+        button_reply: { id: 'refund:5531:no', title: 'Cancel' },
+      },
     });
   });
 
@@ -144,7 +187,18 @@ describe('sandbox inbound messages', () => {
         body: { text: 'Choose a shipping option' },
         action: {
           button: 'Options',
-          sections: [{ title: 'Mail', rows: [{ id: 'priority_express', title: 'Priority Mail Express', description: 'Next Day to 2 Days' }] }],
+          sections: [
+            {
+              title: 'Mail',
+              rows: [
+                {
+                  id: 'priority_express',
+                  title: 'Priority Mail Express',
+                  description: 'Next Day to 2 Days',
+                },
+              ],
+            },
+          ],
         },
       },
     });
@@ -154,29 +208,55 @@ describe('sandbox inbound messages', () => {
     const { payload, message } = lastInbound();
     expect(shape(payload)).toEqual(shape(webhookExample('Interactive List Reply Message')));
     expect(message).toMatchObject({
-      interactive: { type: 'list_reply', list_reply: { id: 'priority_express', title: 'Priority Mail Express' } },
+      interactive: {
+        type: 'list_reply',
+        list_reply: { id: 'priority_express', title: 'Priority Mail Express' },
+      },
     });
   });
 
   it('should post a picture as an "image" message whose media id the app can download with its token', async () => {
-    const { wamid, mediaId } = h.sandbox.phone(CONTACT).sendImage(PNG, 'image/png', { caption: 'Receipt' });
+    const { wamid, mediaId } = h.sandbox
+      .phone(CONTACT)
+      .sendImage(PNG, 'image/png', { caption: 'Receipt' });
     await h.sandbox.idle();
     const { payload, message } = lastInbound();
     expect(shape(payload)).toEqual(shape(webhookExample('Image Message')));
     expect(message).toMatchObject({
       id: wamid,
       type: 'image',
-      image: { id: mediaId, mime_type: 'image/png', caption: 'Receipt', sha256: expect.any(String) },
+      image: {
+        id: mediaId,
+        mime_type: 'image/png',
+        caption: 'Receipt',
+        sha256: expect.any(String),
+      },
     });
 
-    const info = await h.graphCall('GET', `/${mediaId}?phone_number_id=${CREDENTIALS.phoneNumberId}`);
+    const info = await h.graphCall(
+      'GET',
+      `/${mediaId}?phone_number_id=${CREDENTIALS.phoneNumberId}`,
+    );
     expect(info.status).toBe(200);
-    const meta = (await info.json()) as { url: string; sha256: string; file_size: string; mime_type: string; id: string };
-    expect(meta).toMatchObject({ id: mediaId, mime_type: 'image/png', file_size: String(PNG.length), messaging_product: 'whatsapp' });
+    const meta = (await info.json()) as {
+      url: string;
+      sha256: string;
+      file_size: string;
+      mime_type: string;
+      id: string;
+    };
+    expect(meta).toMatchObject({
+      id: mediaId,
+      mime_type: 'image/png',
+      file_size: String(PNG.length),
+      messaging_product: 'whatsapp',
+    });
     expect(new URL(meta.url).origin).toBe(h.url);
 
     expect((await fetch(meta.url)).status).toBe(401);
-    const download = await fetch(meta.url, { headers: { authorization: `Bearer ${CREDENTIALS.accessToken}` } });
+    const download = await fetch(meta.url, {
+      headers: { authorization: `Bearer ${CREDENTIALS.accessToken}` },
+    });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await download.arrayBuffer())).toEqual(PNG);

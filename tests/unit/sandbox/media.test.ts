@@ -3,7 +3,16 @@
  * download URL with the token, DELETE; pictures are JPEG or PNG up to 5 MB (notes §4.6).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CONTACT, CREDENTIALS, JPEG, PNG, send, startHarness, statusesFor, type Harness } from './harness.js';
+import {
+  CONTACT,
+  CREDENTIALS,
+  JPEG,
+  PNG,
+  send,
+  startHarness,
+  statusesFor,
+  type Harness,
+} from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -34,9 +43,15 @@ describe('sandbox media', () => {
     const { id } = (await response.json()) as { id: string };
     expect(id).toMatch(/^\d{16}$/);
 
-    const info = (await (await h.graphCall('GET', `/${id}`)).json()) as { url: string; mime_type: string; file_size: string };
+    const info = (await (await h.graphCall('GET', `/${id}`)).json()) as {
+      url: string;
+      mime_type: string;
+      file_size: string;
+    };
     expect(info).toMatchObject({ mime_type: 'image/jpeg', file_size: String(JPEG.length) });
-    const bytes = await fetch(info.url, { headers: { authorization: `Bearer ${CREDENTIALS.accessToken}` } });
+    const bytes = await fetch(info.url, {
+      headers: { authorization: `Bearer ${CREDENTIALS.accessToken}` },
+    });
     expect(Buffer.from(await bytes.arrayBuffer())).toEqual(JPEG);
   });
 
@@ -101,7 +116,10 @@ describe('sandbox media', () => {
       image: { id: '1234567890123456' },
     });
     await h.sandbox.idle();
-    expect(statusesFor(h, wamid)[0]).toMatchObject({ status: 'failed', errors: [{ code: 131053 }] });
+    expect(statusesFor(h, wamid)[0]).toMatchObject({
+      status: 'failed',
+      errors: [{ code: 131053 }],
+    });
   });
 
   it('should fetch a picture sent by link', async () => {

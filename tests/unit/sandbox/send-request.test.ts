@@ -34,8 +34,15 @@ describe('sandbox send requests', () => {
 
   it('should say which message types it does not deliver', () => {
     const parsed = parseSendRequest(withNumber('Send Published Flow by ID'));
-    expect('error' in parsed && parsed.error.details).toMatch(/interactive button and list messages, not flow/);
-    const audio = parseSendRequest({ messaging_product: 'whatsapp', to: '447700900123', type: 'audio', audio: { id: '1' } });
+    expect('error' in parsed && parsed.error.details).toMatch(
+      /interactive button and list messages, not flow/,
+    );
+    const audio = parseSendRequest({
+      messaging_product: 'whatsapp',
+      to: '447700900123',
+      type: 'audio',
+      audio: { id: '1' },
+    });
     expect('error' in audio && audio.error.details).toMatch(/does not deliver audio/);
   });
 

@@ -4,7 +4,18 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeErrors, validatorAt } from '../whatsapp/openapi-schema.js';
-import { CONTACT, HOUR, optInBody, send, signatureIsValid, startHarness, statusesFor, textBody, valueOf, type Harness } from './harness.js';
+import {
+  CONTACT,
+  HOUR,
+  optInBody,
+  send,
+  signatureIsValid,
+  startHarness,
+  statusesFor,
+  textBody,
+  valueOf,
+  type Harness,
+} from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -57,8 +68,18 @@ describe('sandbox statuses', () => {
               field: 'messages',
               value: {
                 messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550000001', phone_number_id: '100000000000001' },
-                statuses: [{ id: wamid, status: 'sent', recipient_id: CONTACT, timestamp: expect.stringMatching(/^\d+$/) }],
+                metadata: {
+                  display_phone_number: '15550000001',
+                  phone_number_id: '100000000000001',
+                },
+                statuses: [
+                  {
+                    id: wamid,
+                    status: 'sent',
+                    recipient_id: CONTACT,
+                    timestamp: expect.stringMatching(/^\d+$/),
+                  },
+                ],
               },
             },
           ],
@@ -83,7 +104,12 @@ describe('sandbox statuses', () => {
     const wamid = await send(h, textBody('Hi'));
     await h.sandbox.idle();
     expect(statusesFor(h, wamid).map((s) => s.status)).toEqual(['sent', 'delivered']);
-    expect(h.sandbox.phone(CONTACT).received().map((m) => m.text)).toContain('Hi');
+    expect(
+      h.sandbox
+        .phone(CONTACT)
+        .received()
+        .map((m) => m.text),
+    ).toContain('Hi');
   });
 
   it('should fail the next delivery with the chosen code, once', async () => {
@@ -95,13 +121,19 @@ describe('sandbox statuses', () => {
 
     const statuses = statusesFor(h, failed);
     expect(statuses.map((s) => s.status)).toEqual(['failed']);
-    expect(statuses[0]?.errors?.[0]).toMatchObject({ code: 131026, title: 'Message undeliverable' });
+    expect(statuses[0]?.errors?.[0]).toMatchObject({
+      code: 131026,
+      title: 'Message undeliverable',
+    });
     expect(statuses[0]?.biz_opaque_callback_data).toBe('thread-1:1');
     expect(statusesFor(h, delivered).map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
     // The phone only shows what reached it; the failure is a note for the developer.
     const phone = h.sandbox.phone(CONTACT);
     expect(phone.received().map((m) => m.text)).toEqual(['Second']);
-    expect(phone.messages().find((m) => m.id === failed)).toMatchObject({ kind: 'undelivered', error: { code: 131026 } });
+    expect(phone.messages().find((m) => m.id === failed)).toMatchObject({
+      kind: 'undelivered',
+      error: { code: 131026 },
+    });
   });
 });
 
@@ -111,7 +143,10 @@ describe('sandbox 24-hour window', () => {
     await h.sandbox.idle();
     const statuses = statusesFor(h, wamid);
     expect(statuses.map((s) => s.status)).toEqual(['failed']);
-    expect(statuses[0]?.errors?.[0]).toMatchObject({ code: 131047, title: 'Re-engagement message' });
+    expect(statuses[0]?.errors?.[0]).toMatchObject({
+      code: 131047,
+      title: 'Re-engagement message',
+    });
   });
 
   it('should fail a free-form message 25 hours after the contact last wrote with 131047', async () => {

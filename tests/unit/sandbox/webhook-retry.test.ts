@@ -23,8 +23,16 @@ describe('sandbox webhook delivery', () => {
     expect(h.received[0]?.raw.equals(h.received[1]!.raw)).toBe(true);
     expect(h.received.every((r) => signatureIsValid(r))).toBe(true);
     const [delivery] = h.sandbox.webhooks();
-    expect(delivery).toMatchObject({ state: 'delivered', attempts: [{ httpStatus: 500 }, { httpStatus: 200 }] });
-    expect(h.sandbox.phone(CONTACT).messages().find((m) => m.id === wamid)?.status).toBe('delivered');
+    expect(delivery).toMatchObject({
+      state: 'delivered',
+      attempts: [{ httpStatus: 500 }, { httpStatus: 200 }],
+    });
+    expect(
+      h.sandbox
+        .phone(CONTACT)
+        .messages()
+        .find((m) => m.id === wamid)?.status,
+    ).toBe('delivered');
   });
 
   it('should give up after the configured attempts and keep the contact’s message at one tick', async () => {
@@ -35,7 +43,12 @@ describe('sandbox webhook delivery', () => {
 
     expect(h.received).toHaveLength(3);
     expect(h.sandbox.webhooks()[0]?.state).toBe('failed');
-    expect(h.sandbox.phone(CONTACT).messages().find((m) => m.id === wamid)?.status).toBe('sent');
+    expect(
+      h.sandbox
+        .phone(CONTACT)
+        .messages()
+        .find((m) => m.id === wamid)?.status,
+    ).toBe('sent');
   });
 
   it('should keep later webhooks behind one being retried, so the app sees them in order', async () => {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ActivityDedupe, activityKey } from '../../../bot/src/teams/activity-dedupe.js';
 import { SqliteStore } from '../../../bot/src/store/sqlite/sqlite-store.js';
 
-const activity = (id: string | undefined, conversation = 'a:alice') => ({ id, channelId: 'msteams', conversation: { id: conversation } as never });
+const activity = (id: string | undefined, conversation = 'a:alice') => ({
+  id,
+  channelId: 'msteams',
+  conversation: { id: conversation } as never,
+});
 
 describe('activity dedupe', () => {
   it('should handle an activity the first time and refuse the same id in the same conversation again', async () => {
@@ -27,7 +31,9 @@ describe('activity dedupe', () => {
   it('should let exactly one of many simultaneous deliveries through', async () => {
     const store = new SqliteStore(':memory:');
     const dedupe = new ActivityDedupe(store, { now: () => 1 });
-    const results = await Promise.all(Array.from({ length: 8 }, () => dedupe.firstTime(activity('same'))));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => dedupe.firstTime(activity('same'))),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     await store.close();
   });

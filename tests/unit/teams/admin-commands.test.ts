@@ -4,7 +4,8 @@ import { SqliteStore } from '../../../bot/src/store/sqlite/sqlite-store.js';
 
 let store: SqliteStore;
 let lines: string[];
-const admin = (...argv: string[]) => runAdmin(argv, store, (l) => lines.push(l), { maxParticipants: 8 });
+const admin = (...argv: string[]) =>
+  runAdmin(argv, store, (l) => lines.push(l), { maxParticipants: 8 });
 
 beforeEach(() => {
   store = new SqliteStore(':memory:');
@@ -16,29 +17,69 @@ afterEach(async () => {
 
 describe('the admin command line', () => {
   it('enables an organisation with its business number and intake users, and disables it', async () => {
-    await admin('org', 'enable', 'tenant-1', '--number', 'pn-1', '--display', '+1 555 0100', '--name', 'Contoso', '--intake', 'u1, u2');
+    await admin(
+      'org',
+      'enable',
+      'tenant-1',
+      '--number',
+      'pn-1',
+      '--display',
+      '+1 555 0100',
+      '--name',
+      'Contoso',
+      '--intake',
+      'u1, u2',
+    );
     expect(await store.getOrganisation('tenant-1')).toEqual({
       tenantId: 'tenant-1',
       name: 'Contoso',
       enabled: true,
-      businessNumbers: [{ phoneNumberId: 'pn-1', displayPhoneNumber: '+1 555 0100', intakeUserIds: ['u1', 'u2'] }],
+      businessNumbers: [
+        { phoneNumberId: 'pn-1', displayPhoneNumber: '+1 555 0100', intakeUserIds: ['u1', 'u2'] },
+      ],
       maxParticipants: 8,
       contactLocale: 'en',
     });
     await admin('intake', 'remove', 'pn-1', 'u1');
     await admin('intake', 'add', 'pn-1', 'u3');
-    expect((await store.getOrganisationByBusinessNumber('pn-1'))!.businessNumbers[0]!.intakeUserIds).toEqual(['u2', 'u3']);
+    expect(
+      (await store.getOrganisationByBusinessNumber('pn-1'))!.businessNumbers[0]!.intakeUserIds,
+    ).toEqual(['u2', 'u3']);
     await admin('org', 'disable', 'tenant-1');
     expect((await store.getOrganisation('tenant-1'))!.enabled).toBe(false);
   });
 
   it('enables a user the bot has not met, keeps what the bot knows of one it has, and moves them between sub-organisations', async () => {
-    await admin('user', 'enable', 'aad-1', '--tenant', 'tenant-1', '--name', 'Ana', '--sub-org', 'sales');
-    expect(await store.getUser('aad-1')).toMatchObject({ tenantId: 'tenant-1', name: 'Ana', enabled: true, subOrganisation: 'sales' });
-    await store.putUser({ ...(await store.getUser('aad-1'))!, conversationReference: { conversation: { id: 'a:1' } }, locale: 'pt-BR' });
+    await admin(
+      'user',
+      'enable',
+      'aad-1',
+      '--tenant',
+      'tenant-1',
+      '--name',
+      'Ana',
+      '--sub-org',
+      'sales',
+    );
+    expect(await store.getUser('aad-1')).toMatchObject({
+      tenantId: 'tenant-1',
+      name: 'Ana',
+      enabled: true,
+      subOrganisation: 'sales',
+    });
+    await store.putUser({
+      ...(await store.getUser('aad-1'))!,
+      conversationReference: { conversation: { id: 'a:1' } },
+      locale: 'pt-BR',
+    });
     await admin('user', 'sub-org', 'aad-1', 'support');
     await admin('user', 'disable', 'aad-1');
-    expect(await store.getUser('aad-1')).toMatchObject({ enabled: false, subOrganisation: 'support', locale: 'pt-BR', conversationReference: { conversation: { id: 'a:1' } } });
+    expect(await store.getUser('aad-1')).toMatchObject({
+      enabled: false,
+      subOrganisation: 'support',
+      locale: 'pt-BR',
+      conversationReference: { conversation: { id: 'a:1' } },
+    });
     await admin('users', 'tenant-1');
     expect(lines.at(-1)).toContain('disabled');
   });

@@ -16,8 +16,16 @@ describe('the command parser', () => {
   });
 
   it('should read add contact with a name of several words and a number with spaces and a +', () => {
-    expect(parseCommand('add contact Maria da Silva +55 11 98765-4321')).toEqual({ type: 'add_contact', name: 'Maria da Silva', phone: '5511987654321' });
-    expect(parseCommand('Add Contact Bob 0044 20 7946 0000')).toEqual({ type: 'add_contact', name: 'Bob', phone: '442079460000' });
+    expect(parseCommand('add contact Maria da Silva +55 11 98765-4321')).toEqual({
+      type: 'add_contact',
+      name: 'Maria da Silva',
+      phone: '5511987654321',
+    });
+    expect(parseCommand('Add Contact Bob 0044 20 7946 0000')).toEqual({
+      type: 'add_contact',
+      name: 'Bob',
+      phone: '442079460000',
+    });
   });
 
   it('should explain add contact when the name or the number is missing or is not a number', () => {
@@ -28,7 +36,14 @@ describe('the command parser', () => {
   });
 
   it('should treat anything else as a message for the current conversation', () => {
-    for (const text of ['Hello Maria', 'newsletter attached', 'help me with the invoice', 'info: the box is damaged', 'new', 'opening hours?']) {
+    for (const text of [
+      'Hello Maria',
+      'newsletter attached',
+      'help me with the invoice',
+      'info: the box is damaged',
+      'new',
+      'opening hours?',
+    ]) {
       expect(parseCommand(text)).toBeUndefined();
     }
   });

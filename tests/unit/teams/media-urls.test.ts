@@ -1,15 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { MEDIA_URL_LIFETIME, mediaUrlSecret, MediaUrls } from '../../../bot/src/teams/media-route.js';
+import {
+  MEDIA_URL_LIFETIME,
+  mediaUrlSecret,
+  MediaUrls,
+} from '../../../bot/src/teams/media-route.js';
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 
 function urls(now: { t: number }, secret = 'bot-password') {
-  return new MediaUrls({ publicUrl: 'https://bot.example', secret: mediaUrlSecret(secret), clock: { now: () => now.t } });
+  return new MediaUrls({
+    publicUrl: 'https://bot.example',
+    secret: mediaUrlSecret(secret),
+    clock: { now: () => now.t },
+  });
 }
 
 function parts(url: string) {
   const u = new URL(url);
-  return { id: decodeURIComponent(u.pathname.split('/').at(-1)!), exp: u.searchParams.get('exp') ?? undefined, sig: u.searchParams.get('sig') ?? undefined };
+  return {
+    id: decodeURIComponent(u.pathname.split('/').at(-1)!),
+    exp: u.searchParams.get('exp') ?? undefined,
+    sig: u.searchParams.get('sig') ?? undefined,
+  };
 }
 
 describe('signed picture links', () => {

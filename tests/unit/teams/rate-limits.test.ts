@@ -36,14 +36,19 @@ describe("Teams' rate limits", () => {
       clock.now += 300;
     }
     expect(limiter.tryAcquire([alice])).toBeGreaterThan(0);
-    const hourly = new TeamsRateLimiter({ now: () => clock.now, conversationWindows: [{ max: 1_800, perMs: 3_600_000 }], tenantWindows: [] });
+    const hourly = new TeamsRateLimiter({
+      now: () => clock.now,
+      conversationWindows: [{ max: 1_800, perMs: 3_600_000 }],
+      tenantWindows: [],
+    });
     for (let i = 0; i < 1_800; i++) expect(hourly.tryAcquire([alice])).toBe(0);
     expect(hourly.tryAcquire([alice])).toBe(3_600_000);
   });
 
   it('should hold every conversation of a tenant to 30 a second together', () => {
     const { limiter } = makeLimiter();
-    for (let i = 0; i < 30; i++) expect(limiter.tryAcquire([{ conversationId: `a:${i}`, tenantId: 't1' }])).toBe(0);
+    for (let i = 0; i < 30; i++)
+      expect(limiter.tryAcquire([{ conversationId: `a:${i}`, tenantId: 't1' }])).toBe(0);
     expect(limiter.tryAcquire([{ conversationId: 'a:new', tenantId: 't1' }])).toBe(1_000);
     expect(limiter.tryAcquire([{ conversationId: 'a:new', tenantId: 't2' }])).toBe(0);
   });

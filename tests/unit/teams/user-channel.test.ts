@@ -28,7 +28,10 @@ class RecordingMessenger extends TeamsMessenger {
     super({
       adapter: {} as CloudAdapter,
       appId: '',
-      limiter: new TeamsRateLimiter({ now: () => T0, ...(windows ? { conversationWindows: windows } : {}) }),
+      limiter: new TeamsRateLimiter({
+        now: () => T0,
+        ...(windows ? { conversationWindows: windows } : {}),
+      }),
       logger: pino({ level: 'silent' }),
     });
   }
@@ -40,7 +43,12 @@ class RecordingMessenger extends TeamsMessenger {
     return { activityId, conversationId: `a:${user.id}` };
   }
 
-  override async update(user: UserRecord, _conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void> {
+  override async update(
+    user: UserRecord,
+    _conversationId: string,
+    activityId: string,
+    activity: Partial<Activity>,
+  ): Promise<void> {
     if (this.failWith) throw this.failWith;
     this.updated.push({ userId: user.id, activityId, activity });
   }
@@ -53,7 +61,15 @@ const user = (id: string, name: string, reference = true): UserRecord => ({
   locale: 'en-US',
   enabled: true,
   subOrganisation: 'default',
-  ...(reference ? { conversationReference: { serviceUrl: 'https://smba.example/', conversation: { id: `a:${id}` }, channelId: 'msteams' } } : {}),
+  ...(reference
+    ? {
+        conversationReference: {
+          serviceUrl: 'https://smba.example/',
+          conversation: { id: `a:${id}` },
+          channelId: 'msteams',
+        },
+      }
+    : {}),
 });
 
 const thread: Thread = {
@@ -85,9 +101,22 @@ const message = (seq: number, fields: Partial<Message>): Message => ({
   ...fields,
 });
 
-const byAlice = message(1, { author: { id: 'alice', name: 'Alice Adams' }, body: 'Your order has shipped.' });
-const optIn = message(2, { kind: 'template', template: 'opt_in', author: { id: 'alice', name: 'Alice Adams' } });
-const fromMaria = message(3, { direction: 'inbound', kind: 'inbound', body: 'Thanks!', status: 'received', statusTimes: { received: T0 } });
+const byAlice = message(1, {
+  author: { id: 'alice', name: 'Alice Adams' },
+  body: 'Your order has shipped.',
+});
+const optIn = message(2, {
+  kind: 'template',
+  template: 'opt_in',
+  author: { id: 'alice', name: 'Alice Adams' },
+});
+const fromMaria = message(3, {
+  direction: 'inbound',
+  kind: 'inbound',
+  body: 'Thanks!',
+  status: 'received',
+  statusTimes: { received: T0 },
+});
 
 let store: SqliteStore;
 let messenger: RecordingMessenger;
@@ -99,7 +128,14 @@ function text(activity: Partial<Activity>): string {
 
 async function setStatus(m: Message, status: Message['status']): Promise<void> {
   const stored = (await store.getThread('t1'))!;
-  await store.apply({ thread: stored, messages: [{ ...m, status, statusTimes: { ...m.statusTimes, [status]: T0 + 5 } }], effects: [] }, { now: T0, expectedVersion: stored.version });
+  await store.apply(
+    {
+      thread: stored,
+      messages: [{ ...m, status, statusTimes: { ...m.statusTimes, [status]: T0 + 5 } }],
+      effects: [],
+    },
+    { now: T0, expectedVersion: stored.version },
+  );
 }
 
 beforeEach(async () => {
@@ -108,7 +144,11 @@ beforeEach(async () => {
   channel = new TeamsUserChannel({
     store,
     messenger,
-    media: new MediaUrls({ publicUrl: 'https://bot.example', secret: Buffer.from('k'), clock: { now: () => T0 } }),
+    media: new MediaUrls({
+      publicUrl: 'https://bot.example',
+      secret: Buffer.from('k'),
+      clock: { now: () => T0 },
+    }),
     logger: pino({ level: 'silent' }),
   });
   for (const u of [user('alice', 'Alice Adams'), user('ben', 'Ben Brown')]) await store.putUser(u);
@@ -118,11 +158,21 @@ afterEach(async () => {
   await store.close();
 });
 
-const changed = (m: Message, to: string[]): TeamsEffect => ({ type: 'status_changed', threadId: 't1', messageId: m.id, to });
+const changed = (m: Message, to: string[]): TeamsEffect => ({
+  type: 'status_changed',
+  threadId: 't1',
+  messageId: m.id,
+  to,
+});
 
 describe('the Teams user channel', () => {
-  it("should update the card of a message in place, on the activity first recorded for that user, for every receipt", async () => {
-    await store.putMessageCard({ messageId: byAlice.id, userId: 'alice', activityId: 'turn-card', conversationId: 'a:alice' });
+  it('should update the card of a message in place, on the activity first recorded for that user, for every receipt', async () => {
+    await store.putMessageCard({
+      messageId: byAlice.id,
+      userId: 'alice',
+      activityId: 'turn-card',
+      conversationId: 'a:alice',
+    });
     await setStatus(byAlice, 'delivered');
     await channel.deliver(changed(byAlice, ['alice']), thread);
     await setStatus(byAlice, 'read');
@@ -134,23 +184,30 @@ describe('the Teams user channel', () => {
   });
 
   it("should show a colleague's message with its author's name, and then update that card in place", async () => {
-    await channel.deliver({ type: 'share_outbound', threadId: 't1', messageId: byAlice.id, to: ['ben'] }, thread);
+    await channel.deliver(
+      { type: 'share_outbound', threadId: 't1', messageId: byAlice.id, to: ['ben'] },
+      thread,
+    );
     expect(messenger.sent).toHaveLength(1);
     expect(text(messenger.sent[0]!.activity)).toContain('Alice Adams to Maria Silva');
     await setStatus(byAlice, 'delivered');
     await channel.deliver(changed(byAlice, ['ben']), thread);
     expect(messenger.sent).toHaveLength(1);
-    expect(messenger.updated).toEqual([expect.objectContaining({ userId: 'ben', activityId: messenger.sent[0]!.activityId })]);
+    expect(messenger.updated).toEqual([
+      expect.objectContaining({ userId: 'ben', activityId: messenger.sent[0]!.activityId }),
+    ]);
   });
 
-  it("should post the card of what the app sent for the users with its first receipt, and update it after", async () => {
+  it('should post the card of what the app sent for the users with its first receipt, and update it after', async () => {
     await channel.deliver(changed(optIn, ['alice', 'ben']), thread);
     expect(messenger.sent.map((s) => s.userId)).toEqual(['alice', 'ben']);
     expect(text(messenger.sent[0]!.activity)).toContain('Opt-in request to Maria Silva');
     await setStatus(optIn, 'read');
     await channel.deliver(changed(optIn, ['alice', 'ben']), thread);
     expect(messenger.sent).toHaveLength(2);
-    expect(messenger.updated.map((u) => u.activityId)).toEqual(messenger.sent.map((s) => s.activityId));
+    expect(messenger.updated.map((u) => u.activityId)).toEqual(
+      messenger.sent.map((s) => s.activityId),
+    );
   });
 
   it("should leave the author's own words to the turn that wrote them when their card is not recorded yet", async () => {
@@ -161,7 +218,12 @@ describe('the Teams user channel', () => {
   });
 
   it("should not show a contact's message twice when the effect is tried again", async () => {
-    const effect: TeamsEffect = { type: 'deliver_inbound', threadId: 't1', messageId: fromMaria.id, to: ['alice', 'ben'] };
+    const effect: TeamsEffect = {
+      type: 'deliver_inbound',
+      threadId: 't1',
+      messageId: fromMaria.id,
+      to: ['alice', 'ben'],
+    };
     await channel.deliver(effect, thread);
     await channel.deliver(effect, thread);
     expect(messenger.sent.map((s) => s.userId)).toEqual(['alice', 'ben']);
@@ -169,23 +231,53 @@ describe('the Teams user channel', () => {
     expect(text(messenger.sent[0]!.activity)).toContain('"verb":"reply"');
   });
 
-  it('should render a notice in each user\'s own language', async () => {
+  it("should render a notice in each user's own language", async () => {
     await store.putUser({ ...user('ben', 'Ben Brown'), locale: 'de-DE' });
-    await channel.deliver({ type: 'notify', threadId: 't1', to: ['alice', 'ben'], notice: { key: 'thread.consented_start', params: { contact: 'Maria Silva' } } }, thread);
+    await channel.deliver(
+      {
+        type: 'notify',
+        threadId: 't1',
+        to: ['alice', 'ben'],
+        notice: { key: 'thread.consented_start', params: { contact: 'Maria Silva' } },
+      },
+      thread,
+    );
     expect(text(messenger.sent[0]!.activity)).toContain('Maria Silva has opted in.');
     expect(text(messenger.sent[1]!.activity)).not.toContain('has opted in');
   });
 
   it('should skip a user with no conversation with the bot, and still tell the others', async () => {
     await store.putUser(user('ben', 'Ben Brown', false));
-    await channel.deliver({ type: 'notify', threadId: 't1', to: ['ben', 'alice', 'nobody'], notice: { key: 'thread.consented_start', params: { contact: 'Maria Silva' } } }, thread);
+    await channel.deliver(
+      {
+        type: 'notify',
+        threadId: 't1',
+        to: ['ben', 'alice', 'nobody'],
+        notice: { key: 'thread.consented_start', params: { contact: 'Maria Silva' } },
+      },
+      thread,
+    );
     expect(messenger.sent.map((s) => s.userId)).toEqual(['alice']);
   });
 
   it('should ask to be tried again later, sending nothing, when over Teams rate limits', async () => {
     messenger = new RecordingMessenger([{ max: 1, perMs: 1_000 }]);
-    channel = new TeamsUserChannel({ store, messenger, media: new MediaUrls({ publicUrl: 'https://bot.example', secret: Buffer.from('k'), clock: { now: () => T0 } }), logger: pino({ level: 'silent' }) });
-    const notice: TeamsEffect = { type: 'notify', threadId: 't1', to: ['alice'], notice: { key: 'thread.consented_start', params: { contact: 'Maria Silva' } } };
+    channel = new TeamsUserChannel({
+      store,
+      messenger,
+      media: new MediaUrls({
+        publicUrl: 'https://bot.example',
+        secret: Buffer.from('k'),
+        clock: { now: () => T0 },
+      }),
+      logger: pino({ level: 'silent' }),
+    });
+    const notice: TeamsEffect = {
+      type: 'notify',
+      threadId: 't1',
+      to: ['alice'],
+      notice: { key: 'thread.consented_start', params: { contact: 'Maria Silva' } },
+    };
     await channel.deliver(notice, thread);
     const error = await channel.deliver(notice, thread).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientDeliveryError);
@@ -194,7 +286,12 @@ describe('the Teams user channel', () => {
   });
 
   it('should pass on a transient failure of the Bot Connector, and skip a user it cannot reach', async () => {
-    const notice: TeamsEffect = { type: 'notify', threadId: 't1', to: ['alice'], notice: { key: 'thread.consented_start', params: { contact: 'Maria Silva' } } };
+    const notice: TeamsEffect = {
+      type: 'notify',
+      threadId: 't1',
+      to: ['alice'],
+      notice: { key: 'thread.consented_start', params: { contact: 'Maria Silva' } },
+    };
     messenger.failWith = new TransientDeliveryError('Bot Connector answered 429', 2_000);
     await expect(channel.deliver(notice, thread)).rejects.toMatchObject({ retryAfterMs: 2_000 });
     messenger.failWith = new UserUnreachableError('alice', 'Bot Connector answered 403');

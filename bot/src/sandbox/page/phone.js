@@ -64,15 +64,25 @@
     els.toast.classList.toggle('error', Boolean(isError));
     els.toast.hidden = false;
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { els.toast.hidden = true; }, 4000);
+    toastTimer = setTimeout(() => {
+      els.toast.hidden = true;
+    }, 4000);
   }
 
   // ---------------------------------------------------------------------------------------
   // Rendering.
 
   const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-  const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
-  const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const dayFormat = new Intl.DateTimeFormat(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  });
+  const fullFormat = new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -94,12 +104,14 @@
     els.subtitle.textContent = '+' + state.business.displayPhoneNumber + ' · WhatsApp sandbox';
     els.initial.textContent = state.business.name.slice(0, 1).toUpperCase();
     document.title = state.business.name + ' · WhatsApp sandbox';
-    els.known.replaceChildren(...state.phones.map((p) => {
-      const option = el('option');
-      option.value = p.number;
-      option.label = p.name;
-      return option;
-    }));
+    els.known.replaceChildren(
+      ...state.phones.map((p) => {
+        const option = el('option');
+        option.value = p.number;
+        option.label = p.name;
+        return option;
+      }),
+    );
     if (els.failNext.options.length <= 1) {
       for (const choice of state.failureChoices) {
         const option = el('option', null, choice.code + ' · ' + choice.title);
@@ -110,10 +122,12 @@
   }
 
   function renderPhone(data) {
-    els.whoNumber.value = els.whoNumber === document.activeElement ? els.whoNumber.value : data.number;
+    els.whoNumber.value =
+      els.whoNumber === document.activeElement ? els.whoNumber.value : data.number;
     if (els.whoName !== document.activeElement) els.whoName.value = data.name;
     els.phoneWho.textContent = data.name + ' · +' + data.number;
-    for (const control of [els.message, els.send, els.readReceipts, els.failNext]) control.disabled = false;
+    for (const control of [els.message, els.send, els.readReceipts, els.failNext])
+      control.disabled = false;
     els.readReceipts.checked = data.readReceipts;
     if (els.failNext !== document.activeElement) {
       els.failNext.value = data.failNextDelivery === null ? '' : String(data.failNextDelivery);
@@ -136,13 +150,17 @@
       const minutes = Math.floor((left % 3600000) / 60000);
       els.badge.textContent = 'Window open';
       els.badge.className = 'window-badge';
-      els.windowText.textContent = 'Window open for ' + hours + ' h ' + minutes + ' min: the business may send anything.';
+      els.windowText.textContent =
+        'Window open for ' + hours + ' h ' + minutes + ' min: the business may send anything.';
     } else {
       els.badge.textContent = 'Window closed';
       els.badge.className = 'window-badge closed';
-      els.windowText.textContent = data.window.closesAt === null
-        ? 'The contact has not written yet: only templates can reach them.'
-        : 'Window closed ' + fullFormat.format(new Date(data.window.closesAt)) + ': only templates can reach the contact.';
+      els.windowText.textContent =
+        data.window.closesAt === null
+          ? 'The contact has not written yet: only templates can reach them.'
+          : 'Window closed ' +
+            fullFormat.format(new Date(data.window.closesAt)) +
+            ': only templates can reach the contact.';
     }
   }
 
@@ -159,17 +177,33 @@
       }
       items.push(m.kind === 'undelivered' ? renderUndelivered(m) : renderMessage(m, byId));
     }
-    if (items.length === 0) items.push(el('li', 'empty', 'No messages yet. Write to the business, or wait for it to write.'));
+    if (items.length === 0)
+      items.push(
+        el('li', 'empty', 'No messages yet. Write to the business, or wait for it to write.'),
+      );
     els.chat.replaceChildren(...items);
     if (nearBottom || first) els.chat.scrollTop = els.chat.scrollHeight;
   }
 
   function renderUndelivered(m) {
-    const what = m.template ? 'template ' + m.template.name
-      : m.text ? '“' + m.text.slice(0, 60) + '”'
-        : m.image ? 'a picture' : 'a message';
-    return el('li', 'note failed',
-      'Not delivered to this phone: ' + what + ' (' + m.error.code + ' ' + m.error.title + '). The business gets a failed status.');
+    const what = m.template
+      ? 'template ' + m.template.name
+      : m.text
+        ? '“' + m.text.slice(0, 60) + '”'
+        : m.image
+          ? 'a picture'
+          : 'a message';
+    return el(
+      'li',
+      'note failed',
+      'Not delivered to this phone: ' +
+        what +
+        ' (' +
+        m.error.code +
+        ' ' +
+        m.error.title +
+        '). The business gets a failed status.',
+    );
   }
 
   function renderMessage(m, byId) {
@@ -180,13 +214,25 @@
     if (m.kind === 'template') bubble.append(el('div', 'kind', 'Template · ' + m.template.name));
     if (m.replyTo) {
       const quoted = byId.get(m.replyTo);
-      bubble.append(el('div', 'quote', quoted ? (quoted.text || (quoted.image ? 'Picture' : 'Message')).slice(0, 80) : 'Earlier message'));
+      bubble.append(
+        el(
+          'div',
+          'quote',
+          quoted
+            ? (quoted.text || (quoted.image ? 'Picture' : 'Message')).slice(0, 80)
+            : 'Earlier message',
+        ),
+      );
     }
     if (m.header) bubble.append(el('div', 'header', m.header));
     if (m.image && m.image.mediaId) {
       const img = el('img');
       img.src = API + '/media/' + encodeURIComponent(m.image.mediaId);
-      img.alt = m.image.caption ? m.image.caption : mine ? 'Picture you sent' : 'Picture from the business';
+      img.alt = m.image.caption
+        ? m.image.caption
+        : mine
+          ? 'Picture you sent'
+          : 'Picture from the business';
       img.loading = 'lazy';
       bubble.append(img);
       if (m.image.caption) bubble.append(el('div', 'text', m.image.caption));
@@ -213,7 +259,9 @@
       for (const button of m.buttons) {
         const b = el('button', null, button.title);
         b.type = 'button';
-        b.addEventListener('click', () => act(call('POST', phonePath() + '/taps', { messageId: m.id, index: button.index })));
+        b.addEventListener('click', () =>
+          act(call('POST', phonePath() + '/taps', { messageId: m.id, index: button.index })),
+        );
         group.append(b);
       }
       li.append(group);
@@ -232,7 +280,9 @@
         const b = el('button', null, row.title);
         b.type = 'button';
         if (row.description) b.append(el('small', null, row.description));
-        b.addEventListener('click', () => act(call('POST', phonePath() + '/list-replies', { messageId: m.id, rowId: row.id })));
+        b.addEventListener('click', () =>
+          act(call('POST', phonePath() + '/list-replies', { messageId: m.id, rowId: row.id })),
+        );
         rows.append(b);
       }
     }
@@ -248,9 +298,22 @@
     const count = (state) => deliveries.filter((d) => d.state === state).length;
     const last = deliveries[deliveries.length - 1];
     const lastAttempt = last.attempts[last.attempts.length - 1];
-    const answer = lastAttempt ? (lastAttempt.httpStatus ? 'HTTP ' + lastAttempt.httpStatus : lastAttempt.error) : 'not tried yet';
-    els.webhooks.textContent = count('delivered') + ' delivered, ' + count('pending') + ' pending, ' +
-      count('failed') + ' failed. Last: ' + last.state + ' (' + answer + ').';
+    const answer = lastAttempt
+      ? lastAttempt.httpStatus
+        ? 'HTTP ' + lastAttempt.httpStatus
+        : lastAttempt.error
+      : 'not tried yet';
+    els.webhooks.textContent =
+      count('delivered') +
+      ' delivered, ' +
+      count('pending') +
+      ' pending, ' +
+      count('failed') +
+      ' failed. Last: ' +
+      last.state +
+      ' (' +
+      answer +
+      ').';
   }
 
   // ---------------------------------------------------------------------------------------
@@ -269,7 +332,9 @@
 
   function poll() {
     clearTimeout(pollTimer);
-    refresh().finally(() => { pollTimer = setTimeout(poll, POLL_MS); });
+    refresh().finally(() => {
+      pollTimer = setTimeout(poll, POLL_MS);
+    });
   }
 
   // ---------------------------------------------------------------------------------------
@@ -325,8 +390,11 @@
 
   for (const button of document.querySelectorAll('[data-advance]')) {
     button.addEventListener('click', () => {
-      act(call('POST', '/clock', { advanceMs: Number(button.dataset.advance) })
-        .then(() => toast('Clock moved ' + button.textContent + '.')));
+      act(
+        call('POST', '/clock', { advanceMs: Number(button.dataset.advance) }).then(() =>
+          toast('Clock moved ' + button.textContent + '.'),
+        ),
+      );
     });
   }
 

@@ -303,8 +303,15 @@ export class MongoStore implements Store {
     return doc ? messageCardFromDoc(doc) : undefined;
   }
 
-  async findMessageCardByActivity(userId: string, activityId: string): Promise<MessageCard | undefined> {
-    const docs = await this.c.messageCards.find({ userId, activityId }).sort({ messageId: 1 }).limit(1).toArray();
+  async findMessageCardByActivity(
+    userId: string,
+    activityId: string,
+  ): Promise<MessageCard | undefined> {
+    const docs = await this.c.messageCards
+      .find({ userId, activityId })
+      .sort({ messageId: 1 })
+      .limit(1)
+      .toArray();
     return docs[0] ? messageCardFromDoc(docs[0]) : undefined;
   }
 

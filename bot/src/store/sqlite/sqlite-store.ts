@@ -357,7 +357,10 @@ export class SqliteStore implements Store {
     return row && messageCardFromRow(row);
   }
 
-  async findMessageCardByActivity(userId: string, activityId: string): Promise<MessageCard | undefined> {
+  async findMessageCardByActivity(
+    userId: string,
+    activityId: string,
+  ): Promise<MessageCard | undefined> {
     const row = this.sql.get<MessageCardRow>(
       'SELECT * FROM message_cards WHERE user_id = ? AND activity_id = ? ORDER BY message_id LIMIT 1',
       userId,

@@ -9,7 +9,15 @@ import { expand, type AdaptiveCard } from './templates.js';
 export type NoticeKind = 'info' | 'warning' | 'attention';
 
 /** Something the user's message depends on failed: they may need to act. */
-const ATTENTION = [/^optin\.failed/, /^resume\.failed$/, /^notice_failed\./, /^message\.failed$/, /^bot\.error$/, /^bot\.picture\./, /^bot\.invalid_submission$/];
+const ATTENTION = [
+  /^optin\.failed/,
+  /^resume\.failed$/,
+  /^notice_failed\./,
+  /^message\.failed$/,
+  /^bot\.error$/,
+  /^bot\.picture\./,
+  /^bot\.invalid_submission$/,
+];
 
 /** Paused, pending, closed or refused: nothing is lost, but things are not moving. */
 const WARNING = new Set([

@@ -23,9 +23,7 @@ afterEach(async () => {
 
 const messagesPath = `/${CREDENTIALS.phoneNumberId}/messages`;
 
-async function errorOf(
-  response: Response,
-): Promise<{
+async function errorOf(response: Response): Promise<{
   code: number;
   message: string;
   type: string;

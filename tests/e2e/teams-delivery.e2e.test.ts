@@ -5,7 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { executeActions } from './support/bot-connector.js';
-import { startTeamsWorld, type TeamsWorld } from './support/teams-product.js';
+import {
+  consentedConversation,
+  startTeamsWorld,
+  type TeamsWorld,
+} from './support/teams-product.js';
 
 const PHONE = '447700900123';
 
@@ -20,17 +24,7 @@ describe('proactive delivery to Teams', () => {
     const w = await startTeamsWorld();
     world = w;
     const alice = w.user({ id: 'aad-alice', name: 'Alice Adams' });
-    await alice.say('add contact Maria Silva +447700900123');
-    await alice.say('new Maria');
-    const optIn = alice.last();
-    await alice.execute(
-      'optin.confirm',
-      executeActions(optIn.card).find((a) => a.verb === 'optin.confirm')!.data,
-      optIn.activityId,
-    );
-    await w.settle();
-    w.product.sandbox.phone(PHONE).tapButton('Agree');
-    await w.settle();
+    await consentedConversation(w, alice);
 
     w.connector.failNext(429, { retryAfter: '0' });
     w.product.sandbox.phone(PHONE).sendText('Are you there?');

@@ -7,7 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HOUR } from './support/test-product.js';
 import { executeActions } from './support/bot-connector.js';
 import { TeamsUser } from './support/teams-client.js';
-import { startTeamsWorld, type TeamsWorld } from './support/teams-product.js';
+import {
+  consentedConversation,
+  startTeamsWorld,
+  type TeamsWorld,
+} from './support/teams-product.js';
 
 const PHONE = '5511987654321';
 
@@ -31,17 +35,7 @@ async function team(): Promise<{
   const ben = w.user({ id: 'aad-ben', name: 'Ben Brown', locale: 'pt-BR' });
   const carla = w.user({ id: 'aad-carla', name: 'Carla Costa' });
   for (const u of [alice, ben, carla]) await u.install();
-  await alice.say(`add contact Maria Silva +${PHONE}`);
-  await alice.say('new Maria Silva');
-  const optIn = alice.last();
-  await alice.execute(
-    'optin.confirm',
-    executeActions(optIn.card).find((a) => a.verb === 'optin.confirm')!.data,
-    optIn.activityId,
-  );
-  await w.settle();
-  w.product.sandbox.phone(PHONE).tapButton('Agree');
-  await w.settle();
+  await consentedConversation(w, alice, { name: 'Maria Silva', phone: PHONE });
   const threadId = (await w.product.store.getUser(alice.id))!.currentThreadId!;
   return { w, alice, ben, carla, threadId };
 }

@@ -4,9 +4,14 @@
  * client can fetch (a signed, expiring link).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { executeActions, imageUrls } from './support/bot-connector.js';
+import { imageUrls } from './support/bot-connector.js';
 import { PNG } from './support/test-product.js';
-import { loopback, startTeamsWorld, type TeamsWorld } from './support/teams-product.js';
+import {
+  consentedConversation,
+  loopback,
+  startTeamsWorld,
+  type TeamsWorld,
+} from './support/teams-product.js';
 import type { TeamsUser } from './support/teams-client.js';
 
 const PHONE = '447700900123';
@@ -21,17 +26,7 @@ async function consented(): Promise<{ w: TeamsWorld; alice: TeamsUser }> {
   const w = await startTeamsWorld();
   world = w;
   const alice = w.user({ id: 'aad-alice', name: 'Alice Adams' });
-  await alice.say('add contact Maria Silva +447700900123');
-  await alice.say('new Maria');
-  const optIn = alice.last();
-  await alice.execute(
-    'optin.confirm',
-    executeActions(optIn.card).find((a) => a.verb === 'optin.confirm')!.data,
-    optIn.activityId,
-  );
-  await w.settle();
-  w.product.sandbox.phone(PHONE).tapButton('Agree');
-  await w.settle();
+  await consentedConversation(w, alice);
   return { w, alice };
 }
 

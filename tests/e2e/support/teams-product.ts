@@ -7,7 +7,7 @@ import {
   createTeamsAdapter,
   type TeamsAdapterOptions,
 } from '../../../bot/src/teams/teams-adapter.js';
-import { RecordingBotConnector } from './bot-connector.js';
+import { executeActions, RecordingBotConnector } from './bot-connector.js';
 import { TeamsUser, type TeamsUserOptions } from './teams-client.js';
 import { startTestProduct, type TestProduct } from './test-product.js';
 
@@ -53,4 +53,29 @@ export async function startTeamsWorld(
 /** The loopback address of a URL the product made with PUBLIC_URL's "localhost". */
 export function loopback(url: string): string {
   return url.replace('//localhost:', '//127.0.0.1:');
+}
+
+/**
+ * The usual opening: the user adds the contact, starts a conversation with `new`, confirms the
+ * opt-in on the card, and the contact taps Agree on their phone.
+ */
+export async function consentedConversation(
+  w: TeamsWorld,
+  user: TeamsUser,
+  contact: { readonly name: string; readonly phone: string } = {
+    name: 'Maria Silva',
+    phone: '447700900123',
+  },
+): Promise<void> {
+  await user.say(`add contact ${contact.name} +${contact.phone}`);
+  await user.say(`new ${contact.name}`);
+  const optIn = user.last();
+  await user.execute(
+    'optin.confirm',
+    executeActions(optIn.card).find((a) => a.verb === 'optin.confirm')!.data,
+    optIn.activityId,
+  );
+  await w.settle();
+  w.product.sandbox.phone(contact.phone).tapButton('Agree');
+  await w.settle();
 }

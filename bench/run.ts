@@ -11,7 +11,6 @@
  *
  * Every run is bounded in time and only talks to 127.0.0.1.
  */
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,10 +19,11 @@ import { pino } from 'pino';
 import restify from 'restify';
 import { decide, startThread } from '../bot/src/core/engine.js';
 import { isRejection, type Thread } from '../bot/src/core/types.js';
-import { SANDBOX_CREDENTIALS, loadConfig } from '../bot/src/config/config.js';
+import { loadConfig } from '../bot/src/config/config.js';
 import { startProduct } from '../bot/src/product.js';
 import { createSandboxClock } from '../bot/src/sandbox/index.js';
 import { freePort } from '../tests/e2e/support/test-product.js';
+import { inboundTextWebhook, signWebhook } from '../tests/e2e/support/whatsapp-webhooks.js';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -71,35 +71,10 @@ async function bare(): Promise<Figure> {
 }
 
 function webhookBody(n: number): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '100000000000000',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: {
-                display_phone_number: SANDBOX_CREDENTIALS.displayPhoneNumber,
-                phone_number_id: SANDBOX_CREDENTIALS.phoneNumberId,
-              },
-              contacts: [{ profile: { name: 'Bench Contact' }, wa_id: '447700900123' }],
-              messages: [
-                {
-                  from: '447700900123',
-                  id: `wamid.bench.${n}`,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: `message ${n}` },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
+  return inboundTextWebhook({
+    wamid: `wamid.bench.${n}`,
+    text: `message ${n}`,
+    profileName: 'Bench Contact',
   });
 }
 
@@ -123,7 +98,7 @@ async function product(): Promise<Figure[]> {
           path: '/api/whatsapp/webhook',
           setupRequest(request) {
             const body = webhookBody(++n);
-            const signature = `sha256=${createHmac('sha256', SANDBOX_CREDENTIALS.appSecret).update(body).digest('hex')}`;
+            const signature = signWebhook(body);
             return {
               ...request,
               body,

@@ -2,11 +2,11 @@
  * POST /api/whatsapp/webhook as WhatsApp calls it: signed over the raw bytes, committed
  * before 200, refused without touching state when the signature or the body is wrong.
  */
-import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../bot/src/config/config.js';
 import { SqliteStore } from '../../bot/src/store/sqlite/sqlite-store.js';
 import { startTestProduct, T0, type TestProduct } from './support/test-product.js';
+import { inboundTextWebhook, signWebhook } from './support/whatsapp-webhooks.js';
 
 let product: TestProduct | undefined;
 afterEach(async () => {
@@ -14,51 +14,17 @@ afterEach(async () => {
   product = undefined;
 });
 
-function textWebhook(
-  wamid: string,
-  text: string,
-  phoneNumberId: string = SANDBOX_CREDENTIALS.phoneNumberId,
-): string {
-  // Pretty-printed on purpose: the signature covers these exact bytes, not re-serialised JSON.
-  return JSON.stringify(
-    {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '100000000000000',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: {
-                  display_phone_number: SANDBOX_CREDENTIALS.displayPhoneNumber,
-                  phone_number_id: phoneNumberId,
-                },
-                contacts: [{ profile: { name: 'Maria Silva' }, wa_id: '447700900123' }],
-                messages: [
-                  {
-                    from: '447700900123',
-                    id: wamid,
-                    timestamp: String(T0 / 1000),
-                    type: 'text',
-                    text: { body: text },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      ],
-    },
-    null,
-    2,
-  );
+function textWebhook(wamid: string, text: string, phoneNumberId?: string): string {
+  return inboundTextWebhook({
+    wamid,
+    text,
+    timestamp: T0 / 1000,
+    pretty: true,
+    ...(phoneNumberId ? { phoneNumberId } : {}),
+  });
 }
 
-function sign(body: string, secret: string = SANDBOX_CREDENTIALS.appSecret): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
+const sign = signWebhook;
 
 async function post(p: TestProduct, body: string, signature?: string): Promise<Response> {
   return fetch(`${p.url}/api/whatsapp/webhook`, {

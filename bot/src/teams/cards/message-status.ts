@@ -38,6 +38,7 @@ export function messageStatusCard(
       time: clientDateTime(statusTime(message)),
     }),
     reason: reason ?? '',
+    possiblyTwice: tr('card.message.possibly_twice', { contact: contact.name }),
     info: tr('card.action.info'),
   };
   return expand('message-status', {
@@ -53,6 +54,8 @@ export function messageStatusCard(
     pictureUrl: data.pictureUrl ?? '',
     status: STATUS_MARKS[status],
     hasReason: reason !== undefined,
+    // A send interrupted by a crash may have reached WhatsApp twice (outbox-dispatcher.ts).
+    possiblyTwice: message.possiblyDuplicate === true,
     t,
   });
 }

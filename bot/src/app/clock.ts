@@ -7,16 +7,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
-
-/** A clock that runs with real time but can be moved forward: the sandbox's and the tests'. */
-export class AdjustableClock implements Clock {
-  private offset = 0;
-  constructor(private readonly base: Clock = systemClock) {}
-  now(): number {
-    return this.base.now() + this.offset;
-  }
-  advance(ms: number): void {
-    if (ms < 0) throw new RangeError('time only moves forward');
-    this.offset += ms;
-  }
-}

@@ -82,7 +82,10 @@ export class CardActions {
             contact: contactOf(thread),
             candidates: await this.actions.candidates(turn, thread),
             participantCount: thread.participants.length,
-            maxParticipants: this.s.maxParticipants,
+            // The organisation's own cap, as the engine applies it.
+            maxParticipants:
+              (await this.s.store.getOrganisationByBusinessNumber(thread.businessNumberId))
+                ?.maxParticipants ?? this.s.maxParticipants,
           },
           turn.locale,
         );

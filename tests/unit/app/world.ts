@@ -3,7 +3,7 @@
  * WhatsApp and Teams, and a clock the test moves.
  */
 import { pino } from 'pino';
-import { AdjustableClock } from '../../../bot/src/app/clock.js';
+import { createSandboxClock } from '../../../bot/src/sandbox/clock.js';
 import { Conversations } from '../../../bot/src/app/conversations.js';
 import { OutboxDispatcher } from '../../../bot/src/app/outbox-dispatcher.js';
 import { TimerRunner } from '../../../bot/src/app/timer-runner.js';
@@ -54,7 +54,7 @@ export class FakeTeams implements UserChannel {
 }
 
 export class AppWorld {
-  readonly clock = new AdjustableClock({ now: () => Date.UTC(2026, 0, 5, 9) });
+  readonly clock = createSandboxClock({ frozenAt: Date.UTC(2026, 0, 5, 9) });
   readonly logger = pino({ level: 'silent' });
   readonly whatsapp = new FakeWhatsApp();
   readonly teams = new FakeTeams();

@@ -56,6 +56,11 @@ export interface StatusReport {
   readonly status: 'sent' | 'delivered' | 'read' | 'failed';
   readonly at: Millis;
   readonly failure?: Failure | undefined;
+  /**
+   * The contact the message went to, when the caller knows it (the webhook's recipient_id):
+   * spares looking the message up just to know whose queue to wait in.
+   */
+  readonly contactId?: string | undefined;
 }
 
 export class ThreadNotFoundError extends Error {
@@ -260,12 +265,18 @@ export class Conversations {
    * wamid. Returns false for a repeat or a message we don't know.
    */
   async report(status: StatusReport): Promise<boolean> {
+    return this.lock.run(
+      `contact:${status.contactId ?? (await this.contactOfMessage(status))}`,
+      () => this.reportNow(status),
+    );
+  }
+
+  private async contactOfMessage(status: StatusReport): Promise<string> {
     const message =
       (status.messageId ? await this.store.getMessage(status.messageId) : undefined) ??
       (await this.store.getMessageByWaId(status.waMessageId));
     const thread = message ? await this.store.getThread(message.threadId) : undefined;
-    const key = thread ? `contact:${thread.contact.id}` : `status:${status.waMessageId}`;
-    return this.lock.run(key, () => this.reportNow(status));
+    return thread?.contact.id ?? `unknown:${status.waMessageId}`;
   }
 
   private async reportNow(status: StatusReport): Promise<boolean> {
@@ -314,8 +325,14 @@ export class Conversations {
   }
 
   /** The dispatcher handed a message to WhatsApp, which accepted it (or refused it for good). */
-  async sent(message: Message, waMessageId: string): Promise<void> {
-    await this.report({ waMessageId, messageId: message.id, status: 'sent', at: this.clock.now() });
+  async sent(message: Message, waMessageId: string, contactId?: string): Promise<void> {
+    await this.report({
+      waMessageId,
+      messageId: message.id,
+      status: 'sent',
+      at: this.clock.now(),
+      contactId,
+    });
   }
 
   async failed(message: Message, failure: Failure): Promise<void> {

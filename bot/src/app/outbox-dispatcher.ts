@@ -162,7 +162,7 @@ export class OutboxDispatcher {
     const result = await this.o.contacts.send(thread, message, item.attempts + 1);
     switch (result.outcome) {
       case 'sent':
-        await this.o.conversations.sent(message, result.waMessageId);
+        await this.o.conversations.sent(message, result.waMessageId, thread.contact.id);
         return this.o.store.completeEffect(item.id, this.o.owner);
       case 'failed':
         await this.o.conversations.failed(message, result.failure);

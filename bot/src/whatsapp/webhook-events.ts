@@ -4,7 +4,7 @@
  * Everything is committed before the webhook is answered 200.
  */
 import type { Logger } from 'pino';
-import type { Conversations, InboundMessage } from '../app/conversations.js';
+import { contactIdFor, type Conversations, type InboundMessage } from '../app/conversations.js';
 import type { InboundContent } from '../core/types.js';
 import type { Store } from '../store/port.js';
 import type { CloudApiClient } from './cloud-api-client.js';
@@ -110,6 +110,8 @@ export class WebhookEvents {
       at: item.at,
       failure:
         item.status === 'failed' ? failureForCodes(item.errors.map((e) => e.code)) : undefined,
+      // recipient_id is the contact's wa_id: whose queue this status waits in.
+      contactId: item.recipientId ? contactIdFor(item.phoneNumberId, item.recipientId) : undefined,
     });
   }
 }

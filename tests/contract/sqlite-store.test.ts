@@ -83,6 +83,40 @@ describe('SQLite store file', () => {
     }
   });
 
+  it('gives messages stored before migration 3 their creation time, so the CDR finds them', async () => {
+    const file = join(dataDir(), SQLITE_FILE_NAME);
+    const thread = aThread('t1');
+    const message = aMessage(thread, 1, { createdAt: T0 + MINUTE });
+    const db = new Database(file);
+    try {
+      migrate(
+        db,
+        MIGRATIONS.filter((m) => m.version < 3),
+      );
+      // What the version 2 store wrote: no created_at column.
+      db.prepare(
+        `INSERT INTO threads (id, business_number_id, contact_id, state, open, version,
+                              outbox_seq, created_at, updated_at, json)
+         VALUES ('t1', ?, ?, 'active', 1, 1, 0, ?, ?, ?)`,
+      ).run(thread.businessNumberId, thread.contact.id, T0, T0, JSON.stringify(thread));
+      db.prepare(
+        `INSERT INTO messages (id, thread_id, seq, wa_message_id, possibly_duplicate, json)
+         VALUES ('t1:1', 't1', 1, NULL, 0, ?)`,
+      ).run(JSON.stringify(message));
+    } finally {
+      db.close();
+    }
+    const store = new SqliteStore(file);
+    try {
+      expect(
+        await store.listMessagesBetween({ from: T0 + MINUTE, to: T0 + 2 * MINUTE, limit: 9 }),
+      ).toEqual([{ message, businessNumberId: thread.businessNumberId, contact: thread.contact }]);
+      expect(await store.listMessagesBetween({ from: T0, to: T0 + MINUTE, limit: 9 })).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps threads, messages, the outbox, timers and pictures across a close and reopen', async () => {
     const dir = dataDir();
     const file = join(dir, SQLITE_FILE_NAME);

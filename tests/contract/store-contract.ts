@@ -4,6 +4,7 @@
  * on one fresh store (two connections, as two instances would have).
  */
 import { describe } from 'vitest';
+import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeRecordContract } from './contract-records.js';
 import { describeTeamsContract } from './contract-teams.js';
@@ -20,6 +21,7 @@ export function describeStoreContract(
 ): void {
   describe(`${name} store contract`, () => {
     describeThreadContract(makeStore);
+    describeMessageRangeContract(makeStore);
     describeOutboxContract(makeStore);
     describeRecordContract(makeStore);
     describeTwoClientContract(makeTwoClients);

@@ -1,12 +1,21 @@
 /**
  * What an admin does: enable an organisation (a Microsoft 365 tenant) with its WhatsApp
- * business number and intake users; enable or disable users and set their sub-organisation.
+ * business number and intake users; enable or disable users and set their sub-organisation;
+ * export proof of consent and the message record (CDR) as CSV.
  * `npm run admin -- …` (cli.ts) runs these against the configured store; see README,
  * "Enabling organisations and users".
  */
 import { parseArgs } from 'node:util';
+import { HOUR, type Millis } from '../core/types.js';
 import type { Organisation, Store, UserRecord } from '../store/port.js';
 import { DEFAULT_SUB_ORGANISATION } from '../teams/enablement.js';
+import {
+  exportConsent,
+  exportMessages,
+  streamWriter,
+  writeToFile,
+  type WriteText,
+} from './exports.js';
 
 export const USAGE = `Usage: npm run admin -- <command>
 
@@ -23,10 +32,25 @@ export const USAGE = `Usage: npm run admin -- <command>
                                   a conversation are those of the same sub-organisation).
   users <tenantId>                List a tenant's users: enabled, sub-organisation, name.
   intake add|remove <phoneNumberId> <userId>
-                                  Name or remove an intake user of a business number.`;
+                                  Name or remove an intake user of a business number.
+  export consent [--number <phoneNumberId>] [--contact <contactId or phone>] [--out <file>]
+      Proof of consent as CSV: every consent, decline, opt-out and resume, with its time
+      and the WhatsApp message that carried it.
+  export messages --from <date> --to <date> [--number <phoneNumberId>] [--with-text]
+                  [--out <file>]
+      The message record (CDR) as CSV: one row per message created from --from up to
+      --to, with the time of each status. --with-text adds what was written.
+      A date is a whole UTC day (2025-01-31: --to includes that day), or give a time
+      with its zone (2025-01-31T09:00:00Z; --to is then excluded).
+  Exports go to standard output, or to --out <file>.`;
 
 export class AdminUsageError extends Error {
   readonly code = 'admin_usage';
+}
+
+/** Where exports go without --out. */
+export interface AdminOutput {
+  readonly stdout: WriteText;
 }
 
 export async function runAdmin(
@@ -34,6 +58,7 @@ export async function runAdmin(
   store: Store,
   print: (line: string) => void,
   defaults: { maxParticipants: number },
+  output: AdminOutput = { stdout: streamWriter(process.stdout) },
 ): Promise<void> {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -47,6 +72,11 @@ export async function runAdmin(
       'contact-locale': { type: 'string' },
       tenant: { type: 'string' },
       'sub-org': { type: 'string' },
+      contact: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      'with-text': { type: 'boolean' },
     },
   });
   const [area, action, ...rest] = positionals;
@@ -156,7 +186,80 @@ export async function runAdmin(
       `${action === 'add' ? 'added' : 'removed'} intake user ${userId} ${action === 'add' ? 'to' : 'from'} ${number}`,
     );
   }
+  if (area === 'export' && (action === 'consent' || action === 'messages')) {
+    if (rest.length > 0) throw new AdminUsageError(`unexpected ${rest.join(' ')}`);
+    const out = values.out;
+    const run = async (fill: (write: WriteText) => Promise<number>): Promise<number> => {
+      if (out === undefined) return fill(output.stdout);
+      try {
+        return await writeToFile(out, fill);
+      } catch (error) {
+        if (isFileError(error))
+          throw new AdminUsageError(`cannot write --out ${out}: ${error.message}`);
+        throw error;
+      }
+    };
+    if (action === 'consent') {
+      if (values.from !== undefined || values.to !== undefined || values['with-text'])
+        throw new AdminUsageError(
+          'export consent takes --number, --contact and --out (it lists every record)',
+        );
+      const count = await run((write) =>
+        exportConsent(store, write, { businessNumberId: values.number, contact: values.contact }),
+      );
+      if (out !== undefined) print(`wrote ${count} consent records to ${out}`);
+      return;
+    }
+    if (values.contact !== undefined)
+      throw new AdminUsageError('export messages takes --number, not --contact');
+    const from = parseTime(need(values.from, '--from <date>'), '--from');
+    const to = parseTime(need(values.to, '--to <date>'), '--to');
+    if (from >= to)
+      throw new AdminUsageError(`--from ${values.from} must come before --to ${values.to}`);
+    const count = await run((write) =>
+      exportMessages(store, write, {
+        businessNumberId: values.number,
+        from,
+        to,
+        withText: values['with-text'] === true,
+      }),
+    );
+    if (out !== undefined) print(`wrote ${count} messages to ${out}`);
+    return;
+  }
   throw new AdminUsageError(
     positionals.length ? `unknown command: ${positionals.join(' ')}` : 'no command',
+  );
+}
+
+const DAY: Millis = 24 * HOUR;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})/;
+const TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A date is a whole UTC day: from its start for --from, to the start of the next day for
+ * --to (so `--from 2025-01-01 --to 2025-01-31` is all of January). A time must carry its zone.
+ */
+function parseTime(value: string, option: '--from' | '--to'): Millis {
+  const date = DATE.exec(value);
+  const day = date && Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
+  // Date.UTC rolls 2025-02-30 over to March: a real date reads back the same.
+  const real = day !== null && new Date(day).toISOString().slice(0, 10) === date?.[0];
+  if (real && value.length === 10) return option === '--to' ? day + DAY : day;
+  if (real && TIME_WITH_ZONE.test(value)) {
+    const at = Date.parse(value);
+    if (!Number.isNaN(at)) return at;
+  }
+  throw new AdminUsageError(
+    `${option} takes a date (2025-01-31, a whole UTC day) or a time with its zone ` +
+      `(2025-01-31T09:00:00Z), not "${value}"`,
+  );
+}
+
+function isFileError(error: unknown): error is NodeJS.ErrnoException {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EROFS', 'EPERM'].includes(String(error.code))
   );
 }

@@ -101,6 +101,30 @@ export interface OutboxItem {
   readonly recovered: boolean;
 }
 
+/**
+ * A time range of messages across threads, for the message record export (CDR). Pages are
+ * read with keyset paging: pass the last message of a page as `after` to get the next one.
+ */
+export interface MessageRange {
+  /** Only threads of this business number; every number when absent. */
+  readonly businessNumberId?: string | undefined;
+  /** Messages created at or after this time (inclusive). */
+  readonly from: Millis;
+  /** Messages created before this time (exclusive). */
+  readonly to: Millis;
+  /** Start after this message (the last one of the previous page). */
+  readonly after?: Pick<Message, 'createdAt' | 'threadId' | 'seq'> | undefined;
+  /** The most messages to return. */
+  readonly limit: number;
+}
+
+/** A message with what the CDR needs of its thread: the business number and the contact. */
+export interface MessageInThread {
+  readonly message: Message;
+  readonly businessNumberId: string;
+  readonly contact: ContactRef;
+}
+
 export interface TimerItem {
   readonly id: string;
   readonly threadId: ThreadId;
@@ -170,6 +194,11 @@ export interface Store {
   getMessageByWaId(waMessageId: string): Promise<Message | undefined>;
   /** A thread's messages in seq order. */
   listMessages(threadId: ThreadId): Promise<Message[]>;
+  /**
+   * Messages created in [from, to) across all threads (of one business number, if given),
+   * oldest first: by createdAt, then thread id, then seq. At most `limit` of them.
+   */
+  listMessagesBetween(range: MessageRange): Promise<MessageInThread[]>;
 
   /**
    * Commit one transition atomically: the thread (version-checked), its messages, its

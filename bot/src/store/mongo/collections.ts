@@ -81,6 +81,9 @@ export async function ensureIndexes(c: Collections): Promise<void> {
         partialFilterExpression: { waMessageId: { $type: 'string' } },
       },
       { key: { threadId: 1, seq: 1 }, name: 'by_thread' },
+      // The message record export (CDR): by creation time across threads. On `data.createdAt`,
+      // which every stored message has, so existing documents need no backfill.
+      { key: { 'data.createdAt': 1, threadId: 1, seq: 1 }, name: 'by_time' },
     ]),
     // Creating an index also creates the collection before any transaction writes to it.
     c.handledEvents.createIndexes([{ key: { handledAt: 1 }, name: 'by_time' }]),

@@ -3,7 +3,7 @@
  * stateless instances. It needs a replica set (Atlas, a self-hosted replica set, Cosmos DB
  * for MongoDB vCore) because `apply` runs in a multi-document transaction.
  */
-import { MongoClient, type Db, type TransactionOptions } from 'mongodb';
+import { MongoClient, type Db, type Filter, type TransactionOptions } from 'mongodb';
 import type {
   ConsentRecord,
   MediaRef,
@@ -18,6 +18,8 @@ import {
   type ApplyOptions,
   type ContactRecord,
   type MessageCard,
+  type MessageInThread,
+  type MessageRange,
   type Organisation,
   type OutboxItem,
   type Store,
@@ -34,6 +36,8 @@ import {
   threadFromDoc,
   type ConsentDoc,
   type MessageCardDoc,
+  type MessageDoc,
+  type ThreadDoc,
 } from './documents.js';
 import * as leases from './leases.js';
 import { isDuplicateKey } from './errors.js';
@@ -204,6 +208,55 @@ export class MongoStore implements Store {
   async listMessages(threadId: string): Promise<Message[]> {
     const docs = await this.c.messages.find({ threadId }).sort({ seq: 1, _id: 1 }).toArray();
     return docs.map(messageFromDoc);
+  }
+
+  async listMessagesBetween(range: MessageRange): Promise<MessageInThread[]> {
+    const match: Filter<MessageDoc>[] = [{ 'data.createdAt': { $gte: range.from, $lt: range.to } }];
+    const { after } = range;
+    if (after !== undefined) {
+      match.push({
+        $or: [
+          { 'data.createdAt': { $gt: after.createdAt } },
+          { 'data.createdAt': after.createdAt, threadId: { $gt: after.threadId } },
+          { 'data.createdAt': after.createdAt, threadId: after.threadId, seq: { $gt: after.seq } },
+        ],
+      });
+    }
+    // Messages do not carry their business number: it is their thread's, joined in. The
+    // range scan walks every number's messages in it, which suits an occasional export.
+    const docs = await this.c.messages
+      .aggregate<MessageDoc & { thread: Pick<ThreadDoc, 'businessNumberId' | 'data'> }>([
+        { $match: { $and: match } },
+        { $sort: { 'data.createdAt': 1, threadId: 1, seq: 1 } },
+        {
+          $lookup: {
+            from: this.c.threads.collectionName,
+            localField: 'threadId',
+            foreignField: '_id',
+            as: 'thread',
+          },
+        },
+        // Exactly one thread per message; the SQLite store's inner join drops orphans too.
+        { $unwind: '$thread' },
+        ...(range.businessNumberId !== undefined
+          ? [{ $match: { 'thread.businessNumberId': range.businessNumberId } }]
+          : []),
+        { $limit: range.limit },
+        {
+          $project: {
+            data: 1,
+            possiblyDuplicate: 1,
+            'thread.businessNumberId': 1,
+            'thread.data.contact': 1,
+          },
+        },
+      ])
+      .toArray();
+    return docs.map((doc) => ({
+      message: messageFromDoc(doc),
+      businessNumberId: doc.thread.businessNumberId,
+      contact: doc.thread.data.contact,
+    }));
   }
 
   async apply(transition: Transition, options: ApplyOptions): Promise<void> {

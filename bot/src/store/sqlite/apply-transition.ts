@@ -138,17 +138,18 @@ function writeMessage(sql: Sql, message: Message): void {
     if (other) throw new DuplicateEventError(`wamid:${waMessageId}`);
   }
   sql.run(
-    `INSERT INTO messages (id, thread_id, seq, wa_message_id, possibly_duplicate, json)
-     VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO messages (id, thread_id, seq, wa_message_id, possibly_duplicate, created_at, json)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET
        thread_id = excluded.thread_id, seq = excluded.seq, wa_message_id = excluded.wa_message_id,
        possibly_duplicate = max(possibly_duplicate, excluded.possibly_duplicate),
-       json = excluded.json`,
+       created_at = excluded.created_at, json = excluded.json`,
     message.id,
     message.threadId,
     message.seq,
     waMessageId,
     message.possiblyDuplicate ? 1 : 0,
+    message.createdAt,
     JSON.stringify(message),
   );
 }

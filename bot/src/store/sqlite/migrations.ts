@@ -149,6 +149,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX message_cards_by_activity ON message_cards (user_id, activity_id);
     `,
   },
+  {
+    version: 3,
+    name: 'messages by time',
+    sql: `
+      -- The message record export (CDR) reads messages by creation time across threads.
+      ALTER TABLE messages ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+      UPDATE messages SET created_at = json_extract(json, '$.createdAt');
+      CREATE INDEX messages_by_time ON messages (created_at, thread_id, seq);
+    `,
+  },
 ];
 
 /**

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
   ConsentRecord,
+  ContactRef,
   MediaRef,
   Message,
   Millis,
@@ -20,6 +21,8 @@ import type {
   ApplyOptions,
   ContactRecord,
   MessageCard,
+  MessageInThread,
+  MessageRange,
   Organisation,
   OutboxItem,
   Store,
@@ -253,6 +256,35 @@ export class SqliteStore implements Store {
       .map(messageFromRow);
   }
 
+  async listMessagesBetween(range: MessageRange): Promise<MessageInThread[]> {
+    const where = ['m.created_at >= ?', 'm.created_at < ?'];
+    const params: unknown[] = [range.from, range.to];
+    if (range.after !== undefined) {
+      where.push('(m.created_at, m.thread_id, m.seq) > (?, ?, ?)');
+      params.push(range.after.createdAt, range.after.threadId, range.after.seq);
+    }
+    if (range.businessNumberId !== undefined) {
+      where.push('t.business_number_id = ?');
+      params.push(range.businessNumberId);
+    }
+    return this.sql
+      .all<MessageInThreadRow>(
+        `SELECT m.possibly_duplicate, m.json, t.business_number_id,
+                json_extract(t.json, '$.contact') AS contact
+         FROM messages m JOIN threads t ON t.id = m.thread_id
+         WHERE ${where.join(' AND ')}
+         ORDER BY m.created_at, m.thread_id, m.seq
+         LIMIT ?`,
+        ...params,
+        range.limit,
+      )
+      .map((row) => ({
+        message: messageFromRow(row),
+        businessNumberId: row.business_number_id,
+        contact: JSON.parse(row.contact) as ContactRef,
+      }));
+  }
+
   async apply(transition: Transition, options: ApplyOptions): Promise<void> {
     this.sql.write(() => applyTransition(this.sql, transition, options, randomUUID));
   }
@@ -415,6 +447,11 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+interface MessageInThreadRow extends MessageRow {
+  business_number_id: string;
+  contact: string;
 }
 
 interface MessageCardRow {

@@ -106,6 +106,7 @@ export const MESSAGE_COLUMNS = [
   ...STATUS_COLUMNS.map((s) => `${s}_at`),
   'failure_code',
   'failure_reason',
+  'attempts',
   'possibly_sent_twice',
 ] as const;
 
@@ -163,6 +164,7 @@ export async function exportMessages(
         ...STATUS_COLUMNS.map((s) => isoTime(m.statusTimes[s])),
         m.failure?.code,
         m.failure?.reasonKey,
+        m.direction === 'outbound' ? m.attempts : undefined,
         m.possiblyDuplicate === true,
       ];
       if (options.withText) row.push(m.body ?? m.media?.caption);

@@ -52,6 +52,8 @@ export function applyReceipt(
       status: advanced ? status : message.status,
       statusTimes: times,
       waMessageId: newWaId,
+      // A new wamid means WhatsApp took this message in once more (a 131047 requeue sends again).
+      attempts: newWaId !== message.waMessageId ? message.attempts + 1 : message.attempts,
       failure: advanced && status !== 'failed' ? undefined : message.failure,
     },
     advanced,

@@ -224,6 +224,7 @@ describe('export messages (CDR)', () => {
       received_at: '',
       failure_code: '',
       failure_reason: '',
+      attempts: '1',
       possibly_sent_twice: 'false',
     });
     expect(rows[1]).toMatchObject({

@@ -130,6 +130,10 @@ describe('the 24-hour customer-service window', () => {
     // When the contact resumes, it goes out again.
     const resumed = w.contactTaps('resume');
     expect(sends(resumed)).toEqual([sent.id]);
+    // Handed to WhatsApp a second time: Info and the CDR count both attempts.
+    expect(w.message(sent.id).attempts).toBe(1);
+    w.report(sent.id, 'sent', undefined, 'wamid.again');
+    expect(w.message(sent.id).attempts).toBe(2);
   });
 
   it('ignores a late status for the earlier attempt of a message that was queued again', () => {

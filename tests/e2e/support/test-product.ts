@@ -2,6 +2,7 @@
  * The real product on a loopback port, with the sandbox as WhatsApp (frozen clock, no
  * delivery delays) and a recording channel standing in for Teams where a test needs it.
  */
+import { png } from '../../../scripts/app-package.js';
 import { createServer } from 'node:net';
 import { pino } from 'pino';
 import type { TeamsEffect, UserChannel } from '../../../bot/src/app/ports.js';
@@ -84,8 +85,5 @@ export async function startTestProduct(
   };
 }
 
-/** A 1×1 PNG. */
-export const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+/** A 1×1 PNG (the encoder that draws the app's icons). */
+export const PNG = png(1, new Uint8Array([37, 211, 102, 255]));

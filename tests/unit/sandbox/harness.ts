@@ -2,6 +2,7 @@
  * A restify server on 127.0.0.1 with only the sandbox's routes and a fake app webhook that
  * records what WhatsApp (the sandbox) posts to it. Clients call it with global fetch.
  */
+import { png } from '../../../scripts/app-package.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import restify from 'restify';
 import {
@@ -22,11 +23,8 @@ export const CREDENTIALS = {
 
 export const CONTACT = '447700900123';
 
-/** 1×1 PNG. */
-export const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
+/** A 1×1 PNG (the encoder that draws the app's icons). */
+export const PNG = png(1, new Uint8Array([0, 128, 105, 255]));
 
 /** The start of a JPEG (SOI + APP0): enough for type sniffing. */
 export const JPEG = Buffer.concat([

@@ -1,17 +1,15 @@
 /** Test data shared by the WhatsApp adapter tests. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { png } from '../../../../scripts/app-package.js';
 
 export const GRAPH = 'https://graph.example.test';
 export const VERSION = 'v23.0';
 export const PHONE_NUMBER_ID = '106540352242922';
 export const TOKEN = 'EAAG-secret-token-never-logged';
 
-/** A real 1×1 PNG. */
-export const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+/** A real 1×1 PNG (drawn by the encoder that makes the app's icons). */
+export const PNG = png(1, new Uint8Array([0, 0, 0, 255]));
 
 /** JPEG's SOI and JFIF APP0 marker, then filler: enough for type sniffing. */
 export const JPEG = Buffer.concat([

@@ -4,10 +4,9 @@
  * reminders fall due, and WhatsApp's 24-hour rule (enforced here) agrees with the app's view.
  */
 
-/** What reads the time: epoch milliseconds, like `Date.now()`. */
-export interface Clock {
-  now(): number;
-}
+import type { Clock } from '../app/clock.js';
+
+export type { Clock };
 
 /** A clock that can be moved forward, and tells who listens when it is. */
 export interface SandboxClock extends Clock {

@@ -176,15 +176,17 @@ export function migrate(
     applied_at INTEGER NOT NULL
   )`);
   const run = db.transaction((): number[] => {
-    const row = db
-      .prepare<[], { version: number | null }>(
-        'SELECT max(version) AS version FROM schema_migrations',
-      )
-      .get();
-    const current = row?.version ?? 0;
+    // Every migration not yet recorded runs, not only those above the highest recorded:
+    // branches developed side by side may land their numbers out of order.
+    const done = new Set(
+      db
+        .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+        .all()
+        .map((r) => r.version),
+    );
     const applied: number[] = [];
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (migration.version <= current) continue;
+      if (done.has(migration.version)) continue;
       db.exec(migration.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,

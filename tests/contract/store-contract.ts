@@ -6,7 +6,9 @@
 import { describe } from 'vitest';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
+import { describeQueryPlanContract } from './contract-query-plans.js';
 import { describeRecordContract } from './contract-records.js';
+import { describeStoreReviewContract } from './contract-store-review.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
 import { describeTwoClientContract } from './contract-two-clients.js';
@@ -26,5 +28,7 @@ export function describeStoreContract(
     describeRecordContract(makeStore);
     describeTwoClientContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
+    describeQueryPlanContract(makeStore);
+    describeStoreReviewContract(makeStore);
   });
 }

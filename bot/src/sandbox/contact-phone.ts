@@ -41,8 +41,32 @@ export type ChatKind =
   /** The contact tapped a template quick reply or an interactive reply button. */
   | 'button'
   | 'list_reply'
+  /** A file (document, audio or voice note, video) or a sticker, either way. */
+  | 'media'
+  /** A place the contact shared. */
+  | 'location'
   /** A business message WhatsApp did not deliver: not on a real phone, shown for the developer. */
   | 'undelivered';
+
+/** The media kinds besides pictures. `voice` is audio recorded in WhatsApp. */
+export type ChatMediaKind = 'document' | 'audio' | 'voice' | 'video' | 'sticker';
+
+export interface ChatMedia {
+  readonly kind: ChatMediaKind;
+  readonly mediaId: string;
+  readonly mimeType: string;
+  readonly size?: number | undefined;
+  readonly caption?: string | undefined;
+  readonly filename?: string | undefined;
+}
+
+export interface ChatLocation {
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly name?: string | undefined;
+  readonly address?: string | undefined;
+  readonly url?: string | undefined;
+}
 
 export interface ChatEntry {
   /** The wamid. */
@@ -58,6 +82,8 @@ export interface ChatEntry {
   readonly image?:
     | { readonly mediaId: string; readonly mimeType: string; readonly caption?: string | undefined }
     | undefined;
+  readonly media?: ChatMedia | undefined;
+  readonly location?: ChatLocation | undefined;
   readonly template?: { readonly name: string; readonly language: string } | undefined;
   readonly buttons?: readonly ChatButton[] | undefined;
   readonly list?: ChatList | undefined;

@@ -3,9 +3,25 @@
  * Meta's "Supported media types" table, as copied by BSPs (notes §4.6):
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/
  */
+import type { MediaKind } from '../core/types.js';
 import { MediaRejectedError } from './errors.js';
 
 export const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
+
+const MB = 1024 * 1024;
+
+/**
+ * The largest file of each kind WhatsApp carries (the same table): what a contact can send us,
+ * and what a download stops reading beyond.
+ */
+export const MEDIA_MAX_BYTES: Readonly<Record<MediaKind, number>> = {
+  image: IMAGE_MAX_BYTES,
+  document: 100 * MB,
+  audio: 16 * MB,
+  voice: 16 * MB,
+  video: 16 * MB,
+  sticker: 500 * 1024,
+};
 
 export type ImageMimeType = 'image/jpeg' | 'image/png';
 export const IMAGE_MIME_TYPES: readonly ImageMimeType[] = ['image/jpeg', 'image/png'];

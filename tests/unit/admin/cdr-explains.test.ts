@@ -36,12 +36,16 @@ function rows(csv: string): Record<string, string>[] {
   for (let i = 0; i < csv.length; i++) {
     const c = csv[i]!;
     if (quoted) {
-      if (c === '"' && csv[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && csv[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (records.at(-1)!.push(field), (field = ''));
-    else if (c === '\r' && csv[i + 1] === '\n') {
+    else if (c === ',') {
+      records.at(-1)!.push(field);
+      field = '';
+    } else if (c === '\r' && csv[i + 1] === '\n') {
       records.at(-1)!.push(field);
       records.push([]);
       field = '';

@@ -114,6 +114,17 @@ export interface SandboxPhone {
   received(): ChatEntry[];
   setReadReceipts(on: boolean): SandboxPhone;
   readonly readReceipts: boolean;
+  /**
+   * The contact opens the chat and looks at it: what arrived is read now (with read receipts
+   * on, WhatsApp reports `read`), and what arrives while it stays open is read as it comes.
+   * A phone starts with the chat closed: the business's messages stay delivered, not read.
+   */
+  openChat(): SandboxPhone;
+  /** The contact leaves the chat (or puts the phone away). */
+  closeChat(): SandboxPhone;
+  readonly chatOpen: boolean;
+  /** Business messages delivered and not yet read. */
+  readonly unread: number;
   /** The next business message to this phone fails with `code` (undefined: none). */
   failNextDelivery(code: number | undefined): SandboxPhone;
   /** Whether the business may send free-form messages now (24 h from the last message). */
@@ -189,6 +200,20 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       },
       get readReceipts() {
         return phone.readReceipts;
+      },
+      openChat() {
+        phone.setViewing(true);
+        return self;
+      },
+      closeChat() {
+        phone.setViewing(false);
+        return self;
+      },
+      get chatOpen() {
+        return phone.viewing;
+      },
+      get unread() {
+        return phone.unread;
       },
       failNextDelivery(code) {
         phone.failNext = code;

@@ -8,7 +8,9 @@
  * - A phone set to fail its next delivery fails it with the chosen code.
  * - A picture whose media id is unknown, or whose link cannot be fetched as JPEG/PNG, fails with
  *   131053 "Media upload error".
- * - A phone with read receipts off never produces `read` (notes §3).
+ * - `read` only once the phone has the chat open and in view (now, or when it is next opened),
+ *   templates too, so "delivered, not yet read" can be seen; never with read receipts off
+ *   (notes §3).
  */
 import { WINDOW } from '../core/types.js';
 import { sniffImageType, IMAGE_MAX_BYTES } from '../whatsapp/media-rules.js';
@@ -131,8 +133,11 @@ export function startDelivery(
       });
       ctx.report(record, status('delivered', { pricing }));
       await ctx.work.wait(ctx.delays.readMs);
-      // Checked now: switching receipts off while a message is on its way counts.
-      if (phone.readReceipts) ctx.report(record, status('read', { pricing }));
+      // Read when the contact looks at the chat; receipts checked then: switching them off
+      // while a message waits counts.
+      phone.delivered(record.wamid, () => {
+        if (phone.readReceipts) ctx.report(record, status('read', { pricing }));
+      });
     },
     () => undefined,
   );

@@ -10,6 +10,7 @@
  *   POST  /sandbox/api/phones/:number/taps         { messageId, index } or { payload }
  *   POST  /sandbox/api/phones/:number/list-replies { messageId?, rowId }
  *   PATCH /sandbox/api/phones/:number/settings     { readReceipts?, failNextDelivery? (code|null) }
+ *   PUT   /sandbox/api/phones/:number/viewing      { visible }  the page shows the chat (or not)
  *   POST  /sandbox/api/clock                       { advanceMs }  move the shared clock
  *   GET   /sandbox/api/media/:id                   the picture, for <img> on the page
  *   GET   /sandbox/api/webhooks                    the last webhooks and what became of them
@@ -49,6 +50,12 @@ const settingsBody = z.object({
   readReceipts: z.boolean().optional(),
   failNextDelivery: z.number().int().positive().nullable().optional(),
 });
+const viewingBody = z.object({ visible: z.boolean() });
+/**
+ * How long the page's word that it shows the chat holds: it says so again with every poll,
+ * so a tab closed or put away without a word stops reading within this time.
+ */
+export const VIEWING_LEASE_MS = 5_000;
 const clockBody = z.object({ advanceMs: z.number().int().positive().max(MAX_ADVANCE_MS) });
 
 class BadRequest extends Error {
@@ -106,6 +113,8 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
       number: phone.number,
       name: phone.name,
       readReceipts: phone.readReceipts,
+      chatOpen: phone.viewing,
+      unread: phone.unread,
       failNextDelivery: phone.failNext ?? null,
       window: { open: sandbox.windowOpen(phone), closesAt: closesAt ?? null },
       messages: phone.entries(),
@@ -198,6 +207,16 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
       const phone = phoneOf(req);
       if (body.readReceipts !== undefined) phone.readReceipts = body.readReceipts;
       if (body.failNextDelivery !== undefined) phone.failNext = body.failNextDelivery ?? undefined;
+      res.send(200, view(phone));
+    }),
+  );
+
+  server.put(
+    `${PHONE_API_PATH}/phones/:number/viewing`,
+    api(async (req, res) => {
+      const { visible } = parse(viewingBody, await readJson(req));
+      const phone = phoneOf(req);
+      phone.setViewing(visible, VIEWING_LEASE_MS);
       res.send(200, view(phone));
     }),
   );

@@ -122,6 +122,15 @@ export class WhatsAppSandbox {
     return [...this.#outbound.values()];
   }
 
+  /**
+   * The contact opens (or leaves) the chat. The page holds it open for `leaseMs` at a time,
+   * renewed while it shows the chat, so a closed tab stops reading. Returns how many messages
+   * were read on opening.
+   */
+  setViewing(number: string, visible: boolean, leaseMs?: number): number {
+    return this.phone(number).setViewing(visible, leaseMs);
+  }
+
   windowOpen(phone: ContactPhone): boolean {
     return windowOpen(phone, this.clock.now());
   }

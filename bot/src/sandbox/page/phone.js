@@ -319,8 +319,27 @@
   // ---------------------------------------------------------------------------------------
   // Polling.
 
+  // Like a phone, the sandbox reads the business's messages only while the chat is on screen:
+  // the page says so with every poll (the sandbox holds it a few seconds), and at once when
+  // the tab is hidden or shown, or another phone is chosen.
+  function chatOnScreen() {
+    return Boolean(number) && document.visibilityState === 'visible';
+  }
+
+  function reportViewing(visible, forNumber) {
+    const who = forNumber || number;
+    if (!who) return Promise.resolve();
+    return fetch(API + '/phones/' + encodeURIComponent(who) + '/viewing', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ visible }),
+      keepalive: true,
+    }).catch(() => undefined);
+  }
+
   async function refresh() {
     try {
+      if (chatOnScreen()) await reportViewing(true);
       const state = await call('GET', '/state');
       renderState(state);
       if (number) renderPhone(await call('GET', phonePath()));
@@ -345,6 +364,7 @@
     const chosen = els.whoNumber.value.replace(/[^\d]/g, '');
     const name = els.whoName.value.trim();
     const path = '/phones/' + encodeURIComponent(chosen);
+    if (number && number !== chosen) reportViewing(false, number);
     (name ? call('PUT', path, { name }) : call('GET', path))
       .then((data) => {
         number = data.number;
@@ -401,4 +421,9 @@
   if (number) els.whoNumber.value = number;
   poll();
   window.addEventListener('focus', refresh);
+  document.addEventListener('visibilitychange', () => {
+    if (chatOnScreen()) refresh();
+    else reportViewing(false);
+  });
+  window.addEventListener('pagehide', () => reportViewing(false));
 })();

@@ -88,7 +88,7 @@ export interface Thread {
 export type Direction = 'outbound' | 'inbound';
 
 /** What travels to the contact: a user's own words, or something the app sends for them. */
-export type OutboundKind = 'text' | 'image' | 'template' | 'notice';
+export type OutboundKind = 'text' | 'image' | 'document' | 'template' | 'notice';
 
 /** Templates the business sends (approved on Meta's side; see the WhatsApp adapter). */
 export type TemplateName = 'opt_in' | 'resume' | 'participant_notice';
@@ -253,6 +253,8 @@ export type ThreadEvent =
       readonly by: UserId;
       readonly body?: string;
       readonly media?: MediaRef;
+      /** What `media` is: a picture unless said (a document keeps its file name). */
+      readonly mediaKind?: 'image' | 'document';
     }
   | {
       readonly type: 'inbound';

@@ -128,11 +128,18 @@ export class WebhookEvents {
         const filename = c.type === 'media' ? c.filename : undefined;
         const downloaded = await this.download(client, c.mediaId, kind, item);
         if (!downloaded) return { type: 'media_gone', kind, caption: c.caption, filename };
-        const media = await this.o.store.putMedia(downloaded.bytes, downloaded.mimeType, c.caption, {
-          key: item.waMessageId,
-          filename,
-        });
-        return c.type === 'image' ? { type: 'image', media } : { type: 'media', kind: c.kind, media };
+        const media = await this.o.store.putMedia(
+          downloaded.bytes,
+          downloaded.mimeType,
+          c.caption,
+          {
+            key: item.waMessageId,
+            filename,
+          },
+        );
+        return c.type === 'image'
+          ? { type: 'image', media }
+          : { type: 'media', kind: c.kind, media };
       }
       case 'location':
         return { type: 'location', location: c.location };

@@ -199,7 +199,13 @@ export const stickerContent = z.object({
 });
 
 /** Coordinates are numbers in webhooks (LocationMessage_1); accept digits in a string too. */
-const coordinate = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const coordinate = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 
 /** OpenAPI LocationMessage_1 (webhook example "Location Message"). */
 export const locationContent = z.object({

@@ -243,13 +243,27 @@ function contentOf(m: WireMessage): WebhookContent {
       const p = documentContent.safeParse(m);
       if (!p.success) return other;
       const { id, mime_type, sha256, filename, caption } = p.data.document;
-      return { type: 'media', kind: 'document', mediaId: id, mimeType: mime_type, sha256, caption, filename };
+      return {
+        type: 'media',
+        kind: 'document',
+        mediaId: id,
+        mimeType: mime_type,
+        sha256,
+        caption,
+        filename,
+      };
     }
     case 'audio': {
       const p = audioContent.safeParse(m);
       if (!p.success) return other;
       const { id, mime_type, sha256, voice } = p.data.audio;
-      return { type: 'media', kind: voice ? 'voice' : 'audio', mediaId: id, mimeType: mime_type, sha256 };
+      return {
+        type: 'media',
+        kind: voice ? 'voice' : 'audio',
+        mediaId: id,
+        mimeType: mime_type,
+        sha256,
+      };
     }
     case 'video': {
       const p = videoContent.safeParse(m);

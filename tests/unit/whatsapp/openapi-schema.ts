@@ -105,7 +105,8 @@ export function normalise(spec: JsonObject): JsonObject {
       r.$ref === sendSchema ? { $ref: schemaRef(name) } : r,
     );
     walk(schemas[name] as Json, (o) => {
-      if (o.$ref === schemaRef('BaseMessageProperties')) o.$ref = schemaRef('BaseMessageProperties_1');
+      if (o.$ref === schemaRef('BaseMessageProperties'))
+        o.$ref = schemaRef('BaseMessageProperties_1');
     });
   }
 

@@ -60,11 +60,12 @@ export function inboundMessageCard(
     file: file ?? { icon: '', name: '', details: '' },
     fileUrl: data.fileUrl ?? '',
     hasLocation: place !== undefined,
-    location: place ? { ...place, title: `📍 ${place.name}` } : { title: '', address: '', mapUrl: '' },
+    location: place
+      ? { ...place, title: `📍 ${place.name}` }
+      : { title: '', address: '', mapUrl: '' },
     hasGone: gone !== undefined,
     gone: gone ?? '',
-    unsupported:
-      text === undefined && !hasPicture && !file && !place && gone === undefined,
+    unsupported: text === undefined && !hasPicture && !file && !place && gone === undefined,
     t,
   });
 }

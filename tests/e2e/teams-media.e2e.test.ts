@@ -199,3 +199,75 @@ describe('media once', () => {
     expect(alice.messages().filter((m) => m.text.includes('ten times'))).toHaveLength(1);
   });
 });
+
+describe('documents both ways', () => {
+  it('sends a PDF attached in the bot chat to the contact under its name, with the words as caption', async () => {
+    const { w, alice } = await consented();
+    const url = w.connector.serveFile('invoice.pdf', PDF, 'application/pdf');
+    await alice.say('Your invoice for March', [
+      {
+        contentType: 'application/vnd.microsoft.teams.file.download.info',
+        name: 'invoice-march.pdf',
+        content: { downloadUrl: url, fileType: 'pdf' },
+      },
+    ]);
+    await w.settle();
+    const received = w.product.sandbox.phone(PHONE).received().at(-1)!;
+    expect(received).toMatchObject({
+      kind: 'media',
+      media: {
+        kind: 'document',
+        filename: 'invoice-march.pdf',
+        mimeType: 'application/pdf',
+        size: PDF.length,
+        caption: 'Your invoice for March',
+      },
+    });
+    const onPhone = await fetch(
+      `${w.product.url}/sandbox/api/media/${encodeURIComponent(received.media!.mediaId)}`,
+    );
+    expect(Buffer.from(await onPhone.arrayBuffer()).equals(PDF)).toBe(true);
+    const status = alice.find('invoice-march.pdf')!;
+    expect(status.text).toContain('To Maria Silva');
+    expect(status.text).toContain('Your invoice for March');
+    expect(status.text).toContain('Document · 2 KB');
+  });
+
+  it('refuses a file WhatsApp would not take, saying why, and sends nothing', async () => {
+    const { w, alice } = await consented();
+    const before = w.product.sandbox.phone(PHONE).received().length;
+    const exe = w.connector.serveFile(
+      'setup.exe',
+      Buffer.from('MZ\x90\x00'),
+      'application/x-msdownload',
+    );
+    await alice.say('', [
+      {
+        contentType: 'application/vnd.microsoft.teams.file.download.info',
+        name: 'setup.exe',
+        content: { downloadUrl: exe, fileType: 'exe' },
+      },
+    ]);
+    expect(alice.last().text).toContain(
+      'WhatsApp does not accept this kind of file. Send a PDF, Word, Excel, PowerPoint or text file (.pdf, .txt, .doc, .xls, .ppt, .docx, .xlsx, .pptx).',
+    );
+    await w.settle();
+    expect(w.product.sandbox.phone(PHONE).received()).toHaveLength(before);
+  });
+
+  it('the phone page sends a document, which reaches Teams with its name', async () => {
+    const { w, alice } = await consented();
+    const form = new FormData();
+    form.append('file', new Blob([PDF], { type: 'application/pdf' }), 'delivery-note.pdf');
+    form.append('caption', 'Signed');
+    const sent = await fetch(`${w.product.url}/sandbox/api/phones/${PHONE}/files`, {
+      method: 'POST',
+      body: form,
+    });
+    expect(sent.status).toBe(201);
+    await w.settle();
+    const card = alice.find('delivery-note.pdf')!;
+    expect(card.text).toContain('Signed');
+    expect((await downloaded(card)).headers.get('content-type')).toBe('application/pdf');
+  });
+});

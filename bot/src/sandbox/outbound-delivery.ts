@@ -121,11 +121,14 @@ export function startDelivery(
       if (failure !== undefined) return fail(failure);
       const image = await resolveImage(ctx, view);
       if (typeof image === 'string') return fail(131053, image);
+      const media = resolveDocument(ctx, view);
+      if (typeof media === 'string') return fail(131053, media);
       ctx.report(record, status('sent', { pricing }));
       await ctx.work.wait(ctx.delays.deliveredMs);
       phone.add({
         ...view,
         ...(image ? { image } : {}),
+        ...(media ? { media } : {}),
         id: record.wamid,
         from: 'business',
         at: ctx.clock.now(),
@@ -141,6 +144,19 @@ export function startDelivery(
     },
     () => undefined,
   );
+}
+
+/** A document as the phone shows it (type and size from the upload), or why it cannot be. */
+function resolveDocument(ctx: DeliveryContext, view: OutboundView): OutboundView['media'] | string {
+  if (view.kind !== 'media' || !view.media) return undefined;
+  const stored = ctx.media.get(view.media.mediaId);
+  if (!stored) return `Media ID ${view.media.mediaId} does not exist or has expired.`;
+  return {
+    ...view.media,
+    mimeType: stored.mimeType,
+    size: stored.size,
+    filename: view.media.filename ?? stored.filename,
+  };
 }
 
 /** The picture to show, undefined for a non-picture, or why it cannot be delivered. */

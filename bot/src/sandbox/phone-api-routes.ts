@@ -7,6 +7,8 @@
  *   GET   /sandbox/api/phones/:number              the phone: settings, window, chat
  *   POST  /sandbox/api/phones/:number/messages     { text, replyTo? }  send a text
  *   POST  /sandbox/api/phones/:number/images       multipart: file, caption?  send a picture
+ *   POST  /sandbox/api/phones/:number/files        multipart: file, caption?  send a file: a
+ *                                                  document, audio, video or sticker by its type
  *   POST  /sandbox/api/phones/:number/taps         { messageId, index } or { payload }
  *   POST  /sandbox/api/phones/:number/list-replies { messageId?, rowId }
  *   PATCH /sandbox/api/phones/:number/settings     { readReceipts?, failNextDelivery? (code|null) }
@@ -25,6 +27,16 @@ import { IMAGE_MAX_BYTES } from '../whatsapp/media-rules.js';
 import { SandboxError } from './sandbox-error.js';
 import type { WhatsAppSandbox } from './whatsapp-sandbox.js';
 import { WINDOW } from '../core/types.js';
+import type { ChatMediaKind } from './contact-phone.js';
+import { MAX_UPLOAD_BYTES } from './media-store.js';
+
+/** How a phone sends a file of this type: a sticker, audio, video, or else a document. */
+function kindOfFile(mimeType: string): ChatMediaKind {
+  if (mimeType === 'image/webp') return 'sticker';
+  if (mimeType.startsWith('audio/')) return 'audio';
+  if (mimeType.startsWith('video/')) return 'video';
+  return 'document';
+}
 
 export const PHONE_API_PATH = '/sandbox/api';
 
@@ -183,6 +195,24 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
   );
 
   server.post(
+    `${PHONE_API_PATH}/phones/:number/files`,
+    api(async (req, res) => {
+      const form = await readForm(req, MAX_UPLOAD_BYTES + 64 * 1024);
+      if (!form)
+        throw new BadRequest(400, 'send the file as multipart/form-data with a "file" field');
+      const file = await formFile(form, 'file');
+      if (!file) throw new BadRequest(400, 'file: a file is required');
+      const caption = form.get('caption');
+      const type = (file.type || 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+      const sent = sandbox.sendMedia(phoneOf(req).number, kindOfFile(type), file.bytes, type, {
+        caption: typeof caption === 'string' ? caption : undefined,
+        filename: file.name || undefined,
+      });
+      res.send(201, { id: sent.wamid, mediaId: sent.mediaId });
+    }),
+  );
+
+  server.post(
     `${PHONE_API_PATH}/phones/:number/taps`,
     api(async (req, res) => {
       const body = parse(tapBody, await readJson(req));
@@ -239,6 +269,12 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
       res.sendRaw(200, stored.bytes, {
         'content-type': stored.mimeType,
         'content-length': String(stored.size),
+        'x-content-type-options': 'nosniff',
+        ...(stored.mimeType.startsWith('image/')
+          ? {}
+          : {
+              'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(stored.filename ?? 'file')}`,
+            }),
       });
     }),
   );

@@ -22,6 +22,7 @@
     message: $('message'),
     send: $('send'),
     picture: $('picture'),
+    file: $('file'),
     readReceipts: $('read-receipts'),
     failNext: $('fail-next'),
     phoneWho: $('phone-who'),
@@ -192,7 +193,9 @@
         ? '“' + m.text.slice(0, 60) + '”'
         : m.image
           ? 'a picture'
-          : 'a message';
+          : m.media
+            ? m.media.filename || 'a file'
+            : 'a message';
     return el(
       'li',
       'note failed',
@@ -219,7 +222,14 @@
           'div',
           'quote',
           quoted
-            ? (quoted.text || (quoted.image ? 'Picture' : 'Message')).slice(0, 80)
+            ? (
+                quoted.text ||
+                (quoted.image
+                  ? 'Picture'
+                  : quoted.media
+                    ? quoted.media.filename || 'File'
+                    : 'Message')
+              ).slice(0, 80)
             : 'Earlier message',
         ),
       );
@@ -237,6 +247,8 @@
       bubble.append(img);
       if (m.image.caption) bubble.append(el('div', 'text', m.image.caption));
     }
+    if (m.media && m.media.mediaId) bubble.append(renderMedia(m.media, mine));
+    if (m.location) bubble.append(renderLocation(m.location));
     if (m.text) bubble.append(el('div', 'text', m.text));
     if (m.footer) bubble.append(el('div', 'footer', m.footer));
     const meta = el('div', 'meta');
@@ -268,6 +280,47 @@
     }
     if (m.list) li.append(renderList(m));
     return li;
+  }
+
+  const MEDIA_LABELS = {
+    document: '📄 Document',
+    audio: '🎵 Audio',
+    voice: '🎤 Voice message',
+    video: '🎬 Video',
+    sticker: '🙂 Sticker',
+  };
+
+  function sizeLabel(bytes) {
+    if (bytes === undefined || bytes === null) return '';
+    if (bytes < 1024) return bytes + ' bytes';
+    if (bytes < 1024 * 1024) return Math.round(bytes / 1024) + ' KB';
+    return (bytes / (1024 * 1024)).toFixed(1) + ' MB';
+  }
+
+  function renderMedia(media, mine) {
+    const url = API + '/media/' + encodeURIComponent(media.mediaId);
+    if (media.kind === 'sticker') {
+      const img = el('img', 'sticker');
+      img.src = url;
+      img.alt = mine ? 'Sticker you sent' : 'Sticker from the business';
+      return img;
+    }
+    const box = el('div', 'file');
+    const link = el('a', null, media.filename || MEDIA_LABELS[media.kind] || 'File');
+    link.href = url;
+    link.download = media.filename || '';
+    box.append(link);
+    const details = [MEDIA_LABELS[media.kind], sizeLabel(media.size)].filter(Boolean).join(' · ');
+    if (details) box.append(el('small', null, details));
+    if (media.caption) box.append(el('div', 'text', media.caption));
+    return box;
+  }
+
+  function renderLocation(location) {
+    const box = el('div', 'file');
+    box.append(el('strong', null, '📍 ' + (location.name || 'Location')));
+    if (location.address) box.append(el('small', null, location.address));
+    return box;
   }
 
   function renderList(m) {
@@ -397,6 +450,21 @@
       els.message.value = '';
     }
     act(call('POST', phonePath() + '/images', form));
+  });
+
+  els.file.addEventListener('change', () => {
+    const file = els.file.files && els.file.files[0];
+    els.file.value = '';
+    if (!file) return;
+    if (!number) return toast('Choose a contact number first.', true);
+    const form = new FormData();
+    form.append('file', file, file.name);
+    const caption = els.message.value.trim();
+    if (caption) {
+      form.append('caption', caption);
+      els.message.value = '';
+    }
+    act(call('POST', phonePath() + '/files', form));
   });
 
   els.readReceipts.addEventListener('change', () => {

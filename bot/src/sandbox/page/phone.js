@@ -283,11 +283,11 @@
   }
 
   const MEDIA_LABELS = {
-    document: '📄 Document',
-    audio: '🎵 Audio',
-    voice: '🎤 Voice message',
-    video: '🎬 Video',
-    sticker: '🙂 Sticker',
+    document: 'Document',
+    audio: 'Audio',
+    voice: 'Voice message',
+    video: 'Video',
+    sticker: 'Sticker',
   };
 
   function sizeLabel(bytes) {

@@ -9,6 +9,7 @@
  *   POST  /sandbox/api/phones/:number/images       multipart: file, caption?  send a picture
  *   POST  /sandbox/api/phones/:number/files        multipart: file, caption?  send a file: a
  *                                                  document, audio, video or sticker by its type
+ *   POST  /sandbox/api/phones/:number/locations    { latitude, longitude, name?, address? }
  *   POST  /sandbox/api/phones/:number/taps         { messageId, index } or { payload }
  *   POST  /sandbox/api/phones/:number/list-replies { messageId?, rowId }
  *   PATCH /sandbox/api/phones/:number/settings     { readReceipts?, failNextDelivery? (code|null) }
@@ -63,6 +64,12 @@ const settingsBody = z.object({
   failNextDelivery: z.number().int().positive().nullable().optional(),
 });
 const viewingBody = z.object({ visible: z.boolean() });
+const locationBody = z.object({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  name: z.string().trim().max(200).optional(),
+  address: z.string().trim().max(400).optional(),
+});
 /**
  * How long the page's word that it shows the chat holds: it says so again with every poll,
  * so a tab closed or put away without a word stops reading within this time.
@@ -209,6 +216,20 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
         filename: file.name || undefined,
       });
       res.send(201, { id: sent.wamid, mediaId: sent.mediaId });
+    }),
+  );
+
+  server.post(
+    `${PHONE_API_PATH}/phones/:number/locations`,
+    api(async (req, res) => {
+      const body = parse(locationBody, await readJson(req));
+      const id = sandbox.sendLocation(phoneOf(req).number, {
+        latitude: body.latitude,
+        longitude: body.longitude,
+        ...(body.name ? { name: body.name } : {}),
+        ...(body.address ? { address: body.address } : {}),
+      });
+      res.send(201, { id });
     }),
   );
 

@@ -87,6 +87,32 @@ describe('sandbox inbound media', () => {
     expect(v(payload), describeErrors(v)).toBe(true);
   });
 
+  it('lets the phone page share a location and send a file', async () => {
+    const shared = await fetch(`${h.url}/sandbox/api/phones/${CONTACT}/locations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latitude: 51.5007, longitude: -0.1246, name: 'Big Ben' }),
+    });
+    expect(shared.status).toBe(201);
+    await h.sandbox.idle();
+    expect(JSON.stringify(lastInbound())).toContain('"name":"Big Ben"');
+    const form = new FormData();
+    form.append('file', new Blob([PDF], { type: 'application/pdf' }), 'terms.pdf');
+    const sent = await fetch(`${h.url}/sandbox/api/phones/${CONTACT}/files`, {
+      method: 'POST',
+      body: form,
+    });
+    expect(sent.status).toBe(201);
+    await h.sandbox.idle();
+    expect(JSON.stringify(lastInbound())).toContain('"filename":"terms.pdf"');
+    const wrong = await fetch(`${h.url}/sandbox/api/phones/${CONTACT}/locations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latitude: 91, longitude: 0 }),
+    });
+    expect(wrong.status).toBe(400);
+  });
+
   it('refuses what a phone could not send', () => {
     const phone = h.sandbox.phone(CONTACT);
     expect(() => phone.sendMedia('sticker', PDF, 'application/pdf')).toThrow(/sticker/);

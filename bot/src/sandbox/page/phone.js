@@ -23,6 +23,8 @@
     send: $('send'),
     picture: $('picture'),
     file: $('file'),
+    locationForm: $('location-form'),
+    locationSend: $('location-send'),
     readReceipts: $('read-receipts'),
     failNext: $('fail-next'),
     phoneWho: $('phone-who'),
@@ -127,7 +129,7 @@
       els.whoNumber === document.activeElement ? els.whoNumber.value : data.number;
     if (els.whoName !== document.activeElement) els.whoName.value = data.name;
     els.phoneWho.textContent = data.name + ' · +' + data.number;
-    for (const control of [els.message, els.send, els.readReceipts, els.failNext])
+    for (const control of [els.message, els.send, els.readReceipts, els.failNext, els.locationSend])
       control.disabled = false;
     els.readReceipts.checked = data.readReceipts;
     if (els.failNext !== document.activeElement) {
@@ -465,6 +467,18 @@
       els.message.value = '';
     }
     act(call('POST', phonePath() + '/files', form));
+  });
+
+  els.locationForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!number) return toast('Choose a contact number first.', true);
+    const body = {
+      latitude: Number($('location-lat').value),
+      longitude: Number($('location-lon').value),
+      name: $('location-name').value.trim() || undefined,
+      address: $('location-address').value.trim() || undefined,
+    };
+    act(call('POST', phonePath() + '/locations', body));
   });
 
   els.readReceipts.addEventListener('change', () => {

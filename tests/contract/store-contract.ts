@@ -4,6 +4,7 @@
  * on one fresh store (two connections, as two instances would have).
  */
 import { describe } from 'vitest';
+import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeQueryPlanContract } from './contract-query-plans.js';
@@ -30,5 +31,6 @@ export function describeStoreContract(
     describeTeamsContract(makeStore, makeTwoClients);
     describeQueryPlanContract(makeStore);
     describeStoreReviewContract(makeStore);
+    describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

@@ -116,5 +116,7 @@ describe('MongoDB index migrations', () => {
     expect(wamid?.options).toMatchObject({ unique: true });
     const open = collections.get('threads')?.find((i) => i.name === 'one_open_thread');
     expect(open?.options).toEqual({ unique: true, partialFilterExpression: { open: true } });
+    const media = collections.get('media.files')?.find((i) => i.name === 'by_wa_message');
+    expect(media?.options).toMatchObject({ unique: true });
   });
 });

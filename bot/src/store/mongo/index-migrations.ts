@@ -146,6 +146,23 @@ export const INDEX_MIGRATIONS: readonly IndexMigration[] = [
       await drop(db, 'consent_records', ['by_contact', 'by_time']);
     },
   },
+  {
+    version: 3,
+    // Media once (issue 10 item 5, issue 11 item 7): a WhatsApp message's media is kept once,
+    // even when two instances take the same webhook at once (media-bucket.ts). Lookups repeat
+    // the `$type` clause, as for messages.
+    name: 'media kept once per whatsapp message',
+    up: async (db) => {
+      await create(db, 'media.files', [
+        {
+          key: { 'metadata.waMessageId': 1 },
+          name: 'by_wa_message',
+          unique: true,
+          partialFilterExpression: { 'metadata.waMessageId': { $type: 'string' } },
+        },
+      ]);
+    },
+  },
 ];
 
 /** The ledger in the database: `schema_migrations` records, the lease in `store_locks`. */

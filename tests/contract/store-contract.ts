@@ -4,6 +4,7 @@
  * on one fresh store (two connections, as two instances would have).
  */
 import { describe } from 'vitest';
+import { describeBudgetContract } from './contract-budgets.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeRecordContract } from './contract-records.js';
@@ -26,5 +27,7 @@ export function describeStoreContract(
     describeRecordContract(makeStore);
     describeTwoClientContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
+    // Delivery under load: send budgets shared by every instance.
+    describeBudgetContract(makeStore, makeTwoClients);
   });
 }

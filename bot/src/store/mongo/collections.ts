@@ -49,6 +49,9 @@ export function collections(db: Db): Collections {
 /** Index names that the store recognises in duplicate-key errors. */
 export const ONE_OPEN_THREAD = 'one_open_thread';
 export const UNIQUE_WA_MESSAGE_ID = 'unique_wa_message_id';
+/** Delivery under load: the outbox's lanes and its due effects, for claimEffects. */
+export const LANE_ORDER = 'lane_order';
+export const DUE_ORDER = 'due_order';
 
 /**
  * Create the indexes (a no-op when they exist), one createIndexes command per collection.
@@ -91,6 +94,9 @@ export async function ensureIndexes(c: Collections): Promise<void> {
       // Also what claimEffects' per-thread "oldest first" sort and check walk.
       { key: { threadId: 1, seq: 1 }, name: 'thread_order', unique: true },
       { key: { notBefore: 1 }, name: 'by_due' },
+      // Delivery under load: each lane's oldest effect, and due effects page by page.
+      { key: { threadId: 1, 'effect.type': 1, seq: 1 }, name: LANE_ORDER },
+      { key: { notBefore: 1, _id: 1 }, name: DUE_ORDER },
     ]),
     c.timers.createIndexes([
       { key: { threadId: 1, timer: 1 }, name: 'one_per_thread', unique: true },

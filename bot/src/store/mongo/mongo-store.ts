@@ -16,6 +16,8 @@ import {
   OpenThreadExistsError,
   type AddressBookEntry,
   type ApplyOptions,
+  type BudgetClaim,
+  type BudgetGrant,
   type ContactRecord,
   type MessageCard,
   type MessageInThread,
@@ -39,6 +41,7 @@ import {
   type MessageDoc,
   type ThreadDoc,
 } from './documents.js';
+import * as budgets from './budgets.js';
 import * as leases from './leases.js';
 import { isDuplicateKey } from './errors.js';
 import { MediaBucket } from './media-bucket.js';
@@ -311,6 +314,20 @@ export class MongoStore implements Store {
 
   countPendingEffects(threadId?: string): Promise<number> {
     return leases.countPendingEffects(this.c, threadId);
+  }
+
+  // Delivery under load: waiting without counting, budgets shared across instances.
+
+  deferEffect(id: string, owner: string, notBefore: Millis): Promise<void> {
+    return leases.deferEffect(this.c, id, owner, notBefore);
+  }
+
+  takeBudget(
+    claims: readonly BudgetClaim[],
+    now: Millis,
+    leaseMs: Millis,
+  ): Promise<BudgetGrant[][]> {
+    return budgets.takeBudget(this.client, this.db, claims, now, leaseMs);
   }
 
   // timers

@@ -14,7 +14,15 @@ import { TransientDeliveryError } from '../app/ports.js';
 import type { UserRecord } from '../store/port.js';
 import { connectorOf, withoutRetries, type ConnectorClientLike } from './connector.js';
 import { classifyConnectorError, UserUnreachableError } from './connector-errors.js';
-import type { SendTarget, TeamsRateLimiter } from './rate-limits.js';
+import { teamsBudgets, type SendBudgets } from '../app/send-budgets.js';
+import type { Budget } from '../store/port.js';
+import {
+  CONVERSATION_WINDOWS,
+  TENANT_WINDOWS,
+  type SendTarget,
+  type TeamsRateLimiter,
+  type Window,
+} from './rate-limits.js';
 import { conversationReferenceOf } from './teams-user.js';
 
 export interface MessengerOptions {
@@ -23,6 +31,13 @@ export interface MessengerOptions {
   readonly appId: string;
   readonly limiter: TeamsRateLimiter;
   readonly logger: Logger;
+  /**
+   * Delivery under load: Teams' limits as budgets shared by every instance, each send given
+   * its slot. Without them, the process's own limiter (tests of one process).
+   */
+  readonly budgets?: SendBudgets;
+  readonly conversationWindows?: readonly Window[];
+  readonly tenantWindows?: readonly Window[];
 }
 
 export interface Posted {
@@ -50,7 +65,32 @@ export class TeamsMessenger {
 
   /** Count a reply sent within the user's own turn. */
   counted(target: SendTarget | undefined): void {
-    if (target) this.o.limiter.record(target);
+    if (!target) return;
+    if (this.o.budgets) this.o.budgets.count(this.budgetsOf(target));
+    else this.o.limiter.record(target);
+  }
+
+  /** The shared budgets a send to this target counts against, when they are in use. */
+  get budgets(): SendBudgets | undefined {
+    return this.o.budgets;
+  }
+
+  budgetsOf(target: SendTarget): Budget[] {
+    return teamsBudgets(target, {
+      conversation: this.o.conversationWindows ?? CONVERSATION_WINDOWS,
+      tenant: this.o.tenantWindows ?? TENANT_WINDOWS,
+    });
+  }
+
+  /**
+   * Wait for a slot for one send outside the outbox (a status card posted for a user's own
+   * words): held up to the budgets' hold, else TransientDeliveryError.
+   */
+  async waitForSlot(target: SendTarget): Promise<void> {
+    if (!this.o.budgets) return this.reserve([target]);
+    const slot = await this.o.budgets.reserve(this.budgetsOf(target));
+    const defer = await this.o.budgets.waitFor(slot);
+    if (defer > 0) throw new TransientDeliveryError('over Teams rate limits', defer);
   }
 
   /** Post a new message in the user's personal chat. Call reserve() first. */

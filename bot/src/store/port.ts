@@ -171,6 +171,8 @@ export class DuplicateEventError extends Error {
 export interface BudgetWindow {
   readonly max: number;
   readonly perMs: Millis;
+  /** How late after its slot a send may reach the other side (kept to spare). */
+  readonly slackMs?: Millis;
 }
 
 /** One limit shared by every instance (a business number's throughput, a Teams chat). */

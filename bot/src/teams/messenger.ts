@@ -88,8 +88,7 @@ export class TeamsMessenger {
    */
   async waitForSlot(target: SendTarget): Promise<void> {
     if (!this.o.budgets) return this.reserve([target]);
-    const slot = await this.o.budgets.reserve(this.budgetsOf(target));
-    const defer = await this.o.budgets.waitFor(slot);
+    const defer = await this.o.budgets.acquire(this.budgetsOf(target));
     if (defer > 0) throw new TransientDeliveryError('over Teams rate limits', defer);
   }
 

@@ -128,11 +128,14 @@ export class TeamsUserChannel implements UserChannel {
       if (this.reached.size > 10_000) this.reached.clear();
       this.reached.set(key, reached);
     }
-    for (const { step, slot } of order) {
-      await budgets.sleep(slot.at - budgets.now());
+    for (const { step } of order) {
+      const deferMs = await budgets.acquire(
+        this.o.messenger.budgetsOf(step.target),
+        key !== undefined ? `${key}:${step.user.id}` : undefined,
+      );
+      if (deferMs > 0) throw new WaitForSlot(deferMs);
       await this.run(step, log);
       reached?.add(step.user.id);
-      if (key !== undefined) budgets.release(`${key}:${step.user.id}`);
     }
     if (key !== undefined) this.reached.delete(key);
   }

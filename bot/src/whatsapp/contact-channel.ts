@@ -43,14 +43,12 @@ export class WhatsAppChannel implements ContactChannel {
     // Throttling is waiting (Delivery under load): the next free slot of the number's
     // throughput and the pair rate, shared by every instance, is reserved for this message.
     if (this.o.budgets) {
-      const slot = await this.o.budgets.reserve(
+      const deferMs = await this.o.budgets.acquire(
         this.o.pacer.budgets(thread.businessNumberId, thread.contact.id),
         message.id,
+        this.o.pacer.blockedMs(thread.businessNumberId, thread.contact.phone),
       );
-      const blocked = this.o.pacer.blockedMs(thread.businessNumberId, thread.contact.phone);
-      const deferMs = await this.o.budgets.waitFor(slot, blocked);
       if (deferMs > 0) return { outcome: 'wait', afterMs: deferMs };
-      this.o.budgets.release(message.id);
     } else {
       const wait = this.o.pacer.tryAcquire(thread.businessNumberId, thread.contact.phone);
       if (wait > 0) return { outcome: 'retry', afterMs: wait, reason: 'paced to WhatsApp limits' };

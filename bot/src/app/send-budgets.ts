@@ -25,7 +25,10 @@ export interface SendBudgetsOptions {
   readonly logger?: Logger;
 }
 
-/** A slot: the send may go at `at`, and no later than `to` (the end of its leased block). */
+/**
+ * A slot: the send may go at `at`, and must leave before `to`: the end of its leased block
+ * plus the lateness its budgets keep to spare (their windows' slackMs).
+ */
 export interface Slot {
   readonly at: Millis;
   readonly to: Millis;
@@ -37,6 +40,8 @@ interface Lease extends BudgetGrant {
 
 interface Pool {
   readonly budgets: readonly Budget[];
+  /** How late after its block a slot may still be used (the budgets' slack). */
+  readonly lateMs: Millis;
   leases: Lease[];
   readonly waiters: ((slot: Slot | Error) => void)[];
 }
@@ -62,6 +67,8 @@ export class SendBudgets {
   private readonly reserved = new Map<string, Slot>();
   private flushing: Promise<void> | undefined;
   private calls = 0;
+  /** How long a lease takes from the store, smoothed. */
+  private latencyMs = 0;
 
   constructor(private readonly o: SendBudgetsOptions) {
     this.now = o.now ?? Date.now;
@@ -140,7 +147,8 @@ export class SendBudgets {
       .join('|');
     let pool = this.pools.get(id);
     if (!pool) {
-      pool = { budgets, leases: [], waiters: [] };
+      const late = Math.min(...budgets.flatMap((b) => b.windows.map((w) => w.slackMs ?? 0)));
+      pool = { budgets, leases: [], waiters: [], lateMs: Number.isFinite(late) ? late : 0 };
       this.pools.set(id, pool);
     }
     const slot = this.fromLeases(pool, this.now());
@@ -153,12 +161,12 @@ export class SendBudgets {
 
   /** The next unused slot of a pool's leases, spread evenly inside its block. */
   private fromLeases(pool: Pool, now: Millis): Slot | undefined {
-    pool.leases = pool.leases.filter((l) => l.to > now && l.used < l.count);
+    pool.leases = pool.leases.filter((l) => l.to + pool.lateMs > now && l.used < l.count);
     const lease = pool.leases[0];
     if (!lease) return undefined;
     const at = lease.from + Math.floor(((lease.to - lease.from) * lease.used) / lease.count);
     lease.used++;
-    return { at: Math.max(at, now), to: lease.to };
+    return { at: Math.max(at, now), to: lease.to + pool.lateMs };
   }
 
   /** One store call at a time, for every pool with sends waiting. */
@@ -179,13 +187,16 @@ export class SendBudgets {
   private async lease(): Promise<void> {
     const waiting = [...this.pools.values()].filter((p) => p.waiters.length > 0);
     if (waiting.length === 0) return;
+    // Ask for slots from a little ahead: those of the moment the answer arrives, not of the
+    // moment the question left (a store busy with other instances takes a while).
     const now = this.now();
     const grants = await this.o.store.takeBudget(
       waiting.map((p) => ({ budgets: p.budgets, want: p.waiters.length })),
-      now,
+      now + Math.min(250, Math.round(2 * this.latencyMs)),
       this.leaseMs,
     );
     const after = this.now();
+    this.latencyMs = 0.8 * this.latencyMs + 0.2 * (after - now);
     waiting.forEach((pool, i) => {
       const granted = grants[i] ?? [];
       if (granted.length === 0) {

@@ -10,7 +10,7 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import { TransientDeliveryError } from '../app/ports.js';
+import { TransientDeliveryError, WaitForSlot } from '../app/ports.js';
 import type { UserRecord } from '../store/port.js';
 import { connectorOf, withoutRetries, type ConnectorClientLike } from './connector.js';
 import { classifyConnectorError, UserUnreachableError } from './connector-errors.js';
@@ -39,6 +39,13 @@ export interface MessengerOptions {
   readonly conversationWindows?: readonly Window[];
   readonly tenantWindows?: readonly Window[];
 }
+
+/**
+ * Called right before the request leaves (Delivery under load): waits for the send's slot,
+ * so nothing between the wait and the request can make it late. Throws WaitForSlot to send
+ * nothing now.
+ */
+export type Gate = () => Promise<void>;
 
 export interface Posted {
   readonly activityId: string;
@@ -93,10 +100,11 @@ export class TeamsMessenger {
   }
 
   /** Post a new message in the user's personal chat. Call reserve() first. */
-  async send(user: UserRecord, activity: Partial<Activity>): Promise<Posted> {
+  async send(user: UserRecord, activity: Partial<Activity>, gate?: Gate): Promise<Posted> {
     return this.withConnector(user, async (client, conversationId, reference) => {
       const outgoing = TurnContext.applyConversationReference({ ...activity }, reference);
       delete outgoing.replyToId;
+      await gate?.();
       const response = await client.conversations.sendToConversation(conversationId, outgoing);
       if (!response.id) throw new Error('the Bot Connector returned no activity id');
       return { activityId: response.id, conversationId };
@@ -109,6 +117,7 @@ export class TeamsMessenger {
     conversationId: string,
     activityId: string,
     activity: Partial<Activity>,
+    gate?: Gate,
   ): Promise<void> {
     await this.withConnector(user, async (client, _conversationId, reference) => {
       const outgoing = TurnContext.applyConversationReference(
@@ -116,6 +125,7 @@ export class TeamsMessenger {
         reference,
       );
       delete outgoing.replyToId;
+      await gate?.();
       await client.conversations.updateActivity(conversationId, activityId, {
         ...outgoing,
         id: activityId,
@@ -158,6 +168,7 @@ export class TeamsMessenger {
       failure = error;
     }
     if (result) return result.value;
+    if (failure instanceof WaitForSlot) throw failure;
     throw classifyConnectorError(failure, user.id, Date.now());
   }
 }

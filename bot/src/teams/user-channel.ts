@@ -29,7 +29,7 @@ import { noticeCard } from './cards/index.js';
 import { cardActivity, messageCard } from './card-views.js';
 import { UserUnreachableError } from './connector-errors.js';
 import type { MediaUrls } from './media-route.js';
-import type { TeamsMessenger } from './messenger.js';
+import type { Gate, TeamsMessenger } from './messenger.js';
 import type { SendTarget } from './rate-limits.js';
 
 export interface TeamsUserChannelOptions {
@@ -129,12 +129,15 @@ export class TeamsUserChannel implements UserChannel {
       this.reached.set(key, reached);
     }
     for (const { step } of order) {
-      const deferMs = await budgets.acquire(
-        this.o.messenger.budgetsOf(step.target),
-        key !== undefined ? `${key}:${step.user.id}` : undefined,
-      );
-      if (deferMs > 0) throw new WaitForSlot(deferMs);
-      await this.run(step, log);
+      // The slot is waited for right before the request leaves, inside the connector call.
+      const gate = async () => {
+        const deferMs = await budgets.acquire(
+          this.o.messenger.budgetsOf(step.target),
+          key !== undefined ? `${key}:${step.user.id}` : undefined,
+        );
+        if (deferMs > 0) throw new WaitForSlot(deferMs);
+      };
+      await this.run(step, log, gate);
       reached?.add(step.user.id);
     }
     if (key !== undefined) this.reached.delete(key);
@@ -180,7 +183,7 @@ export class TeamsUserChannel implements UserChannel {
     return { kind: 'post', user, target, activity: card, messageId: m.id };
   }
 
-  private async run(step: Step, log: Logger): Promise<void> {
+  private async run(step: Step, log: Logger, gate?: Gate): Promise<void> {
     try {
       if (step.kind === 'update') {
         await this.o.messenger.update(
@@ -188,11 +191,12 @@ export class TeamsUserChannel implements UserChannel {
           step.conversationId,
           step.activityId,
           step.activity,
+          gate,
         );
         log.debug({ userId: step.user.id, activityId: step.activityId }, 'card updated in place');
         return;
       }
-      const posted = await this.o.messenger.send(step.user, step.activity);
+      const posted = await this.o.messenger.send(step.user, step.activity, gate);
       if (step.messageId)
         await this.o.store.putMessageCard({
           messageId: step.messageId,

@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import { describeBudgetContract } from './contract-budgets.js';
+import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeRecordContract } from './contract-records.js';
@@ -29,5 +30,6 @@ export function describeStoreContract(
     describeTeamsContract(makeStore, makeTwoClients);
     // Delivery under load: send budgets shared by every instance.
     describeBudgetContract(makeStore, makeTwoClients);
+    describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

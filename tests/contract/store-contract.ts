@@ -4,6 +4,7 @@
  * on one fresh store (two connections, as two instances would have).
  */
 import { describe } from 'vitest';
+import { describeBudgetContract } from './contract-budgets.js';
 import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
@@ -31,6 +32,8 @@ export function describeStoreContract(
     describeTeamsContract(makeStore, makeTwoClients);
     describeQueryPlanContract(makeStore);
     describeStoreReviewContract(makeStore);
+    // Delivery under load: send budgets shared by every instance.
+    describeBudgetContract(makeStore, makeTwoClients);
     describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

@@ -225,6 +225,39 @@ export interface SchemaMigrations {
   readonly appliedNow: readonly number[];
 }
 
+// Delivery under load (issue 11): send budgets shared by every instance.
+
+/** A rate limit: at most `max` sends in any `perMs`. */
+export interface BudgetWindow {
+  readonly max: number;
+  readonly perMs: Millis;
+  /** How late after its slot a send may reach the other side (kept to spare). */
+  readonly slackMs?: Millis;
+}
+
+/** One limit shared by every instance (a business number's throughput, a Teams chat). */
+export interface Budget {
+  /** Names the limit, e.g. `teams:tenant:<id>`; never a phone number. */
+  readonly id: string;
+  readonly windows: readonly BudgetWindow[];
+}
+
+/** Slots wanted from several budgets together: each slot counts against all of them. */
+export interface BudgetClaim {
+  readonly budgets: readonly Budget[];
+  /** How many slots; the store grants up to about `leaseMs` worth. */
+  readonly want: number;
+  /** Count `want` sends made now whatever the budgets say (a reply within a user's own turn). */
+  readonly force?: boolean;
+}
+
+/** Slots granted to one instance: `count` sends may go in [from, to). */
+export interface BudgetGrant {
+  readonly from: Millis;
+  readonly to: Millis;
+  readonly count: number;
+}
+
 export interface Store {
   // organisations and users
   putOrganisation(org: Organisation): Promise<void>;
@@ -299,8 +332,10 @@ export interface Store {
   // outbox
   /**
    * Lease up to `limit` effects that are due (notBefore <= now and not leased, or leased
-   * with leaseUntil <= now), at most one per thread, each the thread's oldest unfinished
-   * effect: a later effect is never handed out while an earlier one waits (even for a retry).
+   * with leaseUntil <= now), at most one per thread and lane (bot/src/store/lanes.ts: the
+   * WhatsApp lane, the Teams lane), each the oldest unfinished effect of its lane: a later
+   * effect of a lane is never handed out while an earlier one waits (even for a retry), and
+   * one lane never waits for the other.
    * The lease runs until now + leaseMs. Oldest notBefore first.
    */
   claimEffects(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<OutboxItem[]>;
@@ -311,8 +346,27 @@ export interface Store {
    * `error`. Ignored unless `owner` holds its lease.
    */
   retryEffect(id: string, owner: string, notBefore: Millis, error: string): Promise<void>;
+  /**
+   * Put the effect back to be handed out at `notBefore` WITHOUT counting an attempt: it waits
+   * for a slot of the app's own limits (throttling is waiting, not failing) or for Teams'
+   * Retry-After. Ignored unless `owner` holds its lease.
+   */
+  deferEffect(id: string, owner: string, notBefore: Millis): Promise<void>;
   /** Effects not yet completed (leased or not), for one thread or all. */
   countPendingEffects(threadId?: ThreadId): Promise<number>;
+
+  // send budgets (Delivery under load)
+  /**
+   * Take slots from budgets shared by every instance, atomically for all claims: for each
+   * claim, the earliest slots at or after `now` that keep every window of every budget
+   * (with a block of time's margin), up to `want` within about `leaseMs`. One grant list per
+   * claim, in claim order; a claim that found no room within its search gets an empty list.
+   */
+  takeBudget(
+    claims: readonly BudgetClaim[],
+    now: Millis,
+    leaseMs: Millis,
+  ): Promise<BudgetGrant[][]>;
 
   // timers
   /** Lease up to `limit` timers with at <= now that are not leased (or whose lease ran out). */

@@ -18,7 +18,8 @@ import {
   type RunMigrationsOptions,
   type VersionedMigration,
 } from '../migration-runner.js';
-import { ONE_OPEN_THREAD, UNIQUE_WA_MESSAGE_ID } from './collections.js';
+import { BUDGETS_COLLECTION } from './budgets.js';
+import { DUE_ORDER, LANE_ORDER, ONE_OPEN_THREAD, UNIQUE_WA_MESSAGE_ID } from './collections.js';
 import { DURABLE } from './write-concern.js';
 
 export interface IndexMigration {
@@ -161,6 +162,19 @@ export const INDEX_MIGRATIONS: readonly IndexMigration[] = [
           partialFilterExpression: { 'metadata.waMessageId': { $type: 'string' } },
         },
       ]);
+    },
+  },
+  {
+    version: 4,
+    // Delivery under load (issue 11 item 3, issue 13 item 3): each lane's oldest effect, and
+    // due effects page by page for claimEffects; the shared send budgets' collection.
+    name: 'outbox lanes and due order; send budgets',
+    up: async (db) => {
+      await create(db, 'outbox', [
+        { key: { threadId: 1, 'effect.type': 1, seq: 1 }, name: LANE_ORDER },
+        { key: { notBefore: 1, _id: 1 }, name: DUE_ORDER },
+      ]);
+      await createCollection(db, BUDGETS_COLLECTION);
     },
   },
 ];

@@ -17,6 +17,8 @@ import {
   OpenThreadExistsError,
   type AddressBookEntry,
   type ApplyOptions,
+  type BudgetClaim,
+  type BudgetGrant,
   type ContactRecord,
   type HotQuery,
   type MessageCard,
@@ -47,6 +49,7 @@ import {
 import { claimEventKeyOnce } from './event-keys.js';
 import { cdrPipeline, messagesOfThread, threadsForUser, waMessageIdIs } from './hot-queries.js';
 import { migrateIndexes, MongoMigrationLedger } from './index-migrations.js';
+import * as budgets from './budgets.js';
 import * as leases from './leases.js';
 import { MediaBucket } from './media-bucket.js';
 import { explainMongo } from './query-plans.js';
@@ -300,6 +303,20 @@ export class MongoStore implements Store {
 
   countPendingEffects(threadId?: string): Promise<number> {
     return leases.countPendingEffects(this.c, threadId);
+  }
+
+  // Delivery under load: waiting without counting, budgets shared across instances.
+
+  deferEffect(id: string, owner: string, notBefore: Millis): Promise<void> {
+    return leases.deferEffect(this.c, id, owner, notBefore);
+  }
+
+  takeBudget(
+    claims: readonly BudgetClaim[],
+    now: Millis,
+    leaseMs: Millis,
+  ): Promise<BudgetGrant[][]> {
+    return budgets.takeBudget(this.client, this.db, claims, now, leaseMs);
   }
 
   // timers

@@ -159,6 +159,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_by_time ON messages (created_at, thread_id, seq);
     `,
   },
+  // Delivery under load (issue 11): outbox lanes, and budgets shared across instances.
+  {
+    version: 5,
+    name: 'outbox lanes and shared send budgets',
+    sql: `
+      -- Each thread has a WhatsApp lane and a Teams lane, each handed out in order. A virtual
+      -- column, so rows written by any version of the insert get their lane.
+      ALTER TABLE outbox ADD COLUMN lane TEXT GENERATED ALWAYS AS (
+        CASE json_extract(effect, '$.type') WHEN 'send_to_contact' THEN 'whatsapp' ELSE 'teams' END
+      ) VIRTUAL;
+      CREATE INDEX outbox_lane_order ON outbox (thread_id, lane, seq);
+      -- Send budgets shared by every instance: slots taken per (budget, window, block of time).
+      CREATE TABLE budget_blocks (
+        budget TEXT NOT NULL,
+        window_ms INTEGER NOT NULL,
+        block INTEGER NOT NULL,
+        used INTEGER NOT NULL,
+        PRIMARY KEY (budget, window_ms, block)
+      ) WITHOUT ROWID;
+    `,
+  },
   // media: every inbound media kind, kept once per WhatsApp message (issue 10 item 5, 11 item 7)
   {
     version: 9,

@@ -19,6 +19,8 @@ import type {
 import type {
   AddressBookEntry,
   ApplyOptions,
+  BudgetClaim,
+  BudgetGrant,
   ContactRecord,
   HotQuery,
   MessageCard,
@@ -34,6 +36,7 @@ import type {
   UserRecord,
 } from '../port.js';
 import { applyTransition, writeContact } from './apply-transition.js';
+import * as budgets from './budgets.js';
 import * as leases from './leases.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
 import {
@@ -315,6 +318,20 @@ export class SqliteStore implements Store {
 
   async countPendingEffects(threadId?: string): Promise<number> {
     return leases.countPendingEffects(this.sql, threadId);
+  }
+
+  // Delivery under load: waiting without counting, budgets shared across instances.
+
+  async deferEffect(id: string, owner: string, notBefore: Millis): Promise<void> {
+    leases.deferEffect(this.sql, id, owner, notBefore);
+  }
+
+  async takeBudget(
+    claims: readonly BudgetClaim[],
+    now: Millis,
+    leaseMs: Millis,
+  ): Promise<BudgetGrant[][]> {
+    return budgets.takeBudget(this.sql, claims, now, leaseMs);
   }
 
   // timers

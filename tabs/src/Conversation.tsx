@@ -8,8 +8,6 @@ import {
   MessageBar,
   MessageBarBody,
   Spinner,
-  Toolbar,
-  ToolbarButton,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
@@ -53,11 +51,9 @@ const useStyles = makeStyles({
   title: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
   sub: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
   back: { '@media (min-width: 761px)': { display: 'none' } },
-  toolbar: { flexWrap: 'wrap', padding: 0 },
-  log: {
-    flex: 1,
-    minHeight: 0,
-    overflowY: 'auto',
+  toolbar: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXS },
+  log: { flex: 1, minHeight: 0, overflowY: 'auto' },
+  list: {
     listStyle: 'none',
     margin: 0,
     padding: tokens.spacingHorizontalM,
@@ -104,7 +100,7 @@ export function Conversation(props: {
   );
   const [dialog, setDialog] = useState<Dialogs>(null);
   const [removing, setRemoving] = useState<UserRef | null>(null);
-  const logRef = useRef<HTMLOListElement>(null);
+  const logRef = useRef<HTMLDivElement>(null);
   const lastSeq = useRef<number>(-1);
   const loadedFor = useRef<string | null>(null);
 
@@ -220,9 +216,10 @@ export function Conversation(props: {
         <span className={styles.sub} data-testid="participants">
           {t.t('tab.conversation.with', { names: names.join(', ') })}
         </span>
-        <Toolbar className={styles.toolbar} aria-label={t.t('tab.action.toolbar')}>
+        <div className={styles.toolbar} role="group" aria-label={t.t('tab.action.toolbar')}>
           {open && thread.canRemind && (
-            <ToolbarButton
+            <Button
+              appearance="subtle"
               icon={<AlertRegular />}
               onClick={() =>
                 void act(async () => {
@@ -232,59 +229,81 @@ export function Conversation(props: {
               }
             >
               {t.t('tab.action.remind')}
-            </ToolbarButton>
+            </Button>
           )}
           {open && (
-            <ToolbarButton icon={<PersonAddRegular />} onClick={() => setDialog('add')}>
+            <Button
+              appearance="subtle"
+              icon={<PersonAddRegular />}
+              onClick={() => setDialog('add')}
+            >
               {t.t('tab.action.add')}
-            </ToolbarButton>
+            </Button>
           )}
           {open && others.length > 0 && (
-            <ToolbarButton icon={<PersonDeleteRegular />} onClick={() => setDialog('remove')}>
+            <Button
+              appearance="subtle"
+              icon={<PersonDeleteRegular />}
+              onClick={() => setDialog('remove')}
+            >
               {t.t('tab.action.remove')}
-            </ToolbarButton>
+            </Button>
           )}
           {open && (
-            <ToolbarButton icon={<ArrowSwapRegular />} onClick={() => setDialog('transfer')}>
+            <Button
+              appearance="subtle"
+              icon={<ArrowSwapRegular />}
+              onClick={() => setDialog('transfer')}
+            >
               {t.t('tab.action.transfer')}
-            </ToolbarButton>
+            </Button>
           )}
           {open && (
-            <ToolbarButton icon={<DoorArrowLeftRegular />} onClick={() => setDialog('leave')}>
+            <Button
+              appearance="subtle"
+              icon={<DoorArrowLeftRegular />}
+              onClick={() => setDialog('leave')}
+            >
               {t.t('tab.action.leave')}
-            </ToolbarButton>
+            </Button>
           )}
           {thread.canRestart && (
-            <ToolbarButton icon={<ArrowRepeatAllRegular />} onClick={() => setDialog('restart')}>
+            <Button
+              appearance="subtle"
+              icon={<ArrowRepeatAllRegular />}
+              onClick={() => setDialog('restart')}
+            >
               {t.t('tab.action.restart')}
-            </ToolbarButton>
+            </Button>
           )}
-        </Toolbar>
+        </div>
       </header>
       {feedback && (
         <MessageBar intent={feedback.intent} className={styles.feedback} data-testid="feedback">
           <MessageBarBody>{feedback.text}</MessageBarBody>
         </MessageBar>
       )}
-      <ol
+      <div
         ref={logRef}
         className={styles.log}
         role="log"
         aria-label={t.t('tab.conversation.history', { contact })}
         tabIndex={0}
       >
-        {prevCursor && (
-          <li className={styles.earlier}>
-            <Button onClick={() => void loadEarlier()}>
-              {t.t('tab.conversation.load_earlier')}
-            </Button>
-          </li>
-        )}
-        {messages.length === 0 && <li>{t.t('tab.conversation.no_messages')}</li>}
-        {messages.map((m) => (
-          <MessageItem key={m.id} message={m} thread={thread} />
-        ))}
-      </ol>
+        <ol className={styles.list}>
+          {prevCursor && (
+            <li className={styles.earlier}>
+              <Button onClick={() => void loadEarlier()}>
+                {t.t('tab.conversation.load_earlier')}
+              </Button>
+            </li>
+          )}
+          {messages.length === 0 && <li>{t.t('tab.conversation.no_messages')}</li>}
+          {messages.map((m) => (
+            <MessageItem key={m.id} message={m} thread={thread} />
+          ))}
+        </ol>
+      </div>
       {open ? (
         <Compose
           thread={thread}

@@ -24,12 +24,14 @@ export interface ListQuery {
 
 const useStyles = makeStyles({
   filters: {
-    display: 'flex',
+    display: 'grid',
+    gridTemplateColumns: 'minmax(0, 1fr) auto',
     gap: tokens.spacingHorizontalS,
     padding: `0 ${tokens.spacingHorizontalM} ${tokens.spacingVerticalS}`,
     alignItems: 'end',
   },
-  search: { flex: 1, minWidth: 0 },
+  search: { minWidth: 0 },
+  searchBox: { width: '100%', maxWidth: '100%', minWidth: 0 },
   list: { listStyle: 'none', margin: 0, padding: 0, overflowY: 'auto', flex: 1 },
   item: {
     display: 'flex',
@@ -47,15 +49,17 @@ const useStyles = makeStyles({
     cursor: 'pointer',
     fontFamily: 'inherit',
     fontSize: tokens.fontSizeBase300,
-    ':hover': { backgroundColor: tokens.colorNeutralBackground1Hover },
+    // Backgrounds stay neutral (in high contrast a selected or hovered background is the
+    // highlight colour, which the secondary texts would not stand out from); the bar marks it.
+    ':hover': { backgroundColor: tokens.colorNeutralBackground1 },
     ':focus-visible': {
       outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}`,
       outlineOffset: '-2px',
     },
   },
   current: {
-    backgroundColor: tokens.colorNeutralBackground1Selected,
-    ':hover': { backgroundColor: tokens.colorNeutralBackground1Selected },
+    backgroundColor: tokens.colorNeutralBackground1,
+    boxShadow: `inset 4px 0 0 ${tokens.colorBrandStroke1}`,
   },
   row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, minWidth: 0 },
   name: {
@@ -98,6 +102,7 @@ export function ThreadList(props: {
       <div className={styles.filters}>
         <Field className={styles.search} label={t.t('tab.list.search')}>
           <SearchBox
+            className={styles.searchBox}
             value={query.q}
             onChange={(_e, d) => props.onQuery({ ...query, q: d.value })}
           />

@@ -32,7 +32,8 @@ export const TAB_FRAME_ANCESTORS = [
 /**
  * Scripts and styles from this server only (Fluent UI inserts its styles at run time, hence
  * 'unsafe-inline' for styles alone); pictures from this server and the compose box's previews
- * (blob:); API calls and live updates to this server.
+ * (blob:); API calls and live updates to this server, and the list of Microsoft's valid host
+ * domains that teams-js fetches from Microsoft's CDN to check who frames it.
  */
 export const TAB_CSP = [
   "default-src 'self'",
@@ -40,7 +41,7 @@ export const TAB_CSP = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' blob: data:",
   "font-src 'self' data:",
-  "connect-src 'self'",
+  "connect-src 'self' https://res.cdn.office.net",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",

@@ -98,7 +98,7 @@ describe('the tab at /tab/', () => {
       'https://outlook.office365.com',
     ]);
     expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("connect-src 'self' https://res.cdn.office.net");
     expect(csp).not.toMatch(/script-src[^;]*unsafe/);
   });
 

@@ -35,7 +35,7 @@ const useStyles = makeStyles({
   },
   panes: { flex: 1, minHeight: 0, display: 'flex' },
   listPane: {
-    width: '24rem',
+    width: '26rem',
     flexShrink: 0,
     display: 'flex',
     flexDirection: 'column',

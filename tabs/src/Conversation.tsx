@@ -103,6 +103,19 @@ export function Conversation(props: {
   const logRef = useRef<HTMLDivElement>(null);
   const lastSeq = useRef<number>(-1);
   const loadedFor = useRef<string | null>(null);
+  /** Whether the history is scrolled to its newest message: it stays there as pictures load. */
+  const stick = useRef(true);
+  const listRef = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const list = listRef.current;
+    const log = logRef.current;
+    if (!list || !log || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (stick.current) log.scrollTop = log.scrollHeight;
+    });
+    observer.observe(list);
+    return () => observer.disconnect();
+  });
 
   const fetchNewest = useCallback(async () => {
     if (!threadId) return;
@@ -121,6 +134,7 @@ export function Conversation(props: {
           await api.markRead(threadId).catch(() => undefined);
           onRead();
         }
+        stick.current = true;
         requestAnimationFrame(() => {
           const log = logRef.current;
           if (log) log.scrollTop = log.scrollHeight;
@@ -131,12 +145,15 @@ export function Conversation(props: {
     }
   }, [api, t, threadId, onRead]);
 
+  /** What an action said when it moved the user to another conversation (restart). */
+  const carried = useRef<{ intent: 'success' | 'error'; text: string } | null>(null);
   useEffect(() => {
     loadedFor.current = null;
     lastSeq.current = -1;
     setThread(null);
     setMessages([]);
-    setFeedback(null);
+    setFeedback(carried.current);
+    carried.current = null;
     setError(null);
   }, [threadId]);
 
@@ -162,6 +179,7 @@ export function Conversation(props: {
     try {
       const { thread: changed, words } = await run();
       setFeedback({ intent: 'success', text: words });
+      if (changed && changed.id !== threadId) carried.current = { intent: 'success', text: words };
       if (changed) {
         if (changed.id === threadId) setThread(changed);
         onThreadChanged(changed);
@@ -289,8 +307,12 @@ export function Conversation(props: {
         role="log"
         aria-label={t.t('tab.conversation.history', { contact })}
         tabIndex={0}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+        }}
       >
-        <ol className={styles.list}>
+        <ol className={styles.list} ref={listRef}>
           {prevCursor && (
             <li className={styles.earlier}>
               <Button onClick={() => void loadEarlier()}>

@@ -38,6 +38,7 @@ const useStyles = makeStyles({
   },
   inbound: { alignSelf: 'flex-start' },
   outbound: { alignSelf: 'flex-end', alignItems: 'flex-end' },
+  end: { textAlign: 'end' },
   notice: {
     alignSelf: 'center',
     maxWidth: '90%',
@@ -172,12 +173,15 @@ export function MessageItem(props: { message: MessageView; thread: ThreadSummary
         </Button>
       </span>
       {message.failure && (
-        <span className={styles.failure} data-testid="failure">
+        <span
+          className={mergeClasses(styles.failure, outbound && styles.end)}
+          data-testid="failure"
+        >
           {reasonText(t, message.failure.reasonKey)}
         </span>
       )}
       {message.possiblyDuplicate && (
-        <span className={styles.warning}>
+        <span className={mergeClasses(styles.warning, outbound && styles.end)}>
           {t.t('tab.message.possibly_duplicate', { contact: thread.contact.name })}
         </span>
       )}

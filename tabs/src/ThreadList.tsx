@@ -25,7 +25,7 @@ export interface ListQuery {
 const useStyles = makeStyles({
   filters: {
     display: 'grid',
-    gridTemplateColumns: 'minmax(0, 1fr) auto',
+    gridTemplateColumns: 'minmax(0, 1fr)',
     gap: tokens.spacingHorizontalS,
     padding: `0 ${tokens.spacingHorizontalM} ${tokens.spacingVerticalS}`,
     alignItems: 'end',

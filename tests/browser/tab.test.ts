@@ -229,14 +229,16 @@ describe('writing', () => {
     expect(await send.isDisabled()).toBe(true);
 
     await box.fill('x'.repeat(4100));
-    expect(await page.getByTestId('counter').innerText()).toBe('4,100 of 4,096 characters');
+    await expect
+      .poll(() => page.getByTestId('counter').innerText())
+      .toBe('4,100 of 4,096 characters');
     await page
       .getByText('Too long: WhatsApp allows 4,096 characters. Remove 4 characters to send it.')
       .waitFor();
-    expect(await send.isDisabled()).toBe(true);
+    await expect.poll(() => send.isDisabled()).toBe(true);
 
     await box.fill('We can deliver to the new address tomorrow.');
-    expect(await page.getByTestId('counter').innerText()).toBe('43 of 4,096 characters');
+    await expect.poll(() => page.getByTestId('counter').innerText()).toBe('43 of 4,096 characters');
     await send.click();
     await page.getByTestId('feedback').getByText('Sent to João Pereira.').waitFor();
     const mine = page.getByTestId('message').filter({ hasText: 'new address tomorrow' });
@@ -497,7 +499,7 @@ describe('themes and accessibility', () => {
   it.each(THEMES)(
     'the $theme theme: Fluent’s Teams theme, and no serious or critical axe violation in the list or the conversation',
     async ({ theme, background: expected }) => {
-      const page = await open({ theme });
+      const page = await open({ theme, height: 980 });
       expect(await page.locator('[data-theme]').getAttribute('data-theme')).toBe(theme);
       expect(await background(page)).toBe(expected);
       expect(await seriousViolations(page)).toEqual([]);

@@ -1,9 +1,9 @@
 /**
- * A stand-in for the tab's API (/api/tab/*, contract: the tab API section of the README), in
- * memory, for the browser tests until the real routes land. It follows the contract exactly:
- * local users through X-Local-User, conversations scoped to their participants (404 for
- * anybody else), 400 naming the field, change events over SSE with a per-user sequence and
- * Last-Event-ID. It serves the built tab through the real route (bot/src/http/tab-static.ts).
+ * A stand-in for the tab's API (/api/tab/*; the payloads in tabs/src/types.ts, the routes in
+ * tabs/src/api.ts), in memory, for the browser tests until the real routes land. It follows the
+ * contract exactly: local users through X-Local-User, conversations scoped to their
+ * participants (404 for anybody else), 400 naming the field, change events over SSE with a
+ * per-user sequence and Last-Event-ID. It serves the built tab through the real route (bot/src/http/tab-static.ts).
  *
  * Tests drive the WhatsApp side through its methods: the contact consents, replies, and
  * receipts arrive; the clock moves.

@@ -54,10 +54,14 @@ export class TabApi {
   constructor(private readonly credentials: Credentials) {}
 
   private async request<T>(method: string, path: string, body?: unknown | Blob): Promise<T> {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      ...(await authHeaders(this.credentials)),
-    };
+    let auth: Record<string, string>;
+    try {
+      auth = await authHeaders(this.credentials);
+    } catch {
+      // Teams gave no token (sign-in or consent failed): the user reads the sign-in sentence.
+      throw new TabApiError(401, 'auth.no_token', undefined, undefined);
+    }
+    const headers: Record<string, string> = { accept: 'application/json', ...auth };
     let payload: BodyInit | undefined;
     if (body instanceof Blob) {
       payload = body;

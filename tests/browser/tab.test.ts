@@ -300,6 +300,30 @@ describe('writing', () => {
     expect(last?.text).toBe('The new label');
   });
 
+  it('takes a picture dropped on the compose box, and refuses one over 5 MB', async () => {
+    const page = await open();
+    await openConversation(page, 'João Pereira');
+    const drop = (name: string, size: number) =>
+      page.getByRole('form', { name: 'Write to João Pereira' }).evaluate(
+        (form, file) => {
+          const data = new DataTransfer();
+          const bytes = new Uint8Array(file.size);
+          bytes.set([0x89, 0x50, 0x4e, 0x47]);
+          data.items.add(new File([bytes], file.name, { type: 'image/png' }));
+          form.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true }));
+          form.dispatchEvent(
+            new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }),
+          );
+        },
+        { name, size },
+      );
+    await drop('huge.png', 5 * 1024 * 1024 + 1);
+    await page.getByText('This picture is larger than 5 MB. Choose a smaller one.').waitFor();
+    expect(await page.getByText('Picture ready to send').count()).toBe(0);
+    await drop('fits.png', 5 * 1024 * 1024);
+    await page.getByText('Picture ready to send: fits.png').waitFor();
+  });
+
   it('takes a pasted picture', async () => {
     const page = await open();
     await openConversation(page, 'João Pereira');

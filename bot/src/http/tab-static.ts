@@ -129,15 +129,20 @@ export function tabStaticRoute(options: TabStaticOptions = {}): RouteModule {
 
   return {
     register(server: Server) {
-      server.get('/tab', async (_req: Request, res: Response) => {
-        res.sendRaw(302, '', { location: '/tab/', 'cache-control': 'no-cache' });
-      });
-      server.get('/tab/', async (_req: Request, res: Response) => sendFile(res, 'index.html'));
-      server.get('/tab/*', async (req: Request, res: Response) => {
-        // The raw path, so that an encoded "..%2F" is seen and refused, not normalised away.
-        const path = (req.getPath?.() ?? req.url ?? '').split('?')[0] ?? '';
-        return sendFile(res, path.slice('/tab/'.length));
-      });
+      // GET, and HEAD for checks and proxies (Node leaves the body out of a HEAD answer).
+      for (const method of ['get', 'head'] as const) {
+        server[method]('/tab', async (_req: Request, res: Response) => {
+          res.sendRaw(302, '', { location: '/tab/', 'cache-control': 'no-cache' });
+        });
+        server[method]('/tab/', async (_req: Request, res: Response) =>
+          sendFile(res, 'index.html'),
+        );
+        server[method]('/tab/*', async (req: Request, res: Response) => {
+          // The raw path, so that an encoded "..%2F" is seen and refused, not normalised away.
+          const path = (req.getPath?.() ?? req.url ?? '').split('?')[0] ?? '';
+          return sendFile(res, path.slice('/tab/'.length));
+        });
+      }
     },
   };
 }

@@ -41,10 +41,11 @@ afterAll(() => {
 /** A request with the path sent exactly as written (fetch would normalise "../"). */
 function raw(
   path: string,
+  method = 'GET',
 ): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, method: 'GET' }, (res) => {
+    const req = request({ hostname, port, path, method }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -70,6 +71,14 @@ describe('the tab at /tab/', () => {
       expect(res.headers['cache-control']).toBe('no-cache');
       expect(res.body).toContain('<title>tab</title>');
     }
+  });
+
+  it('answers HEAD with the headers of GET and no body', async () => {
+    const res = await raw('/tab/assets/index-AbC123.js', 'HEAD');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.body).toBe('');
   });
 
   it('sends /tab to /tab/', async () => {

@@ -138,6 +138,51 @@ describe('the list of conversations', () => {
   });
 });
 
+describe('where the tab runs', () => {
+  it("speaks the Teams user's language", async () => {
+    const page = await open({ locale: 'fr-FR' });
+    await page.getByRole('heading', { level: 1, name: 'Conversations WhatsApp' }).waitFor();
+    expect(await item(page, 'Kenji Watanabe').innerText()).toContain('En pause');
+    expect(await item(page, 'Maria Silva').innerText()).toContain("Moins d'1 heure restante");
+    await openConversation(page, 'Maria Silva');
+    expect(
+      await page.getByTestId('message').filter({ hasText: 'tracking link.' }).innerText(),
+    ).toContain('Non distribué');
+    expect(await page.getByTestId('counter').innerText()).toBe('0 sur 4\u202f096 caractères');
+  });
+
+  it('outside Teams and outside local development, asks to be opened in Teams', async () => {
+    world = await startWorld();
+    world.api.local = false;
+    const context = await browser.newContext();
+    context.setDefaultTimeout(5000);
+    const page = await context.newPage();
+    tab = { context, page, errors: [] };
+    await page.goto(`${world.url}/tab/`);
+    await page
+      .getByText('Open this tab in Microsoft Teams to see your WhatsApp conversations.')
+      .waitFor();
+    expect(await page.getByTestId('thread-item').count()).toBe(0);
+    expect(await page.getByText('Local development').count()).toBe(0);
+  });
+
+  it('in local development, says so and acts as the user picked', async () => {
+    const page = await open();
+    await page
+      .getByText(
+        'Local development: this page runs outside Microsoft Teams and acts as the user you pick.',
+      )
+      .waitFor();
+    await page.getByLabel('Act as').selectOption({ label: 'Chen Wei' });
+    await expect.poll(() => page.getByTestId('thread-item').count()).toBe(0);
+    await page.getByText('No conversations yet. Start one with New conversation.').waitFor();
+    await page.getByLabel('Act as').selectOption({ label: 'Bruno Costa' });
+    await expect
+      .poll(() => page.getByTestId('thread-item').allInnerTexts())
+      .toEqual([expect.stringContaining('João Pereira')]);
+  });
+});
+
 describe('a conversation', () => {
   it('shows the whole history with authors, status marks, the failure in words, notices and pictures, and marks it read', async () => {
     const page = await open();

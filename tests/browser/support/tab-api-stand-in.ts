@@ -84,6 +84,8 @@ export class TabApiStandIn {
   readonly contacts: Contact[] = [];
   readonly threads: Thread[] = [];
   readonly media = new Map<string, { type: string; body: Buffer }>();
+  /** False plays a server with BOT_ID set: no local users, tokens only. */
+  local = true;
   /** Added to the wall clock: the sandbox's "move time forward". */
   clockOffset = 0;
   private nextId = 1;
@@ -329,7 +331,7 @@ export class TabApiStandIn {
 
   private caller(req: IncomingMessage): StandInUser {
     const local = req.headers['x-local-user'];
-    if (typeof local === 'string' && local) return this.user(local);
+    if (this.local && typeof local === 'string' && local) return this.user(local);
     throw new HttpError(401, 'auth.missing_token');
   }
 
@@ -378,7 +380,10 @@ export class TabApiStandIn {
     route(
       'get',
       '/api/tab/local/users',
-      async () => [200, { users: this.users.filter((u) => u.tenantId === 't-contoso') }],
+      async () => {
+        if (!this.local) throw new HttpError(404, 'not_found');
+        return [200, { users: this.users.filter((u) => u.tenantId === 't-contoso') }];
+      },
       false,
     );
     route(

@@ -165,7 +165,7 @@ export function App() {
         </Button>
       </header>
       {!live && (
-        <MessageBar intent="warning" className={styles.status}>
+        <MessageBar layout="multiline" intent="warning" className={styles.status}>
           <MessageBarBody>{t.t('tab.live.reconnecting')}</MessageBarBody>
         </MessageBar>
       )}

@@ -202,7 +202,7 @@ export function Conversation(props: {
   if (!threadId) return <p className={styles.empty}>{t.t('tab.conversation.empty')}</p>;
   if (error && !thread) {
     return (
-      <MessageBar intent="error" className={styles.feedback}>
+      <MessageBar layout="multiline" intent="error" className={styles.feedback}>
         <MessageBarBody>{error}</MessageBarBody>
       </MessageBar>
     );
@@ -297,7 +297,12 @@ export function Conversation(props: {
         </div>
       </header>
       {feedback && (
-        <MessageBar intent={feedback.intent} className={styles.feedback} data-testid="feedback">
+        <MessageBar
+          layout="multiline"
+          intent={feedback.intent}
+          className={styles.feedback}
+          data-testid="feedback"
+        >
           <MessageBarBody>{feedback.text}</MessageBarBody>
         </MessageBar>
       )}

@@ -34,6 +34,7 @@ const useStyles = makeStyles({
     borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     paddingTop: tokens.spacingVerticalM,
   },
+  search: { width: '100%', maxWidth: '100%' },
   heading: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
 });
 
@@ -133,12 +134,16 @@ export function NewConversationDialog(props: {
               <DialogTitle>{t.t('tab.dialog.new.title')}</DialogTitle>
               <DialogContent className={styles.stack}>
                 {error && (
-                  <MessageBar intent="error">
+                  <MessageBar layout="multiline" intent="error">
                     <MessageBarBody>{error}</MessageBarBody>
                   </MessageBar>
                 )}
                 <Field label={t.t('tab.dialog.new.search')}>
-                  <SearchBox value={q} onChange={(_e, d) => setQ(d.value)} />
+                  <SearchBox
+                    className={styles.search}
+                    value={q}
+                    onChange={(_e, d) => setQ(d.value)}
+                  />
                 </Field>
                 {contacts.length === 0 ? (
                   <span>{t.t('tab.dialog.new.none')}</span>

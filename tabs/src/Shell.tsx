@@ -116,7 +116,7 @@ export function Shell() {
     body = <Spinner className={styles.center} />;
   } else if (boot.step === 'outside') {
     body = (
-      <MessageBar className={styles.center} intent="info">
+      <MessageBar className={styles.center} intent="info" layout="multiline">
         <MessageBarBody>{boot.t.t('tab.outside_teams')}</MessageBarBody>
       </MessageBar>
     );
@@ -157,7 +157,7 @@ function LocalDevelopment(props: {
   return (
     <>
       <div className={styles.local} role="region" aria-label={t.t('tab.local.region')}>
-        <MessageBar className={styles.localBar} intent="warning">
+        <MessageBar className={styles.localBar} intent="warning" layout="multiline">
           <MessageBarBody>{t.t('tab.local.banner')}</MessageBarBody>
         </MessageBar>
         {users.length > 0 ? (
@@ -229,7 +229,7 @@ function SignedIn(props: { t: Translator; credentials: Credentials }) {
 
   if (error) {
     return (
-      <MessageBar className={styles.center} intent="error">
+      <MessageBar className={styles.center} intent="error" layout="multiline">
         <MessageBarBody>{error}</MessageBarBody>
       </MessageBar>
     );

@@ -124,7 +124,7 @@ export function ThreadList(props: {
         </Field>
       </div>
       {props.error && (
-        <MessageBar intent="error">
+        <MessageBar layout="multiline" intent="error">
           <MessageBarBody>{props.error}</MessageBarBody>
         </MessageBar>
       )}

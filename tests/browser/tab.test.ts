@@ -506,6 +506,32 @@ describe('group actions', () => {
     expect(world.api.thread(world.ids.joao).participants).toEqual(['u-chen']);
   });
 
+  it('transfers a conversation to a colleague, and reminds a contact who has not answered', async () => {
+    const page = await open();
+    await openConversation(page, 'Lucía Fernández');
+    await page.getByRole('button', { name: 'Send a reminder' }).click();
+    await page
+      .getByTestId('feedback')
+      .getByText("We've reminded Lucía Fernández to answer the opt-in request.")
+      .waitFor();
+
+    await openConversation(page, 'Kenji Watanabe');
+    expect(await page.getByRole('button', { name: 'Send a reminder' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Transfer' }).click();
+    const dialog = page.getByRole('dialog', {
+      name: 'Hand the conversation with Kenji Watanabe over to',
+    });
+    await dialog.getByRole('radio', { name: 'Bruno Costa' }).check();
+    await dialog.getByRole('button', { name: 'Transfer' }).click();
+    await page
+      .getByText('Bruno Costa now looks after the conversation with Kenji Watanabe.')
+      .waitFor();
+    await expect
+      .poll(() => page.getByTestId('read-only').innerText())
+      .toContain('You have left this conversation');
+    expect(world.api.thread(world.ids.kenji).participants).toEqual(['u-bruno']);
+  });
+
   it('starts a new conversation: pick a contact, confirm the opt-in request', async () => {
     const page = await open();
     await page.getByRole('button', { name: 'New conversation' }).click();

@@ -4,6 +4,7 @@
  * on one fresh store (two connections, as two instances would have).
  */
 import { describe } from 'vitest';
+import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeRecordContract } from './contract-records.js';
@@ -26,5 +27,6 @@ export function describeStoreContract(
     describeRecordContract(makeStore);
     describeTwoClientContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
+    describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

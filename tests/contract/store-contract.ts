@@ -7,7 +7,9 @@ import { describe } from 'vitest';
 import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
+import { describeQueryPlanContract } from './contract-query-plans.js';
 import { describeRecordContract } from './contract-records.js';
+import { describeStoreReviewContract } from './contract-store-review.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
 import { describeTwoClientContract } from './contract-two-clients.js';
@@ -27,6 +29,8 @@ export function describeStoreContract(
     describeRecordContract(makeStore);
     describeTwoClientContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
+    describeQueryPlanContract(makeStore);
+    describeStoreReviewContract(makeStore);
     describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

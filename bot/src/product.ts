@@ -16,6 +16,7 @@ import type { UserChannel } from './app/ports.js';
 import { TimerRunner } from './app/timer-runner.js';
 import type { Config } from './config/config.js';
 import { createServer, listen, type RouteModule } from './http/server.js';
+import { tabStaticRoute } from './http/tab-static.js';
 import { whatsappWebhookRoute, WEBHOOK_PATH } from './http/whatsapp-webhook-route.js';
 import {
   createSandbox,
@@ -175,6 +176,8 @@ export async function startProduct(
     whatsappWebhookRoute({ appSecret: wa.appSecret, verifyToken: wa.verifyToken, events, logger }),
     ...(sandbox ? [sandbox.routes] : []),
     ...(edge?.routes ?? []),
+    // The personal tab's page and assets (issue 9), built into tabs/dist by `npm run build:tab`.
+    tabStaticRoute(),
   ];
   const server = createServer({
     logger,

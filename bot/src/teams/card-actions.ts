@@ -170,13 +170,20 @@ export class CardActions {
         return a.data.threadId
           ? this.restore(turn, await this.thread(turn, a.data.threadId))
           : this.notice(turn, 'bot.cancelled');
-      case VERBS.confirmOptIn:
+      case VERBS.confirmOptIn: {
+        // Ids in card data come from outside: only the user's own contact, or a thread of theirs.
+        if (a.data.restartThreadId) await this.thread(turn, a.data.restartThreadId);
+        else if (!(await this.ownContact(turn, a.data.contactId)))
+          return this.notice(turn, 'app.contact_gone');
         return (await this.actions.confirmOptIn(turn, a.data)).card;
+      }
       case VERBS.cancelOptIn: {
-        const contact = await this.s.store.getContact(a.data.contactId);
-        return this.notice(turn, 'bot.optin_cancelled', { contact: contact?.name ?? '' });
+        const contact = await this.ownContact(turn, a.data.contactId);
+        if (!contact) return this.notice(turn, 'bot.cancelled');
+        return this.notice(turn, 'bot.optin_cancelled', { contact: contact.name });
       }
       case VERBS.remind: {
+        await this.thread(turn, a.data.threadId);
         const outcome = await this.s.conversations.remind(turn.user.id, a.data.threadId);
         if (isRejection(outcome))
           return noticeCard(outcome.notice, turn.locale, { threadId: a.data.threadId });
@@ -310,6 +317,15 @@ export class CardActions {
     const thread = await this.s.store.getThread(id);
     if (!thread || !(await this.mayView(turn, thread))) throw new ThreadNotFoundError(id);
     return thread;
+  }
+
+  /** One of the user's contacts, on their organisation's number; undefined for anyone else's. */
+  private async ownContact(turn: Turn, contactId: string) {
+    const contact = (await this.actions.contacts(turn.user.id)).find((c) => c.id === contactId);
+    const onOurNumber = turn.organisation.businessNumbers.some(
+      (n) => n.phoneNumberId === contact?.businessNumberId,
+    );
+    return onOurNumber ? contact : undefined;
   }
 
   private async mayView(turn: Turn, thread: Thread): Promise<boolean> {

@@ -56,7 +56,16 @@ export const UNIQUE_WA_MESSAGE_ID = 'unique_wa_message_id';
  */
 export async function ensureIndexes(c: Collections): Promise<void> {
   await Promise.all([
-    c.organisations.createIndexes([{ key: { businessNumberIds: 1 }, name: 'by_business_number' }]),
+    // issue 8: one organisation per business number (see participations.ts for the old index).
+    c.organisations.createIndexes([
+      {
+        key: { businessNumberIds: 1 },
+        name: 'by_business_number',
+        unique: true,
+        // Organisations with no number yet are left out (an empty array is a shared key).
+        partialFilterExpression: { businessNumberIds: { $type: 'string' } },
+      },
+    ]),
     c.users.createIndexes([{ key: { tenantId: 1, name: 1, _id: 1 }, name: 'by_tenant' }]),
     c.contacts.createIndexes([{ key: { businessNumberId: 1, phone: 1 }, name: 'by_phone' }]),
     c.addressBook.createIndexes([{ key: { userId: 1, name: 1, contactId: 1 }, name: 'by_user' }]),

@@ -3,7 +3,13 @@
  * stateless instances. It needs a replica set (Atlas, a self-hosted replica set, Cosmos DB
  * for MongoDB vCore) because `apply` runs in a multi-document transaction.
  */
-import { MongoClient, type Db, type Filter, type TransactionOptions } from 'mongodb';
+import {
+  MongoClient,
+  type Collection,
+  type Db,
+  type Filter,
+  type TransactionOptions,
+} from 'mongodb';
 import type {
   ConsentRecord,
   MediaRef,
@@ -22,6 +28,7 @@ import {
   type MessageRange,
   type Organisation,
   type OutboxItem,
+  type Participation,
   type Store,
   type TimerItem,
   type UserRecord,
@@ -40,6 +47,7 @@ import {
   type ThreadDoc,
 } from './documents.js';
 import * as leases from './leases.js';
+import * as participations from './participations.js';
 import { isDuplicateKey } from './errors.js';
 import { MediaBucket } from './media-bucket.js';
 
@@ -63,6 +71,7 @@ export function databaseInUri(uri: string): string | undefined {
 export class MongoStore implements Store {
   private readonly c: Collections;
   private readonly media: MediaBucket;
+  private readonly participations: Collection<participations.ParticipationDoc>;
 
   /** Use `MongoStore.connect`; this takes a connected client and a database whose indexes exist. */
   constructor(
@@ -72,6 +81,7 @@ export class MongoStore implements Store {
   ) {
     this.c = collections(db);
     this.media = new MediaBucket(db);
+    this.participations = participations.participationsOf(db);
   }
 
   /** Connect, create the indexes, and hand back a store that closes the client on close(). */
@@ -81,7 +91,9 @@ export class MongoStore implements Store {
     try {
       const db = client.db(options.dbName ?? databaseInUri(uri) ?? 'whatsapp_teams');
       const store = new MongoStore(client, db, true);
+      await participations.dropNonUniqueNumberIndex(store.c.organisations);
       await ensureIndexes(store.c);
+      await participations.ensureParticipationIndexes(store.participations);
       return store;
     } catch (error) {
       await client.close();
@@ -92,11 +104,8 @@ export class MongoStore implements Store {
   // organisations and users
 
   async putOrganisation(org: Organisation): Promise<void> {
-    await this.c.organisations.replaceOne(
-      { _id: org.tenantId },
-      { businessNumberIds: org.businessNumbers.map((n) => n.phoneNumberId), data: plain(org) },
-      { upsert: true },
-    );
+    // issue 8: a number moving between tenants leaves its old organisation, in one transaction.
+    await participations.putOrganisation(this.client, this.c.organisations, org, TRANSACTION);
   }
 
   async getOrganisation(tenantId: string): Promise<Organisation | undefined> {
@@ -262,10 +271,16 @@ export class MongoStore implements Store {
   async apply(transition: Transition, options: ApplyOptions): Promise<void> {
     const session = this.client.startSession();
     try {
-      await session.withTransaction(
-        () => applyTransition(this.c, session, transition, options),
-        TRANSACTION,
-      );
+      await session.withTransaction(async () => {
+        await applyTransition(this.c, session, transition, options);
+        // issue 8: participation history, in the same transaction.
+        await participations.writeParticipations(
+          this.participations,
+          session,
+          transition.thread,
+          options.now,
+        );
+      }, TRANSACTION);
     } catch (error) {
       if (!(error instanceof OpenThreadRace)) throw error;
       const { thread } = error;
@@ -366,6 +381,22 @@ export class MongoStore implements Store {
       .limit(1)
       .toArray();
     return docs[0] ? messageCardFromDoc(docs[0]) : undefined;
+  }
+
+  // participation and read positions (issue 8)
+
+  async listParticipations(
+    userId: string,
+  ): Promise<{ thread: Thread; participation: Participation }[]> {
+    return participations.listParticipations(this.c, this.participations, userId);
+  }
+
+  async getParticipation(threadId: string, userId: string): Promise<Participation | undefined> {
+    return participations.getParticipation(this.c, this.participations, threadId, userId);
+  }
+
+  async markRead(threadId: string, userId: string, seq: number): Promise<void> {
+    await participations.markRead(this.c, this.participations, threadId, userId, seq);
   }
 
   // media

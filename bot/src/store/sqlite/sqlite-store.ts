@@ -25,12 +25,14 @@ import type {
   MessageRange,
   Organisation,
   OutboxItem,
+  Participation,
   Store,
   TimerItem,
   UserRecord,
 } from '../port.js';
 import { applyTransition, writeContact } from './apply-transition.js';
 import * as leases from './leases.js';
+import * as participations from './participations.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
 import { migrate } from './migrations.js';
 import {
@@ -93,6 +95,12 @@ export class SqliteStore implements Store {
          ON CONFLICT (tenant_id) DO UPDATE SET json = excluded.json`,
         org.tenantId,
         JSON.stringify(org),
+      );
+      // issue 8: a number moving between tenants leaves its old organisation's record.
+      participations.releaseNumbersFromOthers(
+        this.sql,
+        org.tenantId,
+        org.businessNumbers.map((n) => n.phoneNumberId),
       );
       this.sql.run('DELETE FROM business_numbers WHERE tenant_id = ?', org.tenantId);
       for (const number of org.businessNumbers) {
@@ -224,7 +232,7 @@ export class SqliteStore implements Store {
       .all<ThreadRow>(
         `SELECT ${THREAD_COLUMNS} FROM threads t
          JOIN thread_participants p ON p.thread_id = t.id
-         WHERE p.user_id = ?
+         WHERE p.user_id = ? AND p.left_at IS NULL
          ORDER BY t.updated_at DESC, t.id DESC`,
         userId,
       )
@@ -399,6 +407,22 @@ export class SqliteStore implements Store {
       activityId,
     );
     return row && messageCardFromRow(row);
+  }
+
+  // participation and read positions (issue 8)
+
+  async listParticipations(
+    userId: string,
+  ): Promise<{ thread: Thread; participation: Participation }[]> {
+    return participations.listParticipations(this.sql, userId);
+  }
+
+  async getParticipation(threadId: string, userId: string): Promise<Participation | undefined> {
+    return participations.getParticipation(this.sql, threadId, userId);
+  }
+
+  async markRead(threadId: string, userId: string, seq: number): Promise<void> {
+    participations.markRead(this.sql, threadId, userId, seq);
   }
 
   // media

@@ -1,44 +1,39 @@
 /**
  * One error model (issue 8): every error the product raises on purpose carries a string `code`
  * in the product's words (`thread.not_found`, `contact.invalid_number`,
- * `whatsapp.rate_limited`), and each code maps to one HTTP status (for the tab's API and the
- * webhook) and one notice key (what the user reads). WhatsApp's own numeric error code keeps
- * its own field (`graphCode`) where it is known.
+ * `whatsapp.rate_limited`); app/errors.ts maps each code to one HTTP status (for the tab's
+ * API and the webhook) and one notice key (what the user reads). WhatsApp's own numeric error
+ * code keeps its own field (`graphCode`) where it is known.
  */
-import type { NoticeKey } from '../i18n/keys.js';
+/** Every code the product raises. Add one here (and to app/errors.ts's mapping) before throwing it. */
+export const ERROR_CODES = [
+  'thread.not_found',
+  'message.not_found',
+  'contact.not_found',
+  'user.not_found',
+  'contact.invalid_number',
+  'organisation.no_business_number',
+  'user.not_enabled',
+  'organisation.not_enabled',
+  'thread.stale',
+  'thread.open_exists',
+  'event.duplicate',
+  'request.body_too_large',
+  'request.invalid',
+  'whatsapp.rate_limited',
+  'whatsapp.unavailable',
+  'whatsapp.api_error',
+  'whatsapp.media_rejected',
+  'whatsapp.webhook_invalid',
+  'teams.transient_delivery',
+  'teams.user_unreachable',
+  'teams.picture_refused',
+  'config.invalid',
+  'admin.usage',
+  'internal',
+] as const;
 
-export interface ErrorCodeInfo {
-  /** The HTTP status a route answers with. */
-  readonly status: number;
-  /** What the user reads; absent for errors no user causes (they read `bot.error`). */
-  readonly notice?: NoticeKey;
-}
-
-/** Every code, with its status and notice. Add a code here before throwing it. */
-export const ERROR_CODES = {
-  'thread.not_found': { status: 404, notice: 'bot.thread_gone' },
-  'message.not_found': { status: 404, notice: 'bot.thread_gone' },
-  'contact.not_found': { status: 404, notice: 'app.contact_gone' },
-  'user.not_found': { status: 404, notice: 'card.add.none' },
-  'contact.invalid_number': { status: 400, notice: 'bot.add_contact_usage' },
-  'organisation.no_business_number': { status: 409, notice: 'bot.no_business_number' },
-  'user.not_enabled': { status: 403, notice: 'card.not_enabled.title' },
-  'organisation.not_enabled': { status: 403, notice: 'card.not_enabled.title' },
-  'thread.stale': { status: 409 },
-  'thread.open_exists': { status: 409 },
-  'event.duplicate': { status: 200 },
-  'request.body_too_large': { status: 413 },
-  'request.invalid': { status: 400, notice: 'bot.invalid_submission' },
-  'whatsapp.rate_limited': { status: 503 },
-  'whatsapp.unavailable': { status: 503 },
-  'whatsapp.api_error': { status: 502 },
-  'teams.transient_delivery': { status: 503 },
-  'teams.user_unreachable': { status: 502 },
-  'config.invalid': { status: 500 },
-  internal: { status: 500 },
-} as const satisfies Record<string, ErrorCodeInfo>;
-
-export type ErrorCode = keyof typeof ERROR_CODES;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class CodedError extends Error {
   constructor(
@@ -56,16 +51,6 @@ export function toCodedError(error: unknown): CodedError {
   if (error instanceof CodedError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new CodedError('internal', message, { cause: error });
-}
-
-export function httpStatusOf(error: unknown): number {
-  return ERROR_CODES[toCodedError(error).code].status;
-}
-
-/** The notice a user reads for an error: its code's, else "something went wrong". */
-export function noticeKeyOf(error: unknown): NoticeKey {
-  const info: ErrorCodeInfo = ERROR_CODES[toCodedError(error).code];
-  return info.notice ?? 'bot.error';
 }
 
 /** A thread that does not exist, or is not the caller's: the same answer for both. */

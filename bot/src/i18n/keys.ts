@@ -6,13 +6,15 @@
  * below for its English file, in the same form. tests/unit/i18n-keys.test.ts fails until
  * you do.
  */
+/* eslint-disable @typescript-eslint/consistent-type-imports -- one line per area file */
 interface Areas {
-  app: typeof import('./locales/en/app.json', { with: { type: 'json' } });
-  bot: typeof import('./locales/en/bot.json', { with: { type: 'json' } });
-  core: typeof import('./locales/en/core.json', { with: { type: 'json' } });
-  reasons: typeof import('./locales/en/reasons.json', { with: { type: 'json' } });
-  teams: typeof import('./locales/en/teams.json', { with: { type: 'json' } });
+  app: typeof import('./locales/en/app.json');
+  bot: typeof import('./locales/en/bot.json');
+  core: typeof import('./locales/en/core.json');
+  reasons: typeof import('./locales/en/reasons.json');
+  teams: typeof import('./locales/en/teams.json');
 }
+/* eslint-enable @typescript-eslint/consistent-type-imports */
 
 /** A key of the catalogue: what `t`, notices and failure reasons take. */
 export type NoticeKey = { [A in keyof Areas]: keyof Areas[A] & string }[keyof Areas];

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { HOUR, type Millis } from '../core/types.js';
 import type { Organisation, Store, UserRecord } from '../store/port.js';
-import { DEFAULT_SUB_ORGANISATION } from '../teams/enablement.js';
+import { DEFAULT_SUB_ORGANISATION } from '../app/enablement.js';
 import {
   exportConsent,
   exportMessages,

@@ -35,6 +35,7 @@ import {
   type ContactRecord,
   type Store,
 } from '../store/port.js';
+import { ContactNotFoundError, ThreadNotFoundError } from '../core/errors.js';
 import type { Clock } from './clock.js';
 import { KeyedLock } from './keyed-lock.js';
 
@@ -63,19 +64,8 @@ export interface StatusReport {
   readonly contactId?: string | undefined;
 }
 
-export class ThreadNotFoundError extends Error {
-  readonly code = 'thread_not_found';
-  constructor(readonly threadId: string) {
-    super(`No thread ${threadId}.`);
-  }
-}
-
-export class ContactNotFoundError extends Error {
-  readonly code = 'contact_not_found';
-  constructor(readonly contactId: string) {
-    super(`No contact ${contactId}.`);
-  }
-}
+// Kept here too for the callers that import them from the use cases.
+export { ContactNotFoundError, ThreadNotFoundError };
 
 export interface ConversationsOptions {
   readonly store: Store;

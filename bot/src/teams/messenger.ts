@@ -11,7 +11,7 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { TransientDeliveryError } from '../app/ports.js';
-import type { UserRecord } from '../store/port.js';
+import type { UserRecord } from '../core/records.js';
 import { connectorOf, withoutRetries, type ConnectorClientLike } from './connector.js';
 import { classifyConnectorError, UserUnreachableError } from './connector-errors.js';
 import type { SendTarget, TeamsRateLimiter } from './rate-limits.js';

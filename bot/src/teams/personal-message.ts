@@ -30,10 +30,7 @@ export class PersonalMessages {
       return this.reply(turn, this.notice(turn, 'bot.picture.unsupported'));
     if (!text && pictures.length === 0) return;
 
-    const user = (await this.s.store.getUser(turn.user.id)) ?? turn.user;
-    const thread = user.currentThreadId
-      ? await this.s.store.getThread(user.currentThreadId)
-      : undefined;
+    const thread = await this.s.app.queries.currentThread(turn);
     if (!thread) return this.reply(turn, await this.commands.noCurrentThread(turn));
 
     // One message per picture, the words going with the first as its caption.
@@ -45,7 +42,7 @@ export class PersonalMessages {
           ...(this.s.authenticatedDownloads ? { token: () => this.botToken(turn) } : {}),
           ...(this.s.fetch ? { fetch: this.s.fetch } : {}),
         });
-        media.push(await this.s.store.putMedia(bytes, mimeType));
+        media.push(await this.s.app.commands.keepPicture(turn, bytes, mimeType));
       } catch (error) {
         if (!(error instanceof PictureRefusedError)) throw error;
         this.s.logger.info(

@@ -3,6 +3,7 @@
  * business number that moves to another organisation.
  */
 import { describe, expect, it } from 'vitest';
+import { Access, type Actor } from '../../bot/src/app/access.js';
 import type { Organisation } from '../../bot/src/store/port.js';
 import {
   aMessage,
@@ -103,9 +104,27 @@ export function describeParticipationContract(makeStore: MakeStore): void {
   describe('business numbers between organisations', () => {
     const store = useStore(makeStore);
 
-    it('a number moves between tenants: the old organisation no longer lists it', async () => {
+    it('a number moves between tenants: the old organisation no longer lists it, and its users lose access', async () => {
       await store().putOrganisation(org('tenant-a', [BUSINESS_NUMBER, 'pn-a2']));
+      await create(store(), aThread('t1', { participants: [ana] }));
+      const anaOfA: Actor = {
+        user: {
+          id: ana.id,
+          tenantId: 'tenant-a',
+          name: ana.name,
+          locale: 'en',
+          enabled: true,
+          subOrganisation: 'sales',
+        },
+        organisation: org('tenant-a', [BUSINESS_NUMBER, 'pn-a2']),
+      };
+      const access = new Access(store());
+      expect((await access.thread(anaOfA, 't1')).thread.id).toBe('t1');
+
       await store().putOrganisation(org('tenant-b', [BUSINESS_NUMBER]));
+      await expect(access.thread(anaOfA, 't1')).rejects.toMatchObject({
+        code: 'thread.not_found',
+      });
 
       expect((await store().getOrganisationByBusinessNumber(BUSINESS_NUMBER))!.tenantId).toBe(
         'tenant-b',

@@ -37,6 +37,7 @@ import {
 } from '../store/port.js';
 import { ContactNotFoundError, ThreadNotFoundError } from '../core/errors.js';
 import type { Clock } from './clock.js';
+import { RetryPolicy } from './retry-policy.js';
 import { KeyedLock } from './keyed-lock.js';
 
 /** A message from a contact, as the WhatsApp webhook reports it. */
@@ -79,7 +80,7 @@ export interface ConversationsOptions {
 }
 
 /** How often a command is recomputed when another instance changed the thread meanwhile. */
-const MAX_ATTEMPTS = 5;
+const RETRIES = new RetryPolicy();
 
 export class Conversations {
   private readonly store: Store;
@@ -408,7 +409,7 @@ export class Conversations {
       if (error instanceof DuplicateEventError) return false;
       if (
         (error instanceof StaleThreadError || error instanceof OpenThreadExistsError) &&
-        attempt < MAX_ATTEMPTS
+        RETRIES.decide('store_conflict', attempt).retry
       ) {
         this.log.debug(
           { threadId: transition.thread.id, attempt, code: error.code },

@@ -4,7 +4,7 @@
  * `{ error: { code, message }, notice? }`.
  */
 import { toCodedError, type ErrorCode } from '../core/errors.js';
-import type { NoticeKey } from '../i18n/keys.js';
+import type { NoticeKey } from '../core/notice-keys.js';
 
 export interface ErrorAnswer {
   readonly status: number;

@@ -8,6 +8,7 @@
  *   card's activity id), or the thread's info.
  * - A submission that fails its schema gets a card saying what was wrong, never a crash.
  */
+import type { NoticeKey } from '../core/notice-keys.js';
 import { noticeKeyOf } from '../app/errors.js';
 import { ContactNotFoundError, MessageNotFoundError, ThreadNotFoundError } from '../core/errors.js';
 import { isRejection, type Outcome } from '../core/types.js';
@@ -281,7 +282,7 @@ export class CardActions {
     this.s.messenger.counted(this.s.messenger.targetOf(turn.user));
   }
 
-  private notice(turn: Turn, key: string, params: Record<string, string> = {}): AdaptiveCard {
+  private notice(turn: Turn, key: NoticeKey, params: Record<string, string> = {}): AdaptiveCard {
     return noticeCard({ key, params }, turn.locale);
   }
 
@@ -295,7 +296,7 @@ export class CardActions {
       { userId: turn.user.id, verb: typeof verb === 'string' ? verb : undefined },
       'card submission refused by its schema',
     );
-    const key = issues.find((m) => hasKey(m)) ?? 'bot.invalid_submission';
+    const key: NoticeKey = issues.find((m) => hasKey(m)) ?? 'bot.invalid_submission';
     const params = { example: t(turn.locale, 'card.contacts.phone_placeholder') };
     if (verb === VERBS.addContact)
       return withNote(await this.commands.contactsList(turn), t(turn.locale, key, params));

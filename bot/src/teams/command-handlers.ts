@@ -1,6 +1,7 @@
 /**
  * The typed commands (commands.ts), each answered with one card in the user's language.
  */
+import type { NoticeKey } from '../core/notice-keys.js';
 import { t } from '../i18n/catalogue.js';
 import {
   contactsListCard,
@@ -126,6 +127,6 @@ export class CommandHandlers {
   }
 }
 
-function notice(turn: Turn, key: string, params: Record<string, string> = {}): AdaptiveCard {
+function notice(turn: Turn, key: NoticeKey, params: Record<string, string> = {}): AdaptiveCard {
   return noticeCard({ key, params }, turn.locale);
 }

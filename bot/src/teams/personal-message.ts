@@ -3,6 +3,7 @@
  * pictures for the thread they last worked in. The answer always names who receives it
  * (the status card: "To Maria Silva", WhatsApp · +55 …), so nothing goes to the wrong person.
  */
+import type { NoticeKey } from '../core/notice-keys.js';
 import { isRejection, type MediaRef } from '../core/types.js';
 import { noticeCard, type AdaptiveCard } from './cards/index.js';
 import { cardActivity } from './card-views.js';
@@ -68,7 +69,7 @@ export class PersonalMessages {
     return credentials?.getToken ? credentials.getToken() : undefined;
   }
 
-  private notice(turn: Turn, key: string): AdaptiveCard {
+  private notice(turn: Turn, key: NoticeKey): AdaptiveCard {
     return noticeCard({ key, params: {} }, turn.locale);
   }
 

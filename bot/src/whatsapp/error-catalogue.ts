@@ -7,6 +7,7 @@
  * (notes §6). Retry classes: notes §7.5. Meta says to key logic on `code` (and
  * `error_data.details`), never on titles, which it will deprecate.
  */
+import type { NoticeKey } from '../core/notice-keys.js';
 import {
   RETRY_CLASSES,
   exponentialBackoff,
@@ -44,9 +45,9 @@ export const NO_WHATSAPP_CODE = -1;
 // Classes: the one retry policy's (app/retry-policy.ts); this table only says which class
 // each code is in. Meta's advice on retrying: see the error-codes page above.
 
-type Spec = Omit<ErrorPolicy, 'failure'> & { readonly reasonKey: string };
+type Spec = Omit<ErrorPolicy, 'failure'> & { readonly reasonKey: NoticeKey };
 
-const permanent = (reasonKey: string, needsAdmin = false): Spec => ({
+const permanent = (reasonKey: NoticeKey, needsAdmin = false): Spec => ({
   retryable: false,
   maxAttempts: 1,
   needsAdmin,

@@ -115,7 +115,10 @@ beforeAll(async () => {
   await w.conversations.compose(alice.id, 't-1', { body: 'Olá, São Paulo' });
   w.whatsapp.answerNext(
     { outcome: 'sent', waMessageId: 'wamid.out2' },
-    { outcome: 'failed', failure: { code: 131026, kind: 'other', reasonKey: 'failure.131026' } },
+    {
+      outcome: 'failed',
+      failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+    },
   );
   await w.dispatcher.drain();
   await w.store.markMessagePossiblyDuplicate('t-1:3');
@@ -238,7 +241,7 @@ describe('export messages (CDR)', () => {
       status: 'failed',
       failed_at: at(3),
       failure_code: '131026',
-      failure_reason: 'failure.131026',
+      failure_reason: 'reason.undeliverable',
     });
     expect(rows.every((r) => !('text' in r))).toBe(true);
   });

@@ -8,11 +8,11 @@
  */
 /* eslint-disable @typescript-eslint/consistent-type-imports -- one line per area file */
 interface Areas {
-  app: typeof import('./locales/en/app.json');
-  bot: typeof import('./locales/en/bot.json');
-  core: typeof import('./locales/en/core.json');
-  reasons: typeof import('./locales/en/reasons.json');
-  teams: typeof import('./locales/en/teams.json');
+  app: typeof import('../i18n/locales/en/app.json');
+  bot: typeof import('../i18n/locales/en/bot.json');
+  core: typeof import('../i18n/locales/en/core.json');
+  reasons: typeof import('../i18n/locales/en/reasons.json');
+  teams: typeof import('../i18n/locales/en/teams.json');
 }
 /* eslint-enable @typescript-eslint/consistent-type-imports */
 

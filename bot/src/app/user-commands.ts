@@ -15,7 +15,8 @@ import {
 } from '../core/types.js';
 import type { Store } from '../store/port.js';
 import type { Actor, ContactView } from './access.js';
-import { contactIdFor, type Conversations } from './conversations.js';
+import { contactIdFor } from '../core/engine.js';
+import type { Conversations } from './conversations.js';
 import type { UserQueries } from './user-queries.js';
 
 /** What beginning a conversation with a contact comes to. */

@@ -1,6 +1,7 @@
 /**
  * What the app layer needs from the adapters at its edges, in the product's words.
  */
+import { CodedError } from '../core/errors.js';
 import type { Effect, Failure, Message, Thread } from '../core/types.js';
 
 /** The outcome of handing one message to WhatsApp. */
@@ -23,13 +24,12 @@ export type TeamsEffect = Extract<
 >;
 
 /** An error worth trying again (Teams 429/412/502/504, a network failure). */
-export class TransientDeliveryError extends Error {
-  readonly code = 'transient_delivery';
+export class TransientDeliveryError extends CodedError {
   constructor(
     message: string,
     readonly retryAfterMs?: number,
   ) {
-    super(message);
+    super('teams.transient_delivery', message);
   }
 }
 

@@ -3,6 +3,7 @@
  * implementations (embedded SQLite, MongoDB) that pass one contract suite
  * (tests/contract/store-contract.ts).
  */
+import { CodedError } from '../core/errors.js';
 import type {
   ContactRecord,
   MessageCard,
@@ -97,25 +98,22 @@ export interface ApplyOptions {
   readonly now: Millis;
 }
 
-export class StaleThreadError extends Error {
-  readonly code = 'stale_thread';
+export class StaleThreadError extends CodedError {
   constructor(readonly threadId: ThreadId) {
-    super(`Thread ${threadId} was changed by someone else; reload and try again.`);
+    super('thread.stale', `Thread ${threadId} was changed by someone else; reload and try again.`);
   }
 }
 
 /** Another open thread already exists for this (business number, contact). */
-export class OpenThreadExistsError extends Error {
-  readonly code = 'open_thread_exists';
+export class OpenThreadExistsError extends CodedError {
   constructor(readonly threadId: ThreadId) {
-    super(`The contact already has an open thread (${threadId}).`);
+    super('thread.open_exists', `The contact already has an open thread (${threadId}).`);
   }
 }
 
-export class DuplicateEventError extends Error {
-  readonly code = 'duplicate_event';
+export class DuplicateEventError extends CodedError {
   constructor(readonly eventKey: string) {
-    super(`Event ${eventKey} was already handled.`);
+    super('event.duplicate', `Event ${eventKey} was already handled.`);
   }
 }
 

@@ -7,7 +7,8 @@
  * Backoff is exponential with full jitter, as Meta advises for transient Cloud API errors
  * ("1 s, 2 s, 4 s … capped at 60 s") and for the pair limit 131056 (4^X seconds):
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes
- * A wait the other side asked for (Retry-After, x-business-use-case-usage) wins when longer.
+ * A wait the other side asked for (Teams' Retry-After; for WhatsApp, what the adapter worked
+ * out from x-business-use-case-usage and the code's class) is the wait.
  */
 
 /** The wait before the next attempt, after attempt `attempt` (1-based) failed. `random` ∈ [0, 1). */
@@ -88,6 +89,6 @@ export class RetryPolicy {
   decide(kind: RetryClassName, attempt: number, askedMs?: number): RetryDecision {
     const cls = this.classes[kind];
     if (attempt >= cls.maxAttempts) return { retry: false };
-    return { retry: true, afterMs: Math.max(cls.delay(attempt, this.random), askedMs ?? 0) };
+    return { retry: true, afterMs: askedMs ?? cls.delay(attempt, this.random) };
   }
 }

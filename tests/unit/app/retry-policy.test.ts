@@ -22,9 +22,10 @@ describe('the retry policy', () => {
     expect(Math.max(...waits)).toBeLessThanOrEqual(60_000);
   });
 
-  it('waits as long as the other side asked when that is longer', () => {
+  it('waits as long as the other side asked (Retry-After: 0 is at once), within the bound', () => {
     expect(policy.decide('teams', 1, 30_000)).toEqual({ retry: true, afterMs: 30_000 });
-    expect(policy.decide('teams', 1, 10)).toEqual({ retry: true, afterMs: 500 });
+    expect(policy.decide('teams', 1, 0)).toEqual({ retry: true, afterMs: 0 });
+    expect(policy.decide('teams', RETRY_CLASSES.teams.maxAttempts, 0)).toEqual({ retry: false });
   });
 
   it('recomputes a store conflict at once, a few times, and never drops an unexpected failure', () => {

@@ -17,6 +17,7 @@ import type { Store } from '../store/port.js';
 import type { Actor, ContactView } from './access.js';
 import { contactIdFor } from '../core/engine.js';
 import type { Conversations } from './conversations.js';
+import { prepareDocument, type DocumentToSend, type PreparedDocument } from './send-document.js';
 import type { UserQueries } from './user-queries.js';
 
 /** What beginning a conversation with a contact comes to. */
@@ -161,6 +162,11 @@ export class UserCommands {
   /** Keep a picture the user attached, to send it. */
   async keepPicture(_actor: Actor, bytes: Uint8Array, mimeType: string): Promise<MediaRef> {
     return this.store.putMedia(bytes, mimeType);
+  }
+
+  /** Check a document against WhatsApp's rules and keep it (throws DocumentRefusedError). */
+  async keepDocument(_actor: Actor, document: DocumentToSend): Promise<PreparedDocument> {
+    return prepareDocument(this.store, document);
   }
 
   /** Remember the card the user's chat shows for a message, so receipts update it in place. */

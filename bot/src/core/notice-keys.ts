@@ -13,6 +13,7 @@ interface Areas {
   core: typeof import('../i18n/locales/en/core.json');
   reasons: typeof import('../i18n/locales/en/reasons.json');
   teams: typeof import('../i18n/locales/en/teams.json');
+  media: typeof import('../i18n/locales/en/media.json');
 }
 /* eslint-enable @typescript-eslint/consistent-type-imports */
 

@@ -13,6 +13,7 @@ import {
   type UserRef,
 } from '../core/types.js';
 import { t } from '../i18n/catalogue.js';
+import { isOwnWords } from './user-channel.js';
 import {
   noticeCard,
   optInConfirmationCard,
@@ -124,14 +125,12 @@ export class UserActions {
   async write(
     turn: Turn,
     threadId: string,
-    content: { body?: string; media?: MediaRef },
+    content: { body?: string; media?: MediaRef; mediaKind?: 'image' | 'document' },
     via: PostVia,
   ): Promise<Outcome> {
     const outcome = await this.s.app.commands.write(turn, threadId, content);
     if (isRejection(outcome)) return outcome;
-    const mine = outcome.messages.find(
-      (m) => m.author?.id === turn.user.id && (m.kind === 'text' || m.kind === 'image'),
-    );
+    const mine = outcome.messages.find((m) => isOwnWords(m, turn.user.id));
     if (mine) await this.postStatusCard(turn, mine, outcome.thread, via);
     return outcome;
   }

@@ -227,6 +227,7 @@ describe('export messages (CDR)', () => {
       received_at: '',
       failure_code: '',
       failure_reason: '',
+      failure_reason_key: '',
       attempts: '1',
       possibly_sent_twice: 'false',
     });
@@ -241,7 +242,9 @@ describe('export messages (CDR)', () => {
       status: 'failed',
       failed_at: at(3),
       failure_code: '131026',
-      failure_reason: 'reason.undeliverable',
+      failure_reason:
+        'WhatsApp could not reach this number: it may not be on WhatsApp, may have blocked your business, or may need to update the app. Check the number, or reach the contact another way.',
+      failure_reason_key: 'reason.undeliverable',
     });
     expect(rows.every((r) => !('text' in r))).toBe(true);
   });

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type restify from 'restify';
 import { systemClock, type Clock } from './app/clock.js';
+import { createApplication, type Application } from './app/application.js';
 import { Conversations } from './app/conversations.js';
 import { OutboxDispatcher } from './app/outbox-dispatcher.js';
 import { SendBudgets } from './app/send-budgets.js';
@@ -59,6 +60,8 @@ export interface ProductCore {
   readonly store: Store;
   readonly clock: Clock;
   readonly conversations: Conversations;
+  /** The use cases and queries every surface calls (the only way they reach the store). */
+  readonly app: Application;
   readonly logger: Logger;
   readonly sandbox?: Sandbox | undefined;
   /** Send slots within WhatsApp's and Teams' limits, shared by every instance (Delivery under load). */
@@ -149,7 +152,14 @@ export async function startProduct(
       })
     : undefined;
 
-  const core: ProductCore = { config, store, clock, conversations, logger, sandbox, budgets };
+  const app = createApplication({
+    store,
+    conversations,
+    clock,
+    logger,
+    maxParticipants: config.maxParticipants,
+  });
+  const core: ProductCore = { config, store, clock, conversations, app, logger, sandbox, budgets };
   const edge = options.adapters?.(core);
   const dispatcher = new OutboxDispatcher({
     store,

@@ -9,6 +9,7 @@ import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeQueryPlanContract } from './contract-query-plans.js';
+import { describeParticipationContract } from './contract-participation.js';
 import { describeRecordContract } from './contract-records.js';
 import { describeStoreReviewContract } from './contract-store-review.js';
 import { describeTeamsContract } from './contract-teams.js';
@@ -34,6 +35,7 @@ export function describeStoreContract(
     describeStoreReviewContract(makeStore);
     // Delivery under load: send budgets shared by every instance.
     describeBudgetContract(makeStore, makeTwoClients);
+    describeParticipationContract(makeStore);
     describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

@@ -177,6 +177,26 @@ export const INDEX_MIGRATIONS: readonly IndexMigration[] = [
       await createCollection(db, BUDGETS_COLLECTION);
     },
   },
+  {
+    version: 5,
+    // One application layer (issue 8): who took part in each thread and how far each has read
+    // (participations.ts); a business number belongs to one organisation. The number index
+    // becomes unique under a new name (an index's options cannot change in place: 85/86).
+    name: 'participations; one organisation per business number',
+    up: async (db) => {
+      await create(db, 'participations', [{ key: { userId: 1, threadId: 1 }, name: 'by_user' }]);
+      await create(db, 'organisations', [
+        {
+          key: { businessNumberIds: 1 },
+          name: 'one_organisation_per_number',
+          unique: true,
+          // Organisations with no number yet are left out (an empty array is a shared key).
+          partialFilterExpression: { businessNumberIds: { $type: 'string' } },
+        },
+      ]);
+      await drop(db, 'organisations', ['by_business_number']);
+    },
+  },
 ];
 
 /** The ledger in the database: `schema_migrations` records, the lease in `store_locks`. */

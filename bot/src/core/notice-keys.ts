@@ -14,6 +14,7 @@ interface Areas {
   reasons: typeof import('../i18n/locales/en/reasons.json');
   teams: typeof import('../i18n/locales/en/teams.json');
   media: typeof import('../i18n/locales/en/media.json');
+  tab: typeof import('../i18n/locales/en/tab.json');
 }
 /* eslint-enable @typescript-eslint/consistent-type-imports */
 

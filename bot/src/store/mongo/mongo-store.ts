@@ -4,12 +4,7 @@
  * for MongoDB vCore) because `apply` runs in a multi-document transaction.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  MongoClient,
-  type Collection,
-  type Db,
-  type TransactionOptions,
-} from 'mongodb';
+import { MongoClient, type Collection, type Db, type TransactionOptions } from 'mongodb';
 import type {
   ConsentRecord,
   MediaRef,

@@ -289,9 +289,10 @@ describe('writing', () => {
     const mine = page.getByTestId('message').filter({ hasText: 'new address tomorrow' });
     expect(await mine.getByTestId('status').innerText()).toBe('Sent');
     expect(await box.inputValue()).toBe('');
-    expect(await item(page, 'João Pereira').innerText()).toContain(
-      'You: We can deliver to the new address tomorrow.',
-    );
+    // The list refreshes after the send returns: wait for it rather than read it at once.
+    await expect
+      .poll(() => item(page, 'João Pereira').innerText())
+      .toContain('You: We can deliver to the new address tomorrow.');
   });
 
   it('holds a message as pending while consent is awaited, and asks to resume a paused one', async () => {

@@ -6,6 +6,7 @@
 import { describe } from 'vitest';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
+import { describePendingQueueContract } from './contract-pending-queue.js';
 import { describeRecordContract } from './contract-records.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
@@ -23,6 +24,7 @@ export function describeStoreContract(
     describeThreadContract(makeStore);
     describeMessageRangeContract(makeStore);
     describeOutboxContract(makeStore);
+    describePendingQueueContract(makeStore);
     describeRecordContract(makeStore);
     describeTwoClientContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);

@@ -15,6 +15,7 @@ import type {
   TimerDoc,
   UserDoc,
 } from './documents.js';
+import { HELD_INDEX } from './pending-queue.js';
 
 export interface Collections {
   readonly organisations: Collection<OrganisationDoc>;
@@ -84,6 +85,8 @@ export async function ensureIndexes(c: Collections): Promise<void> {
       // The message record export (CDR): by creation time across threads. On `data.createdAt`,
       // which every stored message has, so existing documents need no backfill.
       { key: { 'data.createdAt': 1, threadId: 1, seq: 1 }, name: 'by_time' },
+      // pending queues (issue 11 item 4)
+      HELD_INDEX,
     ]),
     // Creating an index also creates the collection before any transaction writes to it.
     c.handledEvents.createIndexes([{ key: { handledAt: 1 }, name: 'by_time' }]),

@@ -42,6 +42,7 @@ import {
 import * as leases from './leases.js';
 import { isDuplicateKey } from './errors.js';
 import { MediaBucket } from './media-bucket.js';
+import { heldMessages, upgradePendingLists } from './pending-queue.js';
 
 export interface MongoStoreOptions {
   /** The database; defaults to the one named in the URI, else `whatsapp_teams`. */
@@ -82,6 +83,7 @@ export class MongoStore implements Store {
       const db = client.db(options.dbName ?? databaseInUri(uri) ?? 'whatsapp_teams');
       const store = new MongoStore(client, db, true);
       await ensureIndexes(store.c);
+      await upgradePendingLists(store.c);
       return store;
     } catch (error) {
       await client.close();
@@ -208,6 +210,11 @@ export class MongoStore implements Store {
   async listMessages(threadId: string): Promise<Message[]> {
     const docs = await this.c.messages.find({ threadId }).sort({ seq: 1, _id: 1 }).toArray();
     return docs.map(messageFromDoc);
+  }
+
+  // pending queues (issue 11 item 4)
+  async listHeldMessages(threadId: string): Promise<Message[]> {
+    return heldMessages(this.c, threadId);
   }
 
   async listMessagesBetween(range: MessageRange): Promise<MessageInThread[]> {

@@ -33,6 +33,7 @@ import { applyTransition, writeContact } from './apply-transition.js';
 import * as leases from './leases.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
 import { migrate } from './migrations.js';
+import { heldMessages } from './pending-queue.js';
 import {
   fromJson,
   messageFromRow,
@@ -254,6 +255,11 @@ export class SqliteStore implements Store {
         threadId,
       )
       .map(messageFromRow);
+  }
+
+  // pending queues (issue 11 item 4)
+  async listHeldMessages(threadId: string): Promise<Message[]> {
+    return heldMessages(this.sql, threadId);
   }
 
   async listMessagesBetween(range: MessageRange): Promise<MessageInThread[]> {

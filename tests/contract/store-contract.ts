@@ -4,6 +4,7 @@
  * on one fresh store (two connections, as two instances would have).
  */
 import { describe } from 'vitest';
+import { describeConcurrentCommitContract } from './contract-concurrent-commits.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describePendingQueueContract } from './contract-pending-queue.js';
@@ -27,6 +28,7 @@ export function describeStoreContract(
     describePendingQueueContract(makeStore);
     describeRecordContract(makeStore);
     describeTwoClientContract(makeTwoClients);
+    describeConcurrentCommitContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
   });
 }

@@ -32,6 +32,7 @@ import type {
 import { applyTransition, writeContact } from './apply-transition.js';
 import * as leases from './leases.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
+import { GroupCommit, type GroupCommitStats } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { heldMessages } from './pending-queue.js';
 import {
@@ -48,9 +49,19 @@ import { Sql } from './sql.js';
 export interface SqliteStoreOptions {
   /** Where media bytes go; defaults to `media/` beside the database file (memory for ':memory:'). */
   readonly mediaDir?: string;
-  /** How long a writer waits for another connection's lock before failing. */
+  /**
+   * How long a write waits for another connection's lock before failing (StoreBusyError),
+   * without blocking the event loop meanwhile (group-commit.ts).
+   */
   readonly busyTimeoutMs?: number;
 }
+
+/** Long enough for another instance's commit, short enough for a fast 503 on a webhook. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 1000;
+/** Readers in WAL mode only wait for a lock in rare cases (recovery); never for long. */
+const READ_BUSY_TIMEOUT_MS = 50;
+/** Opening (migrations) may wait for another process that is opening the same file. */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
 
 const THREAD_COLUMNS = 't.version, t.json';
 
@@ -58,6 +69,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: Sql;
   private readonly media: MediaBytes;
+  private readonly writes: GroupCommit;
 
   /** Opens (or creates) the database at `file` and brings its schema up to date. */
   constructor(
@@ -66,16 +78,22 @@ export class SqliteStore implements Store {
   ) {
     this.db = new Database(file);
     try {
-      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      this.db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
       this.db.pragma('journal_mode = WAL');
       // FULL: a commit survives power loss, since a webhook is answered 200 after it.
       this.db.pragma('synchronous = FULL');
       migrate(this.db);
+      this.db.pragma(`busy_timeout = ${READ_BUSY_TIMEOUT_MS}`);
     } catch (error) {
       this.db.close();
       throw error;
     }
     this.sql = new Sql(this.db);
+    // group commit (issue 11 items 5, 6): every write goes through one batching writer.
+    this.writes = new GroupCommit(this.db, {
+      busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+      readBusyTimeoutMs: READ_BUSY_TIMEOUT_MS,
+    });
     const inMemory = file === ':memory:' || file === '';
     this.media =
       options.mediaDir !== undefined
@@ -88,7 +106,7 @@ export class SqliteStore implements Store {
   // organisations and users
 
   async putOrganisation(org: Organisation): Promise<void> {
-    this.sql.write(() => {
+    await this.writes.write(() => {
       this.sql.run(
         `INSERT INTO organisations (tenant_id, json) VALUES (?, ?)
          ON CONFLICT (tenant_id) DO UPDATE SET json = excluded.json`,
@@ -125,14 +143,16 @@ export class SqliteStore implements Store {
   }
 
   async putUser(user: UserRecord): Promise<void> {
-    this.sql.run(
-      `INSERT INTO users (id, tenant_id, name, json) VALUES (?, ?, ?, ?)
+    await this.writes.write(() =>
+      this.sql.run(
+        `INSERT INTO users (id, tenant_id, name, json) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET
          tenant_id = excluded.tenant_id, name = excluded.name, json = excluded.json`,
-      user.id,
-      user.tenantId,
-      user.name,
-      JSON.stringify(user),
+        user.id,
+        user.tenantId,
+        user.name,
+        JSON.stringify(user),
+      ),
     );
   }
 
@@ -150,7 +170,7 @@ export class SqliteStore implements Store {
   // contacts
 
   async putContact(contact: ContactRecord): Promise<void> {
-    writeContact(this.sql, contact);
+    await this.writes.write(() => writeContact(this.sql, contact));
   }
 
   async getContact(id: string): Promise<ContactRecord | undefined> {
@@ -171,12 +191,14 @@ export class SqliteStore implements Store {
   }
 
   async putAddressBookEntry(entry: AddressBookEntry): Promise<void> {
-    this.sql.run(
-      `INSERT INTO address_book (user_id, contact_id, name) VALUES (?, ?, ?)
+    await this.writes.write(() =>
+      this.sql.run(
+        `INSERT INTO address_book (user_id, contact_id, name) VALUES (?, ?, ?)
        ON CONFLICT (user_id, contact_id) DO UPDATE SET name = excluded.name`,
-      entry.userId,
-      entry.contactId,
-      entry.name,
+        entry.userId,
+        entry.contactId,
+        entry.name,
+      ),
     );
   }
 
@@ -292,7 +314,7 @@ export class SqliteStore implements Store {
   }
 
   async apply(transition: Transition, options: ApplyOptions): Promise<void> {
-    this.sql.write(() => applyTransition(this.sql, transition, options, randomUUID));
+    await this.writes.write(() => applyTransition(this.sql, transition, options, randomUUID));
   }
 
   async hasHandledEvent(eventKey: string): Promise<boolean> {
@@ -300,16 +322,20 @@ export class SqliteStore implements Store {
   }
 
   async claimEventKey(eventKey: string, now: Millis): Promise<boolean> {
-    const result = this.sql.run(
-      'INSERT INTO handled_events (event_key, handled_at) VALUES (?, ?) ON CONFLICT (event_key) DO NOTHING',
-      eventKey,
-      now,
+    const result = await this.writes.write(() =>
+      this.sql.run(
+        'INSERT INTO handled_events (event_key, handled_at) VALUES (?, ?) ON CONFLICT (event_key) DO NOTHING',
+        eventKey,
+        now,
+      ),
     );
     return result.changes === 1;
   }
 
   async markMessagePossiblyDuplicate(id: string): Promise<void> {
-    this.sql.run('UPDATE messages SET possibly_duplicate = 1 WHERE id = ?', id);
+    await this.writes.write(() =>
+      this.sql.run('UPDATE messages SET possibly_duplicate = 1 WHERE id = ?', id),
+    );
   }
 
   // outbox
@@ -320,15 +346,15 @@ export class SqliteStore implements Store {
     leaseMs: Millis,
     limit: number,
   ): Promise<OutboxItem[]> {
-    return leases.claimEffects(this.sql, owner, now, leaseMs, limit);
+    return this.writes.write(() => leases.claimEffects(this.sql, owner, now, leaseMs, limit));
   }
 
   async completeEffect(id: string, owner: string): Promise<void> {
-    leases.completeEffect(this.sql, id, owner);
+    await this.writes.write(() => leases.completeEffect(this.sql, id, owner));
   }
 
   async retryEffect(id: string, owner: string, notBefore: Millis, error: string): Promise<void> {
-    leases.retryEffect(this.sql, id, owner, notBefore, error);
+    await this.writes.write(() => leases.retryEffect(this.sql, id, owner, notBefore, error));
   }
 
   async countPendingEffects(threadId?: string): Promise<number> {
@@ -343,11 +369,11 @@ export class SqliteStore implements Store {
     leaseMs: Millis,
     limit: number,
   ): Promise<TimerItem[]> {
-    return leases.claimDueTimers(this.sql, owner, now, leaseMs, limit);
+    return this.writes.write(() => leases.claimDueTimers(this.sql, owner, now, leaseMs, limit));
   }
 
   async completeTimer(id: string, owner: string): Promise<void> {
-    leases.completeTimer(this.sql, id, owner);
+    await this.writes.write(() => leases.completeTimer(this.sql, id, owner));
   }
 
   // proof of consent
@@ -375,14 +401,16 @@ export class SqliteStore implements Store {
   // Teams cards
 
   async putMessageCard(card: MessageCard): Promise<void> {
-    this.sql.run(
-      `INSERT INTO message_cards (message_id, user_id, activity_id, conversation_id) VALUES (?, ?, ?, ?)
+    await this.writes.write(() =>
+      this.sql.run(
+        `INSERT INTO message_cards (message_id, user_id, activity_id, conversation_id) VALUES (?, ?, ?, ?)
        ON CONFLICT (message_id, user_id) DO UPDATE SET
          activity_id = excluded.activity_id, conversation_id = excluded.conversation_id`,
-      card.messageId,
-      card.userId,
-      card.activityId,
-      card.conversationId,
+        card.messageId,
+        card.userId,
+        card.activityId,
+        card.conversationId,
+      ),
     );
   }
 
@@ -419,14 +447,16 @@ export class SqliteStore implements Store {
     };
     await this.media.write(ref.id, bytes);
     try {
-      this.sql.run(
-        'INSERT INTO media (id, mime_type, size, sha256, caption, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        ref.id,
-        ref.mimeType,
-        ref.size,
-        ref.sha256,
-        caption ?? null,
-        Date.now(),
+      await this.writes.write(() =>
+        this.sql.run(
+          'INSERT INTO media (id, mime_type, size, sha256, caption, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          ref.id,
+          ref.mimeType,
+          ref.size,
+          ref.sha256,
+          caption ?? null,
+          Date.now(),
+        ),
       );
     } catch (error) {
       await this.media.remove(ref.id);
@@ -450,7 +480,14 @@ export class SqliteStore implements Store {
     return { ref, bytes };
   }
 
+  /** What group commit did so far (transactions, writes, lock retries). */
+  groupCommitStats(): GroupCommitStats {
+    return this.writes.counters;
+  }
+
   async close(): Promise<void> {
+    // Queued writes commit (or fail) before the file closes: nothing promised is dropped.
+    await this.writes.drain();
     if (this.db.open) this.db.close();
   }
 }

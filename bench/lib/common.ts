@@ -35,6 +35,8 @@ export interface Scenario {
 
 export interface Figure {
   readonly name: string;
+  /** Requests completed. */
+  readonly requests: number;
   readonly rps: number;
   readonly p50: number;
   readonly p99: number;
@@ -53,6 +55,7 @@ export async function load(name: string, options: autocannon.Options): Promise<F
     });
   return {
     name,
+    requests: result.requests.total,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,

@@ -16,6 +16,8 @@ export interface ProductProcess {
   rssMiB(): number;
   /** Peak resident set size so far (VmHWM), in MiB. */
   peakRssMiB(): number;
+  /** CPU time the server used so far (user + system), in ms: robust to a busy machine. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startProductProcess(
     startupMs,
     rssMiB: () => statusKiB(child.pid!, 'VmRSS') / 1024,
     peakRssMiB: () => statusKiB(child.pid!, 'VmHWM') / 1024,
+    cpuMs: () => cpuMs(child.pid!),
     stop: () => stopChild(child),
   };
 }
@@ -61,6 +64,12 @@ function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
   return match ? Number(match[1]) : NaN;
+}
+
+/** utime + stime from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

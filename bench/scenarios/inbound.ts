@@ -10,9 +10,11 @@ import {
   dataDir,
   FIGURE_HEADER,
   figureRow,
+  fmt,
   freePort,
   load,
   productEnv,
+  sleep,
   type Figure,
   type Scenario,
 } from '../lib/common.js';
@@ -62,17 +64,34 @@ export const inbound: Scenario = {
     const graph = await GraphStandIn.start();
     const product = await startProductProcess(productEnv(dataDir(), graph.url), await freePort());
     try {
-      const healthz = await load('GET /healthz', { url: `${product.url}/healthz` });
-      const many = await webhooks(
-        product.url,
-        `inbound webhooks, ${CONTACTS.toLocaleString('en-US')} contacts`,
-        () => phoneOf(Math.floor(Math.random() * CONTACTS)),
+      // Server CPU per request (user + system, after the queue it left behind drained): a
+      // figure a machine shared with other work does not distort the way rates are.
+      const measured = async (run: () => Promise<Figure>) => {
+        const before = product.cpuMs();
+        const figure = await run();
+        await sleep(1000);
+        return { figure, cpu: (product.cpuMs() - before) / Math.max(1, figure.requests) };
+      };
+      const healthz = await measured(() => load('GET /healthz', { url: `${product.url}/healthz` }));
+      // First contact from each (contact and thread created), then the measured run.
+      await webhooks(product.url, 'warm-up', (i) => phoneOf(i % CONTACTS));
+      const many = await measured(() =>
+        webhooks(
+          product.url,
+          `inbound webhooks, ${CONTACTS.toLocaleString('en-US')} contacts`,
+          () => phoneOf(Math.floor(Math.random() * CONTACTS)),
+        ),
       );
-      const one = await webhooks(product.url, 'inbound webhooks, one thread', () => phoneOf(-1));
+      const one = await measured(() =>
+        webhooks(product.url, 'inbound webhooks, one thread', () => phoneOf(-1)),
+      );
       return {
         title: 'Inbound (product in its own process)',
-        header: FIGURE_HEADER,
-        rows: [healthz, many, one].map((f) => figureRow(f, bareRps)),
+        header: [...FIGURE_HEADER, 'server CPU ms/request'],
+        rows: [healthz, many, one].map(({ figure, cpu }) => [
+          ...figureRow(figure, bareRps),
+          fmt(cpu, 2),
+        ]),
         notes: [`server resident memory after the runs: ${product.rssMiB().toFixed(0)} MiB`],
       };
     } finally {

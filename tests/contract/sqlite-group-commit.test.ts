@@ -4,7 +4,7 @@
  * locked by another connection fails writes after the busy timeout without ever blocking
  * the event loop meanwhile.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -101,6 +101,31 @@ describe('SQLite group commit', () => {
       expect(await store.getThread('t2')).toBeDefined();
       expect(await store.getThread('t3')).toBeDefined();
       expect(await store.getMessage('t1:1')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('copies the log into the database file from a worker, not from the connection that commits', async () => {
+    const path = file();
+    const store = new SqliteStore(path);
+    try {
+      const before = statSync(path).size;
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => {
+          const t = aThread(`t${i}`, { contact: aContact(i) });
+          const messages = [aMessage(t, 1, { body: 'x'.repeat(20_000) })];
+          return store.apply(change(t, { messages }), { now: T0 });
+        }),
+      );
+      // The committing connection checkpoints nothing itself (wal_autocheckpoint = 0): the
+      // database file grows only when the worker has copied the log into it.
+      let after = statSync(path).size;
+      for (let i = 0; i < 100 && after <= before + 50 * 20_000; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        after = statSync(path).size;
+      }
+      expect(after).toBeGreaterThan(before + 50 * 20_000);
     } finally {
       await store.close();
     }

@@ -33,6 +33,7 @@ import type {
 import { applyTransition, writeContact } from './apply-transition.js';
 import * as leases from './leases.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
+import { Checkpointer } from './checkpointer.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { heldMessages } from './pending-queue.js';
@@ -72,6 +73,7 @@ export class SqliteStore implements Store {
   private readonly media: MediaBytes;
   private readonly writes: GroupCommit;
   private readonly inMemory: boolean;
+  private readonly checkpointer: Checkpointer | undefined;
 
   /** Opens (or creates) the database at `file` and brings its schema up to date. */
   constructor(
@@ -101,6 +103,13 @@ export class SqliteStore implements Store {
       readBusyTimeoutMs: READ_BUSY_TIMEOUT_MS,
       ...(this.inMemory ? {} : { walFile: `${file}-wal` }),
     });
+    if (!this.inMemory) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = Checkpointer.start(file, 250, () => {
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+      if (!this.checkpointer) this.db.pragma('wal_autocheckpoint = 1000');
+    }
     const inMemory = this.inMemory;
     this.media =
       options.mediaDir !== undefined
@@ -496,6 +505,7 @@ export class SqliteStore implements Store {
     // Queued writes commit (or fail) before the file closes: nothing promised is dropped.
     await this.writes.drain();
     await this.writes.close();
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }

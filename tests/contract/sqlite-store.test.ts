@@ -69,7 +69,8 @@ describe('SQLite store file', () => {
     try {
       expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
       const next = {
-        version: MIGRATIONS.length + 1,
+        // Above every number in use (branches reserve sparse numbers).
+        version: Math.max(...MIGRATIONS.map((m) => m.version)) + 1,
         name: 'notes',
         sql: 'CREATE TABLE notes (id TEXT PRIMARY KEY)',
       };

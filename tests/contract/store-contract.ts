@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import { describeConcurrentCommitContract } from './contract-concurrent-commits.js';
+import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describePendingQueueContract } from './contract-pending-queue.js';
@@ -30,5 +31,6 @@ export function describeStoreContract(
     describeTwoClientContract(makeTwoClients);
     describeConcurrentCommitContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
+    describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

@@ -5,7 +5,7 @@
  * a writer waits for another's lock, without blocking the event loop, up to busyTimeoutMs.
  * Every write goes through group commit (group-commit.ts).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
@@ -26,6 +26,7 @@ import type {
   MessageRange,
   Organisation,
   OutboxItem,
+  PutMediaOptions,
   Store,
   TimerItem,
   UserRecord,
@@ -35,6 +36,7 @@ import * as leases from './leases.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
 import { Checkpointer } from './checkpointer.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
+import { getMediaV9, putMediaOnce } from './media.js';
 import { migrate } from './migrations.js';
 import { heldMessages } from './pending-queue.js';
 import {
@@ -42,7 +44,6 @@ import {
   messageFromRow,
   threadFromRow,
   type JsonRow,
-  type MediaRow,
   type MessageRow,
   type ThreadRow,
 } from './rows.js';
@@ -453,47 +454,20 @@ export class SqliteStore implements Store {
 
   // media
 
-  async putMedia(bytes: Uint8Array, mimeType: string, caption?: string): Promise<MediaRef> {
-    const ref: MediaRef = {
-      id: randomUUID(),
-      mimeType,
-      size: bytes.byteLength,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      ...(caption !== undefined ? { caption } : {}),
-    };
-    await this.media.write(ref.id, bytes);
-    try {
-      await this.writes.write(() =>
-        this.sql.run(
-          'INSERT INTO media (id, mime_type, size, sha256, caption, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-          ref.id,
-          ref.mimeType,
-          ref.size,
-          ref.sha256,
-          caption ?? null,
-          Date.now(),
-        ),
-      );
-    } catch (error) {
-      await this.media.remove(ref.id);
-      throw error;
-    }
-    return ref;
+  // media once: media.ts
+  putMedia(
+    bytes: Uint8Array,
+    mimeType: string,
+    caption?: string,
+    options?: PutMediaOptions,
+  ): Promise<MediaRef> {
+    return putMediaOnce(this.sql, this.media, bytes, mimeType, caption, options, (work) =>
+      this.writes.write(work),
+    );
   }
 
-  async getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {
-    const row = this.sql.get<MediaRow>('SELECT * FROM media WHERE id = ?', id);
-    if (!row) return undefined;
-    const bytes = await this.media.read(row.id);
-    if (!bytes) return undefined;
-    const ref: MediaRef = {
-      id: row.id,
-      mimeType: row.mime_type,
-      size: row.size,
-      sha256: row.sha256,
-      ...(row.caption !== null ? { caption: row.caption } : {}),
-    };
-    return { ref, bytes };
+  getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {
+    return getMediaV9(this.sql, this.media, id);
   }
 
   /** What group commit did so far (transactions, writes, lock retries). */

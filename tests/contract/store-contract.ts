@@ -9,7 +9,9 @@ import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describePendingQueueContract } from './contract-pending-queue.js';
+import { describeQueryPlanContract } from './contract-query-plans.js';
 import { describeRecordContract } from './contract-records.js';
+import { describeStoreReviewContract } from './contract-store-review.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
 import { describeTwoClientContract } from './contract-two-clients.js';
@@ -31,6 +33,8 @@ export function describeStoreContract(
     describeTwoClientContract(makeTwoClients);
     describeConcurrentCommitContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
+    describeQueryPlanContract(makeStore);
+    describeStoreReviewContract(makeStore);
     describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

@@ -21,11 +21,14 @@ import type {
   AddressBookEntry,
   ApplyOptions,
   ContactRecord,
+  HotQuery,
   MessageCard,
   MessageInThread,
   MessageRange,
   Organisation,
   OutboxItem,
+  QueryPlan,
+  SchemaMigrations,
   PutMediaOptions,
   Store,
   TimerItem,
@@ -36,8 +39,15 @@ import * as leases from './leases.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
 import { Checkpointer } from './checkpointer.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
+import {
+  MESSAGE_BY_WA_ID,
+  MESSAGES_OF_THREAD,
+  messagesBetweenSql,
+  THREADS_FOR_USER,
+} from './hot-queries.js';
 import { getMediaV9, putMediaOnce } from './media.js';
 import { migrate } from './migrations.js';
+import { explainSqlite } from './query-plans.js';
 import { heldMessages } from './pending-queue.js';
 import {
   fromJson,
@@ -75,6 +85,7 @@ export class SqliteStore implements Store {
   private readonly writes: GroupCommit;
   private readonly inMemory: boolean;
   private readonly checkpointer: Checkpointer | undefined;
+  private readonly appliedNow: readonly number[];
 
   /** Opens (or creates) the database at `file` and brings its schema up to date. */
   constructor(
@@ -91,7 +102,7 @@ export class SqliteStore implements Store {
       // a file database instead syncs it after each group commit off the loop (NORMAL plus
       // fdatasync of the log, see group-commit.ts), and answers only after that.
       this.db.pragma(`synchronous = ${this.inMemory ? 'FULL' : 'NORMAL'}`);
-      migrate(this.db);
+      this.appliedNow = migrate(this.db);
       this.db.pragma(`busy_timeout = ${READ_BUSY_TIMEOUT_MS}`);
     } catch (error) {
       this.db.close();
@@ -260,15 +271,7 @@ export class SqliteStore implements Store {
   }
 
   async listThreadsForUser(userId: string): Promise<Thread[]> {
-    return this.sql
-      .all<ThreadRow>(
-        `SELECT ${THREAD_COLUMNS} FROM threads t
-         JOIN thread_participants p ON p.thread_id = t.id
-         WHERE p.user_id = ?
-         ORDER BY t.updated_at DESC, t.id DESC`,
-        userId,
-      )
-      .map(threadFromRow);
+    return this.sql.all<ThreadRow>(THREADS_FOR_USER, userId).map(threadFromRow);
   }
 
   async getMessage(id: string): Promise<Message | undefined> {
@@ -280,20 +283,12 @@ export class SqliteStore implements Store {
   }
 
   async getMessageByWaId(waMessageId: string): Promise<Message | undefined> {
-    const row = this.sql.get<MessageRow>(
-      'SELECT possibly_duplicate, json FROM messages WHERE wa_message_id = ?',
-      waMessageId,
-    );
+    const row = this.sql.get<MessageRow>(MESSAGE_BY_WA_ID, waMessageId);
     return row && messageFromRow(row);
   }
 
   async listMessages(threadId: string): Promise<Message[]> {
-    return this.sql
-      .all<MessageRow>(
-        'SELECT possibly_duplicate, json FROM messages WHERE thread_id = ? ORDER BY seq, id',
-        threadId,
-      )
-      .map(messageFromRow);
+    return this.sql.all<MessageRow>(MESSAGES_OF_THREAD, threadId).map(messageFromRow);
   }
 
   // pending queues (issue 11 item 4)
@@ -302,27 +297,19 @@ export class SqliteStore implements Store {
   }
 
   async listMessagesBetween(range: MessageRange): Promise<MessageInThread[]> {
-    const where = ['m.created_at >= ?', 'm.created_at < ?'];
-    const params: unknown[] = [range.from, range.to];
+    // The index range starts at the last row read, not at the start of the period.
+    const start = range.after ? Math.max(range.from, range.after.createdAt) : range.from;
+    const params: unknown[] = [start, range.to];
     if (range.after !== undefined) {
-      where.push('(m.created_at, m.thread_id, m.seq) > (?, ?, ?)');
       params.push(range.after.createdAt, range.after.threadId, range.after.seq);
     }
-    if (range.businessNumberId !== undefined) {
-      where.push('t.business_number_id = ?');
-      params.push(range.businessNumberId);
-    }
+    if (range.businessNumberId !== undefined) params.push(range.businessNumberId);
+    const sql = messagesBetweenSql({
+      after: range.after !== undefined,
+      number: range.businessNumberId !== undefined,
+    });
     return this.sql
-      .all<MessageInThreadRow>(
-        `SELECT m.possibly_duplicate, m.json, t.business_number_id,
-                json_extract(t.json, '$.contact') AS contact
-         FROM messages m JOIN threads t ON t.id = m.thread_id
-         WHERE ${where.join(' AND ')}
-         ORDER BY m.created_at, m.thread_id, m.seq
-         LIMIT ?`,
-        ...params,
-        range.limit,
-      )
+      .all<MessageInThreadRow>(sql, ...params, Math.max(0, range.limit))
       .map((row) => ({
         message: messageFromRow(row),
         businessNumberId: row.business_number_id,
@@ -473,6 +460,21 @@ export class SqliteStore implements Store {
   /** What group commit did so far (transactions, writes, lock retries). */
   groupCommitStats(): GroupCommitStats {
     return this.writes.counters;
+  }
+
+  // query plans and schema migrations (issue 13)
+
+  async explainQuery(query: HotQuery): Promise<QueryPlan> {
+    return explainSqlite(this.db, query);
+  }
+
+  async schemaMigrations(): Promise<SchemaMigrations> {
+    const applied = this.sql
+      .all<{ version: number; name: string; applied_at: number }>(
+        'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
+      )
+      .map((row) => ({ version: row.version, name: row.name, appliedAt: row.applied_at }));
+    return { applied, appliedNow: this.appliedNow };
   }
 
   async close(): Promise<void> {

@@ -11,7 +11,8 @@ import { messageFromDoc } from './documents.js';
 
 /** The partial index that finds a thread's held messages in order. */
 export const HELD_INDEX = {
-  key: { threadId: 1, seq: 1 },
+  // Its own key pattern (not by_thread_seq's), which every server version accepts.
+  key: { threadId: 1, held: 1, seq: 1 },
   name: 'held_by_thread',
   partialFilterExpression: { held: true },
 } as const;

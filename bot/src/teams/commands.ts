@@ -73,3 +73,37 @@ export function asPhoneNumber(query: string): string | undefined {
   const parsed = phoneNumber.safeParse(query);
   return parsed.success ? parsed.data : undefined;
 }
+
+/** chat (issue 10): the words that are commands on their own. */
+const COMMAND_WORDS = new Set(['new', 'open', 'help', 'threads', 'contacts', 'info']);
+
+/**
+ * What a typed text is (issue 10, item 2): a command; a bare `new` / `open` (the name is
+ * missing); `new` / `open` with words to check against the contacts (`target`); a `/` that
+ * is no command (`unknown`); a command word followed by words that do not fit (`ask`); or
+ * undefined, a message. Nothing but undefined (or a confirmed choice) reaches WhatsApp.
+ */
+export type Typed =
+  | { readonly kind: 'command'; readonly command: Command }
+  | { readonly kind: 'bare'; readonly word: 'new' | 'open' }
+  | { readonly kind: 'target'; readonly command: Command & { type: 'new' | 'open' } }
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'ask'; readonly word: string };
+
+export function readTyped(text: string): Typed | undefined {
+  const words = plainText(text);
+  const slash = words.startsWith('/');
+  const body = slash ? words.slice(1).trim() : words;
+  const lower = body.toLowerCase();
+  if (lower === 'new' || lower === 'open') return { kind: 'bare', word: lower };
+  const command = parseCommand(body);
+  if (command) {
+    if (!slash && (command.type === 'new' || command.type === 'open'))
+      return { kind: 'target', command };
+    return { kind: 'command', command };
+  }
+  if (slash) return { kind: 'unknown' };
+  const first = lower.split(' ')[0] ?? '';
+  if (COMMAND_WORDS.has(first)) return { kind: 'ask', word: first };
+  return undefined;
+}

@@ -128,4 +128,21 @@ describe('bad input in the bot chat (issue 10)', () => {
     await alice.say('&nbsp;<p> </p>');
     expect(alice.last().text).toContain('There is nothing to send: the message is empty.');
   });
+
+  it('says what is wrong with an invalid number: too short, letters, no country code', async () => {
+    const w = (world = await startTeamsWorld());
+    const alice = w.user({ id: 'aad-alice', name: 'Alice Adams' });
+    await alice.say('add contact Bob Brown 12');
+    expect(alice.last().text).toContain('“12” is too short to be a WhatsApp number');
+    await alice.say('add contact Bob Brown +44 20 79AB 0000');
+    expect(alice.last().text).toContain('“+44 20 79AB 0000” contains letters or signs');
+    await alice.say('add contact Bob Brown 020 7946 0000');
+    expect(alice.last().text).toContain(
+      '“020 7946 0000” has no country code. Start the number with + and the country code',
+    );
+    await alice.say('add contact Bob Brown +1 202 555 0147 0000 0000');
+    expect(alice.last().text).toContain('is too long to be a WhatsApp number');
+    await alice.say('contacts');
+    expect(alice.last().text).not.toContain('Bob Brown');
+  });
 });

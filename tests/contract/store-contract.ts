@@ -7,6 +7,7 @@ import { describe } from 'vitest';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeRecordContract } from './contract-records.js';
+import { describeTabContract } from './contract-tab.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
 import { describeTwoClientContract } from './contract-two-clients.js';
@@ -26,5 +27,6 @@ export function describeStoreContract(
     describeRecordContract(makeStore);
     describeTwoClientContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
+    describeTabContract(makeStore);
   });
 }

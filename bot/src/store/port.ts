@@ -16,6 +16,7 @@ import type {
   Transition,
   UserId,
 } from '../core/types.js';
+import type { TabStore } from './tab-port.js';
 
 /** An organisation (a Microsoft 365 tenant) and its WhatsApp business numbers. */
 export interface Organisation {
@@ -165,7 +166,8 @@ export class DuplicateEventError extends Error {
   }
 }
 
-export interface Store {
+// tab (issue 9): the tab's inbox, read marks, change log and search live in TabStore.
+export interface Store extends TabStore {
   // organisations and users
   putOrganisation(org: Organisation): Promise<void>;
   getOrganisation(tenantId: string): Promise<Organisation | undefined>;

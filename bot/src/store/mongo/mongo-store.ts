@@ -3,7 +3,13 @@
  * stateless instances. It needs a replica set (Atlas, a self-hosted replica set, Cosmos DB
  * for MongoDB vCore) because `apply` runs in a multi-document transaction.
  */
-import { MongoClient, type Db, type Filter, type TransactionOptions } from 'mongodb';
+import {
+  MongoClient,
+  type ClientSession,
+  type Db,
+  type Filter,
+  type TransactionOptions,
+} from 'mongodb';
 import type {
   ConsentRecord,
   MediaRef,
@@ -42,6 +48,13 @@ import {
 import * as leases from './leases.js';
 import { isDuplicateKey } from './errors.js';
 import { MediaBucket } from './media-bucket.js';
+import {
+  ensureTabIndexes,
+  MongoTabQueries,
+  recordTabChanges,
+  tabCollections,
+  type TabCollections,
+} from './tab.js';
 
 export interface MongoStoreOptions {
   /** The database; defaults to the one named in the URI, else `whatsapp_teams`. */
@@ -63,6 +76,8 @@ export function databaseInUri(uri: string): string | undefined {
 export class MongoStore implements Store {
   private readonly c: Collections;
   private readonly media: MediaBucket;
+  private readonly tabC: TabCollections;
+  private readonly tab: MongoTabQueries;
 
   /** Use `MongoStore.connect`; this takes a connected client and a database whose indexes exist. */
   constructor(
@@ -72,6 +87,8 @@ export class MongoStore implements Store {
   ) {
     this.c = collections(db);
     this.media = new MediaBucket(db);
+    this.tabC = tabCollections(db);
+    this.tab = new MongoTabQueries(this.tabC, (fn) => this.transaction(fn));
   }
 
   /** Connect, create the indexes, and hand back a store that closes the client on close(). */
@@ -82,6 +99,7 @@ export class MongoStore implements Store {
       const db = client.db(options.dbName ?? databaseInUri(uri) ?? 'whatsapp_teams');
       const store = new MongoStore(client, db, true);
       await ensureIndexes(store.c);
+      await ensureTabIndexes(store.tabC);
       return store;
     } catch (error) {
       await client.close();
@@ -259,13 +277,40 @@ export class MongoStore implements Store {
     }));
   }
 
+  // tab (issue 9): see tab.ts
+
+  listInbox: Store['listInbox'] = (query) => this.tab.listInbox(query);
+  getInboxEntry: Store['getInboxEntry'] = (userId, threadId) =>
+    this.tab.getInboxEntry(userId, threadId);
+  listMessagePage: Store['listMessagePage'] = (threadId, beforeSeq, limit) =>
+    this.tab.listMessagePage(threadId, beforeSeq, limit);
+  markRead: Store['markRead'] = (userId, threadId) => this.tab.markRead(userId, threadId);
+  listChanges: Store['listChanges'] = (userId, afterSeq, limit) =>
+    this.tab.listChanges(userId, afterSeq, limit);
+  lastChangeSeq: Store['lastChangeSeq'] = (userId) => this.tab.lastChangeSeq(userId);
+  listAllUsers: Store['listAllUsers'] = (limit) => this.tab.listAllUsers(limit);
+
+  private async transaction<T>(fn: (session: ClientSession) => Promise<T>): Promise<T> {
+    const session = this.client.startSession();
+    try {
+      let result: T | undefined;
+      await session.withTransaction(async () => {
+        result = await fn(session);
+      }, TRANSACTION);
+      return result as T;
+    } finally {
+      await session.endSession();
+    }
+  }
+
   async apply(transition: Transition, options: ApplyOptions): Promise<void> {
     const session = this.client.startSession();
     try {
-      await session.withTransaction(
-        () => applyTransition(this.c, session, transition, options),
-        TRANSACTION,
-      );
+      await session.withTransaction(async () => {
+        await applyTransition(this.c, session, transition, options);
+        // tab (issue 9): inboxes and the per-user change log, in this same transaction.
+        await recordTabChanges(this.tabC, session, transition, options.now);
+      }, TRANSACTION);
     } catch (error) {
       if (!(error instanceof OpenThreadRace)) throw error;
       const { thread } = error;

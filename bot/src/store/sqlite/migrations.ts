@@ -159,6 +159,73 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_by_time ON messages (created_at, thread_id, seq);
     `,
   },
+  // --- tab (issue 9): inboxes, read marks, the per-user change log, full-text search --------
+  {
+    version: 7,
+    name: 'tab inbox, change log and search',
+    sql: `
+      -- Each thread a user takes or took part in, by last activity: the tab's list.
+      CREATE TABLE tab_inbox (
+        user_id TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        participating INTEGER NOT NULL,
+        last_activity_at INTEGER NOT NULL,
+        read_seq INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (user_id, thread_id)
+      );
+      CREATE INDEX tab_inbox_by_activity ON tab_inbox (user_id, last_activity_at DESC, thread_id DESC);
+      CREATE INDEX tab_inbox_by_thread ON tab_inbox (thread_id);
+
+      -- The per-user change log live updates stream from, written with each commit.
+      CREATE TABLE tab_change_seq (
+        user_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL
+      );
+      CREATE TABLE tab_changes (
+        user_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        message_id TEXT,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX tab_changes_by_time ON tab_changes (at);
+
+      -- Full-text search over the contact's name and number and every message's text.
+      CREATE VIRTUAL TABLE tab_search USING fts5(
+        text, thread_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER tab_search_thread AFTER INSERT ON threads BEGIN
+        INSERT INTO tab_search (text, thread_id) VALUES (
+          coalesce(json_extract(NEW.json, '$.contact.name'), '') || ' ' ||
+            coalesce(json_extract(NEW.json, '$.contact.phone'), ''),
+          NEW.id);
+      END;
+      CREATE TRIGGER tab_search_message AFTER INSERT ON messages
+      WHEN coalesce(json_extract(NEW.json, '$.body'), json_extract(NEW.json, '$.media.caption')) IS NOT NULL
+      BEGIN
+        INSERT INTO tab_search (text, thread_id) VALUES (
+          coalesce(json_extract(NEW.json, '$.body'), json_extract(NEW.json, '$.media.caption')),
+          NEW.thread_id);
+      END;
+
+      INSERT INTO tab_search (text, thread_id)
+        SELECT coalesce(json_extract(json, '$.contact.name'), '') || ' ' ||
+                 coalesce(json_extract(json, '$.contact.phone'), ''), id
+        FROM threads;
+      INSERT INTO tab_search (text, thread_id)
+        SELECT coalesce(json_extract(json, '$.body'), json_extract(json, '$.media.caption')), thread_id
+        FROM messages
+        WHERE coalesce(json_extract(json, '$.body'), json_extract(json, '$.media.caption')) IS NOT NULL;
+      -- Threads from before: their participants see them, read up to now.
+      INSERT INTO tab_inbox (user_id, thread_id, participating, last_activity_at, read_seq)
+        SELECT p.user_id, p.thread_id, 1,
+               coalesce((SELECT max(m.created_at) FROM messages m WHERE m.thread_id = t.id), t.created_at),
+               coalesce((SELECT max(m.seq) FROM messages m WHERE m.thread_id = t.id), 0)
+        FROM thread_participants p JOIN threads t ON t.id = p.thread_id;
+    `,
+  },
 ];
 
 /**

@@ -43,6 +43,7 @@ import {
   type ThreadRow,
 } from './rows.js';
 import { Sql } from './sql.js';
+import { SqliteTabQueries } from './tab-queries.js';
 
 export interface SqliteStoreOptions {
   /** Where media bytes go; defaults to `media/` beside the database file (memory for ':memory:'). */
@@ -55,6 +56,7 @@ const THREAD_COLUMNS = 't.version, t.json';
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  private readonly tab: SqliteTabQueries;
   private readonly sql: Sql;
   private readonly media: MediaBytes;
 
@@ -75,6 +77,7 @@ export class SqliteStore implements Store {
       throw error;
     }
     this.sql = new Sql(this.db);
+    this.tab = new SqliteTabQueries(this.sql);
     const inMemory = file === ':memory:' || file === '';
     this.media =
       options.mediaDir !== undefined
@@ -443,6 +446,19 @@ export class SqliteStore implements Store {
     };
     return { ref, bytes };
   }
+
+  // tab (issue 9): see tab-queries.ts
+
+  listInbox: Store['listInbox'] = (query) => this.tab.listInbox(query);
+  getInboxEntry: Store['getInboxEntry'] = (userId, threadId) =>
+    this.tab.getInboxEntry(userId, threadId);
+  listMessagePage: Store['listMessagePage'] = (threadId, beforeSeq, limit) =>
+    this.tab.listMessagePage(threadId, beforeSeq, limit);
+  markRead: Store['markRead'] = (userId, threadId) => this.tab.markRead(userId, threadId);
+  listChanges: Store['listChanges'] = (userId, afterSeq, limit) =>
+    this.tab.listChanges(userId, afterSeq, limit);
+  lastChangeSeq: Store['lastChangeSeq'] = (userId) => this.tab.lastChangeSeq(userId);
+  listAllUsers: Store['listAllUsers'] = (limit) => this.tab.listAllUsers(limit);
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();

@@ -16,6 +16,11 @@ import { TimerRunner } from './app/timer-runner.js';
 import type { Config } from './config/config.js';
 import { createServer, listen, type RouteModule } from './http/server.js';
 import { whatsappWebhookRoute, WEBHOOK_PATH } from './http/whatsapp-webhook-route.js';
+// tab (issue 9)
+import { TabService } from './app/tab-service.js';
+import { tabApiRoutes } from './http/tab-api/routes.js';
+import { TeamsSsoVerifier } from './http/tab-api/sso.js';
+import { mediaUrlSecret, MediaUrls } from './teams/media-route.js';
 import {
   createSandbox,
   createSandboxClock,
@@ -164,10 +169,45 @@ export async function startProduct(
   });
 
   const events = new WebhookEvents({ conversations, store, clientFor, logger });
+  // tab (issue 9): the personal tab's API under /api/tab/, behind Teams SSO.
+  const tabMedia = new MediaUrls({
+    publicUrl: config.publicUrl,
+    secret: mediaUrlSecret(config.bot.appPassword ?? wa.appSecret),
+    clock,
+  });
+  const tabApi = tabApiRoutes({
+    service: new TabService({
+      store,
+      conversations,
+      clock,
+      logger,
+      maxParticipants: config.maxParticipants,
+      ...(config.bot.local
+        ? {
+            local: {
+              phoneNumberId: wa.phoneNumberId,
+              displayPhoneNumber: wa.displayPhoneNumber,
+            },
+          }
+        : {}),
+    }),
+    local: config.bot.local,
+    sso: config.tab.clientId
+      ? new TeamsSsoVerifier({
+          authorityHost: config.tab.authorityHost,
+          clientId: config.tab.clientId,
+          domain: config.tab.domain,
+        })
+      : undefined,
+    logger,
+    mediaUrl: (id) => tabMedia.urlFor(id),
+    businessName: config.businessName,
+  });
   const routes: RouteModule[] = [
     whatsappWebhookRoute({ appSecret: wa.appSecret, verifyToken: wa.verifyToken, events, logger }),
     ...(sandbox ? [sandbox.routes] : []),
     ...(edge?.routes ?? []),
+    tabApi,
   ];
   const server = createServer({
     logger,
@@ -198,6 +238,7 @@ export async function startProduct(
     async stop() {
       await dispatcher.stop();
       await timers.stop();
+      tabApi.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox?.close?.();
       if (!options.store) await store.close();

@@ -166,3 +166,6 @@ for (const f of figures) {
     `| ${f.name} | ${fmt(f.rps)} | ${fmt(f.rps / baseline.rps, 2)} | ${http ? fmt(f.p50, 1) : '–'} | ${http ? fmt(f.p99, 1) : '–'} | ${f.errors} |`,
   );
 }
+
+// tab (issue 9): the personal tab against a store of 100,000 conversations (bench/tab.ts).
+if (process.env.BENCH_TAB !== 'off') await (await import('./tab.js')).runTabBenchmarks();

@@ -16,9 +16,19 @@ interface InboxRow {
   readonly read_seq: number;
   readonly version: number;
   readonly json: string;
+  readonly last_json: string | null;
+  readonly last_possibly_duplicate: number | null;
+  readonly unread: number;
 }
 
-const INBOX_COLUMNS = 'i.participating, i.last_activity_at, i.read_seq, t.version, t.json';
+/** The row, its thread, its newest message and its unread count, in one statement. */
+const INBOX_COLUMNS = `i.participating, i.last_activity_at, i.read_seq, t.version, t.json,
+  (SELECT m.json FROM messages m WHERE m.thread_id = i.thread_id ORDER BY m.seq DESC LIMIT 1)
+    AS last_json,
+  (SELECT m.possibly_duplicate FROM messages m WHERE m.thread_id = i.thread_id
+    ORDER BY m.seq DESC LIMIT 1) AS last_possibly_duplicate,
+  (SELECT count(*) FROM messages m WHERE m.thread_id = i.thread_id AND m.seq > i.read_seq
+    AND json_extract(m.json, '$.direction') = 'inbound') AS unread`;
 const LAST_INBOUND = "json_extract(t.json, '$.lastInboundAt')";
 
 export class SqliteTabQueries implements TabStore {
@@ -150,24 +160,18 @@ export class SqliteTabQueries implements TabStore {
   }
 
   private entry(row: InboxRow): InboxEntry {
-    const thread = threadFromRow(row);
-    const last = this.sql.get<MessageRow>(
-      'SELECT possibly_duplicate, json FROM messages WHERE thread_id = ? ORDER BY seq DESC LIMIT 1',
-      thread.id,
-    );
-    const unread =
-      this.sql.get<{ n: number }>(
-        `SELECT count(*) AS n FROM messages
-         WHERE thread_id = ? AND seq > ? AND json_extract(json, '$.direction') = 'inbound'`,
-        thread.id,
-        row.read_seq,
-      )?.n ?? 0;
-    const lastMessage: Message | undefined = last && messageFromRow(last);
+    const lastMessage: Message | undefined =
+      row.last_json !== null
+        ? messageFromRow({
+            json: row.last_json,
+            possibly_duplicate: row.last_possibly_duplicate ?? 0,
+          })
+        : undefined;
     return {
-      thread,
+      thread: threadFromRow(row),
       participating: row.participating === 1,
       lastActivityAt: row.last_activity_at,
-      unread,
+      unread: row.unread,
       lastMessage,
     };
   }

@@ -1,6 +1,5 @@
 /**
- * The personal tab's HTTP API under /api/tab/ (the contract is in the README, "The tab's
- * API"). Handlers only translate: authenticate, validate the body with zod (400 naming the
+ * The personal tab's HTTP API under /api/tab/ (README, "The personal tab's API"). Handlers only translate: authenticate, validate the body with zod (400 naming the
  * field), call the application layer (TabService), and turn its answer into JSON. A thread
  * that is not the caller's is 404, exactly like one that does not exist.
  */

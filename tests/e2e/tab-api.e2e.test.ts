@@ -302,6 +302,32 @@ describe('the tab API, signed in with Teams SSO', () => {
     expect(p.sandbox.phone(PHONE).received().length).toBe(sent);
   });
 
+  it('streams changes with the token in the query, as EventSource needs, and fetched the keys once', async () => {
+    const controller = new AbortController();
+    const response = await fetch(
+      `${p.url.replace('//localhost', '//127.0.0.1')}/api/tab/events?access_token=${tokens[ana.id]}&lastEventId=0`,
+      { signal: controller.signal },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes('event: change'))
+      text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    expect(text).toMatch(/^id: 1$/m);
+    expect(text).toContain(`"threadId":"${threadId}"`);
+    // Only that route takes a token in the query.
+    expect((await call(undefined, 'GET', `/threads?access_token=${tokens[ana.id]}`)).status).toBe(
+      401,
+    );
+    const bad = await call(tokens[ana.id], 'GET', '/events', undefined, {
+      'last-event-id': 'yesterday',
+    });
+    expect(bad).toMatchObject({ status: 400, body: { error: { field: 'Last-Event-ID' } } });
+    expect(idp.keyFetches).toBe(1);
+  });
+
   it('refuses a user or an organisation that is not enabled with 403, saying which', async () => {
     const disabledUser = await call(tokens[dora.id], 'GET', '/threads');
     expect(disabledUser).toMatchObject({

@@ -53,6 +53,19 @@ describe('the tab API in local development', () => {
     expect(await threads(megan!.id)).toHaveLength(0);
   });
 
+  it("serves the catalogue in the user's language without sign-in", async () => {
+    const answer = (await (await fetch(`${base()}/i18n/pt-br`)).json()) as {
+      locale: string;
+      messages: Record<string, string>;
+    };
+    expect(answer.locale).toBe('pt-BR');
+    expect(answer.messages['contact.opt_in']).toMatch(/WhatsApp/);
+    expect(answer.messages['contact.opt_in']).not.toBe(
+      ((await (await fetch(`${base()}/i18n/en`)).json()) as { messages: Record<string, string> })
+        .messages['contact.opt_in'],
+    );
+  });
+
   it('refuses a local user that does not exist, and a request naming nobody', async () => {
     expect((await fetch(`${base()}/me`, { headers: { 'x-local-user': 'nobody' } })).status).toBe(
       401,

@@ -167,13 +167,13 @@ export function describeTabContract(makeStore: MakeStore): void {
       });
       expect((await store().getInboxEntry(ana.id, 't1'))?.unread).toBe(2);
       const seq = await store().lastChangeSeq(ana.id);
-      expect(await store().markRead(ana.id, 't1')).toBe(true);
+      expect(await store().markInboxRead(ana.id, 't1')).toBe(true);
       expect((await store().getInboxEntry(ana.id, 't1'))?.unread).toBe(0);
       expect((await store().getInboxEntry(ben.id, 't1'))?.unread).toBe(2);
       expect(await store().listChanges(ana.id, seq, 10)).toEqual([
         { seq: seq + 1, kind: 'thread', threadId: 't1' },
       ]);
-      expect(await store().markRead('user-stranger', 't1')).toBe(false);
+      expect(await store().markInboxRead('user-stranger', 't1')).toBe(false);
     });
 
     it('pages a thread’s messages from the newest, oldest first within a page', async () => {

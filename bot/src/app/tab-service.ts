@@ -205,7 +205,7 @@ export class TabService {
 
   async markRead(me: TabUser, threadId: string): Promise<void> {
     await this.entry(me, threadId);
-    await this.o.store.markRead(me.user.id, threadId);
+    await this.o.store.markInboxRead(me.user.id, threadId);
   }
 
   async message(me: TabUser, messageId: string): Promise<Message> {

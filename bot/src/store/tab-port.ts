@@ -65,7 +65,7 @@ export interface TabStore {
    * Mark the thread read for the user up to its newest message; a change for the user's
    * other tabs is logged with it. False when the user never took part.
    */
-  markRead(userId: UserId, threadId: ThreadId): Promise<boolean>;
+  markInboxRead(userId: UserId, threadId: ThreadId): Promise<boolean>;
   /** The user's changes after `afterSeq`, oldest first. */
   listChanges(userId: UserId, afterSeq: number, limit: number): Promise<TabChange[]>;
   /** The user's latest change seq (0 when none). */

@@ -284,7 +284,8 @@ export class MongoStore implements Store {
     this.tab.getInboxEntry(userId, threadId);
   listMessagePage: Store['listMessagePage'] = (threadId, beforeSeq, limit) =>
     this.tab.listMessagePage(threadId, beforeSeq, limit);
-  markRead: Store['markRead'] = (userId, threadId) => this.tab.markRead(userId, threadId);
+  markInboxRead: Store['markInboxRead'] = (userId, threadId) =>
+    this.tab.markInboxRead(userId, threadId);
   listChanges: Store['listChanges'] = (userId, afterSeq, limit) =>
     this.tab.listChanges(userId, afterSeq, limit);
   lastChangeSeq: Store['lastChangeSeq'] = (userId) => this.tab.lastChangeSeq(userId);

@@ -255,7 +255,7 @@ export class MongoTabQueries implements TabStore {
     };
   }
 
-  async markRead(userId: UserId, threadId: string): Promise<boolean> {
+  async markInboxRead(userId: UserId, threadId: string): Promise<boolean> {
     return this.transaction(async (session) => {
       const row = await this.c.inbox.findOne({ _id: `${userId}\n${threadId}` }, { session });
       if (!row) return false;

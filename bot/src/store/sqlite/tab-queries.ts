@@ -101,7 +101,7 @@ export class SqliteTabQueries implements TabStore {
     return { messages: rows.slice(0, limit).reverse().map(messageFromRow), more };
   }
 
-  async markRead(userId: UserId, threadId: ThreadId): Promise<boolean> {
+  async markInboxRead(userId: UserId, threadId: ThreadId): Promise<boolean> {
     return this.sql.write(() => {
       const row = this.sql.get<{ read_seq: number; newest: number }>(
         `SELECT i.read_seq,

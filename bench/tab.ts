@@ -13,7 +13,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -230,7 +230,7 @@ export async function runTabBenchmarks(): Promise<TabFigure[]> {
         ),
       ];
       console.log(
-        `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${REQUESTS} sequential requests each, keep-alive, loopback`,
+        `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}; ${REQUESTS} sequential requests each, keep-alive, loopback`,
       );
       console.log('| tab benchmark | p50 ms | p95 ms | p99 ms | p95 < 20 ms |');
       console.log('| --- | ---: | ---: | ---: | :---: |');

@@ -35,6 +35,13 @@ export interface InboxEntry {
   readonly lastMessage?: Message | undefined;
 }
 
+/**
+ * How many of a user's latest changes the log keeps. A tab away for longer than that reloads
+ * what it shows anyway; older changes are dropped every PRUNE_CHANGES_EVERY changes.
+ */
+export const KEEP_CHANGES = 10_000;
+export const PRUNE_CHANGES_EVERY = 1_000;
+
 export interface TabChange {
   /** Monotonic per user: what Server-Sent Events carry as `id`. */
   readonly seq: number;

@@ -7,7 +7,15 @@
 import type { ClientSession, Collection, Db, Filter } from 'mongodb';
 import { WINDOW, type Thread, type Transition, type UserId } from '../../core/types.js';
 import type { UserRecord } from '../port.js';
-import type { InboxEntry, InboxQuery, MessagePage, TabChange, TabStore } from '../tab-port.js';
+import {
+  KEEP_CHANGES,
+  PRUNE_CHANGES_EVERY,
+  type InboxEntry,
+  type InboxQuery,
+  type MessagePage,
+  type TabChange,
+  type TabStore,
+} from '../tab-port.js';
 import {
   messageFromDoc,
   threadFromDoc,
@@ -142,6 +150,10 @@ async function logChange(
     { _id: `${userId}\n${seq}`, userId, seq, kind, threadId, messageId, at },
     { session },
   );
+  // As on SQLite: keep the user's latest KEEP_CHANGES changes.
+  if (seq % PRUNE_CHANGES_EVERY === 0 && seq > KEEP_CHANGES) {
+    await c.changes.deleteMany({ userId, seq: { $lte: seq - KEEP_CHANGES } }, { session });
+  }
 }
 
 export class MongoTabQueries implements TabStore {

@@ -7,6 +7,7 @@
  */
 import type { Transition, UserId } from '../../core/types.js';
 import type { Sql } from './sql.js';
+import { KEEP_CHANGES, PRUNE_CHANGES_EVERY } from '../tab-port.js';
 
 export function recordTabChanges(sql: Sql, transition: Transition, now: number): void {
   const { thread, messages } = transition;
@@ -70,4 +71,7 @@ export function logChange(
     messageId,
     now,
   );
+  if (seq % PRUNE_CHANGES_EVERY === 0 && seq > KEEP_CHANGES) {
+    sql.run('DELETE FROM tab_changes WHERE user_id = ? AND seq <= ?', userId, seq - KEEP_CHANGES);
+  }
 }

@@ -150,11 +150,14 @@ function seed(file: string): { seconds: number } {
     }
     if (written < MESSAGES - THREADS) throw new Error(`seeded only ${written} messages`);
     db.exec(`
-      INSERT INTO tab_search (text, thread_id)
-        SELECT json_extract(json, '$.contact.name') || ' ' || json_extract(json, '$.contact.phone'), id
-        FROM threads;
-      INSERT INTO tab_search (text, thread_id)
-        SELECT json_extract(json, '$.body'), thread_id FROM messages;
+      INSERT INTO tab_threads (thread_id) SELECT id FROM threads ORDER BY created_at, id;
+      INSERT INTO tab_search (rowid, text)
+        SELECT k.n << 24,
+               json_extract(t.json, '$.contact.name') || ' ' || json_extract(t.json, '$.contact.phone')
+        FROM threads t JOIN tab_threads k ON k.thread_id = t.id;
+      INSERT INTO tab_search (rowid, text)
+        SELECT (k.n << 24) + m.seq, json_extract(m.json, '$.body')
+        FROM messages m JOIN tab_threads k ON k.thread_id = m.thread_id;
     `);
     for (const { sql } of triggers) db.exec(sql);
   })();

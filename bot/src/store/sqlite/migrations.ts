@@ -192,32 +192,46 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX tab_changes_by_time ON tab_changes (at);
 
-      -- Full-text search over the contact's name and number and every message's text.
+      -- Full-text search over the contact's name and number and every message's text. Each
+      -- row's rowid is (thread number << 24) + message seq (0: the contact), so a match names
+      -- its thread from the index alone; contentless: the text itself stays in messages.
+      CREATE TABLE tab_threads (
+        n INTEGER PRIMARY KEY,
+        thread_id TEXT NOT NULL UNIQUE
+      );
       CREATE VIRTUAL TABLE tab_search USING fts5(
-        text, thread_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'
+        text, content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
       );
       CREATE TRIGGER tab_search_thread AFTER INSERT ON threads BEGIN
-        INSERT INTO tab_search (text, thread_id) VALUES (
+        INSERT OR IGNORE INTO tab_threads (thread_id) VALUES (NEW.id);
+        INSERT OR REPLACE INTO tab_search (rowid, text) VALUES (
+          (SELECT n FROM tab_threads WHERE thread_id = NEW.id) << 24,
           coalesce(json_extract(NEW.json, '$.contact.name'), '') || ' ' ||
-            coalesce(json_extract(NEW.json, '$.contact.phone'), ''),
-          NEW.id);
+            coalesce(json_extract(NEW.json, '$.contact.phone'), ''));
       END;
       CREATE TRIGGER tab_search_message AFTER INSERT ON messages
-      WHEN coalesce(json_extract(NEW.json, '$.body'), json_extract(NEW.json, '$.media.caption')) IS NOT NULL
+      WHEN NEW.seq BETWEEN 1 AND 16777215 AND
+        coalesce(json_extract(NEW.json, '$.body'), json_extract(NEW.json, '$.media.caption')) IS NOT NULL
       BEGIN
-        INSERT INTO tab_search (text, thread_id) VALUES (
-          coalesce(json_extract(NEW.json, '$.body'), json_extract(NEW.json, '$.media.caption')),
-          NEW.thread_id);
+        INSERT OR IGNORE INTO tab_threads (thread_id) VALUES (NEW.thread_id);
+        INSERT OR REPLACE INTO tab_search (rowid, text) VALUES (
+          ((SELECT n FROM tab_threads WHERE thread_id = NEW.thread_id) << 24) + NEW.seq,
+          coalesce(json_extract(NEW.json, '$.body'), json_extract(NEW.json, '$.media.caption')));
       END;
 
-      INSERT INTO tab_search (text, thread_id)
-        SELECT coalesce(json_extract(json, '$.contact.name'), '') || ' ' ||
-                 coalesce(json_extract(json, '$.contact.phone'), ''), id
-        FROM threads;
-      INSERT INTO tab_search (text, thread_id)
-        SELECT coalesce(json_extract(json, '$.body'), json_extract(json, '$.media.caption')), thread_id
-        FROM messages
-        WHERE coalesce(json_extract(json, '$.body'), json_extract(json, '$.media.caption')) IS NOT NULL;
+      INSERT INTO tab_threads (thread_id) SELECT id FROM threads ORDER BY created_at, id;
+      INSERT INTO tab_search (rowid, text)
+        SELECT k.n << 24,
+               coalesce(json_extract(t.json, '$.contact.name'), '') || ' ' ||
+                 coalesce(json_extract(t.json, '$.contact.phone'), '')
+        FROM threads t JOIN tab_threads k ON k.thread_id = t.id;
+      INSERT INTO tab_search (rowid, text)
+        SELECT (k.n << 24) + m.seq,
+               coalesce(json_extract(m.json, '$.body'), json_extract(m.json, '$.media.caption'))
+        FROM messages m JOIN tab_threads k ON k.thread_id = m.thread_id
+        WHERE m.seq BETWEEN 1 AND 16777215 AND
+          coalesce(json_extract(m.json, '$.body'), json_extract(m.json, '$.media.caption')) IS NOT NULL;
       -- Threads from before: their participants see them, read up to now.
       INSERT INTO tab_inbox (user_id, thread_id, participating, last_activity_at, read_seq)
         SELECT p.user_id, p.thread_id, 1,

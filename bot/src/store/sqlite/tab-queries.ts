@@ -1,6 +1,7 @@
 /**
  * The tab's queries on the embedded store (see ../tab-port.ts): inboxes by last activity
- * (index tab_inbox_by_activity), full-text search (FTS5 table tab_search, kept by triggers),
+ * (index tab_inbox_by_activity), full-text search (FTS5 table tab_search, kept by triggers,
+ * its rowids naming the thread: (tab_threads.n << 24) + seq),
  * read marks and the change log (written by tab-changes.ts in each commit).
  */
 import { WINDOW, type Message, type ThreadId, type UserId } from '../../core/types.js';
@@ -57,9 +58,10 @@ export class SqliteTabQueries implements TabStore {
     if (search) {
       const digits = phoneDigits(query.q ?? '');
       where.push(
-        `(i.thread_id IN (SELECT thread_id FROM tab_search WHERE tab_search MATCH ?)${
-          digits ? ` OR json_extract(t.json, '$.contact.phone') LIKE ?` : ''
-        })`,
+        `(i.thread_id IN (SELECT k.thread_id FROM tab_threads k WHERE k.n IN
+            (SELECT rowid >> 24 FROM tab_search WHERE tab_search MATCH ?))${
+              digits ? ` OR json_extract(t.json, '$.contact.phone') LIKE ?` : ''
+            })`,
       );
       params.push(search);
       if (digits) params.push(`%${digits}%`);

@@ -16,11 +16,7 @@ import { TimerRunner } from './app/timer-runner.js';
 import type { Config } from './config/config.js';
 import { createServer, listen, type RouteModule } from './http/server.js';
 import { whatsappWebhookRoute, WEBHOOK_PATH } from './http/whatsapp-webhook-route.js';
-// tab (issue 9)
-import { TabService } from './app/tab-service.js';
-import { tabApiRoutes } from './http/tab-api/routes.js';
-import { TeamsSsoVerifier } from './http/tab-api/sso.js';
-import { mediaUrlSecret, MediaUrls } from './teams/media-route.js';
+import { createTabApi } from './http/tab-api/index.js'; // tab (issue 9)
 import {
   createSandbox,
   createSandboxClock,
@@ -170,39 +166,7 @@ export async function startProduct(
 
   const events = new WebhookEvents({ conversations, store, clientFor, logger });
   // tab (issue 9): the personal tab's API under /api/tab/, behind Teams SSO.
-  const tabMedia = new MediaUrls({
-    publicUrl: config.publicUrl,
-    secret: mediaUrlSecret(config.bot.appPassword ?? wa.appSecret),
-    clock,
-  });
-  const tabApi = tabApiRoutes({
-    service: new TabService({
-      store,
-      conversations,
-      clock,
-      logger,
-      maxParticipants: config.maxParticipants,
-      ...(config.bot.local
-        ? {
-            local: {
-              phoneNumberId: wa.phoneNumberId,
-              displayPhoneNumber: wa.displayPhoneNumber,
-            },
-          }
-        : {}),
-    }),
-    local: config.bot.local,
-    sso: config.tab.clientId
-      ? new TeamsSsoVerifier({
-          authorityHost: config.tab.authorityHost,
-          clientId: config.tab.clientId,
-          domain: config.tab.domain,
-        })
-      : undefined,
-    logger,
-    mediaUrl: (id) => tabMedia.urlFor(id),
-    businessName: config.businessName,
-  });
+  const tabApi = createTabApi({ config, store, clock, conversations, logger });
   const routes: RouteModule[] = [
     whatsappWebhookRoute({ appSecret: wa.appSecret, verifyToken: wa.verifyToken, events, logger }),
     ...(sandbox ? [sandbox.routes] : []),

@@ -328,6 +328,20 @@ describe('the tab API, signed in with Teams SSO', () => {
     expect(idp.keyFetches).toBe(1);
   });
 
+  it('ends an event stream when its token expires, so the tab signs in again', async () => {
+    const shortLived = await idp.token({ oid: ana.id, tid: TENANT_A, expiresIn: 1 });
+    const response = await fetch(
+      `${p.url.replace('//localhost', '//127.0.0.1')}/api/tab/events?access_token=${shortLived}`,
+    );
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    const ended = (async () => {
+      for (;;) if ((await reader.read()).done) return true;
+    })();
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 8000));
+    expect(await Promise.race([ended, timeout])).toBe(true);
+  });
+
   it('refuses a user or an organisation that is not enabled with 403, saying which', async () => {
     const disabledUser = await call(tokens[dora.id], 'GET', '/threads');
     expect(disabledUser).toMatchObject({

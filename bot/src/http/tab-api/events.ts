@@ -21,7 +21,17 @@ export class ChangeStreams {
 
   constructor(private readonly o: ChangeStreamsOptions) {}
 
-  open(req: restify.Request, res: restify.Response, me: TabUser, after: number): void {
+  /**
+   * Stream the user's changes after `after`. With `expiresAt` (the token's expiry, epoch ms)
+   * the stream ends then: the tab reconnects with a fresh token, checked again.
+   */
+  open(
+    req: restify.Request,
+    res: restify.Response,
+    me: TabUser,
+    after: number,
+    expiresAt?: number,
+  ): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -61,11 +71,16 @@ export class ChangeStreams {
     const pinger = setInterval(() => {
       if (!closed) res.write(': ping\n\n');
     }, this.o.pingMs);
+    const expiry =
+      expiresAt !== undefined
+        ? setTimeout(() => close(), Math.max(0, Math.min(expiresAt - Date.now(), 2 ** 31 - 1)))
+        : undefined;
     const close = () => {
       if (closed) return;
       closed = true;
       clearInterval(poller);
       clearInterval(pinger);
+      clearTimeout(expiry);
       this.open_.delete(close);
       res.end();
     };

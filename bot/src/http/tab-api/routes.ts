@@ -41,7 +41,18 @@ export interface TabApi extends RouteModule {
   stop(): void;
 }
 
-type Handler = (req: restify.Request, res: restify.Response, me: TabUser) => Promise<void>;
+/** Who is asking, and until when their token holds (none for a local user). */
+interface Caller {
+  readonly me: TabUser;
+  readonly expiresAt?: number | undefined;
+}
+
+type Handler = (
+  req: restify.Request,
+  res: restify.Response,
+  me: TabUser,
+  caller: Caller,
+) => Promise<void>;
 
 class BadRequest extends Error {
   constructor(
@@ -81,11 +92,11 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
     pingMs: o.pingMs ?? 15_000,
   });
 
-  async function authenticate(req: restify.Request, allowQueryToken: boolean): Promise<TabUser> {
+  async function authenticate(req: restify.Request, allowQueryToken: boolean): Promise<Caller> {
     const localUser = req.header('x-local-user');
     if (o.local && localUser) {
       try {
-        return await service.arrive({ userId: localUser });
+        return { me: await service.arrive({ userId: localUser }) };
       } catch (error) {
         if (error instanceof TabError && error.status === 404)
           throw new TabError('auth.unknown_local_user', 401, 'No such local user.');
@@ -102,7 +113,8 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
     if (!o.sso)
       throw new TabError('auth.not_configured', 401, 'The tab’s sign-in is not configured.');
     try {
-      return await service.arrive(await o.sso.verify(token));
+      const identity = await o.sso.verify(token);
+      return { me: await service.arrive(identity), expiresAt: identity.expiresAt };
     } catch (error) {
       if (error instanceof InvalidTokenError)
         throw new TabError('auth.invalid_token', 401, 'The sign-in token is not valid.');
@@ -137,15 +149,15 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
   const authed =
     (handler: Handler, options: { queryToken?: boolean } = {}) =>
     async (req: restify.Request, res: restify.Response) => {
-      let me: TabUser;
+      let caller: Caller;
       try {
-        me = await authenticate(req, options.queryToken === true);
+        caller = await authenticate(req, options.queryToken === true);
       } catch (error) {
         fail(res, error);
         return;
       }
       try {
-        await handler(req, res, me);
+        await handler(req, res, caller.me, caller);
       } catch (error) {
         fail(res, error);
       }
@@ -457,7 +469,7 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
       server.get(
         `${TAB_API}/events`,
         authed(
-          async (req, res, me) => {
+          async (req, res, me, caller) => {
             const raw =
               req.header('last-event-id') ||
               (typeof queryOf(req).lastEventId === 'string'
@@ -469,7 +481,7 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
                 'Last-Event-ID must be an event id this server sent.',
               );
             const after = raw === '' ? await service.lastChangeSeq(me) : Number(raw);
-            streams.open(req, res, me, after);
+            streams.open(req, res, me, after, caller.expiresAt);
           },
           { queryToken: true },
         ),

@@ -25,6 +25,8 @@ export interface SsoIdentity {
   readonly userId: string;
   readonly tenantId: string;
   readonly name?: string | undefined;
+  /** When the token expires (epoch ms): an event stream opened with it ends then. */
+  readonly expiresAt: number;
 }
 
 /** The token is missing, malformed, expired, wrongly signed or not for us: 401. */
@@ -72,6 +74,7 @@ export class TeamsSsoVerifier {
         userId: oid,
         tenantId: tid,
         name: typeof payload.name === 'string' ? payload.name : undefined,
+        expiresAt: (payload.exp ?? 0) * 1000,
       };
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;

@@ -151,7 +151,7 @@ export function describeTabContract(makeStore: MakeStore): void {
       expect(await find('nothing like it')).toEqual([]);
     });
 
-    it('counts unread messages from the contact until the user marks the thread read', async () => {
+    it("counts the contact's and colleagues' messages as unread until the user marks the thread read", async () => {
       const t = await threadWith('t1', 1, T0, { participants: [ana, ben] });
       const inbound = (seq: number) =>
         aMessage(t, seq, {
@@ -161,15 +161,19 @@ export function describeTabContract(makeStore: MakeStore): void {
           status: 'received',
           body: `reply ${seq}`,
         });
-      await store().apply(change({ ...t, nextSeq: 4 }, { messages: [inbound(2), inbound(3)] }), {
-        expectedVersion: 1,
-        now: T0 + MINUTE,
-      });
-      expect((await store().getInboxEntry(ana.id, 't1'))?.unread).toBe(2);
+      const byBen = aMessage(t, 4, { author: { id: ben.id, name: ben.name }, body: 'on it' });
+      const notice = aMessage(t, 5, { kind: 'notice', author: undefined, body: undefined });
+      await store().apply(
+        change({ ...t, nextSeq: 6 }, { messages: [inbound(2), inbound(3), byBen, notice] }),
+        { expectedVersion: 1, now: T0 + MINUTE },
+      );
+      // Ana wrote message 1 herself; Ben's words count for her, and hers for him.
+      expect((await store().getInboxEntry(ana.id, 't1'))?.unread).toBe(3);
+      expect((await store().getInboxEntry(ben.id, 't1'))?.unread).toBe(3);
       const seq = await store().lastChangeSeq(ana.id);
       expect(await store().markInboxRead(ana.id, 't1')).toBe(true);
       expect((await store().getInboxEntry(ana.id, 't1'))?.unread).toBe(0);
-      expect((await store().getInboxEntry(ben.id, 't1'))?.unread).toBe(2);
+      expect((await store().getInboxEntry(ben.id, 't1'))?.unread).toBe(3);
       expect(await store().listChanges(ana.id, seq, 10)).toEqual([
         { seq: seq + 1, kind: 'thread', threadId: 't1' },
       ]);

@@ -30,7 +30,10 @@ export interface InboxEntry {
   /** False: the user took part earlier and left (they still see it, read-only). */
   readonly participating: boolean;
   readonly lastActivityAt: Millis;
-  /** Messages from the contact the user has not seen yet. */
+  /**
+   * Messages the user has not seen yet: the contact's, and colleagues' words and pictures
+   * (not notices or templates, nor the user's own).
+   */
   readonly unread: number;
   readonly lastMessage?: Message | undefined;
 }

@@ -315,7 +315,13 @@ export class MongoTabQueries implements TabStore {
     const unread = await this.c.messages.countDocuments({
       threadId: thread.id,
       seq: { $gt: row.readSeq },
-      'data.direction': 'inbound',
+      $or: [
+        { 'data.direction': 'inbound' },
+        {
+          'data.kind': { $in: ['text', 'image'] },
+          'data.author.id': { $exists: true, $ne: row.userId },
+        },
+      ],
     });
     return {
       thread,

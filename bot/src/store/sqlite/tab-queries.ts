@@ -29,7 +29,9 @@ const INBOX_COLUMNS = `i.participating, i.last_activity_at, i.read_seq, t.versio
   (SELECT m.possibly_duplicate FROM messages m WHERE m.thread_id = i.thread_id
     ORDER BY m.seq DESC LIMIT 1) AS last_possibly_duplicate,
   (SELECT count(*) FROM messages m WHERE m.thread_id = i.thread_id AND m.seq > i.read_seq
-    AND json_extract(m.json, '$.direction') = 'inbound') AS unread`;
+    AND (json_extract(m.json, '$.direction') = 'inbound'
+      OR (json_extract(m.json, '$.kind') IN ('text', 'image')
+        AND json_extract(m.json, '$.author.id') <> i.user_id))) AS unread`;
 const LAST_INBOUND = "json_extract(t.json, '$.lastInboundAt')";
 
 export class SqliteTabQueries implements TabStore {

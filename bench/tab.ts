@@ -7,20 +7,19 @@
  * - one conversation: GET /api/tab/threads/{id} (the newest 50 of its 10,000 messages).
  *
  * The store is seeded with direct SQL (the rows the store itself writes, in one transaction,
- * FTS triggers included), then the real product serves it on a loopback port and requests go
- * one at a time over a kept-alive connection; p95 must stay under 20 ms.
+ * FTS triggers included), then the real product serves it from a process of its own on a
+ * loopback port, and requests go one at a time over a kept-alive connection; p95 must stay
+ * under 20 ms.
  * Run alone with `npx tsx bench/tab.ts`; `npm run bench` runs it after the other benchmarks.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { pino } from 'pino';
-import { loadConfig, SANDBOX_CREDENTIALS } from '../bot/src/config/config.js';
-import { startProduct } from '../bot/src/product.js';
-import { createSandboxClock } from '../bot/src/sandbox/index.js';
+import { SANDBOX_CREDENTIALS } from '../bot/src/config/config.js';
 import { SQLITE_FILE_NAME } from '../bot/src/store/open-store.js';
 import { SqliteStore } from '../bot/src/store/sqlite/sqlite-store.js';
 import { freePort } from '../tests/e2e/support/test-product.js';
@@ -31,6 +30,7 @@ const MINE = 1_000;
 const BIG_THREAD_MESSAGES = 10_000;
 const REQUESTS = Number(process.env.BENCH_TAB_REQUESTS ?? 2_000);
 const TARGET_P95_MS = 20;
+const serverScript = join(dirname(fileURLToPath(import.meta.url)), 'tab-server.child.ts');
 const USER = 'bench-user';
 const TENANT = 'bench-tenant';
 const BN = SANDBOX_CREDENTIALS.phoneNumberId;
@@ -205,12 +205,18 @@ export async function runTabBenchmarks(): Promise<TabFigure[]> {
         `\ntab: seeded ${THREADS.toLocaleString('en-US')} conversations and ${MESSAGES.toLocaleString('en-US')} messages in ${seconds.toFixed(1)} s`,
       );
     }
+    // The server runs in a process of its own, as in production; this one only asks.
     const port = await freePort();
-    const config = loadConfig({ PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'silent' });
-    const running = await startProduct(config, {
-      logger: pino({ level: 'silent' }),
-      clock: createSandboxClock({ frozenAt: T0 + THREADS * 1000 }),
-      host: '127.0.0.1',
+    const server = spawn(
+      process.execPath,
+      ['--import', 'tsx', serverScript, String(port), dir, String(T0 + THREADS * 1000)],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+      server.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('ready')) resolve();
+      });
     });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
@@ -245,7 +251,9 @@ export async function runTabBenchmarks(): Promise<TabFigure[]> {
       return figures;
     } finally {
       agent.destroy();
-      await running.stop();
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
     }
   } finally {
     if (!kept) rmSync(dir, { recursive: true, force: true });

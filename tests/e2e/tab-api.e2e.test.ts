@@ -372,6 +372,7 @@ describe('the tab API, signed in with Teams SSO', () => {
       ['GET', () => `/threads/${encodeURIComponent(threadId)}`],
       ['POST', () => `/threads/${encodeURIComponent(threadId)}/read`],
       ['POST', () => `/threads/${encodeURIComponent(threadId)}/messages`, { text: 'hello' }],
+      ['POST', () => `/threads/${encodeURIComponent(threadId)}/pictures`, { caption: 'x' }],
       ['GET', () => `/messages/${encodeURIComponent(messageId)}/info`],
       ['POST', () => `/threads/${encodeURIComponent(threadId)}/remind`],
       ['POST', () => `/threads/${encodeURIComponent(threadId)}/participants`, { userId: ben.id }],
@@ -400,6 +401,28 @@ describe('the tab API, signed in with Teams SSO', () => {
         expect(await p.store.getThread(threadId)).toEqual(before);
       },
     );
+
+    it('their event stream never names the conversation', async () => {
+      const controller = new AbortController();
+      const response = await fetch(
+        `${p.url.replace('//localhost', '//127.0.0.1')}/api/tab/events?lastEventId=0`,
+        { headers: { authorization: `Bearer ${token()}` }, signal: controller.signal },
+      );
+      expect(response.status).toBe(200);
+      const reader = response.body!.getReader();
+      let text = '';
+      const until = Date.now() + 600;
+      while (Date.now() < until) {
+        const chunk = await Promise.race([
+          reader.read(),
+          new Promise<undefined>((r) => setTimeout(r, 100)),
+        ]);
+        if (chunk?.value) text += new TextDecoder().decode(chunk.value);
+      }
+      controller.abort();
+      expect(text).toContain('retry:');
+      expect(text).not.toContain(threadId);
+    });
 
     it('is not in their list, and the contact is not in their contacts', async () => {
       expect((await call(token(), 'GET', '/threads')).body.threads).toEqual([]);

@@ -415,7 +415,7 @@ describe('the tab API, signed in with Teams SSO', () => {
       while (Date.now() < until) {
         const chunk = await Promise.race([
           reader.read(),
-          new Promise<undefined>((r) => setTimeout(r, 100)),
+          new Promise<undefined>((r) => setTimeout(() => r(undefined), 100)),
         ]);
         if (chunk?.value) text += new TextDecoder().decode(chunk.value);
       }

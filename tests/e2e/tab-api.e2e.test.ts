@@ -116,7 +116,7 @@ beforeAll(async () => {
   expect(started.status).toBe(201);
   threadId = (started.body.thread as { id: string }).id;
   await p.settle();
-  p.sandbox.phone(PHONE).tapButton('Agree');
+  p.sandbox.phone(PHONE).openChat().tapButton('Agree');
   await p.settle();
 });
 

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type restify from 'restify';
 import type { Clock } from '../app/clock.js';
 import type { RouteModule } from '../http/server.js';
+import type { MediaRef } from '../core/types.js';
 import type { Store } from '../store/port.js';
 
 export const MEDIA_PATH = '/api/media';
@@ -80,10 +81,26 @@ export function mediaRoute(o: {
           'content-length': String(media.bytes.byteLength),
           'cache-control': 'private, max-age=86400',
           'x-content-type-options': 'nosniff',
+          // media: pictures show in cards; any other file (a contact's document, audio, video)
+          // is a download under its own name, never rendered on our origin.
+          'content-disposition': dispositionOf(media.ref),
+          'content-security-policy': "default-src 'none'; sandbox",
         });
         res.end(Buffer.from(media.bytes));
         o.logger.debug({ mediaId: id }, 'picture served to Teams');
       });
     },
   };
+}
+
+/** Pictures the Teams client shows inline; everything else is downloaded. */
+const INLINE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
+
+/** `inline`, or `attachment` with the file name (RFC 6266, RFC 5987 for non-ASCII names). */
+export function dispositionOf(ref: Pick<MediaRef, 'mimeType' | 'filename'>): string {
+  if (INLINE_TYPES.has(ref.mimeType) && !ref.filename) return 'inline';
+  const name = ref.filename?.trim();
+  if (!name) return 'attachment';
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

@@ -3,6 +3,7 @@
  * and a recording Bot Connector as Teams: what the teams-*.e2e tests drive.
  */
 import { SANDBOX_CREDENTIALS } from '../../../bot/src/config/config.js';
+import type { Store } from '../../../bot/src/store/port.js';
 import {
   createTeamsAdapter,
   type TeamsAdapterOptions,
@@ -23,10 +24,10 @@ export interface TeamsWorld {
 }
 
 export async function startTeamsWorld(
-  options: TeamsAdapterOptions & { env?: Record<string, string> } = {},
+  options: TeamsAdapterOptions & { env?: Record<string, string>; store?: Store } = {},
 ): Promise<TeamsWorld> {
   const connector = await RecordingBotConnector.start();
-  const { env, ...adapterOptions } = options;
+  const { env, store, ...adapterOptions } = options;
   // The product's clock is frozen in these tests, so a notice held back by Teams' rate limits
   // would never come due: the limits are wide here, and tested on their own.
   const wide = {
@@ -37,6 +38,7 @@ export async function startTeamsWorld(
   const product = await startTestProduct({
     adapters: (core) => createTeamsAdapter(core, wide),
     ...(env ? { env } : {}),
+    ...(store ? { store } : {}),
   });
   return {
     product,

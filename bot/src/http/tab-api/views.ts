@@ -69,10 +69,15 @@ export function messageView(m: Message, ctx: ViewContext): MessageView {
     direction: m.direction,
     kind: kindOf(m),
     author: !inbound && m.author ? { id: m.author.id, name: m.author.name } : null,
-    text: template ? null : (m.body ?? m.media?.caption ?? null),
+    text: template ? null : (m.body ?? m.media?.caption ?? locationText(m) ?? null),
     notice: noticeOf(m, ctx),
     media: m.media
-      ? { url: ctx.mediaUrl(m.media.id), mimeType: m.media.mimeType, size: m.media.size }
+      ? {
+          url: ctx.mediaUrl(m.media.id),
+          mimeType: m.media.mimeType,
+          size: m.media.size,
+          ...(m.media.filename !== undefined ? { fileName: m.media.filename } : {}),
+        }
       : null,
     status: m.status,
     statusTimes: m.statusTimes,
@@ -83,11 +88,14 @@ export function messageView(m: Message, ctx: ViewContext): MessageView {
 }
 
 function kindOf(m: Message): MessageView['kind'] {
-  if (m.kind === 'inbound') {
-    if (m.media) return m.media.mimeType.startsWith('image/') ? 'image' : 'document';
-    return m.body !== undefined ? 'text' : 'other';
+  if (m.kind !== 'inbound') return m.kind;
+  if (m.location) return 'location';
+  if (m.mediaGone) return 'notice';
+  if (m.media) {
+    const kind = m.mediaKind ?? 'image';
+    return kind === 'voice' ? 'audio' : kind;
   }
-  return m.kind;
+  return m.body !== undefined ? 'text' : 'other';
 }
 
 const TEMPLATE_KEYS: Record<string, string> = {
@@ -95,7 +103,15 @@ const TEMPLATE_KEYS: Record<string, string> = {
   resume: 'contact.resume',
 };
 
+/** A shared place as the contact named it, else its coordinates. */
+function locationText(m: Message): string | undefined {
+  const l = m.location;
+  if (!l) return undefined;
+  return [l.name, l.address].filter(Boolean).join(', ') || `${l.latitude}, ${l.longitude}`;
+}
+
 function noticeOf(m: Message, ctx: ViewContext): MessageView['notice'] {
+  if (m.mediaGone) return { key: `media.gone.${m.mediaGone}`, params: {} };
   if (m.kind === 'template') {
     if (m.noticeKey) return { key: m.noticeKey, params: { ...m.params } };
     const key = m.template ? TEMPLATE_KEYS[m.template] : undefined;

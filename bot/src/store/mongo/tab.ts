@@ -318,7 +318,7 @@ export class MongoTabQueries implements TabStore {
       $or: [
         { 'data.direction': 'inbound' },
         {
-          'data.kind': { $in: ['text', 'image'] },
+          'data.kind': { $in: ['text', 'image', 'document'] },
           'data.author.id': { $exists: true, $ne: row.userId },
         },
       ],

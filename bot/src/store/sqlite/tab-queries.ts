@@ -30,7 +30,7 @@ const INBOX_COLUMNS = `i.participating, i.last_activity_at, i.read_seq, t.versio
     ORDER BY m.seq DESC LIMIT 1) AS last_possibly_duplicate,
   (SELECT count(*) FROM messages m WHERE m.thread_id = i.thread_id AND m.seq > i.read_seq
     AND (json_extract(m.json, '$.direction') = 'inbound'
-      OR (json_extract(m.json, '$.kind') IN ('text', 'image')
+      OR (json_extract(m.json, '$.kind') IN ('text', 'image', 'document')
         AND json_extract(m.json, '$.author.id') <> i.user_id))) AS unread`;
 const LAST_INBOUND = "json_extract(t.json, '$.lastInboundAt')";
 

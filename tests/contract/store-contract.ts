@@ -7,8 +7,10 @@ import { describe } from 'vitest';
 import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
+import { describeQueryPlanContract } from './contract-query-plans.js';
 import { describeRecordContract } from './contract-records.js';
 import { describeTabContract } from './contract-tab.js';
+import { describeStoreReviewContract } from './contract-store-review.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
 import { describeTwoClientContract } from './contract-two-clients.js';
@@ -29,6 +31,8 @@ export function describeStoreContract(
     describeTwoClientContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
     describeTabContract(makeStore);
+    describeQueryPlanContract(makeStore);
+    describeStoreReviewContract(makeStore);
     describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

@@ -172,6 +172,60 @@ export class DuplicateEventError extends Error {
   }
 }
 
+// Query plans and schema migrations (issue 13: the MongoDB store ready for a real server)
+
+/**
+ * The queries the product runs most often, on the busiest paths: each must be served by an
+ * index on every store (tests/contract/contract-query-plans.ts checks it).
+ */
+export const HOT_QUERIES = [
+  /** Each inbound message and each status, inside its transaction. */
+  'message_by_wa_id',
+  /** The outbox dispatcher's claim. */
+  'claim_effects',
+  /** The timer loop's claim. */
+  'claim_timers',
+  /** A user's conversations, most recent first. */
+  'threads_for_user',
+  /** A conversation's messages in order. */
+  'messages_of_thread',
+  /** One page of the message record export (CDR). */
+  'cdr_page',
+] as const;
+export type HotQuery = (typeof HOT_QUERIES)[number];
+
+/** How the database plans one statement of a hot query. */
+export interface QueryPlanStep {
+  /** Which statement of the query, in a word or two ("candidates", "next page"). */
+  readonly statement: string;
+  /** The indexes the plan reads (`_id_`, a named index, a table's primary key). */
+  readonly indexes: readonly string[];
+  /** Reads a whole table, collection or index (or builds a throwaway index to avoid it). */
+  readonly fullScan: boolean;
+  /** Sorts rows in memory (a blocking SORT stage, a temporary B-tree) instead of by index. */
+  readonly sortsInMemory: boolean;
+  /** The plan as the database reported it, for whoever reads a failing check. */
+  readonly detail: string;
+}
+
+export interface QueryPlan {
+  readonly query: HotQuery;
+  readonly steps: readonly QueryPlanStep[];
+}
+
+export interface AppliedMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly appliedAt: Millis;
+}
+
+export interface SchemaMigrations {
+  /** Every migration recorded in the database, by version. */
+  readonly applied: readonly AppliedMigration[];
+  /** The versions this store applied when it was opened (none when another did, or none were due). */
+  readonly appliedNow: readonly number[];
+}
+
 // tab (issue 9): the tab's inbox, read marks, change log and search live in TabStore.
 export interface Store extends TabStore {
   // organisations and users
@@ -295,6 +349,12 @@ export interface Store extends TabStore {
     options?: PutMediaOptions,
   ): Promise<MediaRef>;
   getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined>;
+
+  // query plans and schema migrations (issue 13)
+  /** How the store plans a hot query, statement by statement (explain / EXPLAIN QUERY PLAN). */
+  explainQuery(query: HotQuery): Promise<QueryPlan>;
+  /** The schema migrations recorded in the database. */
+  schemaMigrations(): Promise<SchemaMigrations>;
 
   close(): Promise<void>;
 }

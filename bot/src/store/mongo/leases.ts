@@ -3,16 +3,17 @@
  * one document, so of two instances claiming the same item exactly one matches. A lease is
  * held while now < leaseUntil.
  */
-import type { Filter } from 'mongodb';
 import type { Millis } from '../../core/types.js';
 import type { OutboxItem, TimerItem } from '../port.js';
 import type { Collections } from './collections.js';
-import { outboxItemFromDoc, timerFromDoc, type OutboxDoc, type TimerDoc } from './documents.js';
-
-/** Not leased, or leased by someone whose lease ran out. `null` also matches a missing field. */
-function free(now: Millis): Filter<OutboxDoc> & Filter<TimerDoc> {
-  return { $or: [{ leaseUntil: null }, { leaseUntil: { $lte: now } }] };
-}
+import { outboxItemFromDoc, timerFromDoc, type OutboxDoc } from './documents.js';
+import {
+  claimCandidatesPipeline,
+  dueTimerClaim,
+  earlierEffectFilter,
+  free,
+} from './hot-queries.js';
+import { DURABLE } from './write-concern.js';
 
 export async function claimEffects(
   c: Collections,
@@ -24,16 +25,7 @@ export async function claimEffects(
   if (limit <= 0) return [];
   // Each thread's oldest unfinished effect, kept if it is due and free. Ask for a few more
   // than needed: another instance may take some of them first.
-  const heads = await c.outbox
-    .aggregate<OutboxDoc>([
-      { $sort: { threadId: 1, seq: 1 } },
-      { $group: { _id: '$threadId', head: { $first: '$$ROOT' } } },
-      { $replaceRoot: { newRoot: '$head' } },
-      { $match: { notBefore: { $lte: now }, ...free(now) } },
-      { $sort: { notBefore: 1, createdAt: 1, threadId: 1, seq: 1 } },
-      { $limit: limit * 2 },
-    ])
-    .toArray();
+  const heads = await c.outbox.aggregate<OutboxDoc>(claimCandidatesPipeline(now, limit)).toArray();
 
   const claimed: OutboxItem[] = [];
   for (const head of heads) {
@@ -41,15 +33,14 @@ export async function claimEffects(
     // The aggregation is not a snapshot: it may have passed a thread's effect before its
     // transaction committed and seen a later one after. Seqs are given under the thread's
     // version check, so an earlier effect visible now can never appear later: check once.
-    const earlier = await c.outbox.findOne(
-      { threadId: head.threadId, seq: { $lt: head.seq } },
-      { projection: { _id: 1 } },
-    );
+    const earlier = await c.outbox.findOne(earlierEffectFilter(head.threadId, head.seq), {
+      projection: { _id: 1 },
+    });
     if (earlier) continue;
     const before = await c.outbox.findOneAndUpdate(
       { _id: head._id, notBefore: { $lte: now }, ...free(now) },
       { $set: { owner, leaseUntil: now + leaseMs } },
-      { returnDocument: 'before' },
+      { returnDocument: 'before', ...DURABLE },
     );
     // Still leased by someone whose lease ran out: they died before completing or retrying.
     if (before) claimed.push(outboxItemFromDoc(before, before.owner !== null));
@@ -58,7 +49,7 @@ export async function claimEffects(
 }
 
 export async function completeEffect(c: Collections, id: string, owner: string): Promise<void> {
-  await c.outbox.deleteOne({ _id: id, owner });
+  await c.outbox.deleteOne({ _id: id, owner }, DURABLE);
 }
 
 export async function retryEffect(
@@ -71,6 +62,7 @@ export async function retryEffect(
   await c.outbox.updateOne(
     { _id: id, owner },
     { $set: { owner: null, leaseUntil: null, notBefore, lastError: error }, $inc: { attempts: 1 } },
+    DURABLE,
   );
 }
 
@@ -87,12 +79,17 @@ export async function claimDueTimers(
 ): Promise<TimerItem[]> {
   const claimed: TimerItem[] = [];
   while (claimed.length < limit) {
-    const timer = await c.timers.findOneAndUpdate(
-      // Not one this loop took already (with leaseMs 0 it would look free again).
-      { at: { $lte: now }, _id: { $nin: claimed.map((t) => t.id) }, ...free(now) },
-      { $set: { owner, leaseUntil: now + leaseMs } },
-      { sort: { at: 1, _id: 1 }, returnDocument: 'after' },
+    const claim = dueTimerClaim(
+      owner,
+      now,
+      leaseMs,
+      claimed.map((t) => t.id),
     );
+    const timer = await c.timers.findOneAndUpdate(claim.filter, claim.update, {
+      sort: claim.sort,
+      returnDocument: 'after',
+      ...DURABLE,
+    });
     if (!timer) break;
     claimed.push(timerFromDoc(timer));
   }
@@ -100,5 +97,5 @@ export async function claimDueTimers(
 }
 
 export async function completeTimer(c: Collections, id: string, owner: string): Promise<void> {
-  await c.timers.deleteOne({ _id: id, owner });
+  await c.timers.deleteOne({ _id: id, owner }, DURABLE);
 }

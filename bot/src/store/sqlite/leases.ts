@@ -9,13 +9,23 @@ import { outboxItemFromRow, timerFromRow, type OutboxRow, type TimerRow } from '
 import type { Sql } from './sql.js';
 
 /** Due items that are each their thread's oldest unfinished effect. */
-const CLAIMABLE_EFFECTS = `
+export const CLAIMABLE_EFFECTS = `
   SELECT o.* FROM outbox o
   WHERE o.not_before <= @now
     AND (o.lease_until IS NULL OR o.lease_until <= @now)
     AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.thread_id = o.thread_id AND e.seq < o.seq)
   ORDER BY o.not_before, o.created_at, o.thread_id, o.seq
   LIMIT @limit`;
+
+export const LEASE_EFFECT = 'UPDATE outbox SET owner = ?, lease_until = ? WHERE id = ?';
+
+/** Due timers that are free, oldest first. */
+export const CLAIMABLE_TIMERS = `
+  SELECT * FROM timers
+  WHERE at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+  ORDER BY at, id LIMIT @limit`;
+
+export const LEASE_TIMER = 'UPDATE timers SET owner = ?, lease_until = ? WHERE id = ?';
 
 export function claimEffects(
   sql: Sql,
@@ -27,12 +37,7 @@ export function claimEffects(
   if (limit <= 0) return [];
   return sql.write(() =>
     sql.all<OutboxRow>(CLAIMABLE_EFFECTS, { now, limit }).map((row) => {
-      sql.run(
-        'UPDATE outbox SET owner = ?, lease_until = ? WHERE id = ?',
-        owner,
-        now + leaseMs,
-        row.id,
-      );
+      sql.run(LEASE_EFFECT, owner, now + leaseMs, row.id);
       // Still leased by someone whose lease ran out: they died before completing or retrying.
       return outboxItemFromRow(row, row.owner !== null);
     }),
@@ -78,22 +83,10 @@ export function claimDueTimers(
 ): TimerItem[] {
   if (limit <= 0) return [];
   return sql.write(() =>
-    sql
-      .all<TimerRow>(
-        `SELECT * FROM timers
-         WHERE at <= @now AND (lease_until IS NULL OR lease_until <= @now)
-         ORDER BY at, id LIMIT @limit`,
-        { now, limit },
-      )
-      .map((row) => {
-        sql.run(
-          'UPDATE timers SET owner = ?, lease_until = ? WHERE id = ?',
-          owner,
-          now + leaseMs,
-          row.id,
-        );
-        return timerFromRow(row);
-      }),
+    sql.all<TimerRow>(CLAIMABLE_TIMERS, { now, limit }).map((row) => {
+      sql.run(LEASE_TIMER, owner, now + leaseMs, row.id);
+      return timerFromRow(row);
+    }),
   );
 }
 

@@ -248,6 +248,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE media ADD COLUMN filename TEXT;
       ALTER TABLE media ADD COLUMN wa_message_id TEXT;
       CREATE UNIQUE INDEX media_by_wa_message ON media (wa_message_id) WHERE wa_message_id IS NOT NULL;
+      `,
+  },
+  {
+    version: 10,
+    name: 'hot queries in index order',
+    sql: `
+      -- Each hot query reads its rows in the order it returns them, so a claim or a page stops
+      -- after LIMIT rows instead of sorting every candidate (contract-query-plans.ts checks).
+      CREATE INDEX IF NOT EXISTS timers_due_order ON timers (at, id);
+      DROP INDEX IF EXISTS timers_by_due;
+      CREATE INDEX IF NOT EXISTS messages_thread_order ON messages (thread_id, seq, id);
+      DROP INDEX IF EXISTS messages_by_thread;
+      CREATE INDEX IF NOT EXISTS outbox_due_order ON outbox (not_before, created_at, thread_id, seq);
+      DROP INDEX IF EXISTS outbox_by_due;
     `,
   },
 ];

@@ -64,10 +64,10 @@ function seed(file: string): { seconds: number } {
      VALUES (?, ?, ?, ?, ?, 1, 0, ?, ?, ?)`,
   );
   const insertParticipant = db.prepare(
-    'INSERT INTO thread_participants (user_id, thread_id) VALUES (?, ?)',
+    'INSERT INTO thread_participants (user_id, thread_id, joined_at, last_read_seq) VALUES (?, ?, ?, ?)',
   );
   const insertInbox = db.prepare(
-    `INSERT INTO tab_inbox (user_id, thread_id, participating, last_activity_at, read_seq) VALUES (?, ?, 1, ?, ?)`,
+    `INSERT INTO tab_inbox (user_id, thread_id, participating, last_activity_at) VALUES (?, ?, 1, ?)`,
   );
   const insertMessage = db.prepare(
     `INSERT INTO messages (id, thread_id, seq, wa_message_id, possibly_duplicate, created_at, json)
@@ -123,8 +123,8 @@ function seed(file: string): { seconds: number } {
         lastAt,
         JSON.stringify(thread),
       );
-      insertParticipant.run(userId, id);
-      insertInbox.run(userId, id, lastAt, messages - 2);
+      insertParticipant.run(userId, id, createdAt, messages - 2);
+      insertInbox.run(userId, id, lastAt);
       for (let seq = 1; seq <= messages; seq++) {
         const inbound = seq % 2 === 0;
         const at = createdAt + seq * 10;

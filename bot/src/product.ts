@@ -9,12 +9,15 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type restify from 'restify';
 import { systemClock, type Clock } from './app/clock.js';
+import { createApplication, type Application } from './app/application.js';
 import { Conversations } from './app/conversations.js';
 import { OutboxDispatcher } from './app/outbox-dispatcher.js';
+import { SendBudgets } from './app/send-budgets.js';
 import type { UserChannel } from './app/ports.js';
 import { TimerRunner } from './app/timer-runner.js';
 import type { Config } from './config/config.js';
 import { createServer, listen, type RouteModule } from './http/server.js';
+import { tabStaticRoute } from './http/tab-static.js';
 import { whatsappWebhookRoute, WEBHOOK_PATH } from './http/whatsapp-webhook-route.js';
 import { createTabApi } from './http/tab-api/index.js'; // tab (issue 9)
 import {
@@ -58,8 +61,12 @@ export interface ProductCore {
   readonly store: Store;
   readonly clock: Clock;
   readonly conversations: Conversations;
+  /** The use cases and queries every surface calls (the only way they reach the store). */
+  readonly app: Application;
   readonly logger: Logger;
   readonly sandbox?: Sandbox | undefined;
+  /** Send slots within WhatsApp's and Teams' limits, shared by every instance (Delivery under load). */
+  readonly budgets?: SendBudgets;
 }
 
 export interface RunningProduct extends ProductCore {
@@ -120,9 +127,13 @@ export async function startProduct(
   const contactLocale = async (businessNumberId: string) =>
     (await store.getOrganisationByBusinessNumber(businessNumberId))?.contactLocale ?? 'en';
 
+  // Delivery under load: WhatsApp's and Teams' limits as send budgets shared by every
+  // instance through the store; each send waits for its reserved slot, in wall-clock time.
+  const budgets = new SendBudgets({ store, logger });
   const contacts = new WhatsAppChannel({
     clientFor,
-    pacer: new SendPacer({ now: () => clock.now(), messagesPerSecond: wa.messagesPerSecond }),
+    pacer: new SendPacer({ now: () => Date.now(), messagesPerSecond: wa.messagesPerSecond }),
+    budgets,
     store,
     businessName: () => config.businessName,
     contactLocale,
@@ -142,7 +153,14 @@ export async function startProduct(
       })
     : undefined;
 
-  const core: ProductCore = { config, store, clock, conversations, logger, sandbox };
+  const app = createApplication({
+    store,
+    conversations,
+    clock,
+    logger,
+    maxParticipants: config.maxParticipants,
+  });
+  const core: ProductCore = { config, store, clock, conversations, app, logger, sandbox, budgets };
   const edge = options.adapters?.(core);
   const dispatcher = new OutboxDispatcher({
     store,
@@ -166,12 +184,14 @@ export async function startProduct(
 
   const events = new WebhookEvents({ conversations, store, clientFor, logger });
   // tab (issue 9): the personal tab's API under /api/tab/, behind Teams SSO.
-  const tabApi = createTabApi({ config, store, clock, conversations, logger });
+  const tabApi = createTabApi({ config, store, clock, app, logger });
   const routes: RouteModule[] = [
     whatsappWebhookRoute({ appSecret: wa.appSecret, verifyToken: wa.verifyToken, events, logger }),
     ...(sandbox ? [sandbox.routes] : []),
     ...(edge?.routes ?? []),
     tabApi,
+    // The personal tab's page and assets (issue 9), built into tabs/dist by `npm run build:tab`.
+    tabStaticRoute(),
   ];
   const server = createServer({
     logger,

@@ -1,10 +1,12 @@
 /**
  * The contract for the tab's data: inboxes (past participants keep the thread, read-only),
  * paging by last activity, the state filter ("paused" as soon as the window ran out), search
- * over the contact's name and number and the messages' text, read marks and unread counts, and
- * the per-user change log written in the commit's own transaction.
+ * over the contact's name and number and the messages' text, unread counts from the
+ * application layer's read positions, and the per-user change log written in the commit's
+ * own transaction.
  */
 import { describe, expect, it } from 'vitest';
+import { isUnreadFor } from '../../bot/src/app/user-queries.js';
 import type { Thread } from '../../bot/src/core/types.js';
 import { StaleThreadError } from '../../bot/src/store/port.js';
 import {
@@ -23,7 +25,7 @@ import {
 } from './store-fixtures.js';
 
 export function describeTabContract(makeStore: MakeStore): void {
-  describe('tab: inboxes, search, read marks and the change log', () => {
+  describe('tab: inboxes, search, read positions and the change log', () => {
     const store = useStore(makeStore);
 
     async function threadWith(
@@ -170,14 +172,27 @@ export function describeTabContract(makeStore: MakeStore): void {
       // Ana wrote message 1 herself; Ben's words count for her, and hers for him.
       expect((await store().getInboxEntry(ana.id, 't1'))?.unread).toBe(3);
       expect((await store().getInboxEntry(ben.id, 't1'))?.unread).toBe(3);
+      // The same number the application layer counts from the same read position.
+      const messages = await store().listMessages('t1');
+      for (const user of [ana, ben]) {
+        const from = (await store().getParticipation('t1', user.id))?.lastReadSeq ?? 0;
+        expect(messages.filter((m) => isUnreadFor(m, user.id, from)).length).toBe(3);
+      }
+      // Reading moves the application layer's read position, and tells the user's other tabs.
       const seq = await store().lastChangeSeq(ana.id);
-      expect(await store().markInboxRead(ana.id, 't1')).toBe(true);
+      await store().markRead('t1', ana.id, 5);
+      expect((await store().getParticipation('t1', ana.id))?.lastReadSeq).toBe(5);
       expect((await store().getInboxEntry(ana.id, 't1'))?.unread).toBe(0);
       expect((await store().getInboxEntry(ben.id, 't1'))?.unread).toBe(3);
       expect(await store().listChanges(ana.id, seq, 10)).toEqual([
         { seq: seq + 1, kind: 'thread', threadId: 't1' },
       ]);
-      expect(await store().markInboxRead('user-stranger', 't1')).toBe(false);
+      // Reading again changes nothing, so nothing is sent; a stranger reads nothing.
+      await store().markRead('t1', ana.id, 5);
+      expect(await store().lastChangeSeq(ana.id)).toBe(seq + 1);
+      await store().markRead('t1', 'user-stranger', 5);
+      expect(await store().getInboxEntry('user-stranger', 't1')).toBeUndefined();
+      expect(await store().lastChangeSeq('user-stranger')).toBe(0);
     });
 
     it('pages a thread’s messages from the newest, oldest first within a page', async () => {

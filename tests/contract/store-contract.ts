@@ -4,10 +4,12 @@
  * on one fresh store (two connections, as two instances would have).
  */
 import { describe } from 'vitest';
+import { describeBudgetContract } from './contract-budgets.js';
 import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeQueryPlanContract } from './contract-query-plans.js';
+import { describeParticipationContract } from './contract-participation.js';
 import { describeRecordContract } from './contract-records.js';
 import { describeTabContract } from './contract-tab.js';
 import { describeStoreReviewContract } from './contract-store-review.js';
@@ -33,6 +35,9 @@ export function describeStoreContract(
     describeTabContract(makeStore);
     describeQueryPlanContract(makeStore);
     describeStoreReviewContract(makeStore);
+    // Delivery under load: send budgets shared by every instance.
+    describeBudgetContract(makeStore, makeTwoClients);
+    describeParticipationContract(makeStore);
     describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

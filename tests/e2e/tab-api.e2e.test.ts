@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../bot/src/config/config.js';
+import type { NoticeKey } from '../../bot/src/core/notice-keys.js';
 import { t } from '../../bot/src/i18n/catalogue.js';
 import type { UserRecord } from '../../bot/src/store/port.js';
 import { OpenIdStandIn } from './support/openid-standin.js';
@@ -159,7 +160,7 @@ describe('the tab API, signed in with Teams SSO', () => {
       id: string;
       text: string | null;
       status: string;
-      notice: { key: string; params: Record<string, string> } | null;
+      notice: { key: NoticeKey; params: Record<string, string> } | null;
     }[];
     const mine = messages.find((m) => m.id === messageId)!;
     expect(mine).toMatchObject({ text: 'Your order has shipped.', status: 'read' });
@@ -228,11 +229,20 @@ describe('the tab API, signed in with Teams SSO', () => {
       unread: 1,
       lastMessage: { text: 'Thanks! When will it arrive?', direction: 'inbound' },
     });
+    // The bot's `threads` card counts from the same read position: the same number.
+    const anaActor = {
+      user: (await p.store.getUser(ana.id))!,
+      organisation: (await p.store.getOrganisation(TENANT_A))!,
+    };
+    const botCount = async () =>
+      (await p.app.queries.myConversations(anaActor)).find((c) => c.id === threadId)?.unread;
+    expect(await botCount()).toBe(1);
     expect(
       (await call(tokens[ana.id], 'POST', `/threads/${encodeURIComponent(threadId)}/read`)).status,
     ).toBe(204);
     const after = await call(tokens[ana.id], 'GET', '/threads');
     expect((after.body.threads as { unread: number }[])[0]!.unread).toBe(0);
+    expect(await botCount()).toBe(0);
   });
 
   it('finds the conversation by name, number and message text, and filters by state', async () => {
@@ -479,7 +489,7 @@ describe('the tab API, signed in with Teams SSO', () => {
       phone: '0123',
     });
     expect(badPhone).toMatchObject({ status: 400, body: { error: { field: 'phone' } } });
-    expect(t('en', badPhone.body.notice!.key)).toMatch(/country code/i);
+    expect(t('en', badPhone.body.notice!.key as NoticeKey)).toMatch(/country code/i);
     expect((await p.store.listMessages(threadId)).length).toBe(before);
   });
 

@@ -1,11 +1,15 @@
 /**
  * What the personal tab may do and see, for one signed-in user: the tab's HTTP API calls only
- * this. Every query and command checks access itself: a user reaches the threads they take or
- * took part in (on their own organisation's numbers) and the contacts in their own contacts;
- * anything else is "not found", exactly as if it did not exist.
+ * this, and this is a thin layer over the application layer every surface calls (issue 8):
+ * access checks are app's `Access` (a user reaches the threads they take or took part in, on
+ * numbers their organisation owns now, and their own contacts; anything else is "not found"),
+ * commands are app's `UserCommands`, read positions are app's (`markRead`, so the tab and the
+ * bot's `threads` card show the same unread number). What the tab adds is its inbox (paged,
+ * filtered, searched in the store), message pages and the per-user change log.
  */
 import type { Logger } from 'pino';
-import { isContactBlocked } from '../core/engine.js';
+import { CodedError } from '../core/errors.js';
+import { isContactBlocked } from '../core/start.js';
 import {
   isRejection,
   type MediaRef,
@@ -16,10 +20,12 @@ import {
   type ThreadState,
   type UserRef,
 } from '../core/types.js';
-import type { ContactRecord, Organisation, Store, UserRecord } from '../store/port.js';
+import type { Organisation, Store, UserRecord } from '../store/port.js';
 import type { InboxEntry, MessagePage, TabChange } from '../store/tab-port.js';
+import type { Actor, ContactView } from './access.js';
+import type { Application } from './application.js';
 import type { Clock } from './clock.js';
-import { contactIdFor, type Conversations } from './conversations.js';
+import { httpStatusOf } from './errors.js';
 
 /** A refusal the tab shows: a code in the product's words, its HTTP status, maybe a notice. */
 export class TabError extends Error {
@@ -36,15 +42,13 @@ export class TabError extends Error {
 export const notFound = (what: 'thread' | 'message' | 'contact' | 'user') =>
   new TabError(`${what}.not_found`, 404, `No such ${what}, or it is not yours.`);
 
-/** The signed-in user, enabled, with their organisation. */
-export interface TabUser {
-  readonly user: UserRecord;
-  readonly organisation: Organisation;
-}
+/** The signed-in user, enabled, with their organisation: the application layer's actor. */
+export type TabUser = Actor;
 
 export interface TabServiceOptions {
   readonly store: Store;
-  readonly conversations: Conversations;
+  /** The application layer: access checks, queries, commands, read positions. */
+  readonly app: Application;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Local development: users and organisations are enabled on arrival with this number. */
@@ -158,6 +162,11 @@ export class TabService {
     return seeded;
   }
 
+  /** Whether the user is an admin of their organisation (the application layer's role). */
+  isAdmin(me: TabUser): Promise<boolean> {
+    return this.o.app.queries.isAdmin(me);
+  }
+
   // --- queries -------------------------------------------------------------------------------
 
   async listThreads(
@@ -179,16 +188,26 @@ export class TabService {
       page.length > query.limit && last
         ? encodeCursor({ lastActivityAt: last.lastActivityAt, threadId: last.thread.id })
         : null;
-    // A thread on a number the organisation no longer has is not shown.
-    const numbers = ownNumbers(me);
-    const entries = shown.filter((e) => numbers.has(e.thread.businessNumberId));
+    // A thread on a number the organisation no longer owns is not shown (app's Access rule).
+    const owned = new Map<string, boolean>();
+    const entries: InboxEntry[] = [];
+    for (const entry of shown) {
+      const number = entry.thread.businessNumberId;
+      let ours = owned.get(number);
+      if (ours === undefined) {
+        ours = await this.o.app.queries.access.ownsNumber(me, number);
+        owned.set(number, ours);
+      }
+      if (ours) entries.push(entry);
+    }
     return { entries, nextCursor };
   }
 
-  /** One thread as the user sees it, or 404. */
+  /** One thread as the user sees it, or 404 (the application layer's access check). */
   async entry(me: TabUser, threadId: string): Promise<InboxEntry> {
+    await this.checked(() => this.o.app.queries.access.thread(me, threadId));
     const entry = await this.o.store.getInboxEntry(me.user.id, threadId);
-    if (!entry || !ownNumbers(me).has(entry.thread.businessNumberId)) throw notFound('thread');
+    if (!entry) throw notFound('thread');
     return entry;
   }
 
@@ -203,20 +222,13 @@ export class TabService {
     return { entry, page: await this.o.store.listMessagePage(threadId, beforeSeq, limit) };
   }
 
+  /** Read up to the newest message: the application layer's read position, as the bot's. */
   async markRead(me: TabUser, threadId: string): Promise<void> {
-    await this.entry(me, threadId);
-    await this.o.store.markInboxRead(me.user.id, threadId);
+    await this.checked(() => this.o.app.commands.markRead(me, threadId));
   }
 
   async message(me: TabUser, messageId: string): Promise<Message> {
-    const message = await this.o.store.getMessage(messageId);
-    if (!message) throw notFound('message');
-    try {
-      await this.entry(me, message.threadId);
-    } catch {
-      throw notFound('message');
-    }
-    return message;
+    return (await this.checked(() => this.o.app.queries.message(me, messageId))).message;
   }
 
   async changes(me: TabUser, afterSeq: number, limit: number): Promise<TabChange[]> {
@@ -227,65 +239,32 @@ export class TabService {
     return this.o.store.lastChangeSeq(me.user.id);
   }
 
-  /** Colleagues who may join: enabled, same tenant and sub-organisation, not in the thread. */
+  /** Colleagues who may join: the same candidates as the bot's. */
   async candidates(me: TabUser, threadId: string): Promise<UserRef[]> {
-    const { thread } = await this.entry(me, threadId);
-    return this.candidatesFor(me, thread);
+    return this.checked(() => this.o.app.queries.candidates(me, threadId));
   }
 
-  private async candidatesFor(me: TabUser, thread: Thread): Promise<UserRef[]> {
-    const users = await this.o.store.listUsers(me.user.tenantId);
-    return users
-      .filter(
-        (u) =>
-          u.enabled &&
-          u.subOrganisation === me.user.subOrganisation &&
-          !thread.participants.some((p) => p.id === u.id),
-      )
-      .map((u) => ({ id: u.id, name: u.name }));
-  }
-
-  async contacts(me: TabUser, q?: string): Promise<ContactRecord[]> {
-    const numbers = ownNumbers(me);
-    const entries = await this.o.store.listAddressBook(me.user.id);
-    const found: ContactRecord[] = [];
+  /** The user's contacts (app's), those whose name or number matches `q` when given. */
+  async contacts(me: TabUser, q?: string): Promise<ContactView[]> {
+    const contacts = await this.o.app.queries.contacts(me);
     const needle = q ? fold(q) : '';
     const digits = q?.replace(/\D/g, '') ?? '';
-    for (const entry of entries) {
-      const contact = await this.o.store.getContact(entry.contactId);
-      if (!contact || !numbers.has(contact.businessNumberId)) continue;
-      const named = { ...contact, name: entry.name };
-      if (
+    return contacts.filter(
+      (c) =>
         !needle ||
-        fold(entry.name).includes(needle) ||
-        (digits.length >= 3 && contact.phone.includes(digits))
-      )
-        found.push(named);
-    }
-    return found;
+        fold(c.name).includes(needle) ||
+        (digits.length >= 3 && c.phone.includes(digits)),
+    );
   }
 
-  // --- commands ------------------------------------------------------------------------------
+  // --- commands: the application layer's, refusals as the tab answers them -----------------
 
-  async addContact(me: TabUser, name: string, phone: string): Promise<ContactRecord> {
-    const businessNumberId = me.organisation.businessNumbers[0]?.phoneNumberId;
-    if (!businessNumberId)
-      throw new TabError(
-        'organisation.no_number',
-        409,
-        'Your organisation has no WhatsApp number.',
-      );
-    const id = contactIdFor(businessNumberId, phone);
-    const existing = await this.o.store.getContact(id);
-    if (!existing) await this.o.store.putContact({ id, businessNumberId, phone, name });
-    await this.o.store.putAddressBookEntry({ userId: me.user.id, contactId: id, name });
-    return { ...(existing ?? { id, businessNumberId, phone }), name };
+  async addContact(me: TabUser, name: string, phone: string): Promise<ContactView> {
+    return this.checked(() => this.o.app.commands.addContact(me, name, phone));
   }
 
   async startConversation(me: TabUser, contactId: string): Promise<Thread> {
-    const mine = (await this.contacts(me)).find((c) => c.id === contactId);
-    if (!mine) throw notFound('contact');
-    return this.thread(await this.o.conversations.start(ref(me), contactId));
+    return this.thread(await this.checked(() => this.o.app.commands.start(me, contactId)));
   }
 
   async write(
@@ -293,8 +272,7 @@ export class TabService {
     threadId: string,
     content: { body?: string; media?: MediaRef },
   ): Promise<WriteResult> {
-    await this.entry(me, threadId);
-    const outcome = await this.o.conversations.compose(me.user.id, threadId, content);
+    const outcome = await this.checked(() => this.o.app.commands.write(me, threadId, content));
     const transition = this.transition(outcome);
     const written = transition.messages
       .filter((m) => m.author?.id === me.user.id && (m.kind === 'text' || m.kind === 'image'))
@@ -319,7 +297,8 @@ export class TabService {
     threadId: string,
     picture: { bytes: Uint8Array; mimeType: string; caption?: string | undefined },
   ): Promise<WriteResult> {
-    await this.entry(me, threadId);
+    // Nothing is kept for a thread that is not the user's.
+    await this.checked(() => this.o.app.queries.access.thread(me, threadId));
     const media = await this.o.store.putMedia(picture.bytes, picture.mimeType, picture.caption);
     return this.write(me, threadId, {
       media,
@@ -328,8 +307,9 @@ export class TabService {
   }
 
   async remind(me: TabUser, threadId: string): Promise<Notice> {
-    await this.entry(me, threadId);
-    const transition = this.transition(await this.o.conversations.remind(me.user.id, threadId));
+    const transition = this.transition(
+      await this.checked(() => this.o.app.commands.remind(me, threadId)),
+    );
     return (
       transition.effects.find(
         (e): e is Extract<typeof e, { type: 'notify' }> =>
@@ -342,39 +322,65 @@ export class TabService {
   }
 
   async addParticipant(me: TabUser, threadId: string, userId: string): Promise<Thread> {
-    const { thread } = await this.entry(me, threadId);
-    const user = (await this.candidatesFor(me, thread)).find((u) => u.id === userId);
-    if (!user) throw notFound('user');
-    return this.thread(await this.o.conversations.addParticipant(me.user.id, threadId, user));
+    await this.candidate(me, threadId, userId);
+    return this.thread(
+      await this.checked(() => this.o.app.commands.addParticipant(me, threadId, userId)),
+    );
   }
 
   async removeParticipant(me: TabUser, threadId: string, userId: string): Promise<Thread> {
-    const { thread } = await this.entry(me, threadId);
+    const thread = await this.checked(() => this.o.app.queries.thread(me, threadId));
     if (!thread.participants.some((p) => p.id === userId)) throw notFound('user');
-    return this.thread(await this.o.conversations.removeParticipant(me.user.id, threadId, userId));
+    return this.thread(
+      await this.checked(() => this.o.app.commands.removeParticipant(me, threadId, userId)),
+    );
   }
 
   async leave(me: TabUser, threadId: string): Promise<Thread> {
-    await this.entry(me, threadId);
-    return this.thread(await this.o.conversations.leave(me.user.id, threadId));
+    return this.thread(await this.checked(() => this.o.app.commands.leave(me, threadId)));
   }
 
   async transfer(me: TabUser, threadId: string, userId: string): Promise<Thread> {
-    const { thread } = await this.entry(me, threadId);
-    const user = (await this.candidatesFor(me, thread)).find((u) => u.id === userId);
-    if (!user) throw notFound('user');
-    return this.thread(await this.o.conversations.transfer(me.user.id, threadId, user));
+    await this.candidate(me, threadId, userId);
+    return this.thread(
+      await this.checked(() => this.o.app.commands.transfer(me, threadId, userId)),
+    );
   }
 
   async restart(me: TabUser, threadId: string): Promise<Thread> {
-    await this.entry(me, threadId);
-    return this.thread(await this.o.conversations.restart(ref(me), threadId));
+    return this.thread(await this.checked(() => this.o.app.commands.restart(me, threadId)));
   }
 
   /** Whether the contact of a closed thread may be asked again. */
   async contactBlocked(contactId: string): Promise<boolean> {
     const contact = await this.o.store.getContact(contactId);
     return contact ? isContactBlocked(contact) : false;
+  }
+
+  /** Someone who is not (or no longer) a candidate is "not found" to the tab, as in its API. */
+  private async candidate(me: TabUser, threadId: string, userId: string): Promise<void> {
+    if (!(await this.candidates(me, threadId)).some((u) => u.id === userId)) throw notFound('user');
+  }
+
+  /** The application layer's coded errors as the tab answers them (same codes and statuses). */
+  private async checked<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof CodedError) || error.code === 'internal') throw error;
+      switch (error.code) {
+        case 'thread.not_found':
+          throw notFound('thread');
+        case 'message.not_found':
+          throw notFound('message');
+        case 'contact.not_found':
+          throw notFound('contact');
+        case 'user.not_found':
+          throw notFound('user');
+        default:
+          throw new TabError(error.code, httpStatusOf(error), error.message);
+      }
+    }
   }
 
   private transition(outcome: Outcome) {
@@ -391,14 +397,6 @@ export class TabService {
   private thread(outcome: Outcome): Thread {
     return this.transition(outcome).thread;
   }
-}
-
-function ref(me: TabUser): UserRef {
-  return { id: me.user.id, name: me.user.name };
-}
-
-function ownNumbers(me: TabUser): Set<string> {
-  return new Set(me.organisation.businessNumbers.map((n) => n.phoneNumberId));
 }
 
 export function encodeCursor(c: { lastActivityAt: number; threadId: string }): string {

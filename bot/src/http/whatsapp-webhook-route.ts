@@ -46,9 +46,14 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
         try {
           raw = await readRawBody(req, 3 * 1024 * 1024);
         } catch (error) {
+          // Every request gets an answer: too large (413), or a body that could not be read
+          // (the client went away, a broken stream: 400, and WhatsApp sends it again).
           if (error instanceof BodyTooLargeError) res.send(413, { error: 'body too large' });
+          else {
+            o.logger.warn({ err: error }, 'webhook body could not be read');
+            res.send(400, { error: 'body could not be read' });
+          }
           return;
-          throw error;
         }
         const signature = req.header('x-hub-signature-256');
         if (!verifySignature(raw, signature, o.appSecret)) {

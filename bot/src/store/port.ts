@@ -3,6 +3,17 @@
  * implementations (embedded SQLite, MongoDB) that pass one contract suite
  * (tests/contract/store-contract.ts).
  */
+import { CodedError } from '../core/errors.js';
+import type {
+  ContactRecord,
+  MessageCard,
+  Organisation,
+  Participation,
+  UserRecord,
+  AddressBookEntry,
+  BudgetClaim,
+  BudgetGrant,
+} from '../core/records.js';
 import type {
   ConsentRecord,
   ContactRef,
@@ -18,71 +29,21 @@ import type {
 } from '../core/types.js';
 import type { TabStore } from './tab-port.js';
 
-/** An organisation (a Microsoft 365 tenant) and its WhatsApp business numbers. */
-export interface Organisation {
-  readonly tenantId: string;
-  readonly name: string;
-  /** Whether the admin enabled the WhatsApp connector for the tenant. */
-  readonly enabled: boolean;
-  readonly businessNumbers: readonly BusinessNumber[];
-  /** The most participants a thread may have. */
-  readonly maxParticipants: number;
-  /** The language of texts sent to contacts (notices inside the window). */
-  readonly contactLocale: string;
-}
-
-export interface BusinessNumber {
-  /** Cloud API phone_number_id. */
-  readonly phoneNumberId: string;
-  readonly displayPhoneNumber: string;
-  /** Users who receive messages from contacts with no thread to reopen. */
-  readonly intakeUserIds: readonly UserId[];
-}
-
-/** A Teams user of a tenant, with what the bot needs to reach them proactively. */
-export interface UserRecord {
-  /** The Entra object id (aadObjectId). */
-  readonly id: UserId;
-  readonly tenantId: string;
-  readonly name: string;
-  readonly email?: string | undefined;
-  /** BCP 47, from the Teams client (activity.locale). */
-  readonly locale: string;
-  readonly enabled: boolean;
-  readonly subOrganisation: string;
-  /** Bot Framework ConversationReference for proactive messages, as JSON. */
-  readonly conversationReference?: unknown;
-  /** The thread the user last worked in: where a plain typed message goes. */
-  readonly currentThreadId?: ThreadId | undefined;
-}
-
-/** The WhatsApp party for one business number, with its policy state. */
-export interface ContactRecord extends ContactRef {
-  readonly businessNumberId: string;
-  readonly optedOutAt?: Millis | undefined;
-  readonly lastInboundAt?: Millis | undefined;
-}
-
-/** A contact in one user's contacts (users must add a contact before messaging it). */
-export interface AddressBookEntry {
-  readonly userId: UserId;
-  readonly contactId: string;
-  readonly name: string;
-}
-
-/**
- * A card the bot posted in one user's Teams chat for one message: the inbound card of a
- * contact's message, or the status card of an outgoing one. Receipts update it in place
- * (Bot Framework updateActivity on `activityId`), so there is never a new card per status.
- */
-export interface MessageCard {
-  readonly messageId: MessageId;
-  readonly userId: UserId;
-  /** The Teams activity id of the card, as the Bot Connector returned it. */
-  readonly activityId: string;
-  /** The conversation the card is in (the user's personal chat with the bot). */
-  readonly conversationId: string;
-}
+// The records both the store and the surfaces use live in the core (issue 8: the Teams
+// adapter and the tab's API reach them without importing the store).
+export type {
+  AddressBookEntry,
+  BusinessNumber,
+  ContactRecord,
+  MessageCard,
+  Organisation,
+  Participation,
+  UserRecord,
+  Budget,
+  BudgetClaim,
+  BudgetGrant,
+  BudgetWindow,
+} from '../core/records.js';
 
 /** One effect waiting in the outbox. */
 export interface OutboxItem {
@@ -150,25 +111,22 @@ export interface ApplyOptions {
   readonly now: Millis;
 }
 
-export class StaleThreadError extends Error {
-  readonly code = 'stale_thread';
+export class StaleThreadError extends CodedError {
   constructor(readonly threadId: ThreadId) {
-    super(`Thread ${threadId} was changed by someone else; reload and try again.`);
+    super('thread.stale', `Thread ${threadId} was changed by someone else; reload and try again.`);
   }
 }
 
 /** Another open thread already exists for this (business number, contact). */
-export class OpenThreadExistsError extends Error {
-  readonly code = 'open_thread_exists';
+export class OpenThreadExistsError extends CodedError {
   constructor(readonly threadId: ThreadId) {
-    super(`The contact already has an open thread (${threadId}).`);
+    super('thread.open_exists', `The contact already has an open thread (${threadId}).`);
   }
 }
 
-export class DuplicateEventError extends Error {
-  readonly code = 'duplicate_event';
+export class DuplicateEventError extends CodedError {
   constructor(readonly eventKey: string) {
-    super(`Event ${eventKey} was already handled.`);
+    super('event.duplicate', `Event ${eventKey} was already handled.`);
   }
 }
 
@@ -226,9 +184,16 @@ export interface SchemaMigrations {
   readonly appliedNow: readonly number[];
 }
 
-// tab (issue 9): the tab's inbox, read marks, change log and search live in TabStore.
+// Delivery under load (issue 11): send budgets shared by every instance, in core/records.ts.
+
+// tab (issue 9): the tab's inbox, change log and search live in TabStore.
 export interface Store extends TabStore {
   // organisations and users
+  /**
+   * Keep an organisation. A business number belongs to one organisation: a number listed here
+   * that another organisation listed moves (that organisation's record no longer lists it),
+   * in the same transaction.
+   */
   putOrganisation(org: Organisation): Promise<void>;
   getOrganisation(tenantId: string): Promise<Organisation | undefined>;
   getOrganisationByBusinessNumber(phoneNumberId: string): Promise<Organisation | undefined>;
@@ -301,8 +266,10 @@ export interface Store extends TabStore {
   // outbox
   /**
    * Lease up to `limit` effects that are due (notBefore <= now and not leased, or leased
-   * with leaseUntil <= now), at most one per thread, each the thread's oldest unfinished
-   * effect: a later effect is never handed out while an earlier one waits (even for a retry).
+   * with leaseUntil <= now), at most one per thread and lane (bot/src/store/lanes.ts: the
+   * WhatsApp lane, the Teams lane), each the oldest unfinished effect of its lane: a later
+   * effect of a lane is never handed out while an earlier one waits (even for a retry), and
+   * one lane never waits for the other.
    * The lease runs until now + leaseMs. Oldest notBefore first.
    */
   claimEffects(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<OutboxItem[]>;
@@ -313,8 +280,27 @@ export interface Store extends TabStore {
    * `error`. Ignored unless `owner` holds its lease.
    */
   retryEffect(id: string, owner: string, notBefore: Millis, error: string): Promise<void>;
+  /**
+   * Put the effect back to be handed out at `notBefore` WITHOUT counting an attempt: it waits
+   * for a slot of the app's own limits (throttling is waiting, not failing) or for Teams'
+   * Retry-After. Ignored unless `owner` holds its lease.
+   */
+  deferEffect(id: string, owner: string, notBefore: Millis): Promise<void>;
   /** Effects not yet completed (leased or not), for one thread or all. */
   countPendingEffects(threadId?: ThreadId): Promise<number>;
+
+  // send budgets (Delivery under load)
+  /**
+   * Take slots from budgets shared by every instance, atomically for all claims: for each
+   * claim, the earliest slots at or after `now` that keep every window of every budget
+   * (with a block of time's margin), up to `want` within about `leaseMs`. One grant list per
+   * claim, in claim order; a claim that found no room within its search gets an empty list.
+   */
+  takeBudget(
+    claims: readonly BudgetClaim[],
+    now: Millis,
+    leaseMs: Millis,
+  ): Promise<BudgetGrant[][]>;
 
   // timers
   /** Lease up to `limit` timers with at <= now that are not leased (or whose lease ran out). */
@@ -335,6 +321,21 @@ export interface Store extends TabStore {
   getMessageCard(messageId: MessageId, userId: UserId): Promise<MessageCard | undefined>;
   /** The message card a user acted on, found by the card's activity id. */
   findMessageCardByActivity(userId: UserId, activityId: string): Promise<MessageCard | undefined>;
+
+  // participation and read positions (issue 8)
+  /**
+   * The threads a user takes or took part in, each with their participation, most recently
+   * changed first. Participations are written by `apply` from the thread's participants: a
+   * participant new to the thread joins (now), one no longer listed leaves (now), one listed
+   * again after leaving joins again. A participation is never deleted.
+   */
+  listParticipations(userId: UserId): Promise<{ thread: Thread; participation: Participation }[]>;
+  getParticipation(threadId: ThreadId, userId: UserId): Promise<Participation | undefined>;
+  /**
+   * The user has seen the thread's messages up to `seq`: the read position only moves
+   * forward. Nothing happens for a user who never took part in the thread.
+   */
+  markRead(threadId: ThreadId, userId: UserId, seq: number): Promise<void>;
 
   // media
   /**

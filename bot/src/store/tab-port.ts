@@ -1,8 +1,9 @@
 /**
  * What the personal tab needs of the store, beside the main port: each user's inbox (the
- * threads they take or took part in, by last activity, with full-text search), read marks,
- * and the per-user change log that live updates stream from (written in the same
- * transaction as the change, by `Store.apply`).
+ * threads they take or took part in, by last activity, with full-text search) and the
+ * per-user change log that live updates stream from (written in the same transaction as the
+ * change, by `Store.apply`, and by `Store.markRead` when a read position moves). Read
+ * positions themselves are the application layer's (`Participation.lastReadSeq`).
  */
 import type { Message, Millis, Thread, ThreadId, ThreadState, UserId } from '../core/types.js';
 import type { UserRecord } from './port.js';
@@ -71,11 +72,6 @@ export interface TabStore {
     beforeSeq: number | undefined,
     limit: number,
   ): Promise<MessagePage>;
-  /**
-   * Mark the thread read for the user up to its newest message; a change for the user's
-   * other tabs is logged with it. False when the user never took part.
-   */
-  markInboxRead(userId: UserId, threadId: ThreadId): Promise<boolean>;
   /** The user's changes after `afterSeq`, oldest first. */
   listChanges(userId: UserId, afterSeq: number, limit: number): Promise<TabChange[]>;
   /** The user's latest change seq (0 when none). */

@@ -1,6 +1,7 @@
 /**
  * Migration 7 on a store that already holds conversations: their participants find them in
- * the tab (read up to now), by name, number and text, and new changes are logged from there.
+ * the tab, by name, number and text, with the unread number of the application layer's read
+ * position (what the bot's list shows), and new changes are logged from there.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,17 +55,22 @@ describe('migration 7 on existing data', () => {
           e.unread,
           e.lastActivityAt,
         ]);
+      // Ana has not read the contact's question: one unread, as her read position says.
+      expect((await after.getParticipation('t-old', ana.id))?.lastReadSeq).toBe(0);
+      expect(await find()).toEqual([['t-old', 1, T0 + 5]]);
+      expect(await find('parcel')).toEqual([['t-old', 1, T0 + 5]]);
+      expect(await find('Customer 7')).toEqual([['t-old', 1, T0 + 5]]);
+      expect(await find('34600000007')).toEqual([['t-old', 1, T0 + 5]]);
+      await after.markRead('t-old', ana.id, 2);
       expect(await find()).toEqual([['t-old', 0, T0 + 5]]);
-      expect(await find('parcel')).toEqual([['t-old', 0, T0 + 5]]);
-      expect(await find('Customer 7')).toEqual([['t-old', 0, T0 + 5]]);
-      expect(await find('34600000007')).toEqual([['t-old', 0, T0 + 5]]);
       expect(await find('elephant')).toEqual([]);
       const stored = (await after.getThread('t-old'))!;
       await after.apply(
         { thread: stored, messages: [aMessage(stored, 3, { body: 'elephant' })], effects: [] },
         { expectedVersion: 1, now: T0 + 20 },
       );
-      expect(await after.listChanges(ana.id, 0, 10)).toHaveLength(2);
+      // The read (a thread change), then the new message's thread and message changes.
+      expect(await after.listChanges(ana.id, 0, 10)).toHaveLength(3);
       expect(await find('elephant')).toHaveLength(1);
     } finally {
       await after.close();

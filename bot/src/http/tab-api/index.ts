@@ -1,11 +1,11 @@
 /**
- * The tab's API wired from the product's core: the application layer's TabService over the
- * store and the use cases, Teams SSO when the tab's Entra app is configured, local users
+ * The tab's API wired from the product's core: TabService over the application layer (the
+ * use cases and queries every surface calls) and the tab's store queries, Teams SSO when the tab's Entra app is configured, local users
  * without BOT_ID, and signed picture links.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../../app/clock.js';
-import type { Conversations } from '../../app/conversations.js';
+import type { Application } from '../../app/application.js';
 import { TabService } from '../../app/tab-service.js';
 import type { Config } from '../../config/config.js';
 import type { Store } from '../../store/port.js';
@@ -17,10 +17,10 @@ export function createTabApi(core: {
   readonly config: Config;
   readonly store: Store;
   readonly clock: Clock;
-  readonly conversations: Conversations;
+  readonly app: Application;
   readonly logger: Logger;
 }): TabApi {
-  const { config, store, clock, conversations, logger } = core;
+  const { config, store, clock, app, logger } = core;
   const wa = config.whatsapp;
   const media = new MediaUrls({
     publicUrl: config.publicUrl,
@@ -30,7 +30,7 @@ export function createTabApi(core: {
   return tabApiRoutes({
     service: new TabService({
       store,
-      conversations,
+      app,
       clock,
       logger,
       maxParticipants: config.maxParticipants,

@@ -266,7 +266,7 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
               name: me.user.name,
               locale: me.user.locale,
               tenantId: me.user.tenantId,
-              isAdmin: (me.user as { isAdmin?: boolean }).isAdmin === true,
+              isAdmin: await service.isAdmin(me),
             },
             local: o.local,
             now: service.now(),

@@ -50,6 +50,10 @@ export function collections(db: Db): Collections {
   };
 }
 
+/** Delivery under load: the outbox's lanes and its due effects, for claimEffects. */
+export const LANE_ORDER = 'lane_order';
+export const DUE_ORDER = 'due_order';
+
 /**
  * The unique indexes whose duplicate-key errors the store tells apart (errors.ts). The indexes
  * themselves are created by the versioned migrations in index-migrations.ts.

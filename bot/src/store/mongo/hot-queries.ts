@@ -4,6 +4,7 @@
  * exactly these.
  */
 import type { Document, Filter, Sort } from 'mongodb';
+import { laneTypes, type Lane } from '../lanes.js';
 import type { Millis } from '../../core/types.js';
 import type { MessageRange } from '../port.js';
 import type { MessageDoc, OutboxDoc, ThreadDoc, TimerDoc } from './documents.js';
@@ -32,21 +33,34 @@ export function free(now: Millis): Filter<OutboxDoc> & Filter<TimerDoc> {
   return { $or: [{ leaseUntil: null }, { leaseUntil: { $lte: now } }] };
 }
 
-/** Each thread's oldest unfinished effect, kept if it is due and free (claimEffects). */
-export function claimCandidatesPipeline(now: Millis, limit: number): Document[] {
-  return [
-    { $sort: { threadId: 1, seq: 1 } },
-    { $group: { _id: '$threadId', head: { $first: '$$ROOT' } } },
-    { $replaceRoot: { newRoot: '$head' } },
-    { $match: { notBefore: { $lte: now }, ...free(now) } },
-    { $sort: { notBefore: 1, createdAt: 1, threadId: 1, seq: 1 } },
-    { $limit: limit * 2 },
-  ];
+/**
+ * One page of claimEffects' candidates: due, free effects in (notBefore, _id) order, after the
+ * last one the previous page read (index due_order). Nothing groups the whole outbox.
+ */
+export function dueEffectsPage(
+  now: Millis,
+  after?: { notBefore: number; _id: string },
+): { filter: Filter<OutboxDoc>; sort: Sort } {
+  const due: Filter<OutboxDoc> = { notBefore: { $lte: now }, ...free(now) };
+  const filter: Filter<OutboxDoc> = after
+    ? {
+        $and: [
+          due,
+          {
+            $or: [
+              { notBefore: { $gt: after.notBefore } },
+              { notBefore: after.notBefore, _id: { $gt: after._id } },
+            ],
+          },
+        ],
+      }
+    : due;
+  return { filter, sort: { notBefore: 1, _id: 1 } };
 }
 
-/** An effect of the same thread before this one (claimEffects' check). */
-export function earlierEffectFilter(threadId: string, seq: number): Filter<OutboxDoc> {
-  return { threadId, seq: { $lt: seq } };
+/** An effect of the same thread's lane before this one (claimEffects' check; index lane_order). */
+export function earlierEffectFilter(threadId: string, lane: Lane, seq: number): Filter<OutboxDoc> {
+  return { threadId, 'effect.type': { $in: [...laneTypes(lane)] }, seq: { $lt: seq } };
 }
 
 /** The next due, free timer, leased to `owner` in the same step (index due_order). */

@@ -18,7 +18,8 @@ import {
   type RunMigrationsOptions,
   type VersionedMigration,
 } from '../migration-runner.js';
-import { ONE_OPEN_THREAD, UNIQUE_WA_MESSAGE_ID } from './collections.js';
+import { BUDGETS_COLLECTION } from './budgets.js';
+import { DUE_ORDER, LANE_ORDER, ONE_OPEN_THREAD, UNIQUE_WA_MESSAGE_ID } from './collections.js';
 import { DURABLE } from './write-concern.js';
 
 export interface IndexMigration {
@@ -160,6 +161,62 @@ export const INDEX_MIGRATIONS: readonly IndexMigration[] = [
           unique: true,
           partialFilterExpression: { 'metadata.waMessageId': { $type: 'string' } },
         },
+      ]);
+    },
+  },
+  {
+    version: 4,
+    // Delivery under load (issue 11 item 3, issue 13 item 3): each lane's oldest effect, and
+    // due effects page by page for claimEffects; the shared send budgets' collection.
+    name: 'outbox lanes and due order; send budgets',
+    up: async (db) => {
+      await create(db, 'outbox', [
+        { key: { threadId: 1, 'effect.type': 1, seq: 1 }, name: LANE_ORDER },
+        { key: { notBefore: 1, _id: 1 }, name: DUE_ORDER },
+      ]);
+      await createCollection(db, BUDGETS_COLLECTION);
+    },
+  },
+  {
+    version: 5,
+    // One application layer (issue 8): who took part in each thread and how far each has read
+    // (participations.ts); a business number belongs to one organisation. The number index
+    // becomes unique under a new name (an index's options cannot change in place: 85/86).
+    name: 'participations; one organisation per business number',
+    up: async (db) => {
+      await create(db, 'participations', [{ key: { userId: 1, threadId: 1 }, name: 'by_user' }]);
+      await create(db, 'organisations', [
+        {
+          key: { businessNumberIds: 1 },
+          name: 'one_organisation_per_number',
+          unique: true,
+          // Organisations with no number yet are left out (an empty array is a shared key).
+          partialFilterExpression: { businessNumberIds: { $type: 'string' } },
+        },
+      ]);
+      await drop(db, 'organisations', ['by_business_number']);
+    },
+  },
+  {
+    version: 6,
+    // The personal tab (issue 9, tab.ts): each user's inbox by last activity, the per-user
+    // change log live updates stream from, and one text index per collection for search.
+    name: 'tab inbox, change log and search',
+    up: async (db) => {
+      await create(db, 'tab_inbox', [
+        { key: { userId: 1, lastActivityAt: -1, threadId: -1 }, name: 'by_activity' },
+        { key: { threadId: 1 }, name: 'by_thread' },
+      ]);
+      await create(db, 'tab_change_seq', [{ key: { seq: 1 }, name: 'by_seq' }]);
+      await create(db, 'tab_changes', [
+        { key: { userId: 1, seq: 1 }, name: 'by_user', unique: true },
+        { key: { at: 1 }, name: 'by_time' },
+      ]);
+      await create(db, 'threads', [
+        { key: { 'data.contact.name': 'text', 'data.contact.phone': 'text' }, name: 'tab_search' },
+      ]);
+      await create(db, 'messages', [
+        { key: { 'data.body': 'text', 'data.media.caption': 'text' }, name: 'tab_search' },
       ]);
     },
   },

@@ -4,7 +4,13 @@
  * for MongoDB vCore) because `apply` runs in a multi-document transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { MongoClient, type ClientSession, type Db, type TransactionOptions } from 'mongodb';
+import {
+  MongoClient,
+  type ClientSession,
+  type Collection,
+  type Db,
+  type TransactionOptions,
+} from 'mongodb';
 import type {
   ConsentRecord,
   MediaRef,
@@ -17,6 +23,8 @@ import {
   OpenThreadExistsError,
   type AddressBookEntry,
   type ApplyOptions,
+  type BudgetClaim,
+  type BudgetGrant,
   type ContactRecord,
   type HotQuery,
   type MessageCard,
@@ -26,6 +34,7 @@ import {
   type OutboxItem,
   type QueryPlan,
   type SchemaMigrations,
+  type Participation,
   type PutMediaOptions,
   type Store,
   type TimerItem,
@@ -47,15 +56,11 @@ import {
 import { claimEventKeyOnce } from './event-keys.js';
 import { cdrPipeline, messagesOfThread, threadsForUser, waMessageIdIs } from './hot-queries.js';
 import { migrateIndexes, MongoMigrationLedger } from './index-migrations.js';
+import * as budgets from './budgets.js';
 import * as leases from './leases.js';
+import * as participations from './participations.js';
 import { MediaBucket } from './media-bucket.js';
-import {
-  ensureTabIndexes,
-  MongoTabQueries,
-  recordTabChanges,
-  tabCollections,
-  type TabCollections,
-} from './tab.js';
+import { MongoTabQueries, recordTabChanges, tabCollections, type TabCollections } from './tab.js';
 import { explainMongo } from './query-plans.js';
 import { DURABLE, MAJORITY } from './write-concern.js';
 
@@ -83,6 +88,7 @@ export class MongoStore implements Store {
   private readonly tab: MongoTabQueries;
   /** The index migrations this store applied when it connected. */
   private appliedNow: readonly number[] = [];
+  private readonly participations: Collection<participations.ParticipationDoc>;
 
   /** Use `MongoStore.connect`; this takes a connected client and a database whose indexes exist. */
   constructor(
@@ -92,8 +98,13 @@ export class MongoStore implements Store {
   ) {
     this.c = collections(db);
     this.media = new MediaBucket(db);
+    this.participations = participations.participationsOf(db);
     this.tabC = tabCollections(db);
-    this.tab = new MongoTabQueries(this.tabC, (fn) => this.transaction(fn));
+    this.tab = new MongoTabQueries(
+      this.tabC,
+      (fn) => this.transaction(fn),
+      async (threadId, userId) => (await this.getParticipation(threadId, userId))?.lastReadSeq ?? 0,
+    );
   }
 
   /**
@@ -107,8 +118,6 @@ export class MongoStore implements Store {
       const db = client.db(options.dbName ?? databaseInUri(uri) ?? 'whatsapp_teams');
       const store = new MongoStore(client, db, true);
       store.appliedNow = await migrateIndexes(db);
-      // tab (issue 9): the tab's collections and their indexes (text indexes for search).
-      await ensureTabIndexes(store.tabC);
       return store;
     } catch (error) {
       await client.close();
@@ -119,11 +128,8 @@ export class MongoStore implements Store {
   // organisations and users
 
   async putOrganisation(org: Organisation): Promise<void> {
-    await this.c.organisations.replaceOne(
-      { _id: org.tenantId },
-      { businessNumberIds: org.businessNumbers.map((n) => n.phoneNumberId), data: plain(org) },
-      { upsert: true },
-    );
+    // issue 8: a number moving between tenants leaves its old organisation, in one transaction.
+    await participations.putOrganisation(this.client, this.c.organisations, org, TRANSACTION);
   }
 
   async getOrganisation(tenantId: string): Promise<Organisation | undefined> {
@@ -258,8 +264,6 @@ export class MongoStore implements Store {
     this.tab.getInboxEntry(userId, threadId);
   listMessagePage: Store['listMessagePage'] = (threadId, beforeSeq, limit) =>
     this.tab.listMessagePage(threadId, beforeSeq, limit);
-  markInboxRead: Store['markInboxRead'] = (userId, threadId) =>
-    this.tab.markInboxRead(userId, threadId);
   listChanges: Store['listChanges'] = (userId, afterSeq, limit) =>
     this.tab.listChanges(userId, afterSeq, limit);
   lastChangeSeq: Store['lastChangeSeq'] = (userId) => this.tab.lastChangeSeq(userId);
@@ -283,6 +287,13 @@ export class MongoStore implements Store {
     try {
       await session.withTransaction(async () => {
         await applyTransition(this.c, session, transition, options);
+        // issue 8: participation history, in the same transaction.
+        await participations.writeParticipations(
+          this.participations,
+          session,
+          transition.thread,
+          options.now,
+        );
         // tab (issue 9): inboxes and the per-user change log, in this same transaction.
         await recordTabChanges(this.tabC, session, transition, options.now);
       }, TRANSACTION);
@@ -343,6 +354,20 @@ export class MongoStore implements Store {
     return leases.countPendingEffects(this.c, threadId);
   }
 
+  // Delivery under load: waiting without counting, budgets shared across instances.
+
+  deferEffect(id: string, owner: string, notBefore: Millis): Promise<void> {
+    return leases.deferEffect(this.c, id, owner, notBefore);
+  }
+
+  takeBudget(
+    claims: readonly BudgetClaim[],
+    now: Millis,
+    leaseMs: Millis,
+  ): Promise<BudgetGrant[][]> {
+    return budgets.takeBudget(this.client, this.db, claims, now, leaseMs);
+  }
+
   // timers
 
   claimDueTimers(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<TimerItem[]> {
@@ -397,6 +422,25 @@ export class MongoStore implements Store {
       .limit(1)
       .toArray();
     return docs[0] ? messageCardFromDoc(docs[0]) : undefined;
+  }
+
+  // participation and read positions (issue 8)
+
+  async listParticipations(
+    userId: string,
+  ): Promise<{ thread: Thread; participation: Participation }[]> {
+    return participations.listParticipations(this.c, this.participations, userId);
+  }
+
+  async getParticipation(threadId: string, userId: string): Promise<Participation | undefined> {
+    return participations.getParticipation(this.c, this.participations, threadId, userId);
+  }
+
+  async markRead(threadId: string, userId: string, seq: number): Promise<void> {
+    const before = await this.getParticipation(threadId, userId);
+    await participations.markRead(this.c, this.participations, threadId, userId, seq);
+    // tab (issue 9): a read position that moved is a change for the user's other tabs.
+    if (before && seq > before.lastReadSeq) await this.tab.logRead(userId, threadId);
   }
 
   // media

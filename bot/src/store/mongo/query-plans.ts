@@ -7,7 +7,7 @@ import type { Db, Document } from 'mongodb';
 import type { HotQuery, QueryPlan, QueryPlanStep } from '../port.js';
 import {
   cdrPipeline,
-  claimCandidatesPipeline,
+  dueEffectsPage,
   dueTimerClaim,
   earlierEffectFilter,
   messagesOfThread,
@@ -28,17 +28,19 @@ function statementsOf(query: HotQuery): { statement: string; command: Explainabl
           command: { find: 'messages', filter: waMessageIdIs('wamid.x'), limit: 1 },
         },
       ];
-    case 'claim_effects':
+    case 'claim_effects': {
+      const page = dueEffectsPage(now, { notBefore: 0, _id: 'x' });
       return [
         {
           statement: 'candidates',
-          command: { aggregate: 'outbox', pipeline: claimCandidatesPipeline(now, 10), cursor: {} },
+          command: { find: 'outbox', filter: page.filter, sort: page.sort, limit: 64 },
         },
         {
           statement: 'earlier effect check',
-          command: { find: 'outbox', filter: earlierEffectFilter('t', 2), limit: 1 },
+          command: { find: 'outbox', filter: earlierEffectFilter('t', 'teams', 2), limit: 1 },
         },
       ];
+    }
     case 'claim_timers': {
       const { filter, sort, update } = dueTimerClaim('owner', now, 1000, []);
       return [

@@ -1,8 +1,8 @@
 /**
  * The tab's data on MongoDB (see ../tab-port.ts), mirroring the SQLite store's: each user's
  * inbox, the per-user change log (written in the commit's own transaction by
- * recordTabChanges), read marks, and search through text indexes on threads (the contact's
- * name and number) and messages (their text).
+ * recordTabChanges), unread counts from the application layer's read positions, and search
+ * through text indexes on threads (the contact's name and number) and messages (their text).
  */
 import type { ClientSession, Collection, Db, Filter } from 'mongodb';
 import { WINDOW, type Thread, type Transition, type UserId } from '../../core/types.js';
@@ -31,7 +31,6 @@ export interface TabInboxDoc {
   threadId: string;
   participating: boolean;
   lastActivityAt: number;
-  readSeq: number;
 }
 
 export interface TabChangeSeqDoc {
@@ -70,27 +69,6 @@ export function tabCollections(db: Db): TabCollections {
   };
 }
 
-export async function ensureTabIndexes(c: TabCollections): Promise<void> {
-  await Promise.all([
-    c.inbox.createIndexes([
-      { key: { userId: 1, lastActivityAt: -1, threadId: -1 }, name: 'by_activity' },
-      { key: { threadId: 1 }, name: 'by_thread' },
-    ]),
-    c.changeSeq.createIndexes([{ key: { seq: 1 }, name: 'by_seq' }]),
-    c.changes.createIndexes([
-      { key: { userId: 1, seq: 1 }, name: 'by_user', unique: true },
-      { key: { at: 1 }, name: 'by_time' },
-    ]),
-    // One text index per collection: the tab's search.
-    c.threads.createIndexes([
-      { key: { 'data.contact.name': 'text', 'data.contact.phone': 'text' }, name: 'tab_search' },
-    ]),
-    c.messages.createIndexes([
-      { key: { 'data.body': 'text', 'data.media.caption': 'text' }, name: 'tab_search' },
-    ]),
-  ]);
-}
-
 /** Inside the commit's transaction: inboxes and one change per thread and message, per user. */
 export async function recordTabChanges(
   c: TabCollections,
@@ -111,7 +89,7 @@ export async function recordTabChanges(
       { _id: `${userId}\n${thread.id}` },
       {
         $set: { participating: true, lastActivityAt },
-        $setOnInsert: { userId, threadId: thread.id, readSeq: 0 },
+        $setOnInsert: { userId, threadId: thread.id },
       },
       { session, upsert: true },
     );
@@ -160,6 +138,8 @@ export class MongoTabQueries implements TabStore {
   constructor(
     private readonly c: TabCollections,
     private readonly transaction: <T>(fn: (session: ClientSession) => Promise<T>) => Promise<T>,
+    /** The application layer's read position (participations.ts), 0 when none. */
+    private readonly readSeqOf: (threadId: string, userId: UserId) => Promise<number>,
   ) {}
 
   async listInbox(query: InboxQuery): Promise<InboxEntry[]> {
@@ -267,24 +247,11 @@ export class MongoTabQueries implements TabStore {
     };
   }
 
-  async markInboxRead(userId: UserId, threadId: string): Promise<boolean> {
-    return this.transaction(async (session) => {
-      const row = await this.c.inbox.findOne({ _id: `${userId}\n${threadId}` }, { session });
-      if (!row) return false;
-      const newest = await this.c.messages.findOne(
-        { threadId },
-        { session, sort: { seq: -1 }, projection: { seq: 1 } },
-      );
-      if (newest && newest.seq > row.readSeq) {
-        await this.c.inbox.updateOne(
-          { _id: row._id },
-          { $set: { readSeq: newest.seq } },
-          { session },
-        );
-        await logChange(this.c, session, userId, 'thread', threadId, null, Date.now());
-      }
-      return true;
-    });
+  /** A read position that moved (the application layer's markRead): a change for the user's tabs. */
+  async logRead(userId: UserId, threadId: string): Promise<void> {
+    await this.transaction((session) =>
+      logChange(this.c, session, userId, 'thread', threadId, null, Date.now()),
+    );
   }
 
   async listChanges(userId: UserId, afterSeq: number, limit: number): Promise<TabChange[]> {
@@ -314,11 +281,11 @@ export class MongoTabQueries implements TabStore {
     const last = await this.c.messages.findOne({ threadId: thread.id }, { sort: { seq: -1 } });
     const unread = await this.c.messages.countDocuments({
       threadId: thread.id,
-      seq: { $gt: row.readSeq },
+      seq: { $gt: await this.readSeqOf(thread.id, row.userId) },
       $or: [
         { 'data.direction': 'inbound' },
         {
-          'data.kind': { $in: ['text', 'image', 'document'] },
+          'data.kind': { $in: ['text', 'image'] },
           'data.author.id': { $exists: true, $ne: row.userId },
         },
       ],

@@ -8,12 +8,14 @@ import type { OutboxItem, TimerItem } from '../port.js';
 import { outboxItemFromRow, timerFromRow, type OutboxRow, type TimerRow } from './rows.js';
 import type { Sql } from './sql.js';
 
-/** Due items that are each their thread's oldest unfinished effect. */
+/** Due items that are each the oldest unfinished effect of their thread's lane. */
 export const CLAIMABLE_EFFECTS = `
   SELECT o.* FROM outbox o
   WHERE o.not_before <= @now
     AND (o.lease_until IS NULL OR o.lease_until <= @now)
-    AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.thread_id = o.thread_id AND e.seq < o.seq)
+    AND NOT EXISTS (
+      SELECT 1 FROM outbox e WHERE e.thread_id = o.thread_id AND e.lane = o.lane AND e.seq < o.seq
+    )
   ORDER BY o.not_before, o.created_at, o.thread_id, o.seq
   LIMIT @limit`;
 
@@ -61,6 +63,16 @@ export function retryEffect(
      WHERE id = ? AND owner = ?`,
     notBefore,
     error,
+    id,
+    owner,
+  );
+}
+
+/** Put the effect back for `notBefore` without counting an attempt: it waits for its slot. */
+export function deferEffect(sql: Sql, id: string, owner: string, notBefore: Millis): void {
+  sql.run(
+    'UPDATE outbox SET owner = NULL, lease_until = NULL, not_before = ? WHERE id = ? AND owner = ?',
+    notBefore,
     id,
     owner,
   );

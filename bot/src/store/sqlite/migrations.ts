@@ -159,7 +159,45 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_by_time ON messages (created_at, thread_id, seq);
     `,
   },
-  // --- tab (issue 9): inboxes, read marks, the per-user change log, full-text search --------
+  {
+    version: 4,
+    name: 'participation history and read positions',
+    sql: `
+      -- Who took part in a thread and when (a participant who left keeps their row, with
+      -- left_at), and how far each has read. Existing rows are current participants who have
+      -- read everything so far.
+      ALTER TABLE thread_participants ADD COLUMN joined_at INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE thread_participants ADD COLUMN left_at INTEGER;
+      ALTER TABLE thread_participants ADD COLUMN last_read_seq INTEGER NOT NULL DEFAULT 0;
+      UPDATE thread_participants SET
+        joined_at = (SELECT created_at FROM threads WHERE threads.id = thread_participants.thread_id),
+        last_read_seq = (SELECT COALESCE(MAX(seq), 0) FROM messages
+                         WHERE messages.thread_id = thread_participants.thread_id);
+    `,
+  },
+  // Delivery under load (issue 11): outbox lanes, and budgets shared across instances.
+  {
+    version: 5,
+    name: 'outbox lanes and shared send budgets',
+    sql: `
+      -- Each thread has a WhatsApp lane and a Teams lane, each handed out in order. A virtual
+      -- column, so rows written by any version of the insert get their lane.
+      ALTER TABLE outbox ADD COLUMN lane TEXT GENERATED ALWAYS AS (
+        CASE json_extract(effect, '$.type') WHEN 'send_to_contact' THEN 'whatsapp' ELSE 'teams' END
+      ) VIRTUAL;
+      CREATE INDEX outbox_lane_order ON outbox (thread_id, lane, seq);
+      -- Send budgets shared by every instance: slots taken per (budget, window, block of time).
+      CREATE TABLE budget_blocks (
+        budget TEXT NOT NULL,
+        window_ms INTEGER NOT NULL,
+        block INTEGER NOT NULL,
+        used INTEGER NOT NULL,
+        PRIMARY KEY (budget, window_ms, block)
+      ) WITHOUT ROWID;
+    `,
+  },
+  // --- tab (issue 9): inboxes, the per-user change log, full-text search ------------------
+  // (read positions are the application layer's: thread_participants.last_read_seq)
   {
     version: 7,
     name: 'tab inbox, change log and search',
@@ -170,7 +208,6 @@ export const MIGRATIONS: readonly Migration[] = [
         thread_id TEXT NOT NULL,
         participating INTEGER NOT NULL,
         last_activity_at INTEGER NOT NULL,
-        read_seq INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (user_id, thread_id)
       );
       CREATE INDEX tab_inbox_by_activity ON tab_inbox (user_id, last_activity_at DESC, thread_id DESC);
@@ -232,11 +269,10 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM messages m JOIN tab_threads k ON k.thread_id = m.thread_id
         WHERE m.seq BETWEEN 1 AND 16777215 AND
           coalesce(json_extract(m.json, '$.body'), json_extract(m.json, '$.media.caption')) IS NOT NULL;
-      -- Threads from before: their participants see them, read up to now.
-      INSERT INTO tab_inbox (user_id, thread_id, participating, last_activity_at, read_seq)
-        SELECT p.user_id, p.thread_id, 1,
-               coalesce((SELECT max(m.created_at) FROM messages m WHERE m.thread_id = t.id), t.created_at),
-               coalesce((SELECT max(m.seq) FROM messages m WHERE m.thread_id = t.id), 0)
+      -- Threads from before: everyone who takes or took part in them sees them.
+      INSERT INTO tab_inbox (user_id, thread_id, participating, last_activity_at)
+        SELECT p.user_id, p.thread_id, CASE WHEN p.left_at IS NULL THEN 1 ELSE 0 END,
+               coalesce((SELECT max(m.created_at) FROM messages m WHERE m.thread_id = t.id), t.created_at)
         FROM thread_participants p JOIN threads t ON t.id = p.thread_id;
     `,
   },

@@ -19,6 +19,8 @@ import type {
 import type {
   AddressBookEntry,
   ApplyOptions,
+  BudgetClaim,
+  BudgetGrant,
   ContactRecord,
   HotQuery,
   MessageCard,
@@ -28,13 +30,16 @@ import type {
   OutboxItem,
   QueryPlan,
   SchemaMigrations,
+  Participation,
   PutMediaOptions,
   Store,
   TimerItem,
   UserRecord,
 } from '../port.js';
 import { applyTransition, writeContact } from './apply-transition.js';
+import * as budgets from './budgets.js';
 import * as leases from './leases.js';
+import * as participations from './participations.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
 import {
   MESSAGE_BY_WA_ID,
@@ -54,6 +59,7 @@ import {
   type ThreadRow,
 } from './rows.js';
 import { Sql } from './sql.js';
+import { logChange } from './tab-changes.js';
 import { SqliteTabQueries } from './tab-queries.js';
 
 export interface SqliteStoreOptions {
@@ -108,6 +114,12 @@ export class SqliteStore implements Store {
          ON CONFLICT (tenant_id) DO UPDATE SET json = excluded.json`,
         org.tenantId,
         JSON.stringify(org),
+      );
+      // issue 8: a number moving between tenants leaves its old organisation's record.
+      participations.releaseNumbersFromOthers(
+        this.sql,
+        org.tenantId,
+        org.businessNumbers.map((n) => n.phoneNumberId),
       );
       this.sql.run('DELETE FROM business_numbers WHERE tenant_id = ?', org.tenantId);
       for (const number of org.businessNumbers) {
@@ -320,6 +332,20 @@ export class SqliteStore implements Store {
     return leases.countPendingEffects(this.sql, threadId);
   }
 
+  // Delivery under load: waiting without counting, budgets shared across instances.
+
+  async deferEffect(id: string, owner: string, notBefore: Millis): Promise<void> {
+    leases.deferEffect(this.sql, id, owner, notBefore);
+  }
+
+  async takeBudget(
+    claims: readonly BudgetClaim[],
+    now: Millis,
+    leaseMs: Millis,
+  ): Promise<BudgetGrant[][]> {
+    return budgets.takeBudget(this.sql, claims, now, leaseMs);
+  }
+
   // timers
 
   async claimDueTimers(
@@ -392,6 +418,26 @@ export class SqliteStore implements Store {
     return row && messageCardFromRow(row);
   }
 
+  // participation and read positions (issue 8)
+
+  async listParticipations(
+    userId: string,
+  ): Promise<{ thread: Thread; participation: Participation }[]> {
+    return participations.listParticipations(this.sql, userId);
+  }
+
+  async getParticipation(threadId: string, userId: string): Promise<Participation | undefined> {
+    return participations.getParticipation(this.sql, threadId, userId);
+  }
+
+  async markRead(threadId: string, userId: string, seq: number): Promise<void> {
+    this.sql.write(() => {
+      // tab (issue 9): a read position that moved is a change for the user's other tabs.
+      if (participations.markRead(this.sql, threadId, userId, seq))
+        logChange(this.sql, userId, 'thread', threadId, null, Date.now());
+    });
+  }
+
   // media
 
   // media once: media.ts
@@ -415,8 +461,6 @@ export class SqliteStore implements Store {
     this.tab.getInboxEntry(userId, threadId);
   listMessagePage: Store['listMessagePage'] = (threadId, beforeSeq, limit) =>
     this.tab.listMessagePage(threadId, beforeSeq, limit);
-  markInboxRead: Store['markInboxRead'] = (userId, threadId) =>
-    this.tab.markInboxRead(userId, threadId);
   listChanges: Store['listChanges'] = (userId, afterSeq, limit) =>
     this.tab.listChanges(userId, afterSeq, limit);
   lastChangeSeq: Store['lastChangeSeq'] = (userId) => this.tab.lastChangeSeq(userId);

@@ -23,8 +23,8 @@ export function recordTabChanges(sql: Sql, transition: Transition, now: number):
   );
   for (const userId of current) {
     sql.run(
-      `INSERT INTO tab_inbox (user_id, thread_id, participating, last_activity_at, read_seq)
-       VALUES (?, ?, 1, ?, 0)
+      `INSERT INTO tab_inbox (user_id, thread_id, participating, last_activity_at)
+       VALUES (?, ?, 1, ?)
        ON CONFLICT (user_id, thread_id) DO UPDATE SET
          participating = 1, last_activity_at = excluded.last_activity_at`,
       userId,

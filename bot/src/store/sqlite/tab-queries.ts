@@ -2,19 +2,19 @@
  * The tab's queries on the embedded store (see ../tab-port.ts): inboxes by last activity
  * (index tab_inbox_by_activity), full-text search (FTS5 table tab_search, kept by triggers,
  * its rowids naming the thread: (tab_threads.n << 24) + seq),
- * read marks and the change log (written by tab-changes.ts in each commit).
+ * the change log (written by tab-changes.ts in each commit). Unread counts start from the
+ * application layer's read position (thread_participants.last_read_seq), with its rule
+ * (app/user-queries.ts isUnreadFor), so the tab and the bot's list show the same number.
  */
 import { WINDOW, type Message, type ThreadId, type UserId } from '../../core/types.js';
 import type { UserRecord } from '../port.js';
 import type { InboxEntry, InboxQuery, MessagePage, TabChange, TabStore } from '../tab-port.js';
 import { fromJson, messageFromRow, threadFromRow, type JsonRow, type MessageRow } from './rows.js';
 import type { Sql } from './sql.js';
-import { logChange } from './tab-changes.js';
 
 interface InboxRow {
   readonly participating: number;
   readonly last_activity_at: number;
-  readonly read_seq: number;
   readonly version: number;
   readonly json: string;
   readonly last_json: string | null;
@@ -23,14 +23,16 @@ interface InboxRow {
 }
 
 /** The row, its thread, its newest message and its unread count, in one statement. */
-const INBOX_COLUMNS = `i.participating, i.last_activity_at, i.read_seq, t.version, t.json,
+const INBOX_COLUMNS = `i.participating, i.last_activity_at, t.version, t.json,
   (SELECT m.json FROM messages m WHERE m.thread_id = i.thread_id ORDER BY m.seq DESC LIMIT 1)
     AS last_json,
   (SELECT m.possibly_duplicate FROM messages m WHERE m.thread_id = i.thread_id
     ORDER BY m.seq DESC LIMIT 1) AS last_possibly_duplicate,
-  (SELECT count(*) FROM messages m WHERE m.thread_id = i.thread_id AND m.seq > i.read_seq
+  (SELECT count(*) FROM messages m WHERE m.thread_id = i.thread_id
+    AND m.seq > coalesce((SELECT p.last_read_seq FROM thread_participants p
+                          WHERE p.thread_id = i.thread_id AND p.user_id = i.user_id), 0)
     AND (json_extract(m.json, '$.direction') = 'inbound'
-      OR (json_extract(m.json, '$.kind') IN ('text', 'image', 'document')
+      OR (json_extract(m.json, '$.kind') IN ('text', 'image')
         AND json_extract(m.json, '$.author.id') <> i.user_id))) AS unread`;
 const LAST_INBOUND = "json_extract(t.json, '$.lastInboundAt')";
 
@@ -103,29 +105,6 @@ export class SqliteTabQueries implements TabStore {
     );
     const more = rows.length > limit;
     return { messages: rows.slice(0, limit).reverse().map(messageFromRow), more };
-  }
-
-  async markInboxRead(userId: UserId, threadId: ThreadId): Promise<boolean> {
-    return this.sql.write(() => {
-      const row = this.sql.get<{ read_seq: number; newest: number }>(
-        `SELECT i.read_seq,
-                coalesce((SELECT max(seq) FROM messages WHERE thread_id = i.thread_id), 0) AS newest
-         FROM tab_inbox i WHERE i.user_id = ? AND i.thread_id = ?`,
-        userId,
-        threadId,
-      );
-      if (!row) return false;
-      if (row.newest > row.read_seq) {
-        this.sql.run(
-          'UPDATE tab_inbox SET read_seq = ? WHERE user_id = ? AND thread_id = ?',
-          row.newest,
-          userId,
-          threadId,
-        );
-        logChange(this.sql, userId, 'thread', threadId, null, Date.now());
-      }
-      return true;
-    });
   }
 
   async listChanges(userId: UserId, afterSeq: number, limit: number): Promise<TabChange[]> {

@@ -1,0 +1,38 @@
+/**
+ * What the adapters need from the store that no user asks for: an activity handled once,
+ * pictures behind signed URLs, and, for the channel that tells users (the dispatcher's
+ * UserChannel), the users, messages and the cards their chats show for them.
+ */
+import type { MessageCard, UserRecord } from '../core/records.js';
+import type { MediaRef, Message, Millis } from '../core/types.js';
+import type { Store } from '../store/port.js';
+
+export class SystemRecords {
+  constructor(private readonly store: Store) {}
+
+  /** True for the one caller, across instances, that claims the key first. */
+  claimOnce(key: string, now: Millis): Promise<boolean> {
+    return this.store.claimEventKey(key, now);
+  }
+
+  /** A picture, for a URL whose signature the caller checked. */
+  media(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {
+    return this.store.getMedia(id);
+  }
+
+  user(id: string): Promise<UserRecord | undefined> {
+    return this.store.getUser(id);
+  }
+
+  message(id: string): Promise<Message | undefined> {
+    return this.store.getMessage(id);
+  }
+
+  messageCard(messageId: string, userId: string): Promise<MessageCard | undefined> {
+    return this.store.getMessageCard(messageId, userId);
+  }
+
+  keepMessageCard(card: MessageCard): Promise<void> {
+    return this.store.putMessageCard(card);
+  }
+}

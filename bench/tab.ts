@@ -108,7 +108,7 @@ function seed(file: string): { seconds: number } {
         createdBy: userId,
         lastInboundAt: lastAt,
         consentedAt: createdAt,
-        pending: [],
+        pendingCount: 0,
         ...(state === 'closed' ? { closedAt: lastAt, closedReason: 'all_left' } : {}),
         nextSeq: messages + 1,
         version: 1,

@@ -278,7 +278,7 @@ export class TabService {
       .filter((m) => m.author?.id === me.user.id && (m.kind === 'text' || m.kind === 'image'))
       .sort((a, b) => b.seq - a.seq)[0];
     if (!written) throw new TabError('thread.write_failed', 500, 'The message was not kept.');
-    const held = transition.thread.pending.includes(written.id);
+    const held = written.held === true;
     const resume = transition.messages.some((m) => m.template === 'resume');
     const notice = transition.effects.find(
       (e): e is Extract<typeof e, { type: 'notify' }> =>

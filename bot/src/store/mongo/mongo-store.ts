@@ -60,6 +60,7 @@ import * as budgets from './budgets.js';
 import * as leases from './leases.js';
 import * as participations from './participations.js';
 import { MediaBucket } from './media-bucket.js';
+import { heldMessages, upgradePendingLists } from './pending-queue.js';
 import { MongoTabQueries, recordTabChanges, tabCollections, type TabCollections } from './tab.js';
 import { explainMongo } from './query-plans.js';
 import { DURABLE, MAJORITY } from './write-concern.js';
@@ -118,6 +119,7 @@ export class MongoStore implements Store {
       const db = client.db(options.dbName ?? databaseInUri(uri) ?? 'whatsapp_teams');
       const store = new MongoStore(client, db, true);
       store.appliedNow = await migrateIndexes(db);
+      await upgradePendingLists(store.c);
       return store;
     } catch (error) {
       await client.close();
@@ -240,6 +242,11 @@ export class MongoStore implements Store {
     const { filter, sort } = messagesOfThread(threadId);
     const docs = await this.c.messages.find(filter).sort(sort).toArray();
     return docs.map(messageFromDoc);
+  }
+
+  // pending queues (issue 11 item 4)
+  async listHeldMessages(threadId: string): Promise<Message[]> {
+    return heldMessages(this.c, threadId);
   }
 
   async listMessagesBetween(range: MessageRange): Promise<MessageInThread[]> {

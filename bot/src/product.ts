@@ -19,6 +19,7 @@ import type { Config } from './config/config.js';
 import { createServer, listen, type RouteModule } from './http/server.js';
 import { tabStaticRoute } from './http/tab-static.js';
 import { whatsappWebhookRoute, WEBHOOK_PATH } from './http/whatsapp-webhook-route.js';
+import { createTabApi } from './http/tab-api/index.js'; // tab (issue 9)
 import {
   createSandbox,
   createSandboxClock,
@@ -182,10 +183,13 @@ export async function startProduct(
   });
 
   const events = new WebhookEvents({ conversations, store, clientFor, logger });
+  // tab (issue 9): the personal tab's API under /api/tab/, behind Teams SSO.
+  const tabApi = createTabApi({ config, store, clock, app, logger });
   const routes: RouteModule[] = [
     whatsappWebhookRoute({ appSecret: wa.appSecret, verifyToken: wa.verifyToken, events, logger }),
     ...(sandbox ? [sandbox.routes] : []),
     ...(edge?.routes ?? []),
+    tabApi,
     // The personal tab's page and assets (issue 9), built into tabs/dist by `npm run build:tab`.
     tabStaticRoute(),
   ];
@@ -218,6 +222,7 @@ export async function startProduct(
     async stop() {
       await dispatcher.stop();
       await timers.stop();
+      tabApi.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox?.close?.();
       if (!options.store) await store.close();

@@ -13,6 +13,7 @@ import { describePendingQueueContract } from './contract-pending-queue.js';
 import { describeQueryPlanContract } from './contract-query-plans.js';
 import { describeParticipationContract } from './contract-participation.js';
 import { describeRecordContract } from './contract-records.js';
+import { describeTabContract } from './contract-tab.js';
 import { describeStoreReviewContract } from './contract-store-review.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
@@ -35,6 +36,7 @@ export function describeStoreContract(
     describeTwoClientContract(makeTwoClients);
     describeConcurrentCommitContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
+    describeTabContract(makeStore);
     describeQueryPlanContract(makeStore);
     describeStoreReviewContract(makeStore);
     // Delivery under load: send budgets shared by every instance.

@@ -172,6 +172,8 @@ export async function startProduct(
   const server = createServer({
     logger,
     routes,
+    requestTimeoutMs: config.ops.requestTimeoutMs,
+    maxConnections: config.ops.maxConnections,
     // A query that touches the store: if it throws, /healthz answers 503.
     health: async () => {
       await store.hasHandledEvent('healthz');

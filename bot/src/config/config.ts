@@ -51,6 +51,11 @@ const schema = z
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
+    // ops (issue 12): operating the service.
+    /** Seconds a client has to send a whole request (slow clients get 408). */
+    REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+    /** Connections the server holds at once. */
+    MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
   })
   .superRefine((env, ctx) => {
     const whatsapp = [
@@ -60,6 +65,24 @@ const schema = z
       'WHATSAPP_VERIFY_TOKEN',
     ] as const;
     const given = whatsapp.filter((k) => env[k] !== undefined);
+    // ops (issue 12, hardening): the sandbox's secret is public, so it never runs beside real
+    // WhatsApp credentials, and a registered bot (BOT_ID) gets it only when SANDBOX=on asks.
+    if (env.SANDBOX === 'on' && given.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SANDBOX'],
+        message: `=on cannot run beside real WhatsApp settings (${given.join(', ')} are set): the sandbox's public secret would sign webhooks. Unset SANDBOX, or unset the WhatsApp settings`,
+      });
+      return;
+    }
+    if (env.SANDBOX === 'auto' && given.length === 0 && env.BOT_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WHATSAPP_PHONE_NUMBER_ID'],
+        message:
+          'and the other WhatsApp settings are required when BOT_ID is set. Set them, or set SANDBOX=on to test a registered bot against the local sandbox',
+      });
+    }
     const sandbox = env.SANDBOX === 'on' || (env.SANDBOX === 'auto' && given.length === 0);
     if (!sandbox) {
       for (const key of whatsapp) {
@@ -118,6 +141,11 @@ export interface Config {
   readonly mongodbUri?: string | undefined;
   readonly dataDir: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** ops (issue 12): operating the service. */
+  readonly ops: {
+    readonly requestTimeoutMs: number;
+    readonly maxConnections: number;
+  };
 }
 
 /** The sandbox's stand-in credentials: public on purpose, valid only against the sandbox. */
@@ -188,5 +216,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
+    ops: {
+      requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+      maxConnections: e.MAX_CONNECTIONS,
+    },
   };
 }

@@ -15,13 +15,23 @@ export interface ServerOptions {
   readonly routes?: readonly RouteModule[];
   /** Health details, e.g. whether the store answers. */
   readonly health?: () => Promise<Record<string, unknown>>;
+  /**
+   * ops (issue 12, hardening): how long a client may take to send a whole request (408
+   * after), and how many connections the server holds at once (more are closed at once).
+   */
+  readonly requestTimeoutMs?: number;
+  readonly maxConnections?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_CONNECTIONS = 1_000;
 
 export function createServer(options: ServerOptions): restify.Server {
   const server = restify.createServer({
     name: 'whatsapp-for-teams',
     handleUncaughtExceptions: false,
   });
+  limitSlowClients(server, options);
   server.use(restify.plugins.queryParser());
 
   server.get('/healthz', async (_req, res) => {
@@ -49,6 +59,34 @@ export function createServer(options: ServerOptions): restify.Server {
     return callback();
   });
   return server;
+}
+
+/**
+ * A client that trickles its body (a slow-loris) holds a connection for as long as it likes:
+ * each request gets a deadline to arrive whole, checked here rather than by Node's own
+ * requestTimeout, which is only looked at every 30 s. Requests already read (GETs, the tab's
+ * change stream) are not affected.
+ */
+function limitSlowClients(server: restify.Server, options: ServerOptions): void {
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  server.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  server.server.headersTimeout = Math.max(timeoutMs, 1_000);
+  server.server.requestTimeout = timeoutMs + 5_000;
+  server.pre((req, res, next) => {
+    const timer = setTimeout(() => {
+      if (req.complete || res.headersSent) return;
+      options.logger.warn({ method: req.method, path: req.path() }, 'request too slow: closed');
+      res.writeHead(408, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ error: 'request timeout: send the whole request sooner' }), () =>
+        req.socket.destroy(),
+      );
+    }, timeoutMs);
+    timer.unref();
+    const clear = () => clearTimeout(timer);
+    res.once('finish', clear);
+    res.once('close', clear);
+    return next();
+  });
 }
 
 export function listen(server: restify.Server, port: number, host = '0.0.0.0'): Promise<string> {

@@ -60,12 +60,17 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
         try {
           items = parseWebhook(JSON.parse(raw.toString('utf8')));
         } catch (error) {
-          if (error instanceof SyntaxError || error instanceof WebhookPayloadError) {
-            o.logger.warn({ reason: error.message }, 'webhook refused: malformed body');
-            res.send(400, { error: 'malformed webhook body', detail: error.message });
-            return;
-          }
-          throw error;
+          // Any body the parser cannot take is the sender's fault (400, never retried for
+          // days); only our own message is shown, never a stack or a runtime's words.
+          const detail =
+            error instanceof WebhookPayloadError
+              ? error.message
+              : error instanceof SyntaxError
+                ? 'not JSON'
+                : 'a body this server cannot read';
+          o.logger.warn({ reason: detail }, 'webhook refused: malformed body');
+          res.send(400, { error: 'malformed webhook body', detail });
+          return;
         }
         try {
           const handled = await o.events.handle(items);

@@ -118,6 +118,25 @@ export interface Sandbox {
   close(): void;
 }
 
+const FORWARDING_HEADERS = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+  'x-original-host',
+];
+
+/** A request from this machine itself, not relayed by a proxy or a dev tunnel. */
+export function isDirectLoopback(
+  remoteAddress: string | undefined,
+  headers: Readonly<Record<string, unknown>>,
+): boolean {
+  const address = remoteAddress?.replace(/^::ffff:/, '') ?? '';
+  const loopback = address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+  return loopback && FORWARDING_HEADERS.every((h) => headers[h] === undefined);
+}
+
 export function createSandbox(options: SandboxOptions): Sandbox {
   const clock = options.clock ?? createSandboxClock();
   const logger = options.logger ?? silentLogger;
@@ -174,6 +193,15 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   return {
     routes: {
       register(server) {
+        // ops (issue 12, hardening): the contact's phone and the fake Cloud API answer only
+        // this machine, and not through a tunnel (which also arrives from localhost).
+        server.pre((req, res, next) => {
+          const path = req.path();
+          if (path !== '/sandbox' && !path.startsWith('/sandbox/')) return next();
+          if (isDirectLoopback(req.socket.remoteAddress, req.headers)) return next();
+          res.send(404, { error: 'not found' });
+          return next(false);
+        });
         logger.info(
           { page: '/sandbox', graph: '/sandbox/graph' },
           'WhatsApp sandbox: the contact phone page is at /sandbox',

@@ -13,6 +13,7 @@ import type restify from 'restify';
 import type { Clock } from '../app/clock.js';
 import type { RouteModule } from '../http/server.js';
 import type { Store } from '../store/port.js';
+import { sniffImageType } from '../whatsapp/media-rules.js';
 
 export const MEDIA_PATH = '/api/media';
 /** Long enough to scroll back through a week of chat; short enough that a leaked link dies. */
@@ -56,6 +57,15 @@ export function mediaUrlSecret(secret: string): Buffer {
   return createHmac('sha256', secret).update('wa4t media urls v1').digest();
 }
 
+function safeFileName(id: string, type: string | undefined): string {
+  const base = id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'media';
+  return type === 'image/png'
+    ? `${base}.png`
+    : type === 'image/jpeg'
+      ? `${base}.jpg`
+      : `${base}.bin`;
+}
+
 export function mediaRoute(o: {
   readonly urls: MediaUrls;
   readonly store: Store;
@@ -75,9 +85,16 @@ export function mediaRoute(o: {
           res.send(404, { error: 'no such picture' });
           return;
         }
+        // ops (issue 12, hardening): never the type Graph reported (text/html included) but a
+        // picture type the bytes really are; anything else is a download, and nothing runs.
+        const sniffed = sniffImageType(media.bytes);
+        const type = sniffed ?? 'application/octet-stream';
+        const disposition = sniffed ? 'inline' : 'attachment';
         res.writeHead(200, {
-          'content-type': media.ref.mimeType,
+          'content-type': type,
           'content-length': String(media.bytes.byteLength),
+          'content-disposition': `${disposition}; filename="${safeFileName(id, sniffed)}"`,
+          'content-security-policy': "default-src 'none'; sandbox",
           'cache-control': 'private, max-age=86400',
           'x-content-type-options': 'nosniff',
         });

@@ -14,6 +14,7 @@ import { OutboxDispatcher } from './app/outbox-dispatcher.js';
 import type { UserChannel } from './app/ports.js';
 import { TimerRunner } from './app/timer-runner.js';
 import type { Config } from './config/config.js';
+import { Readiness } from './http/readiness.js';
 import { createServer, listen, type RouteModule } from './http/server.js';
 import { whatsappWebhookRoute, WEBHOOK_PATH } from './http/whatsapp-webhook-route.js';
 import {
@@ -66,7 +67,14 @@ export interface RunningProduct extends ProductCore {
   readonly server: restify.Server;
   readonly dispatcher: OutboxDispatcher;
   readonly timers: TimerRunner;
-  stop(): Promise<void>;
+  /** This instance's lease owner name. */
+  readonly owner: string;
+  stop(options?: StopOptions): Promise<void>;
+}
+
+export interface StopOptions {
+  /** How long to keep serving after readiness turns 503 (SHUTDOWN_DELAY_SECONDS). */
+  readonly delayMs?: number;
 }
 
 /** Logs what would reach Teams, until the Teams adapter is wired. */
@@ -86,8 +94,26 @@ export async function startProduct(
   options: ProductOptions,
 ): Promise<RunningProduct> {
   const logger = options.logger;
-  const store =
-    options.store ?? (await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir }));
+  // ops (issue 12): the server answers /healthz and /readyz (503, starting) while the store
+  // opens and migrates; the other routes are added once everything is wired.
+  const readiness = new Readiness();
+  const server = createServer({
+    logger,
+    readiness,
+    requestTimeoutMs: config.ops.requestTimeoutMs,
+    maxConnections: config.ops.maxConnections,
+    health: () => ({ sandbox: config.whatsapp.sandbox }),
+  });
+  const url = await listen(server, config.port, options.host);
+  let store: Store;
+  try {
+    store =
+      options.store ??
+      (await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir }));
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
   const sandboxClock = config.whatsapp.sandbox
     ? (options.clock ?? createSandboxClock())
     : undefined;
@@ -169,18 +195,7 @@ export async function startProduct(
     ...(sandbox ? [sandbox.routes] : []),
     ...(edge?.routes ?? []),
   ];
-  const server = createServer({
-    logger,
-    routes,
-    requestTimeoutMs: config.ops.requestTimeoutMs,
-    maxConnections: config.ops.maxConnections,
-    // A query that touches the store: if it throws, /healthz answers 503.
-    health: async () => {
-      await store.hasHandledEvent('healthz');
-      return { store: 'ok', sandbox: Boolean(sandbox) };
-    },
-  });
-  const url = await listen(server, config.port, options.host);
+  for (const route of routes) route.register(server);
   // Moving the sandbox clock (+24 h on the phone page) makes due timers fire at once.
   sandboxClock?.onAdvance(() => {
     void timers
@@ -190,6 +205,7 @@ export async function startProduct(
   });
   dispatcher.start();
   timers.start();
+  readiness.ready(() => store.ops.probeCommit(owner, Date.now()));
 
   return {
     ...core,
@@ -197,10 +213,20 @@ export async function startProduct(
     server,
     dispatcher,
     timers,
-    async stop() {
+    owner,
+    async stop(o: StopOptions = {}) {
+      // ops (issue 12): not ready at once (the load balancer stops sending), still serving
+      // for `delayMs`; then no new connections, requests in flight and claimed effects
+      // finish, and leases go back so another instance takes over without waiting them out.
+      readiness.stopping();
+      if (o.delayMs) await new Promise((resolve) => setTimeout(resolve, o.delayMs));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await dispatcher.stop();
       await timers.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.ops
+        .releaseLeases(owner)
+        .catch((error: unknown) => logger.warn({ err: error }, 'leases not released'));
+      await closed;
       await sandbox?.close?.();
       if (!options.store) await store.close();
     },

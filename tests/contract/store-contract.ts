@@ -6,6 +6,7 @@
 import { describe } from 'vitest';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
+import { describeOpsContract } from './contract-ops.js';
 import { describeRecordContract } from './contract-records.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
@@ -26,5 +27,6 @@ export function describeStoreContract(
     describeRecordContract(makeStore);
     describeTwoClientContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
+    describeOpsContract(makeStore, makeTwoClients);
   });
 }

@@ -56,6 +56,9 @@ const schema = z
     REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
     /** Connections the server holds at once. */
     MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** On SIGTERM: seconds to keep serving with /readyz at 503, then the most a shutdown takes. */
+    SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(120).default(5),
+    SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
   })
   .superRefine((env, ctx) => {
     const whatsapp = [
@@ -145,6 +148,8 @@ export interface Config {
   readonly ops: {
     readonly requestTimeoutMs: number;
     readonly maxConnections: number;
+    readonly shutdownDelayMs: number;
+    readonly shutdownTimeoutMs: number;
   };
 }
 
@@ -219,6 +224,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ops: {
       requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
       maxConnections: e.MAX_CONNECTIONS,
+      shutdownDelayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     },
   };
 }

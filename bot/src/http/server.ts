@@ -4,6 +4,7 @@
  */
 import restify from 'restify';
 import type { Logger } from 'pino';
+import { Readiness } from './readiness.js';
 
 export interface RouteModule {
   /** Adds this module's routes to the server. */
@@ -13,8 +14,10 @@ export interface RouteModule {
 export interface ServerOptions {
   readonly logger: Logger;
   readonly routes?: readonly RouteModule[];
-  /** Health details, e.g. whether the store answers. */
-  readonly health?: () => Promise<Record<string, unknown>>;
+  /** Details /healthz adds (liveness: nothing slow, never the store). */
+  readonly health?: () => Record<string, unknown>;
+  /** What /readyz answers; ready at once (no probe) when not given. */
+  readonly readiness?: Readiness;
   /**
    * ops (issue 12, hardening): how long a client may take to send a whole request (408
    * after), and how many connections the server holds at once (more are closed at once).
@@ -24,6 +27,15 @@ export interface ServerOptions {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** Answered whatever the phase: the orchestrator's probes and the metrics. */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
+function readyAtOnce(): Readiness {
+  const readiness = new Readiness();
+  readiness.ready(async () => undefined);
+  return readiness;
+}
 export const DEFAULT_MAX_CONNECTIONS = 1_000;
 
 export function createServer(options: ServerOptions): restify.Server {
@@ -34,14 +46,30 @@ export function createServer(options: ServerOptions): restify.Server {
   limitSlowClients(server, options);
   server.use(restify.plugins.queryParser());
 
+  // ops (issue 12): liveness, readiness, and no new work while starting or shutting down.
+  const readiness = options.readiness ?? readyAtOnce();
+  server.pre((req, res, next) => {
+    if (readiness.phase === 'ready' || PROBES.has(req.path())) return next();
+    res.setHeader('connection', 'close');
+    res.setHeader('retry-after', '5');
+    res.send(503, {
+      error:
+        readiness.phase === 'starting'
+          ? 'starting: try again in a moment'
+          : 'shutting down: try another instance',
+    });
+    return next(false);
+  });
   server.get('/healthz', async (_req, res) => {
-    try {
-      const details = (await options.health?.()) ?? {};
-      res.send(200, { status: 'ok', ...details });
-    } catch (error) {
-      options.logger.error({ err: error }, 'health check failed');
-      res.send(503, { status: 'unavailable' });
-    }
+    res.send(200, { status: 'ok', ...options.health?.() });
+  });
+  server.get('/readyz', async (_req, res) => {
+    const answer = await readiness.check();
+    res.setHeader('cache-control', 'no-store');
+    res.send(answer.ready ? 200 : 503, {
+      status: answer.status,
+      ...(answer.reason ? { reason: answer.reason } : {}),
+    });
   });
 
   for (const route of options.routes ?? []) route.register(server);

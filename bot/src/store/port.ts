@@ -3,6 +3,7 @@
  * implementations (embedded SQLite, MongoDB) that pass one contract suite
  * (tests/contract/store-contract.ts).
  */
+import type { OpsStore } from './ops-port.js';
 import type {
   ConsentRecord,
   ContactRef,
@@ -279,4 +280,7 @@ export interface Store {
   getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined>;
 
   close(): Promise<void>;
+
+  // ops (issue 12): readiness, job leases, metrics figures, alarms (ops-port.ts)
+  readonly ops: OpsStore;
 }

@@ -42,6 +42,7 @@ import {
 import * as leases from './leases.js';
 import { isDuplicateKey } from './errors.js';
 import { MediaBucket } from './media-bucket.js';
+import { ensureOpsIndexes, MongoOps } from './ops.js';
 
 export interface MongoStoreOptions {
   /** The database; defaults to the one named in the URI, else `whatsapp_teams`. */
@@ -63,6 +64,8 @@ export function databaseInUri(uri: string): string | undefined {
 export class MongoStore implements Store {
   private readonly c: Collections;
   private readonly media: MediaBucket;
+  /** ops (issue 12): readiness, job leases, metrics figures, alarms. */
+  readonly ops: MongoOps;
 
   /** Use `MongoStore.connect`; this takes a connected client and a database whose indexes exist. */
   constructor(
@@ -72,6 +75,7 @@ export class MongoStore implements Store {
   ) {
     this.c = collections(db);
     this.media = new MediaBucket(db);
+    this.ops = new MongoOps(db);
   }
 
   /** Connect, create the indexes, and hand back a store that closes the client on close(). */
@@ -82,6 +86,7 @@ export class MongoStore implements Store {
       const db = client.db(options.dbName ?? databaseInUri(uri) ?? 'whatsapp_teams');
       const store = new MongoStore(client, db, true);
       await ensureIndexes(store.c);
+      await ensureOpsIndexes(db);
       return store;
     } catch (error) {
       await client.close();

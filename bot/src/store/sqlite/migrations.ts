@@ -159,6 +159,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_by_time ON messages (created_at, thread_id, seq);
     `,
   },
+  // ops (issue 12): readiness probe, job leases, alarm records.
+  {
+    version: 8,
+    name: 'operations: probe, job leases, alarms',
+    sql: `
+      CREATE TABLE ops_probe (owner TEXT PRIMARY KEY, at INTEGER NOT NULL);
+      CREATE TABLE job_leases (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        lease_until INTEGER NOT NULL
+      );
+      CREATE TABLE alarms (key TEXT PRIMARY KEY, json TEXT NOT NULL);
+    `,
+  },
 ];
 
 /**

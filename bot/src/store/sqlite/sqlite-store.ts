@@ -43,6 +43,7 @@ import {
   type ThreadRow,
 } from './rows.js';
 import { Sql } from './sql.js';
+import { SqliteOps } from './ops.js';
 
 export interface SqliteStoreOptions {
   /** Where media bytes go; defaults to `media/` beside the database file (memory for ':memory:'). */
@@ -57,6 +58,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: Sql;
   private readonly media: MediaBytes;
+  /** ops (issue 12): readiness, job leases, metrics figures, alarms. */
+  readonly ops: SqliteOps;
 
   /** Opens (or creates) the database at `file` and brings its schema up to date. */
   constructor(
@@ -75,6 +78,7 @@ export class SqliteStore implements Store {
       throw error;
     }
     this.sql = new Sql(this.db);
+    this.ops = new SqliteOps(this.sql);
     const inMemory = file === ':memory:' || file === '';
     this.media =
       options.mediaDir !== undefined

@@ -23,6 +23,13 @@ import {
   type Sandbox,
   type SandboxClock,
 } from './sandbox/index.js';
+import {
+  countedContacts,
+  countedUsers,
+  metricsRoute,
+  PrometheusMetrics,
+  timedStore,
+} from './ops/metrics.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 import { BusinessNumbers } from './whatsapp/business-numbers.js';
@@ -63,6 +70,7 @@ export interface ProductCore {
 }
 
 export interface RunningProduct extends ProductCore {
+  readonly metrics: PrometheusMetrics;
   readonly url: string;
   readonly server: restify.Server;
   readonly dispatcher: OutboxDispatcher;
@@ -105,9 +113,9 @@ export async function startProduct(
     health: () => ({ sandbox: config.whatsapp.sandbox }),
   });
   const url = await listen(server, config.port, options.host);
-  let store: Store;
+  let opened: Store;
   try {
-    store =
+    opened =
       options.store ??
       (await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir }));
   } catch (error) {
@@ -118,6 +126,9 @@ export async function startProduct(
     ? (options.clock ?? createSandboxClock())
     : undefined;
   const clock: Clock = sandboxClock ?? systemClock;
+  // ops (issue 12): metrics, fed through small wrappers (commits, WhatsApp and Teams sends).
+  const metrics = new PrometheusMetrics({ store: opened, clock });
+  const store = timedStore(opened, metrics);
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   // The dispatcher is built after the use cases it calls back; commits wake it through here.
@@ -145,13 +156,14 @@ export async function startProduct(
   const contactLocale = async (businessNumberId: string) =>
     (await store.getOrganisationByBusinessNumber(businessNumberId))?.contactLocale ?? 'en';
 
-  const contacts = new WhatsAppChannel({
+  const whatsAppChannel = new WhatsAppChannel({
     clientFor,
     pacer: new SendPacer({ now: () => clock.now(), messagesPerSecond: wa.messagesPerSecond }),
     store,
     businessName: () => config.businessName,
     contactLocale,
   });
+  const contacts = countedContacts(whatsAppChannel, metrics);
 
   const sandbox = sandboxClock
     ? createSandbox({
@@ -175,7 +187,7 @@ export async function startProduct(
     logger,
     conversations,
     contacts,
-    users: options.users ?? edge?.users ?? loggingUserChannel(logger),
+    users: countedUsers(options.users ?? edge?.users ?? loggingUserChannel(logger), metrics),
     owner,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });
@@ -191,7 +203,14 @@ export async function startProduct(
 
   const events = new WebhookEvents({ conversations, store, clientFor, logger });
   const routes: RouteModule[] = [
-    whatsappWebhookRoute({ appSecret: wa.appSecret, verifyToken: wa.verifyToken, events, logger }),
+    whatsappWebhookRoute({
+      appSecret: wa.appSecret,
+      verifyToken: wa.verifyToken,
+      events,
+      logger,
+      metrics,
+    }),
+    metricsRoute({ metrics, token: config.ops.metricsToken }),
     ...(sandbox ? [sandbox.routes] : []),
     ...(edge?.routes ?? []),
   ];
@@ -214,6 +233,7 @@ export async function startProduct(
     dispatcher,
     timers,
     owner,
+    metrics,
     async stop(o: StopOptions = {}) {
       // ops (issue 12): not ready at once (the load balancer stops sending), still serving
       // for `delayMs`; then no new connections, requests in flight and claimed effects

@@ -59,6 +59,8 @@ const schema = z
     /** On SIGTERM: seconds to keep serving with /readyz at 503, then the most a shutdown takes. */
     SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(120).default(5),
     SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
+    /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: optionalString,
   })
   .superRefine((env, ctx) => {
     const whatsapp = [
@@ -150,6 +152,7 @@ export interface Config {
     readonly maxConnections: number;
     readonly shutdownDelayMs: number;
     readonly shutdownTimeoutMs: number;
+    readonly metricsToken?: string | undefined;
   };
 }
 
@@ -226,6 +229,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       maxConnections: e.MAX_CONNECTIONS,
       shutdownDelayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+      metricsToken: e.METRICS_TOKEN,
     },
   };
 }

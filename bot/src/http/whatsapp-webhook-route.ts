@@ -16,6 +16,7 @@ import {
   type QueryParams,
 } from '../whatsapp/webhook.js';
 import type { WebhookEvents } from '../whatsapp/webhook-events.js';
+import { noMetrics, type Metrics } from '../ops/metrics.js';
 import type { RouteModule } from './server.js';
 import { readRawBody, BodyTooLargeError } from './raw-body.js';
 
@@ -26,11 +27,14 @@ export interface WebhookRouteOptions {
   readonly verifyToken: string;
   readonly events: WebhookEvents;
   readonly logger: Logger;
+  /** ops (issue 12): received / refused / deduplicated counts. */
+  readonly metrics?: Metrics;
 }
 
 export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
   return {
     register(server: restify.Server) {
+      const metrics = o.metrics ?? noMetrics;
       server.get(WEBHOOK_PATH, async (req, res) => {
         const result = verifySubscription(req.query as QueryParams, o.verifyToken);
         if (result.ok) {
@@ -46,13 +50,16 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
         try {
           raw = await readRawBody(req, 3 * 1024 * 1024);
         } catch (error) {
-          if (error instanceof BodyTooLargeError) res.send(413, { error: 'body too large' });
+          if (error instanceof BodyTooLargeError) {
+            metrics.webhookRefused('too_large');
+            res.send(413, { error: 'body too large' });
+          }
           return;
-          throw error;
         }
         const signature = req.header('x-hub-signature-256');
         if (!verifySignature(raw, signature, o.appSecret)) {
           o.logger.warn({ hasSignature: Boolean(signature) }, 'webhook refused: bad signature');
+          metrics.webhookRefused('signature');
           res.send(401, { error: 'invalid signature' });
           return;
         }
@@ -69,11 +76,14 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
                 ? 'not JSON'
                 : 'a body this server cannot read';
           o.logger.warn({ reason: detail }, 'webhook refused: malformed body');
+          metrics.webhookRefused('malformed');
           res.send(400, { error: 'malformed webhook body', detail });
           return;
         }
         try {
           const handled = await o.events.handle(items);
+          metrics.webhookReceived();
+          metrics.webhookDeduplicated(handled.repeated);
           o.logger.debug({ ...handled }, 'webhook handled');
           res.send(200, { ok: true });
           return;
@@ -83,6 +93,7 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
             { err: error, items: items.map((i) => i.idempotencyKey) },
             'webhook could not be kept; WhatsApp will deliver it again',
           );
+          metrics.webhookRefused('store_unavailable');
           res.send(503, { error: 'temporarily unavailable' });
           return;
         }

@@ -163,7 +163,7 @@ export async function startProduct(
     businessName: () => config.businessName,
     contactLocale,
   });
-  const contacts = countedContacts(whatsAppChannel, metrics);
+  const contacts = countedContacts(whatsAppChannel, metrics, logger);
 
   const sandbox = sandboxClock
     ? createSandbox({
@@ -187,7 +187,11 @@ export async function startProduct(
     logger,
     conversations,
     contacts,
-    users: countedUsers(options.users ?? edge?.users ?? loggingUserChannel(logger), metrics),
+    users: countedUsers(
+      options.users ?? edge?.users ?? loggingUserChannel(logger),
+      metrics,
+      logger,
+    ),
     owner,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });

@@ -44,6 +44,7 @@ export function createServer(options: ServerOptions): restify.Server {
     handleUncaughtExceptions: false,
   });
   limitSlowClients(server, options);
+  logRequests(server, options.logger);
   server.use(restify.plugins.queryParser());
 
   // ops (issue 12): liveness, readiness, and no new work while starting or shutting down.
@@ -113,6 +114,34 @@ function limitSlowClients(server: restify.Server, options: ServerOptions): void 
     const clear = () => clearTimeout(timer);
     res.once('finish', clear);
     res.once('close', clear);
+    return next();
+  });
+}
+
+/**
+ * One JSON line per request (ops, issue 12): request id (the caller's `x-request-id` when it
+ * looks like one, else ours; echoed back), method, the route's pattern (never the URL, which
+ * may carry ids and signatures), status and duration. Never a body, a query or a header.
+ */
+function logRequests(server: restify.Server, logger: Logger): void {
+  server.pre((req, res, next) => {
+    const given = req.header('x-request-id');
+    const requestId = given && /^[\w.:-]{1,64}$/.test(given) ? given : req.id();
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const route = req.getRoute?.()?.path;
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          route: typeof route === 'string' ? route : 'unmatched',
+          status: res.statusCode,
+          durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+        },
+        'request',
+      );
+    });
     return next();
   });
 }

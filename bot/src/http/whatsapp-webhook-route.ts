@@ -84,7 +84,15 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
           const handled = await o.events.handle(items);
           metrics.webhookReceived();
           metrics.webhookDeduplicated(handled.repeated);
-          o.logger.debug({ ...handled }, 'webhook handled');
+          // The ids to follow a message: WhatsApp's (in each item's key), never a body.
+          o.logger.info(
+            {
+              requestId: res.getHeader('x-request-id'),
+              items: items.map((i) => i.idempotencyKey),
+              ...handled,
+            },
+            'webhook handled',
+          );
           res.send(200, { ok: true });
           return;
         } catch (error) {

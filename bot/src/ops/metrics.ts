@@ -8,6 +8,7 @@
  * https://prometheus.io/docs/practices/naming/
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import type restify from 'restify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../app/clock.js';
@@ -209,11 +210,26 @@ export function timedStore(store: Store, metrics: Metrics): Store {
   });
 }
 
-/** Counts WhatsApp sends by outcome and error code. */
-export function countedContacts(channel: ContactChannel, metrics: Metrics): ContactChannel {
+/** Counts WhatsApp sends by outcome and error code, and logs the ids to follow each. */
+export function countedContacts(
+  channel: ContactChannel,
+  metrics: Metrics,
+  logger?: Logger,
+): ContactChannel {
   return {
     async send(thread, message, attempt) {
       const result = await channel.send(thread, message, attempt);
+      logger?.info(
+        {
+          threadId: thread.id,
+          messageId: message.id,
+          attempt,
+          outcome: result.outcome,
+          ...(result.outcome === 'sent' ? { waMessageId: result.waMessageId } : {}),
+          ...(result.outcome === 'failed' ? { code: result.failure.code } : {}),
+        },
+        'message handed to WhatsApp',
+      );
       if (result.outcome === 'sent') metrics.whatsappSend('sent', undefined);
       else if (result.outcome === 'failed') metrics.whatsappSend('failed', result.failure.code);
       else
@@ -227,12 +243,20 @@ export function countedContacts(channel: ContactChannel, metrics: Metrics): Cont
 }
 
 /** Counts Teams sends by outcome; a transient refusal is a throttle. */
-export function countedUsers(channel: UserChannel, metrics: Metrics): UserChannel {
+export function countedUsers(channel: UserChannel, metrics: Metrics, logger?: Logger): UserChannel {
   return {
     async deliver(effect, thread) {
       try {
         await channel.deliver(effect, thread);
         metrics.teamsSend('delivered');
+        logger?.info(
+          {
+            threadId: thread.id,
+            effect: effect.type,
+            ...('messageId' in effect ? { messageId: effect.messageId } : {}),
+          },
+          'told users in Teams',
+        );
       } catch (error) {
         metrics.teamsSend(error instanceof TransientDeliveryError ? 'throttled' : 'failed');
         throw error;

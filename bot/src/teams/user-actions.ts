@@ -71,7 +71,8 @@ export class UserActions {
     const existing = await this.s.store.getContact(id);
     if (!existing) await this.s.store.putContact({ id, businessNumberId, phone, name });
     await this.s.store.putAddressBookEntry({ userId: turn.user.id, contactId: id, name });
-    this.s.logger.info({ userId: turn.user.id, contactId: id }, 'contact added to address book');
+    // Not the contact id: it embeds the phone number (ops, issue 12).
+    this.s.logger.info({ userId: turn.user.id }, 'contact added to address book');
     return { id, name, phone, businessNumberId };
   }
 

@@ -2,6 +2,7 @@
  * The real product with its Teams adapter, in local mode (no BOT_ID), the sandbox as WhatsApp
  * and a recording Bot Connector as Teams: what the teams-*.e2e tests drive.
  */
+import type { Logger } from 'pino';
 import { SANDBOX_CREDENTIALS } from '../../../bot/src/config/config.js';
 import {
   createTeamsAdapter,
@@ -23,10 +24,10 @@ export interface TeamsWorld {
 }
 
 export async function startTeamsWorld(
-  options: TeamsAdapterOptions & { env?: Record<string, string> } = {},
+  options: TeamsAdapterOptions & { env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<TeamsWorld> {
   const connector = await RecordingBotConnector.start();
-  const { env, ...adapterOptions } = options;
+  const { env, logger, ...adapterOptions } = options;
   // The product's clock is frozen in these tests, so a notice held back by Teams' rate limits
   // would never come due: the limits are wide here, and tested on their own.
   const wide = {
@@ -37,6 +38,7 @@ export async function startTeamsWorld(
   const product = await startTestProduct({
     adapters: (core) => createTeamsAdapter(core, wide),
     ...(env ? { env } : {}),
+    ...(logger ? { logger } : {}),
   });
   return {
     product,

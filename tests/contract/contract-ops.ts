@@ -6,8 +6,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../bot/src/store/port.js';
 import {
+  aConsentRecord,
   aContact,
+  aMessage,
+  ana,
   aThread,
+  BUSINESS_NUMBER,
+  recordConsent,
   create,
   HOUR,
   MINUTE,
@@ -83,6 +88,117 @@ export function describeOpsContract(makeStore: MakeStore, makeTwoClients: MakeTw
         { ...raised, state: 'cleared', toldCleared: ['u1'] },
       ]);
       expect(await store().ops.getAlarm('other')).toBeUndefined();
+    });
+  });
+
+  describe('retention and erasure', () => {
+    const store = useStore(makeStore);
+    const DAY = 24 * HOUR;
+
+    /** A thread of contact n with a message per status, created `ageDays` before T0. */
+    async function history(n: number, statuses: readonly string[], ageDays: number) {
+      const t = aThread(`t${n}`, { contact: aContact(n), state: 'active' });
+      const createdAt = T0 - ageDays * DAY;
+      const messages = [];
+      for (const [i, status] of statuses.entries()) {
+        const media = await store().putMedia(new Uint8Array([1, 2, n, i]), 'image/png');
+        messages.push(
+          aMessage(t, i + 1, {
+            status: status as never,
+            createdAt,
+            media,
+            ...(status === 'received' ? { direction: 'inbound', kind: 'inbound' } : {}),
+          }),
+        );
+      }
+      await create(store(), t, { messages }, createdAt);
+      return { thread: t, messages };
+    }
+
+    it('deletes exactly the final-state messages older than the period, with their media', async () => {
+      const old = await history(
+        1,
+        ['delivered', 'read', 'failed', 'received', 'pending', 'sent'],
+        40,
+      );
+      const recent = await history(2, ['read', 'received', 'pending'], 10);
+      const cutoff = T0 - 30 * DAY;
+      expect(await store().ops.deleteMessagesBefore(cutoff, 2)).toBe(2);
+      expect(await store().ops.deleteMessagesBefore(cutoff, 100)).toBe(2);
+      expect(await store().ops.deleteMessagesBefore(cutoff, 100)).toBe(0);
+      const left = await store().listMessages('t1');
+      expect(left.map((m) => m.status)).toEqual(['pending', 'sent']);
+      expect(await store().listMessages('t2')).toHaveLength(3);
+      for (const m of old.messages.slice(0, 4))
+        expect(await store().getMedia(m.media!.id)).toBeUndefined();
+      for (const m of [...old.messages.slice(4), ...recent.messages]) {
+        expect(await store().getMedia(m.media!.id)).toBeDefined();
+      }
+      // The thread and its queue are untouched.
+      expect(await store().getThread('t1')).toMatchObject({ state: 'active' });
+    });
+
+    it("exports a contact's data, then erases it, keeping an opt-out as a hashed suppression", async () => {
+      const contact = aContact(3);
+      await store().putContact({ ...contact, businessNumberId: BUSINESS_NUMBER, optedOutAt: T0 });
+      await store().putAddressBookEntry({ userId: ana.id, contactId: contact.id, name: 'Cust' });
+      const t = aThread('t3', { contact, state: 'active' });
+      const media = await store().putMedia(new Uint8Array([9]), 'image/jpeg');
+      await create(store(), t, {
+        messages: [aMessage(t, 1, { status: 'read', media })],
+        effects: [recordConsent(aConsentRecord(t, { kind: 'opt_out', text: 'STOP' }))],
+      });
+      await history(4, ['read'], 1);
+
+      const data = await store().ops.contactData(contact.phone);
+      expect(data.contacts.map((c) => c.id)).toEqual([contact.id]);
+      expect(data.addressBook).toEqual([{ userId: ana.id, contactId: contact.id, name: 'Cust' }]);
+      expect(data.threads.map((x) => x.id)).toEqual(['t3']);
+      expect(data.messages.map((m) => m.body)).toEqual(['message 1']);
+      expect(data.consentRecords.map((c) => c.kind)).toEqual(['opt_out']);
+      expect(data.suppressed).toBe(false);
+
+      const result = await store().ops.eraseContact(contact.phone, {
+        keepConsentProof: false,
+        now: T0,
+      });
+      expect(result).toEqual({
+        contacts: 1,
+        threads: 1,
+        messages: 1,
+        media: 1,
+        consentRecords: 1,
+        suppressed: true,
+      });
+      expect(await store().getContact(contact.id)).toBeUndefined();
+      expect(await store().getThread('t3')).toBeUndefined();
+      expect(await store().getMedia(media.id)).toBeUndefined();
+      expect(await store().listAddressBook(ana.id)).toEqual([]);
+      expect(await store().listConsentRecords({ contactId: contact.id })).toEqual([]);
+      expect(await store().ops.isSuppressed(`+${contact.phone}`)).toBe(true);
+      const after = await store().ops.contactData(contact.phone);
+      expect(after).toMatchObject({ contacts: [], threads: [], messages: [], suppressed: true });
+      // Somebody else's history stays.
+      expect(await store().listMessages('t4')).toHaveLength(1);
+      expect(await store().ops.isSuppressed(aContact(4).phone)).toBe(false);
+    });
+
+    it('keeps proof of consent without the number or the words when the organisation chooses', async () => {
+      const contact = aContact(5);
+      const t = aThread('t5', { contact, state: 'active' });
+      await create(store(), t, {
+        effects: [recordConsent(aConsentRecord(t, { kind: 'consent', text: 'Yes please' }))],
+      });
+      const result = await store().ops.eraseContact(contact.phone, {
+        keepConsentProof: true,
+        now: T0,
+      });
+      expect(result).toMatchObject({ consentRecords: 1, suppressed: false });
+      const kept = await store().listConsentRecords({});
+      expect(kept).toHaveLength(1);
+      expect(kept[0]).toMatchObject({ kind: 'consent', threadId: 't5' });
+      expect(JSON.stringify(kept)).not.toContain(contact.phone);
+      expect(JSON.stringify(kept)).not.toContain('Yes please');
     });
   });
 

@@ -4,7 +4,43 @@
  * figures the metrics report, and alarm records. Both stores implement it (sqlite/ops.ts,
  * mongo/ops.ts) and hand it out as `store.ops`.
  */
-import type { Millis, ThreadState } from '../core/types.js';
+import { createHash } from 'node:crypto';
+import type { ConsentRecord, Message, Millis, Thread, ThreadState } from '../core/types.js';
+import type { AddressBookEntry, ContactRecord } from './port.js';
+
+/** Statuses after which a message changes no more: retention may delete it. */
+export const FINAL_STATUSES = ['delivered', 'read', 'failed', 'received'] as const;
+
+/**
+ * The suppression key of a phone number (digits only): what survives a contact's erasure
+ * so that an opt-out still holds. A hash, not the number; numbers are few enough that it is
+ * pseudonymous rather than anonymous, which is why it is kept only for opt-outs.
+ */
+export function suppressionKey(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  return createHash('sha256').update(`wa4t-suppression:${digits}`).digest('hex');
+}
+
+/** Everything kept about one phone number, for a data subject request. */
+export interface ContactData {
+  readonly contacts: readonly ContactRecord[];
+  readonly addressBook: readonly AddressBookEntry[];
+  readonly threads: readonly Thread[];
+  readonly messages: readonly Message[];
+  readonly consentRecords: readonly ConsentRecord[];
+  readonly suppressed: boolean;
+}
+
+export interface ErasureResult {
+  readonly contacts: number;
+  readonly threads: number;
+  readonly messages: number;
+  readonly media: number;
+  /** Deleted, or kept anonymised when the organisation keeps proof of consent. */
+  readonly consentRecords: number;
+  /** The number had opted out: a suppression entry keeps it so. */
+  readonly suppressed: boolean;
+}
 
 /** Open conversations by state and whether the customer-service window is open. */
 export interface OpenThreadCount {
@@ -58,4 +94,26 @@ export interface OpsStore {
   /** Keeps (or replaces) the record; the alarm job runs under a lease, so one writer. */
   putAlarm(record: AlarmRecord): Promise<void>;
   listAlarms(): Promise<AlarmRecord[]>;
+
+  // retention and erasure
+  /**
+   * Deletes up to `limit` messages created before `before` whose status is final
+   * (FINAL_STATUSES), with their media and cards. Pending messages and queues are never
+   * touched. Returns how many were deleted.
+   */
+  deleteMessagesBefore(before: Millis, limit: number): Promise<number>;
+  /** What is kept about this phone number (digits, as E.164 without "+"). */
+  contactData(phone: string): Promise<ContactData>;
+  /**
+   * Deletes the contact (on every business number), its threads, messages, media, cards,
+   * outbox and timers, address book entries and consent records (or, with
+   * `keepConsentProof`, keeps the records with the number and name removed). If the
+   * contact had opted out, a suppression entry keyed by `suppressionKey(phone)` is kept.
+   */
+  eraseContact(
+    phone: string,
+    options: { readonly keepConsentProof: boolean; readonly now: Millis },
+  ): Promise<ErasureResult>;
+  /** Whether this number opted out and was erased since. */
+  isSuppressed(phone: string): Promise<boolean>;
 }

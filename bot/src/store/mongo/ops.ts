@@ -1,14 +1,30 @@
 /** The MongoDB side of the operations port (ops-port.ts, issue 12). */
-import type { Collection, Db } from 'mongodb';
+import { GridFSBucket, ObjectId, type Collection, type Db } from 'mongodb';
 import type { Millis } from '../../core/types.js';
-import type {
-  AlarmRecord,
-  OpenThreadCount,
-  OpsStore,
-  OutboxStats,
-  TimerStats,
+import {
+  FINAL_STATUSES,
+  suppressionKey,
+  type AlarmRecord,
+  type ContactData,
+  type ErasureResult,
+  type OpenThreadCount,
+  type OpsStore,
+  type OutboxStats,
+  type TimerStats,
 } from '../ops-port.js';
-import type { OutboxDoc, ThreadDoc, TimerDoc } from './documents.js';
+import {
+  messageFromDoc,
+  plain,
+  threadFromDoc,
+  type AddressBookDoc,
+  type ConsentDoc,
+  type ContactDoc,
+  type MessageCardDoc,
+  type MessageDoc,
+  type OutboxDoc,
+  type ThreadDoc,
+  type TimerDoc,
+} from './documents.js';
 import { isDuplicateKey } from './errors.js';
 
 interface ProbeDoc {
@@ -24,11 +40,22 @@ interface AlarmDoc {
   _id: string;
   data: AlarmRecord;
 }
+interface SuppressionDoc {
+  _id: string;
+  at: number;
+}
+
+const digits = (phone: string) => phone.replace(/\D/g, '');
 
 export async function ensureOpsIndexes(db: Db): Promise<void> {
   // Creating an index creates the collection too; job leases are found by owner at shutdown.
   await db.collection<JobLeaseDoc>('job_leases').createIndex({ owner: 1 }, { name: 'by_owner' });
   await db.collection<AlarmDoc>('alarms').createIndex({ 'data.state': 1 }, { name: 'by_state' });
+  await db.collection<SuppressionDoc>('suppressions').createIndex({ at: 1 }, { name: 'by_time' });
+  // Retention: final messages by age.
+  await db
+    .collection<MessageDoc>('messages')
+    .createIndex({ 'data.status': 1, 'data.createdAt': 1 }, { name: 'by_status_time' });
 }
 
 export class MongoOps implements OpsStore {
@@ -38,8 +65,22 @@ export class MongoOps implements OpsStore {
   private readonly outbox: Collection<OutboxDoc>;
   private readonly timers: Collection<TimerDoc>;
   private readonly threads: Collection<ThreadDoc>;
+  private readonly messages: Collection<MessageDoc>;
+  private readonly cards: Collection<MessageCardDoc>;
+  private readonly contacts: Collection<ContactDoc>;
+  private readonly addressBook: Collection<AddressBookDoc>;
+  private readonly consents: Collection<ConsentDoc>;
+  private readonly suppressions: Collection<SuppressionDoc>;
+  private readonly bucket: GridFSBucket;
 
   constructor(db: Db) {
+    this.messages = db.collection('messages');
+    this.cards = db.collection('message_cards');
+    this.contacts = db.collection('contacts');
+    this.addressBook = db.collection('address_book');
+    this.consents = db.collection('consent_records');
+    this.suppressions = db.collection('suppressions');
+    this.bucket = new GridFSBucket(db, { bucketName: 'media' });
     this.probe = db.collection('ops_probe');
     this.jobs = db.collection('job_leases');
     this.alarms = db.collection('alarms');
@@ -134,5 +175,131 @@ export class MongoOps implements OpsStore {
 
   async listAlarms(): Promise<AlarmRecord[]> {
     return (await this.alarms.find().sort({ _id: 1 }).toArray()).map((d) => d.data);
+  }
+
+  // retention and erasure
+
+  async deleteMessagesBefore(before: Millis, limit: number): Promise<number> {
+    const docs = await this.messages
+      .find(
+        { 'data.status': { $in: [...FINAL_STATUSES] }, 'data.createdAt': { $lt: before } },
+        { projection: { _id: 1, 'data.media.id': 1 } },
+      )
+      .sort({ 'data.createdAt': 1 })
+      .limit(limit)
+      .toArray();
+    await this.deleteMessages(docs);
+    return docs.length;
+  }
+
+  async contactData(phone: string): Promise<ContactData> {
+    const { contactIds, threadIds } = await this.ownedBy(phone);
+    return {
+      contacts: (await this.contacts.find({ _id: { $in: contactIds } }).toArray()).map(
+        (d) => d.data,
+      ),
+      addressBook: (await this.addressBook.find({ contactId: { $in: contactIds } }).toArray()).map(
+        (d) => ({ userId: d.userId, contactId: d.contactId, name: d.name }),
+      ),
+      threads: (await this.threads.find({ _id: { $in: threadIds } }).toArray()).map(threadFromDoc),
+      messages: (
+        await this.messages
+          .find({ threadId: { $in: threadIds } })
+          .sort({ threadId: 1, seq: 1 })
+          .toArray()
+      ).map(messageFromDoc),
+      consentRecords: (
+        await this.consents
+          .find({ contactId: { $in: contactIds } })
+          .sort({ at: 1, _id: 1 })
+          .toArray()
+      ).map((d) => d.data),
+      suppressed: await this.isSuppressed(phone),
+    };
+  }
+
+  async eraseContact(
+    phone: string,
+    options: { readonly keepConsentProof: boolean; readonly now: Millis },
+  ): Promise<ErasureResult> {
+    const key = suppressionKey(phone);
+    const { contactIds, threadIds } = await this.ownedBy(phone);
+    const contacts = await this.contacts.find({ _id: { $in: contactIds } }).toArray();
+    const optedOut = contacts.some((c) => c.data.optedOutAt !== undefined);
+    // The suppression entry first: an erasure cut short never loses an opt-out.
+    if (optedOut) {
+      await this.suppressions.updateOne(
+        { _id: key },
+        { $setOnInsert: { at: options.now } },
+        { upsert: true },
+      );
+    }
+    const messages = await this.messages
+      .find({ threadId: { $in: threadIds } }, { projection: { _id: 1, 'data.media.id': 1 } })
+      .toArray();
+    const media = await this.deleteMessages(messages);
+    await this.outbox.deleteMany({ threadId: { $in: threadIds } });
+    await this.timers.deleteMany({ threadId: { $in: threadIds } });
+    await this.threads.deleteMany({ _id: { $in: threadIds } });
+    await this.addressBook.deleteMany({ contactId: { $in: contactIds } });
+    const consents = await this.consents.find({ contactId: { $in: contactIds } }).toArray();
+    if (options.keepConsentProof) {
+      const erasedId = `erased:${key.slice(0, 16)}`;
+      for (const c of consents) {
+        await this.consents.updateOne(
+          { _id: c._id },
+          {
+            $set: {
+              contactId: erasedId,
+              data: plain({ ...c.data, contactId: erasedId, text: undefined }),
+            },
+          },
+        );
+      }
+    } else {
+      await this.consents.deleteMany({ contactId: { $in: contactIds } });
+    }
+    await this.contacts.deleteMany({ _id: { $in: contactIds } });
+    return {
+      contacts: contacts.length,
+      threads: threadIds.length,
+      messages: messages.length,
+      media,
+      consentRecords: consents.length,
+      suppressed: optedOut || (await this.isSuppressed(phone)),
+    };
+  }
+
+  async isSuppressed(phone: string): Promise<boolean> {
+    return (await this.suppressions.countDocuments({ _id: suppressionKey(phone) })) > 0;
+  }
+
+  private async ownedBy(phone: string): Promise<{ contactIds: string[]; threadIds: string[] }> {
+    const forms = [digits(phone), `+${digits(phone)}`];
+    const contactIds = (
+      await this.contacts.find({ phone: { $in: forms } }, { projection: { _id: 1 } }).toArray()
+    ).map((d) => d._id);
+    const threads = await this.threads
+      .find({ 'data.contact.phone': { $in: forms } }, { projection: { _id: 1, contactId: 1 } })
+      .toArray();
+    // A thread's contact id counts even when no contact record was written.
+    const ids = new Set([...contactIds, ...threads.map((t) => t.contactId)]);
+    return { contactIds: [...ids], threadIds: threads.map((t) => t._id) };
+  }
+
+  /** Deletes the messages, their cards and their media; returns how many media went. */
+  private async deleteMessages(docs: readonly Pick<MessageDoc, '_id' | 'data'>[]): Promise<number> {
+    const ids = docs.map((d) => d._id);
+    if (ids.length === 0) return 0;
+    await this.cards.deleteMany({ messageId: { $in: ids } });
+    await this.messages.deleteMany({ _id: { $in: ids } });
+    let media = 0;
+    for (const d of docs) {
+      const id = d.data?.media?.id;
+      if (!id || !ObjectId.isValid(id) || id.length !== 24) continue;
+      await this.bucket.delete(new ObjectId(id)).catch(() => undefined);
+      media++;
+    }
+    return media;
   }
 }

@@ -171,6 +171,9 @@ export const MIGRATIONS: readonly Migration[] = [
         lease_until INTEGER NOT NULL
       );
       CREATE TABLE alarms (key TEXT PRIMARY KEY, json TEXT NOT NULL);
+      -- An opt-out that survives the contact's erasure, keyed by a hash of the number.
+      CREATE TABLE suppressions (key TEXT PRIMARY KEY, at INTEGER NOT NULL);
+      CREATE INDEX messages_by_status_time ON messages (json_extract(json, '$.status'), created_at);
     `,
   },
 ];

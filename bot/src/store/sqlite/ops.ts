@@ -1,16 +1,37 @@
 /** The SQLite side of the operations port (ops-port.ts, issue 12). Tables: migration 8. */
-import type { Millis } from '../../core/types.js';
-import type {
-  AlarmRecord,
-  OpenThreadCount,
-  OpsStore,
-  OutboxStats,
-  TimerStats,
+import type { ConsentRecord, Millis } from '../../core/types.js';
+import type { AddressBookEntry, ContactRecord } from '../port.js';
+import {
+  FINAL_STATUSES,
+  suppressionKey,
+  type AlarmRecord,
+  type ContactData,
+  type ErasureResult,
+  type OpenThreadCount,
+  type OpsStore,
+  type OutboxStats,
+  type TimerStats,
 } from '../ops-port.js';
+import type { MediaBytes } from './media-bytes.js';
+import {
+  fromJson,
+  messageFromRow,
+  threadFromRow,
+  type JsonRow,
+  type MessageRow,
+  type ThreadRow,
+} from './rows.js';
 import type { Sql } from './sql.js';
 
+const FINAL = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+const digits = (phone: string) => phone.replace(/\D/g, '');
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
 export class SqliteOps implements OpsStore {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly media: MediaBytes,
+  ) {}
 
   async probeCommit(owner: string, now: Millis): Promise<void> {
     this.sql.write(() =>
@@ -99,5 +120,170 @@ export class SqliteOps implements OpsStore {
     return this.sql
       .all<{ json: string }>('SELECT json FROM alarms ORDER BY key')
       .map((r) => JSON.parse(r.json) as AlarmRecord);
+  }
+
+  // retention and erasure
+
+  async deleteMessagesBefore(before: Millis, limit: number): Promise<number> {
+    const rows = this.sql.all<{ id: string; media: string | null }>(
+      `SELECT id, json_extract(json, '$.media.id') AS media FROM messages
+       WHERE created_at < ? AND json_extract(json, '$.status') IN (${FINAL})
+       ORDER BY created_at LIMIT ?`,
+      before,
+      limit,
+    );
+    const media = this.sql.write(() => this.deleteMessages(rows));
+    await this.removeBytes(media);
+    return rows.length;
+  }
+
+  async contactData(phone: string): Promise<ContactData> {
+    const { contactIds, threadIds } = this.ownedBy(phone);
+    return {
+      contacts: this.select<JsonRow>('SELECT json FROM contacts WHERE id IN', contactIds).map((r) =>
+        fromJson<ContactRecord>(r),
+      ),
+      addressBook: this.select<{ user_id: string; contact_id: string; name: string }>(
+        'SELECT user_id, contact_id, name FROM address_book WHERE contact_id IN',
+        contactIds,
+      ).map((r): AddressBookEntry => ({
+        userId: r.user_id,
+        contactId: r.contact_id,
+        name: r.name,
+      })),
+      threads: this.select<ThreadRow>(
+        'SELECT version, json FROM threads WHERE id IN',
+        threadIds,
+      ).map(threadFromRow),
+      messages: this.select<MessageRow>(
+        'SELECT json, possibly_duplicate FROM messages WHERE thread_id IN',
+        threadIds,
+        'ORDER BY thread_id, seq',
+      ).map(messageFromRow),
+      consentRecords: this.select<JsonRow>(
+        'SELECT json FROM consent_records WHERE contact_id IN',
+        contactIds,
+        'ORDER BY at, id',
+      ).map((r) => fromJson<ConsentRecord>(r)),
+      suppressed: await this.isSuppressed(phone),
+    };
+  }
+
+  async eraseContact(
+    phone: string,
+    options: { readonly keepConsentProof: boolean; readonly now: Millis },
+  ): Promise<ErasureResult> {
+    const key = suppressionKey(phone);
+    const { result, media } = this.sql.write(() => {
+      const { contactIds, threadIds } = this.ownedBy(phone);
+      const contacts = this.select<JsonRow>(
+        'SELECT json FROM contacts WHERE id IN',
+        contactIds,
+      ).map((r) => fromJson<ContactRecord>(r));
+      const messages = this.select<{ id: string; media: string | null }>(
+        `SELECT id, json_extract(json, '$.media.id') AS media FROM messages WHERE thread_id IN`,
+        threadIds,
+      );
+      const media = this.deleteMessages(messages);
+      for (const table of ['outbox', 'timers'])
+        this.remove(`DELETE FROM ${table} WHERE thread_id IN`, threadIds);
+      this.remove('DELETE FROM threads WHERE id IN', threadIds);
+      this.remove('DELETE FROM address_book WHERE contact_id IN', contactIds);
+      const consents = this.select<{ id: number; json: string }>(
+        'SELECT id, json FROM consent_records WHERE contact_id IN',
+        contactIds,
+      );
+      for (const c of consents) {
+        if (!options.keepConsentProof) {
+          this.sql.run('DELETE FROM consent_records WHERE id = ?', c.id);
+          continue;
+        }
+        const record = fromJson<ConsentRecord>(c);
+        const anonymous = { ...record, contactId: `erased:${key.slice(0, 16)}`, text: undefined };
+        this.sql.run(
+          'UPDATE consent_records SET contact_id = ?, json = ? WHERE id = ?',
+          anonymous.contactId,
+          JSON.stringify(anonymous),
+          c.id,
+        );
+      }
+      this.remove('DELETE FROM contacts WHERE id IN', contactIds);
+      const suppressed =
+        contacts.some((c) => c.optedOutAt !== undefined) ||
+        this.sql.get('SELECT 1 FROM suppressions WHERE key = ?', key) !== undefined;
+      if (suppressed) {
+        this.sql.run(
+          'INSERT INTO suppressions (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
+          key,
+          options.now,
+        );
+      }
+      return {
+        media,
+        result: {
+          contacts: contacts.length,
+          threads: threadIds.length,
+          messages: messages.length,
+          media: media.length,
+          consentRecords: consents.length,
+          suppressed,
+        },
+      };
+    });
+    await this.removeBytes(media);
+    return result;
+  }
+
+  async isSuppressed(phone: string): Promise<boolean> {
+    return (
+      this.sql.get('SELECT 1 FROM suppressions WHERE key = ?', suppressionKey(phone)) !== undefined
+    );
+  }
+
+  /** The contacts with this number (on any business number) and their threads. */
+  private ownedBy(phone: string): { contactIds: string[]; threadIds: string[] } {
+    const contactIds = this.sql
+      .all<{ id: string }>(
+        'SELECT id FROM contacts WHERE phone = ? OR phone = ?',
+        digits(phone),
+        `+${digits(phone)}`,
+      )
+      .map((r) => r.id);
+    const threads = this.sql.all<{ id: string; contact_id: string }>(
+      `SELECT id, contact_id FROM threads WHERE json_extract(json, '$.contact.phone') IN (?, ?)`,
+      digits(phone),
+      `+${digits(phone)}`,
+    );
+    // A thread's contact id counts even when no contact record was written.
+    const ids = new Set([...contactIds, ...threads.map((t) => t.contact_id)]);
+    return { contactIds: [...ids], threadIds: threads.map((t) => t.id) };
+  }
+
+  private select<R>(prefix: string, ids: readonly string[], suffix = ''): R[] {
+    if (ids.length === 0) return [];
+    return this.sql.all<R>(`${prefix} (${marks(ids.length)}) ${suffix}`, ...ids);
+  }
+
+  private remove(prefix: string, ids: readonly string[]): void {
+    if (ids.length > 0) this.sql.run(`${prefix} (${marks(ids.length)})`, ...ids);
+  }
+
+  /** Deletes the messages, their cards and media rows; returns the media ids whose bytes go. */
+  private deleteMessages(rows: readonly { id: string; media: string | null }[]): string[] {
+    const ids = rows.map((r) => r.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      this.remove('DELETE FROM message_cards WHERE message_id IN', chunk);
+      this.remove('DELETE FROM messages WHERE id IN', chunk);
+    }
+    const media = rows.flatMap((r) => (r.media ? [r.media] : []));
+    for (let i = 0; i < media.length; i += 500) {
+      this.remove('DELETE FROM media WHERE id IN', media.slice(i, i + 500));
+    }
+    return media;
+  }
+
+  private async removeBytes(ids: readonly string[]): Promise<void> {
+    for (const id of ids) await this.media.remove(id);
   }
 }

@@ -78,7 +78,6 @@ export class SqliteStore implements Store {
       throw error;
     }
     this.sql = new Sql(this.db);
-    this.ops = new SqliteOps(this.sql);
     const inMemory = file === ':memory:' || file === '';
     this.media =
       options.mediaDir !== undefined
@@ -86,6 +85,7 @@ export class SqliteStore implements Store {
         : inMemory
           ? new MediaInMemory()
           : new MediaDirectory(join(dirname(file), 'media'));
+    this.ops = new SqliteOps(this.sql, this.media);
   }
 
   // organisations and users

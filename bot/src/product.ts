@@ -30,6 +30,8 @@ import {
   PrometheusMetrics,
   timedStore,
 } from './ops/metrics.js';
+import { enforceRetention, LeasedJob, suppressingStore } from './ops/retention.js';
+import { HOUR } from './core/types.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 import { BusinessNumbers } from './whatsapp/business-numbers.js';
@@ -71,6 +73,8 @@ export interface ProductCore {
 
 export interface RunningProduct extends ProductCore {
   readonly metrics: PrometheusMetrics;
+  /** Periodic jobs run under leases (retention, …). */
+  readonly jobs: readonly LeasedJob[];
   readonly url: string;
   readonly server: restify.Server;
   readonly dispatcher: OutboxDispatcher;
@@ -128,7 +132,7 @@ export async function startProduct(
   const clock: Clock = sandboxClock ?? systemClock;
   // ops (issue 12): metrics, fed through small wrappers (commits, WhatsApp and Teams sends).
   const metrics = new PrometheusMetrics({ store: opened, clock });
-  const store = timedStore(opened, metrics);
+  const store = timedStore(suppressingStore(opened, clock), metrics);
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   // The dispatcher is built after the use cases it calls back; commits wake it through here.
@@ -228,6 +232,22 @@ export async function startProduct(
   });
   dispatcher.start();
   timers.start();
+  // ops (issue 12): retention, under a lease so one instance runs it at a time.
+  const retentionDays = config.ops.retentionDays;
+  const jobs: LeasedJob[] = retentionDays
+    ? [
+        new LeasedJob({
+          name: 'retention',
+          store,
+          clock,
+          owner,
+          intervalMs: HOUR,
+          logger,
+          run: () => enforceRetention(store, clock.now(), retentionDays, logger),
+        }),
+      ]
+    : [];
+  for (const job of jobs) job.start();
   readiness.ready(() => store.ops.probeCommit(owner, Date.now()));
 
   return {
@@ -238,6 +258,7 @@ export async function startProduct(
     timers,
     owner,
     metrics,
+    jobs,
     async stop(o: StopOptions = {}) {
       // ops (issue 12): not ready at once (the load balancer stops sending), still serving
       // for `delayMs`; then no new connections, requests in flight and claimed effects
@@ -247,6 +268,7 @@ export async function startProduct(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await dispatcher.stop();
       await timers.stop();
+      for (const job of jobs) await job.stop();
       await store.ops
         .releaseLeases(owner)
         .catch((error: unknown) => logger.warn({ err: error }, 'leases not released'));

@@ -61,6 +61,14 @@ const schema = z
     SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
     /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
     METRICS_TOKEN: optionalString,
+    /** Days to keep messages in a final state and their media; unset: keep them. */
+    RETENTION_DAYS: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[1-9]\d{0,4}$/, { message: 'must be a whole number of days, e.g. 365' })
+        .transform(Number)
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     const whatsapp = [
@@ -153,6 +161,7 @@ export interface Config {
     readonly shutdownDelayMs: number;
     readonly shutdownTimeoutMs: number;
     readonly metricsToken?: string | undefined;
+    readonly retentionDays?: number | undefined;
   };
 }
 
@@ -230,6 +239,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       shutdownDelayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
       metricsToken: e.METRICS_TOKEN,
+      retentionDays: e.RETENTION_DAYS,
     },
   };
 }

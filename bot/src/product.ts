@@ -31,7 +31,8 @@ import {
   timedStore,
 } from './ops/metrics.js';
 import { enforceRetention, LeasedJob, suppressingStore } from './ops/retention.js';
-import { HOUR } from './core/types.js';
+import { HOUR, type TemplateName, type Thread } from './core/types.js';
+import { fetchTemplates, TemplateChecker } from './ops/template-check.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 import { BusinessNumbers } from './whatsapp/business-numbers.js';
@@ -75,6 +76,8 @@ export interface RunningProduct extends ProductCore {
   readonly metrics: PrometheusMetrics;
   /** Periodic jobs run under leases (retention, …). */
   readonly jobs: readonly LeasedJob[];
+  /** The template check, when WHATSAPP_BUSINESS_ACCOUNT_ID (or the sandbox) gives an account. */
+  readonly templates: TemplateChecker | undefined;
   readonly url: string;
   readonly server: restify.Server;
   readonly dispatcher: OutboxDispatcher;
@@ -160,12 +163,33 @@ export async function startProduct(
   const contactLocale = async (businessNumberId: string) =>
     (await store.getOrganisationByBusinessNumber(businessNumberId))?.contactLocale ?? 'en';
 
+  // ops (issue 12): templates checked at start and hourly; sent in the contact's language.
+  const templateChecker = wa.businessAccountId
+    ? new TemplateChecker({
+        load: () =>
+          fetchTemplates({
+            baseUrl: wa.apiUrl,
+            apiVersion: wa.apiVersion,
+            wabaId: wa.businessAccountId!,
+            accessToken: wa.accessToken,
+          }),
+        logger,
+        onChecked: (check) => metrics.templateProblems(check.problems.length),
+      })
+    : undefined;
+  const templateLanguage = async (template: TemplateName, thread: Thread) => {
+    if (!templateChecker) return undefined;
+    const contact = await store.getContact(thread.contact.id);
+    const locale = contact?.locale ?? (await contactLocale(thread.businessNumberId));
+    return templateChecker.languageFor(template, locale);
+  };
   const whatsAppChannel = new WhatsAppChannel({
     clientFor,
     pacer: new SendPacer({ now: () => clock.now(), messagesPerSecond: wa.messagesPerSecond }),
     store,
     businessName: () => config.businessName,
     contactLocale,
+    templateLanguage,
   });
   const contacts = countedContacts(whatsAppChannel, metrics, logger);
 
@@ -248,6 +272,7 @@ export async function startProduct(
       ]
     : [];
   for (const job of jobs) job.start();
+  templateChecker?.start();
   readiness.ready(() => store.ops.probeCommit(owner, Date.now()));
 
   return {
@@ -259,6 +284,7 @@ export async function startProduct(
     owner,
     metrics,
     jobs,
+    templates: templateChecker,
     async stop(o: StopOptions = {}) {
       // ops (issue 12): not ready at once (the load balancer stops sending), still serving
       // for `delayMs`; then no new connections, requests in flight and claimed effects
@@ -269,6 +295,7 @@ export async function startProduct(
       await dispatcher.stop();
       await timers.stop();
       for (const job of jobs) await job.stop();
+      templateChecker?.stop();
       await store.ops
         .releaseLeases(owner)
         .catch((error: unknown) => logger.warn({ err: error }, 'leases not released'));

@@ -6,6 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { SUPPORTED_LOCALES } from '../i18n/catalogue.js';
 import type { Store } from '../store/port.js';
 import { AdminUsageError } from './admin-commands.js';
 
@@ -19,6 +20,9 @@ Contacts' data (data subject requests):
       cards, address book entries and consent records (--keep-consent-proof keeps those
       records without the number or the words, as proof). An opt-out is kept as a hash
       of the number, so erasing never lets business messages reach someone who said STOP.
+  contact language <number> <language>
+      The language templates go to this contact in, when an approved translation exists
+      (en, es, fr, de, pt-BR, it, ja, zh-CN); without it, the organisation's.
   <number> is international, with or without + and spaces: +44 7700 900123.`;
 
 /** "+44 7700 900123" → "447700900123"; a clear error otherwise. */
@@ -39,6 +43,22 @@ export async function runContactCommand(
   now: () => number = Date.now,
 ): Promise<void> {
   const [action, ...rest] = argv;
+  if (action === 'language') {
+    const locale = rest.at(-1);
+    const phone = parsePhone(rest.slice(0, -1).join(' ') || undefined);
+    if (!locale || !(SUPPORTED_LOCALES as readonly string[]).includes(locale)) {
+      throw new AdminUsageError(
+        `"${locale ?? ''}" is not a language the app speaks: use one of ${SUPPORTED_LOCALES.join(', ')}`,
+      );
+    }
+    const { contacts } = await store.ops.contactData(phone);
+    if (contacts.length === 0) {
+      throw new AdminUsageError(`no contact has the number +${phone}: add the contact first`);
+    }
+    for (const contact of contacts) await store.putContact({ ...contact, locale });
+    print(`Templates to +${phone} go out in ${locale} when an approved translation exists.`);
+    return;
+  }
   const { values, positionals } = parseArgs({
     args: [...rest],
     allowPositionals: true,
@@ -74,5 +94,5 @@ export async function runContactCommand(
     }
     return;
   }
-  throw new AdminUsageError(`contact takes export or erase, not "${action ?? ''}"`);
+  throw new AdminUsageError(`contact takes export, erase or language, not "${action ?? ''}"`);
 }

@@ -34,6 +34,8 @@ const schema = z
     WHATSAPP_ACCESS_TOKEN: optionalString,
     WHATSAPP_APP_SECRET: optionalString,
     WHATSAPP_VERIFY_TOKEN: optionalString,
+    /** ops (issue 12): the WhatsApp Business Account whose templates are checked. */
+    WHATSAPP_BUSINESS_ACCOUNT_ID: optionalString,
     /** Messages a second the business number may send (WhatsApp: 80 by default, up to 1,000). */
     WHATSAPP_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80),
     /** The business's name, as the opt-in template shows it to contacts. */
@@ -148,6 +150,8 @@ export interface Config {
     readonly appSecret: string;
     readonly verifyToken: string;
     readonly messagesPerSecond: number;
+    /** Templates are checked with it (the sandbox has its own). */
+    readonly businessAccountId?: string | undefined;
   };
   readonly businessName: string;
   readonly maxParticipants: number;
@@ -173,6 +177,9 @@ export const SANDBOX_CREDENTIALS = {
   appSecret: 'sandbox-app-secret',
   verifyToken: 'sandbox-verify-token',
 } as const;
+
+/** The sandbox's WhatsApp Business Account (its webhooks' `entry[].id`). */
+export const SANDBOX_BUSINESS_ACCOUNT_ID = '100000000000000';
 
 export class ConfigError extends Error {
   readonly code = 'config_invalid';
@@ -216,6 +223,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           apiVersion: e.WHATSAPP_API_VERSION,
           messagesPerSecond: e.WHATSAPP_MESSAGES_PER_SECOND,
           ...SANDBOX_CREDENTIALS,
+          businessAccountId: e.WHATSAPP_BUSINESS_ACCOUNT_ID ?? SANDBOX_BUSINESS_ACCOUNT_ID,
         }
       : {
           sandbox: false,
@@ -227,6 +235,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           appSecret: e.WHATSAPP_APP_SECRET!,
           verifyToken: e.WHATSAPP_VERIFY_TOKEN!,
           messagesPerSecond: e.WHATSAPP_MESSAGES_PER_SECOND,
+          businessAccountId: e.WHATSAPP_BUSINESS_ACCOUNT_ID,
         },
     businessName: e.BUSINESS_NAME,
     maxParticipants: e.MAX_PARTICIPANTS,

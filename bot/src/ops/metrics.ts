@@ -31,6 +31,7 @@ export interface Metrics {
   whatsappSend(outcome: 'sent' | 'retry' | 'failed', errorCode: number | undefined): void;
   teamsSend(outcome: TeamsOutcome): void;
   alarm(kind: string, active: boolean): void;
+  templateProblems(count: number): void;
 }
 
 export const noMetrics: Metrics = {
@@ -41,6 +42,7 @@ export const noMetrics: Metrics = {
   whatsappSend() {},
   teamsSend() {},
   alarm() {},
+  templateProblems() {},
 };
 
 const KNOWN = new Set(KNOWN_CODES);
@@ -60,6 +62,7 @@ export class PrometheusMetrics implements Metrics {
   private readonly teams: Counter<'outcome'>;
   private readonly teamsThrottles: Counter;
   private readonly alarms: Gauge<'alarm'>;
+  private readonly templates: Gauge;
 
   constructor(o: { readonly store: Store; readonly clock: Clock; readonly lateAfterMs?: number }) {
     const registers = [this.registry];
@@ -110,6 +113,11 @@ export class PrometheusMetrics implements Metrics {
       name: 'wa4t_alarm_active',
       help: 'Whether an alarm condition is raised (1) or not (0), by alarm.',
       labelNames: ['alarm'],
+      registers,
+    });
+    this.templates = new Gauge({
+      name: 'wa4t_whatsapp_template_problems',
+      help: 'Templates the app sends that are missing, not approved or of another shape, at the last check.',
       registers,
     });
     const { store, clock } = o;
@@ -185,6 +193,9 @@ export class PrometheusMetrics implements Metrics {
   }
   alarm(kind: string, active: boolean): void {
     this.alarms.set({ alarm: kind }, active ? 1 : 0);
+  }
+  templateProblems(count: number): void {
+    this.templates.set(count);
   }
 }
 

@@ -28,6 +28,11 @@ import { registerPageRoutes } from './page-routes.js';
 import { registerPhoneApiRoutes } from './phone-api-routes.js';
 import { silentLogger, type SandboxLogger } from './sandbox-logger.js';
 import { templateTable } from './template-texts.js';
+import {
+  listedTemplates,
+  registerTemplateListRoute,
+  type ListedTemplate,
+} from './template-list.js';
 import type { WebhookDelivery, WebhookRetry } from './webhook-sender.js';
 import { WhatsAppSandbox } from './whatsapp-sandbox.js';
 
@@ -40,6 +45,7 @@ export { signature as webhookSignature } from './webhook-sender.js';
 export { SandboxError } from './sandbox-error.js';
 export { templateTable, type TemplateText } from './template-texts.js';
 export { GRAPH_BASE_PATH } from './graph-routes.js';
+export type { ListedTemplate } from './template-list.js';
 
 export interface SandboxOptions {
   readonly appSecret: string;
@@ -116,6 +122,8 @@ export interface Sandbox {
   idle(options?: { quietMs?: number }): Promise<void>;
   /** Cancels pending statuses and retries. */
   close(): void;
+  /** ops (issue 12): the business account's template list Graph serves; change it freely. */
+  templates: ListedTemplate[];
 }
 
 const FORWARDING_HEADERS = [
@@ -139,12 +147,13 @@ export function isDirectLoopback(
 
 export function createSandbox(options: SandboxOptions): Sandbox {
   const clock = options.clock ?? createSandboxClock();
+  const businessAccountId = options.businessAccountId ?? '100000000000000';
   const logger = options.logger ?? silentLogger;
   const world = new WhatsAppSandbox({
     business: {
       phoneNumberId: options.phoneNumberId,
       displayPhoneNumber: options.displayPhoneNumber,
-      businessAccountId: options.businessAccountId ?? '100000000000000',
+      businessAccountId,
     },
     appSecret: options.appSecret,
     webhookUrl: options.webhookUrl,
@@ -190,7 +199,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     return self;
   };
 
-  return {
+  const self: Sandbox = {
+    templates: listedTemplates(options.templates),
     routes: {
       register(server) {
         // ops (issue 12, hardening): the contact's phone and the fake Cloud API answer only
@@ -213,6 +223,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
           businessName: options.businessName ?? 'Contoso',
         });
         registerPageRoutes(server);
+        registerTemplateListRoute(server, {
+          accessToken: options.accessToken,
+          businessAccountId,
+          templates: () => self.templates,
+        });
       },
     },
     clock,
@@ -226,4 +241,5 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     idle: (o) => world.work.idle(o),
     close: () => world.close(),
   };
+  return self;
 }

@@ -33,6 +33,7 @@ import {
 import { enforceRetention, LeasedJob, suppressingStore } from './ops/retention.js';
 import { HOUR, type TemplateName, type Thread } from './core/types.js';
 import { fetchTemplates, TemplateChecker } from './ops/template-check.js';
+import { AlarmSignals, checkAlarms, fanOut, organisationAdmins } from './ops/alarms.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 import { BusinessNumbers } from './whatsapp/business-numbers.js';
@@ -136,6 +137,8 @@ export async function startProduct(
   // ops (issue 12): metrics, fed through small wrappers (commits, WhatsApp and Teams sends).
   const metrics = new PrometheusMetrics({ store: opened, clock });
   const store = timedStore(suppressingStore(opened, clock), metrics);
+  // What this instance sees, for the alarm job (which may run on another instance).
+  const observed = fanOut(metrics, new AlarmSignals(store, clock, logger));
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   // The dispatcher is built after the use cases it calls back; commits wake it through here.
@@ -191,7 +194,7 @@ export async function startProduct(
     contactLocale,
     templateLanguage,
   });
-  const contacts = countedContacts(whatsAppChannel, metrics, logger);
+  const contacts = countedContacts(whatsAppChannel, observed, logger);
 
   const sandbox = sandboxClock
     ? createSandbox({
@@ -209,17 +212,18 @@ export async function startProduct(
 
   const core: ProductCore = { config, store, clock, conversations, logger, sandbox };
   const edge = options.adapters?.(core);
+  const users = countedUsers(
+    options.users ?? edge?.users ?? loggingUserChannel(logger),
+    metrics,
+    logger,
+  );
   const dispatcher = new OutboxDispatcher({
     store,
     clock,
     logger,
     conversations,
     contacts,
-    users: countedUsers(
-      options.users ?? edge?.users ?? loggingUserChannel(logger),
-      metrics,
-      logger,
-    ),
+    users,
     owner,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });
@@ -240,7 +244,7 @@ export async function startProduct(
       verifyToken: wa.verifyToken,
       events,
       logger,
-      metrics,
+      metrics: observed,
     }),
     metricsRoute({ metrics, token: config.ops.metricsToken }),
     ...(sandbox ? [sandbox.routes] : []),
@@ -258,19 +262,41 @@ export async function startProduct(
   timers.start();
   // ops (issue 12): retention, under a lease so one instance runs it at a time.
   const retentionDays = config.ops.retentionDays;
-  const jobs: LeasedJob[] = retentionDays
-    ? [
-        new LeasedJob({
-          name: 'retention',
+  const jobs: LeasedJob[] = [
+    // ops (issue 12): alarms to the organisation's admins, in Teams.
+    new LeasedJob({
+      name: 'alarms',
+      store,
+      clock,
+      owner,
+      intervalMs: config.ops.alarmCheckMs,
+      logger,
+      run: () =>
+        checkAlarms({
           store,
           clock,
-          owner,
-          intervalMs: HOUR,
+          users,
           logger,
-          run: () => enforceRetention(store, clock.now(), retentionDays, logger),
+          metrics,
+          admins: () => organisationAdmins(store, wa.phoneNumberId, config.bot.local),
+          silenceMs: config.ops.webhookSilenceMs,
+          outboxAgeMs: config.ops.outboxAlarmMs,
         }),
-      ]
-    : [];
+    }),
+  ];
+  if (retentionDays) {
+    jobs.push(
+      new LeasedJob({
+        name: 'retention',
+        store,
+        clock,
+        owner,
+        intervalMs: HOUR,
+        logger,
+        run: () => enforceRetention(store, clock.now(), retentionDays, logger),
+      }),
+    );
+  }
   for (const job of jobs) job.start();
   templateChecker?.start();
   readiness.ready(() => store.ops.probeCommit(owner, Date.now()));

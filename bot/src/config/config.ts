@@ -63,6 +63,10 @@ const schema = z
     SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
     /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
     METRICS_TOKEN: optionalString,
+    /** Alarms: no webhook for this long while sending; the outbox's oldest effect this old. */
+    WEBHOOK_SILENCE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+    OUTBOX_ALARM_MINUTES: z.coerce.number().int().min(1).max(10_080).default(15),
+    ALARM_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     /** Days to keep messages in a final state and their media; unset: keep them. */
     RETENTION_DAYS: optionalString.pipe(
       z
@@ -166,6 +170,9 @@ export interface Config {
     readonly shutdownTimeoutMs: number;
     readonly metricsToken?: string | undefined;
     readonly retentionDays?: number | undefined;
+    readonly webhookSilenceMs: number;
+    readonly outboxAlarmMs: number;
+    readonly alarmCheckMs: number;
   };
 }
 
@@ -249,6 +256,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
       metricsToken: e.METRICS_TOKEN,
       retentionDays: e.RETENTION_DAYS,
+      webhookSilenceMs: e.WEBHOOK_SILENCE_MINUTES * 60_000,
+      outboxAlarmMs: e.OUTBOX_ALARM_MINUTES * 60_000,
+      alarmCheckMs: e.ALARM_CHECK_SECONDS * 1000,
     },
   };
 }

@@ -124,6 +124,8 @@ export interface Sandbox {
   close(): void;
   /** ops (issue 12): the business account's template list Graph serves; change it freely. */
   templates: ListedTemplate[];
+  /** ops (issue 12): while true, the Cloud API refuses the access token (190). */
+  tokenRefused: boolean;
 }
 
 const FORWARDING_HEADERS = [
@@ -201,6 +203,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
 
   const self: Sandbox = {
     templates: listedTemplates(options.templates),
+    tokenRefused: false,
     routes: {
       register(server) {
         // ops (issue 12, hardening): the contact's phone and the fake Cloud API answer only
@@ -208,9 +211,42 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         server.pre((req, res, next) => {
           const path = req.path();
           if (path !== '/sandbox' && !path.startsWith('/sandbox/')) return next();
-          if (isDirectLoopback(req.socket.remoteAddress, req.headers)) return next();
-          res.send(404, { error: 'not found' });
-          return next(false);
+          if (!isDirectLoopback(req.socket.remoteAddress, req.headers)) {
+            res.send(404, { error: 'not found' });
+            return next(false);
+          }
+          // ops (issue 12): play WhatsApp refusing the access token, to see the alarm.
+          if (self.tokenRefused && path.startsWith('/sandbox/graph/')) {
+            res.send(401, {
+              error: {
+                message: 'Error validating access token: Session has expired.',
+                type: 'OAuthException',
+                code: 190,
+                error_subcode: 463,
+                fbtrace_id: 'sandbox',
+              },
+            });
+            return next(false);
+          }
+          return next();
+        });
+        server.post('/sandbox/api/token', async (req, res) => {
+          const chunks: Buffer[] = [];
+          for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+          let refused: unknown;
+          try {
+            refused = (
+              JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { refused?: unknown }
+            ).refused;
+          } catch {
+            refused = undefined;
+          }
+          if (typeof refused !== 'boolean') {
+            res.send(400, { error: 'send {"refused": true} or {"refused": false}' });
+            return;
+          }
+          self.tokenRefused = refused;
+          res.send(200, { refused });
         });
         logger.info(
           { page: '/sandbox', graph: '/sandbox/graph' },

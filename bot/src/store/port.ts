@@ -29,6 +29,11 @@ export interface Organisation {
   readonly maxParticipants: number;
   /** The language of texts sent to contacts (notices inside the window). */
   readonly contactLocale: string;
+  /**
+   * ops (issue 12): who gets alarm cards. The smallest admin role, until the application
+   * layer's organisation admin role (issue 8) replaces it.
+   */
+  readonly adminUserIds?: readonly string[] | undefined;
 }
 
 export interface BusinessNumber {

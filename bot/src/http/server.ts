@@ -131,7 +131,9 @@ function logRequests(server: restify.Server, logger: Logger): void {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const route = req.getRoute?.()?.path;
-      logger.info(
+      // The orchestrator's probes every few seconds would drown the rest: debug for those.
+      const level = PROBES.has(req.path()) && res.statusCode < 400 ? 'debug' : 'info';
+      logger[level](
         {
           requestId,
           method: req.method,

@@ -4,6 +4,7 @@
  * on one fresh store (two connections, as two instances would have).
  */
 import { describe } from 'vitest';
+import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeOpsContract } from './contract-ops.js';
@@ -28,5 +29,6 @@ export function describeStoreContract(
     describeTwoClientContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
     describeOpsContract(makeStore, makeTwoClients);
+    describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

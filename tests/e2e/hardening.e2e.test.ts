@@ -165,7 +165,7 @@ describe('media served to Teams', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
-    expect(response.headers.get('content-disposition')).toMatch(/^inline; filename=".+\.png"$/);
+    expect(response.headers.get('content-disposition')).toBe('inline');
   });
 
   it('never serves what Graph called text/html as a page: it is a download', async () => {
@@ -173,7 +173,7 @@ describe('media served to Teams', () => {
     const response = await serve(html, 'text/html');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/octet-stream');
-    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.bin"$/);
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment/);
     expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });

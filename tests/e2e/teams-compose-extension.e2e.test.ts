@@ -83,7 +83,8 @@ describe('the compose extension', () => {
     const phone = w.product.sandbox.phone(PHONE);
     expect(phone.received().map((m) => m.kind)).toEqual(['template']);
 
-    phone.tapButton('Agree');
+    // Maria has the chat open: what arrives is read (the sandbox reads only what is on screen).
+    phone.openChat().tapButton('Agree');
     await w.settle();
     expect(phone.received().at(-1)!.text).toBe('Hello Maria, your order is ready.');
     expect(alice.messages().find((m) => m.activityId === status.activityId)!.text).toContain(

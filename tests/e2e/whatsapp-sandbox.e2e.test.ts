@@ -65,7 +65,8 @@ describe('WhatsApp through the sandbox', () => {
     expect(phone.received()).toHaveLength(1);
     expect((await p.store.getMessage(`${started.thread.id}:2`))!.status).toBe('pending');
 
-    phone.tapButton('Agree');
+    // She has the chat open: what arrives is read (the sandbox reads only what is on screen).
+    phone.openChat().tapButton('Agree');
     await p.settle();
     expect(phone.received().map((m) => m.text)).toContain('Hello Maria, your order has shipped.');
     expect((await p.store.getThread(started.thread.id))!.state).toBe('active');
@@ -134,7 +135,7 @@ describe('WhatsApp through the sandbox', () => {
     await p.settle();
     expect((await p.store.getThread(threadId))!.state).toBe('paused');
     expect((await p.store.getMessage(sent.messages[0]!.id))!.status).toBe('pending');
-    p.sandbox.phone(PHONE).tapButton('Resume conversation');
+    p.sandbox.phone(PHONE).openChat().tapButton('Resume conversation');
     await p.settle();
     expect((await p.store.getMessage(sent.messages[0]!.id))!.status).toBe('read');
   });
@@ -183,6 +184,7 @@ describe('WhatsApp through the sandbox', () => {
     ).toBe(true);
 
     const media = await p.store.putMedia(PNG, 'image/png');
+    phone.openChat();
     const sent = await p.conversations.compose(alice.id, threadId, { body: 'our label', media });
     if ('rejected' in sent) throw new Error();
     await p.settle();

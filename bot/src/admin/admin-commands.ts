@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { HOUR, type Millis } from '../core/types.js';
+import { SUPPORTED_LOCALES } from '../i18n/catalogue.js';
 import type { Organisation, Store, UserRecord } from '../store/port.js';
 import { DEFAULT_SUB_ORGANISATION } from '../teams/enablement.js';
 import {
@@ -34,15 +35,20 @@ export const USAGE = `Usage: npm run admin -- <command>
   intake add|remove <phoneNumberId> <userId>
                                   Name or remove an intake user of a business number.
   export consent [--number <phoneNumberId>] [--contact <contactId or phone>] [--out <file>]
+                 [--bom] [--raw]
       Proof of consent as CSV: every consent, decline, opt-out and resume, with its time
       and the WhatsApp message that carried it.
   export messages --from <date> --to <date> [--number <phoneNumberId>] [--with-text]
-                  [--out <file>]
+                  [--lang <en>] [--out <file>] [--bom] [--raw]
       The message record (CDR) as CSV: one row per message created from --from up to
-      --to, with the time of each status. --with-text adds what was written.
+      --to, with the time of each status. --with-text adds what was written. A failed
+      message's reason is in words, in English or the --lang given (${SUPPORTED_LOCALES.join(', ')}),
+      with its key in failure_reason_key.
       A date is a whole UTC day (2025-01-31: --to includes that day), or give a time
       with its zone (2025-01-31T09:00:00Z; --to is then excluded).
-  Exports go to standard output, or to --out <file>.`;
+  Exports go to standard output, or to --out <file>. --bom starts the file with a UTF-8
+  byte order mark, so Excel opens it as UTF-8. A cell beginning with =, +, - or @ is
+  written with a ' before it, so no spreadsheet runs it as a formula; --raw keeps it as is.`;
 
 export class AdminUsageError extends Error {
   readonly code = 'admin_usage';
@@ -77,6 +83,9 @@ export async function runAdmin(
       to: { type: 'string' },
       out: { type: 'string' },
       'with-text': { type: 'boolean' },
+      lang: { type: 'string' },
+      bom: { type: 'boolean' },
+      raw: { type: 'boolean' },
     },
   });
   const [area, action, ...rest] = positionals;
@@ -199,13 +208,23 @@ export async function runAdmin(
         throw error;
       }
     };
+    const csv = { bom: values.bom === true, raw: values.raw === true };
     if (action === 'consent') {
-      if (values.from !== undefined || values.to !== undefined || values['with-text'])
+      if (
+        values.from !== undefined ||
+        values.to !== undefined ||
+        values['with-text'] ||
+        values.lang !== undefined
+      )
         throw new AdminUsageError(
-          'export consent takes --number, --contact and --out (it lists every record)',
+          'export consent takes --number, --contact, --out, --bom and --raw (it lists every record)',
         );
       const count = await run((write) =>
-        exportConsent(store, write, { businessNumberId: values.number, contact: values.contact }),
+        exportConsent(store, write, {
+          businessNumberId: values.number,
+          contact: values.contact,
+          ...csv,
+        }),
       );
       if (out !== undefined) print(`wrote ${count} consent records to ${out}`);
       return;
@@ -216,12 +235,15 @@ export async function runAdmin(
     const to = parseTime(need(values.to, '--to <date>'), '--to');
     if (from >= to)
       throw new AdminUsageError(`--from ${values.from} must come before --to ${values.to}`);
+    const locale = values.lang === undefined ? undefined : supportedLocale(values.lang);
     const count = await run((write) =>
       exportMessages(store, write, {
         businessNumberId: values.number,
         from,
         to,
         withText: values['with-text'] === true,
+        locale,
+        ...csv,
       }),
     );
     if (out !== undefined) print(`wrote ${count} messages to ${out}`);
@@ -254,6 +276,13 @@ function parseTime(value: string, option: '--from' | '--to'): Millis {
     `${option} takes a date (2025-01-31, a whole UTC day) or a time with its zone ` +
       `(2025-01-31T09:00:00Z), not "${value}"`,
   );
+}
+
+/** A language the catalogue has ("de", "pt-BR", "zh-cn"), else a usage error listing them. */
+function supportedLocale(value: string): string {
+  const found = SUPPORTED_LOCALES.find((l) => l.toLowerCase() === value.toLowerCase());
+  if (found) return found;
+  throw new AdminUsageError(`--lang takes one of ${SUPPORTED_LOCALES.join(', ')}, not "${value}"`);
 }
 
 function isFileError(error: unknown): error is NodeJS.ErrnoException {

@@ -5,8 +5,15 @@
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import type { ConsentRecord, ContactRef, Message, Millis } from '../core/types.js';
+import { hasKey, t } from '../i18n/catalogue.js';
 import type { Store } from '../store/port.js';
-import { csvRecord, isoTime, type CsvValue } from './csv.js';
+import { csvRecord, isoTime, UTF8_BOM, type CsvOptions, type CsvValue } from './csv.js';
+
+/** How a CSV file is written, for both exports. */
+export interface CsvFileOptions extends CsvOptions {
+  /** Start with the UTF-8 byte order mark, so Excel reads the file as UTF-8. */
+  readonly bom?: boolean | undefined;
+}
 
 /** Where an export's text goes, in order; resolves once the text is handed on. */
 export type WriteText = (text: string) => Promise<void>;
@@ -27,7 +34,7 @@ export const CONSENT_COLUMNS = [
   'text',
 ] as const;
 
-export interface ConsentExportFilter {
+export interface ConsentExportFilter extends CsvFileOptions {
   readonly businessNumberId?: string | undefined;
   /** A contact id, or a phone number (any punctuation; matched on its digits). */
   readonly contact?: string | undefined;
@@ -57,24 +64,28 @@ export async function exportConsent(
     }
     return contacts.get(record.contactId);
   };
-  let text = csvRecord(CONSENT_COLUMNS);
+  const csv = { raw: filter.raw };
+  let text = (filter.bom ? UTF8_BOM : '') + csvRecord(CONSENT_COLUMNS, csv);
   let count = 0;
   for (const record of records) {
     const contact = await contactOf(record);
     if (phone !== undefined && (contact === undefined || phoneDigits(contact.phone) !== phone))
       continue;
-    text += csvRecord([
-      isoTime(record.at),
-      record.kind,
-      record.via,
-      record.businessNumberId,
-      record.contactId,
-      contact && e164(contact.phone),
-      contact?.name,
-      record.threadId,
-      record.waMessageId,
-      record.text,
-    ]);
+    text += csvRecord(
+      [
+        isoTime(record.at),
+        record.kind,
+        record.via,
+        record.businessNumberId,
+        record.contactId,
+        contact && e164(contact.phone),
+        contact?.name,
+        record.threadId,
+        record.waMessageId,
+        record.text,
+      ],
+      csv,
+    );
     count++;
   }
   await write(text);
@@ -106,12 +117,15 @@ export const MESSAGE_COLUMNS = [
   ...STATUS_COLUMNS.map((s) => `${s}_at`),
   'failure_code',
   'failure_reason',
+  'failure_reason_key',
   'attempts',
   'possibly_sent_twice',
 ] as const;
 
-export interface MessageExportOptions {
+export interface MessageExportOptions extends CsvFileOptions {
   readonly businessNumberId?: string | undefined;
+  /** The language of `failure_reason` (a supported locale); English by default. */
+  readonly locale?: string | undefined;
   /** Inclusive. */
   readonly from: Millis;
   /** Exclusive. */
@@ -132,7 +146,11 @@ export async function exportMessages(
   write: WriteText,
   options: MessageExportOptions,
 ): Promise<number> {
-  await write(csvRecord([...MESSAGE_COLUMNS, ...(options.withText ? ['text'] : [])]));
+  const csv = { raw: options.raw };
+  await write(
+    (options.bom ? UTF8_BOM : '') +
+      csvRecord([...MESSAGE_COLUMNS, ...(options.withText ? ['text'] : [])], csv),
+  );
   let count = 0;
   let after: Message | undefined;
   for (;;) {
@@ -161,14 +179,15 @@ export async function exportMessages(
         contact.name,
         m.waMessageId,
         m.status,
-        ...STATUS_COLUMNS.map((s) => isoTime(m.statusTimes[s])),
+        ...STATUS_COLUMNS.map((s) => isoTime(statusTimesOf(m)[s])),
         m.failure?.code,
+        m.failure && reasonWords(m.failure.reasonKey, options.locale),
         m.failure?.reasonKey,
         m.direction === 'outbound' ? m.attempts : undefined,
         m.possiblyDuplicate === true,
       ];
       if (options.withText) row.push(m.body ?? m.media?.caption);
-      text += csvRecord(row);
+      text += csvRecord(row, csv);
     }
     await write(text);
     count += page.length;
@@ -177,11 +196,38 @@ export async function exportMessages(
   }
 }
 
-/** text, picture, template or notice; a contact's sticker or location is `other`. */
+/**
+ * The failure's reason as users read it, in the export's language: the key is kept in its own
+ * column for whoever sorts or counts by it.
+ */
+function reasonWords(key: string, locale: string | undefined): string {
+  return hasKey(key) ? t(locale, key) : key;
+}
+
+/**
+ * The status times as a record should read: WhatsApp's `failed` comes with a time in whole
+ * seconds while `sent` is ours to the millisecond, so a failure in the same second can look
+ * earlier than the send. It never happened before the send: shown no earlier than `sent_at`.
+ */
+function statusTimesOf(m: Message): Message['statusTimes'] {
+  const { sent, failed } = m.statusTimes;
+  return sent !== undefined && failed !== undefined && failed < sent
+    ? { ...m.statusTimes, failed: sent }
+    : m.statusTimes;
+}
+
+/**
+ * text, picture, template or notice; what a contact sent: text, picture, document, audio,
+ * voice, video, sticker or location (`media_gone` when WhatsApp no longer had the file);
+ * `other` for anything else (a reaction, a contact card).
+ */
 function kindOf(m: Message): string {
   if (m.kind === 'image') return 'picture';
   if (m.kind !== 'inbound') return m.kind;
-  return m.media ? 'picture' : m.body !== undefined ? 'text' : 'other';
+  if (m.media) return !m.mediaKind || m.mediaKind === 'image' ? 'picture' : m.mediaKind;
+  if (m.location) return 'location';
+  if (m.mediaGone) return 'media_gone';
+  return m.body !== undefined ? 'text' : 'other';
 }
 
 /** The store keeps WhatsApp's wa_id (no '+'); people read and search E.164. */

@@ -150,7 +150,7 @@ export class Conversations {
   async compose(
     by: UserId,
     threadId: ThreadId,
-    content: { body?: string; media?: MediaRef },
+    content: { body?: string; media?: MediaRef; mediaKind?: 'image' | 'document' },
   ): Promise<Outcome> {
     return this.onThread(threadId, { type: 'compose', by, ...content });
   }

@@ -20,7 +20,11 @@ import type { MediaRef, Message, Millis, Outcome, Thread, Transition, UserId } f
 export function compose(
   thread: Thread,
   by: UserId,
-  content: { body?: string | undefined; media?: MediaRef | undefined },
+  content: {
+    body?: string | undefined;
+    media?: MediaRef | undefined;
+    mediaKind?: 'image' | 'document' | undefined;
+  },
   now: Millis,
 ): Outcome {
   if (thread.state === 'closed') return reject('thread.closed', { contact: thread.contact.name });
@@ -35,10 +39,13 @@ export function compose(
     threadId: thread.id,
     seq,
     direction: 'outbound',
-    kind: content.media ? 'image' : 'text',
+    kind: content.media ? (content.mediaKind === 'document' ? 'document' : 'image') : 'text',
     author: { id: author.id, name: author.name },
     body: body || undefined,
     media: content.media,
+    ...(content.media && content.mediaKind === 'document'
+      ? { mediaKind: 'document' as const }
+      : {}),
     status: 'pending',
     statusTimes: { pending: now },
     attempts: 0,

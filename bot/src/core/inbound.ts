@@ -44,10 +44,15 @@ function inboundMessage(thread: Thread, input: InboundInput, now: Millis): Messa
     body:
       c.type === 'text' || c.type === 'button'
         ? c.text
-        : c.type === 'image'
+        : c.type === 'image' || c.type === 'media'
           ? c.media.caption
-          : undefined,
-    media: c.type === 'image' ? c.media : undefined,
+          : c.type === 'media_gone'
+            ? c.caption
+            : undefined,
+    media: c.type === 'image' || c.type === 'media' ? c.media : undefined,
+    ...(c.type === 'media' ? { mediaKind: c.kind } : {}),
+    ...(c.type === 'location' ? { location: c.location } : {}),
+    ...(c.type === 'media_gone' ? { mediaGone: c.kind } : {}),
     status: 'received',
     statusTimes: { received: input.sentAt },
     waMessageId: input.waMessageId,

@@ -88,7 +88,7 @@ export interface Thread {
 export type Direction = 'outbound' | 'inbound';
 
 /** What travels to the contact: a user's own words, or something the app sends for them. */
-export type OutboundKind = 'text' | 'image' | 'template' | 'notice';
+export type OutboundKind = 'text' | 'image' | 'document' | 'template' | 'notice';
 
 /** Templates the business sends (approved on Meta's side; see the WhatsApp adapter). */
 export type TemplateName = 'opt_in' | 'resume' | 'participant_notice';
@@ -113,6 +113,23 @@ export interface MediaRef {
   readonly size: number;
   readonly sha256?: string | undefined;
   readonly caption?: string | undefined;
+  /** A document's file name, as the contact's phone (or the user's attachment) gave it. */
+  readonly filename?: string | undefined;
+}
+
+/**
+ * Every kind of media WhatsApp carries: pictures, documents (PDF, Office files, text), audio
+ * (a voice note is audio recorded in WhatsApp), video and stickers (WebP pictures).
+ */
+export type MediaKind = 'image' | 'document' | 'audio' | 'voice' | 'video' | 'sticker';
+
+/** A place the contact shared: only the coordinates are always there. */
+export interface SharedLocation {
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly name?: string | undefined;
+  readonly address?: string | undefined;
+  readonly url?: string | undefined;
 }
 
 export type FailureKind =
@@ -140,6 +157,12 @@ export interface Message {
   readonly author?: UserRef | undefined;
   readonly body?: string | undefined;
   readonly media?: MediaRef | undefined;
+  /** What `media` is; absent means a picture (messages kept before other kinds existed). */
+  readonly mediaKind?: MediaKind | undefined;
+  /** A location the contact shared. */
+  readonly location?: SharedLocation | undefined;
+  /** Media the contact sent that WhatsApp no longer had when we asked for it (kept, said). */
+  readonly mediaGone?: MediaKind | undefined;
   readonly template?: TemplateName | undefined;
   /** For notices and templates: the catalogue key and its parameters. */
   readonly noticeKey?: ContactNoticeKey | undefined;
@@ -205,6 +228,16 @@ export function isRejection(outcome: Outcome): outcome is Rejection {
 export type InboundContent =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'image'; readonly media: MediaRef }
+  /** A document, audio or voice note, video or sticker, downloaded and stored. */
+  | { readonly type: 'media'; readonly kind: Exclude<MediaKind, 'image'>; readonly media: MediaRef }
+  | { readonly type: 'location'; readonly location: SharedLocation }
+  /** Media WhatsApp said no longer exists (a permanent error): kept as a message saying so. */
+  | {
+      readonly type: 'media_gone';
+      readonly kind: MediaKind;
+      readonly caption?: string | undefined;
+      readonly filename?: string | undefined;
+    }
   /** A quick-reply button on one of our templates. */
   | {
       readonly type: 'button';
@@ -220,6 +253,8 @@ export type ThreadEvent =
       readonly by: UserId;
       readonly body?: string;
       readonly media?: MediaRef;
+      /** What `media` is: a picture unless said (a document keeps its file name). */
+      readonly mediaKind?: 'image' | 'document';
     }
   | {
       readonly type: 'inbound';

@@ -4,7 +4,13 @@
  * Message", "Button Message", "Interactive Button Reply Message", "Interactive List Reply
  * Message" (notes §2.1–2.4).
  */
-import type { ChatButton, ChatEntry, ContactPhone } from './contact-phone.js';
+import type {
+  ChatButton,
+  ChatEntry,
+  ChatLocation,
+  ChatMediaKind,
+  ContactPhone,
+} from './contact-phone.js';
 import type { StoredMedia } from './media-store.js';
 import { SandboxError } from './sandbox-error.js';
 import type { InboundMessage } from './webhook-payloads.js';
@@ -54,6 +60,94 @@ export function imageMessage(stored: StoredMedia, caption?: string): ContactMess
         id: stored.id,
       },
     }),
+  };
+}
+
+/**
+ * A document, audio or voice note, video or sticker: OpenAPI DocumentMessage_1 (with
+ * `filename`), AudioMessage_1 (`voice`), VideoMessage_1 (`caption`), StickerMessage_1
+ * (`animated`), each with MediaMessageProperties (mime_type, sha256, id). Meta's spec has no
+ * webhook example for these: built from the schema, in the key order of "Image Message".
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages
+ */
+export function mediaMessage(
+  kind: ChatMediaKind,
+  stored: StoredMedia,
+  options: { caption?: string | undefined; filename?: string | undefined } = {},
+): ContactMessage {
+  const caption =
+    kind === 'document' || kind === 'video' ? options.caption?.trim() || undefined : undefined;
+  const filename = kind === 'document' ? options.filename?.trim() || 'document' : undefined;
+  const common = { mime_type: stored.mimeType, sha256: stored.sha256, id: stored.id };
+  const chat = {
+    kind: 'media' as const,
+    media: {
+      kind,
+      mediaId: stored.id,
+      mimeType: stored.mimeType,
+      size: stored.size,
+      caption,
+      filename,
+    },
+  };
+  switch (kind) {
+    case 'document':
+      return {
+        chat,
+        message: (base) => ({
+          ...base,
+          type: 'document',
+          document: { ...(caption ? { caption } : {}), filename: filename as string, ...common },
+        }),
+      };
+    case 'audio':
+    case 'voice':
+      return {
+        chat,
+        message: (base) => ({
+          ...base,
+          type: 'audio',
+          audio: { ...common, voice: kind === 'voice' },
+        }),
+      };
+    case 'video':
+      return {
+        chat,
+        message: (base) => ({
+          ...base,
+          type: 'video',
+          video: { ...(caption ? { caption } : {}), ...common },
+        }),
+      };
+    case 'sticker':
+      return {
+        chat,
+        message: (base) => ({ ...base, type: 'sticker', sticker: { ...common, animated: false } }),
+      };
+  }
+}
+
+/** A shared place: the OpenAPI webhook example "Location Message" (LocationMessage_1). */
+export function locationMessage(location: ChatLocation): ContactMessage {
+  const { latitude, longitude } = location;
+  if (
+    !Number.isFinite(latitude) ||
+    !Number.isFinite(longitude) ||
+    Math.abs(latitude) > 90 ||
+    Math.abs(longitude) > 180
+  ) {
+    throw new SandboxError('invalid_message', 'A location needs a latitude and a longitude.');
+  }
+  const body = {
+    ...(location.address ? { address: location.address } : {}),
+    latitude,
+    longitude,
+    ...(location.name ? { name: location.name } : {}),
+    ...(location.url ? { url: location.url } : {}),
+  };
+  return {
+    chat: { kind: 'location', location: body },
+    message: (base) => ({ ...base, location: body, type: 'location' }),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * A contact's phone: their WhatsApp number and profile name, the chat with the business as the
  * phone shows it, and the two switches a tester flips (read receipts, fail the next delivery).
+ * Like a real phone, it reads the business's messages only while the chat is open and in view.
  */
 
 /**
@@ -41,8 +42,32 @@ export type ChatKind =
   /** The contact tapped a template quick reply or an interactive reply button. */
   | 'button'
   | 'list_reply'
+  /** A file (document, audio or voice note, video) or a sticker, either way. */
+  | 'media'
+  /** A place the contact shared. */
+  | 'location'
   /** A business message WhatsApp did not deliver: not on a real phone, shown for the developer. */
   | 'undelivered';
+
+/** The media kinds besides pictures. `voice` is audio recorded in WhatsApp. */
+export type ChatMediaKind = 'document' | 'audio' | 'voice' | 'video' | 'sticker';
+
+export interface ChatMedia {
+  readonly kind: ChatMediaKind;
+  readonly mediaId: string;
+  readonly mimeType: string;
+  readonly size?: number | undefined;
+  readonly caption?: string | undefined;
+  readonly filename?: string | undefined;
+}
+
+export interface ChatLocation {
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly name?: string | undefined;
+  readonly address?: string | undefined;
+  readonly url?: string | undefined;
+}
 
 export interface ChatEntry {
   /** The wamid. */
@@ -58,6 +83,8 @@ export interface ChatEntry {
   readonly image?:
     | { readonly mediaId: string; readonly mimeType: string; readonly caption?: string | undefined }
     | undefined;
+  readonly media?: ChatMedia | undefined;
+  readonly location?: ChatLocation | undefined;
   readonly template?: { readonly name: string; readonly language: string } | undefined;
   readonly buttons?: readonly ChatButton[] | undefined;
   readonly list?: ChatList | undefined;
@@ -77,6 +104,10 @@ export class ContactPhone {
   #readReceipts = true;
   #failNext: number | undefined;
   #lastInboundAt: number | undefined;
+  /** Until when (real time, ms) the chat is open and visible; Infinity: until closed. */
+  #viewingUntil = 0;
+  /** Business messages delivered while nobody looked: read (reported) once the chat is seen. */
+  readonly #unread = new Map<string, () => void>();
   readonly #entries: Mutable<ChatEntry>[] = [];
   readonly #changed: () => void;
 
@@ -129,6 +160,43 @@ export class ContactPhone {
   set lastInboundAt(at: number | undefined) {
     this.#lastInboundAt = at;
     this.#changed();
+  }
+
+  /**
+   * Whether the contact has the chat open and in view: a phone reads what arrives only then
+   * (the page says so while it shows the chat; tests open and close it).
+   */
+  get viewing(): boolean {
+    return this.#viewingUntil > Date.now();
+  }
+
+  /**
+   * The chat is open and visible (for `leaseMs` of real time, or until closed), or not. On
+   * opening, every message delivered meanwhile is read; returns how many.
+   */
+  setViewing(visible: boolean, leaseMs = Number.POSITIVE_INFINITY): number {
+    const was = this.viewing;
+    this.#viewingUntil = visible ? Date.now() + leaseMs : 0;
+    if (was !== this.viewing) this.#changed();
+    if (!visible) return 0;
+    const waiting = [...this.#unread.values()];
+    this.#unread.clear();
+    for (const read of waiting) read();
+    return waiting.length;
+  }
+
+  /**
+   * A business message reached the phone: read now if the chat is in view, else when it
+   * next is. `read` reports it (unless read receipts are off by then).
+   */
+  delivered(id: string, read: () => void): void {
+    if (this.viewing) read();
+    else this.#unread.set(id, read);
+  }
+
+  /** How many business messages are delivered and not yet read. */
+  get unread(): number {
+    return this.#unread.size;
   }
 
   add(entry: ChatEntry): void {

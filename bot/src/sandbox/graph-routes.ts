@@ -162,6 +162,7 @@ export function registerGraphRoutes(server: Server, options: GraphRoutesOptions)
     graph(async (req, res) => {
       const stored = sandbox.media.get(req.params.mediaId as string);
       if (!stored) throw new GraphError(404, 100, 'Media not found');
+      sandbox.media.downloaded(stored.id);
       res.sendRaw(200, stored.bytes, {
         'content-type': stored.mimeType,
         'content-length': String(stored.size),

@@ -17,7 +17,7 @@
 import type { RouteModule } from '../http/server.js';
 import type { TemplatesConfig } from '../whatsapp/templates.js';
 import { createSandboxClock, type SandboxClock } from './clock.js';
-import type { ChatEntry } from './contact-phone.js';
+import type { ChatEntry, ChatLocation, ChatMediaKind } from './contact-phone.js';
 import { registerGraphRoutes } from './graph-routes.js';
 import {
   DEFAULT_DELIVERY_DELAYS,
@@ -37,7 +37,13 @@ import type { WebhookDelivery, WebhookRetry } from './webhook-sender.js';
 import { WhatsAppSandbox } from './whatsapp-sandbox.js';
 
 export { createSandboxClock, type Clock, type SandboxClock } from './clock.js';
-export type { ChatEntry, ChatStatus, ChatButton } from './contact-phone.js';
+export type {
+  ChatEntry,
+  ChatStatus,
+  ChatButton,
+  ChatLocation,
+  ChatMediaKind,
+} from './contact-phone.js';
 export type { DeliveryDelays, OutboundRecord } from './outbound-delivery.js';
 export type { WebhookDelivery, WebhookRetry, WebhookAttempt } from './webhook-sender.js';
 export type { WebhookPayload, InboundMessage, StatusUpdate } from './webhook-payloads.js';
@@ -90,6 +96,18 @@ export interface SandboxPhone {
     options?: { caption?: string },
   ): { wamid: string; mediaId: string };
   /**
+   * Sends a document, audio, voice note, video or sticker; returns its wamid and media id.
+   * A document keeps its `filename`; documents and videos may have a caption.
+   */
+  sendMedia(
+    kind: ChatMediaKind,
+    bytes: Uint8Array,
+    mimeType: string,
+    options?: { caption?: string; filename?: string },
+  ): { wamid: string; mediaId: string };
+  /** Shares a place; returns its wamid. */
+  sendLocation(location: ChatLocation): string;
+  /**
    * Taps a button: by payload ("wa4t:consent:…"), payload prefix ("wa4t:consent"), label
    * ("Agree"), or a message id and button index. Returns the reply's wamid.
    */
@@ -102,6 +120,17 @@ export interface SandboxPhone {
   received(): ChatEntry[];
   setReadReceipts(on: boolean): SandboxPhone;
   readonly readReceipts: boolean;
+  /**
+   * The contact opens the chat and looks at it: what arrived is read now (with read receipts
+   * on, WhatsApp reports `read`), and what arrives while it stays open is read as it comes.
+   * A phone starts with the chat closed: the business's messages stay delivered, not read.
+   */
+  openChat(): SandboxPhone;
+  /** The contact leaves the chat (or puts the phone away). */
+  closeChat(): SandboxPhone;
+  readonly chatOpen: boolean;
+  /** Business messages delivered and not yet read. */
+  readonly unread: number;
   /** The next business message to this phone fails with `code` (undefined: none). */
   failNextDelivery(code: number | undefined): SandboxPhone;
   /** Whether the business may send free-form messages now (24 h from the last message). */
@@ -116,6 +145,13 @@ export interface Sandbox {
   phones(): SandboxPhone[];
   /** Every business send the Cloud API accepted, with the statuses reported for it. */
   sent(): OutboundRecord[];
+  /**
+   * WhatsApp forgets a media id (it expired, or was deleted): downloading it then fails as on
+   * Graph. Returns whether there was such media.
+   */
+  forgetMedia(mediaId: string): boolean;
+  /** How many times a media's bytes were downloaded. */
+  mediaDownloads(mediaId: string): number;
   /** Every webhook posted to the app (the last 1,000) and what became of it. */
   webhooks(): readonly WebhookDelivery[];
   /** Resolves when no status or webhook is pending (see PendingWork.idle). */
@@ -180,6 +216,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       },
       sendText: (text, o) => world.sendText(phone.number, text, o?.replyTo),
       sendImage: (bytes, mimeType, o) => world.sendImage(phone.number, bytes, mimeType, o?.caption),
+      sendMedia: (kind, bytes, mimeType, o) =>
+        world.sendMedia(phone.number, kind, bytes, mimeType, o),
+      sendLocation: (location) => world.sendLocation(phone.number, location),
       tapButton: (target) => world.tapButton(phone.number, target),
       chooseListRow: (row, o) => world.chooseListRow(phone.number, row, o?.messageId),
       messages: () => phone.entries(),
@@ -191,6 +230,20 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       },
       get readReceipts() {
         return phone.readReceipts;
+      },
+      openChat() {
+        phone.setViewing(true);
+        return self;
+      },
+      closeChat() {
+        phone.setViewing(false);
+        return self;
+      },
+      get chatOpen() {
+        return phone.viewing;
+      },
+      get unread() {
+        return phone.unread;
       },
       failNextDelivery(code) {
         phone.failNext = code;
@@ -273,6 +326,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
     phones: () => world.phones().map((p) => handle(p.number)),
     sent: () => world.outbound(),
+    forgetMedia: (mediaId) => world.media.delete(mediaId),
+    mediaDownloads: (mediaId) => world.media.downloads(mediaId),
     webhooks: () => world.webhooks.deliveries(),
     idle: (o) => world.work.idle(o),
     close: () => world.close(),

@@ -67,8 +67,47 @@ export function uploadProblem(bytes: Uint8Array, mimeType: string): string | und
   return undefined;
 }
 
+/** Which MIME types a contact's phone sends as each kind. */
+const CONTACT_KINDS: Readonly<Record<string, (mimeType: string) => boolean>> = {
+  audio: (m) => m.startsWith('audio/'),
+  voice: (m) => m === 'audio/ogg' || m.startsWith('audio/'),
+  video: (m) => m.startsWith('video/'),
+  sticker: (m) => m === 'image/webp',
+};
+
+/**
+ * Why a contact's phone could not send this as `kind`, or undefined. A phone sends any file as
+ * a document (up to 100 MB); audio, video and stickers keep WhatsApp's types and limits.
+ */
+export function contactMediaProblem(
+  kind: string,
+  bytes: Uint8Array,
+  mimeType: string,
+): string | undefined {
+  if (bytes.length === 0) return 'The file is empty.';
+  if (kind === 'document') {
+    return bytes.length > MAX_UPLOAD_BYTES
+      ? `A document is at most ${MAX_UPLOAD_BYTES} bytes; this one is ${bytes.length}.`
+      : undefined;
+  }
+  const fits = CONTACT_KINDS[kind];
+  if (!fits?.(mimeType)) return `A ${kind} cannot be of type ${mimeType || 'unknown'}.`;
+  return uploadProblem(bytes, mimeType);
+}
+
 export class MediaStore {
   readonly #media = new Map<string, StoredMedia>();
+  readonly #downloads = new Map<string, number>();
+
+  /** Counts a download of the media's bytes (the app fetching what a contact sent). */
+  downloaded(id: string): void {
+    this.#downloads.set(id, (this.#downloads.get(id) ?? 0) + 1);
+  }
+
+  /** How many times the media's bytes were downloaded. */
+  downloads(id: string): number {
+    return this.#downloads.get(id) ?? 0;
+  }
 
   put(
     bytes: Uint8Array,

@@ -8,7 +8,9 @@
  * - A phone set to fail its next delivery fails it with the chosen code.
  * - A picture whose media id is unknown, or whose link cannot be fetched as JPEG/PNG, fails with
  *   131053 "Media upload error".
- * - A phone with read receipts off never produces `read` (notes §3).
+ * - `read` only once the phone has the chat open and in view (now, or when it is next opened),
+ *   templates too, so "delivered, not yet read" can be seen; never with read receipts off
+ *   (notes §3).
  */
 import { WINDOW } from '../core/types.js';
 import { sniffImageType, IMAGE_MAX_BYTES } from '../whatsapp/media-rules.js';
@@ -119,11 +121,14 @@ export function startDelivery(
       if (failure !== undefined) return fail(failure);
       const image = await resolveImage(ctx, view);
       if (typeof image === 'string') return fail(131053, image);
+      const media = resolveDocument(ctx, view);
+      if (typeof media === 'string') return fail(131053, media);
       ctx.report(record, status('sent', { pricing }));
       await ctx.work.wait(ctx.delays.deliveredMs);
       phone.add({
         ...view,
         ...(image ? { image } : {}),
+        ...(media ? { media } : {}),
         id: record.wamid,
         from: 'business',
         at: ctx.clock.now(),
@@ -131,11 +136,27 @@ export function startDelivery(
       });
       ctx.report(record, status('delivered', { pricing }));
       await ctx.work.wait(ctx.delays.readMs);
-      // Checked now: switching receipts off while a message is on its way counts.
-      if (phone.readReceipts) ctx.report(record, status('read', { pricing }));
+      // Read when the contact looks at the chat; receipts checked then: switching them off
+      // while a message waits counts.
+      phone.delivered(record.wamid, () => {
+        if (phone.readReceipts) ctx.report(record, status('read', { pricing }));
+      });
     },
     () => undefined,
   );
+}
+
+/** A document as the phone shows it (type and size from the upload), or why it cannot be. */
+function resolveDocument(ctx: DeliveryContext, view: OutboundView): OutboundView['media'] | string {
+  if (view.kind !== 'media' || !view.media) return undefined;
+  const stored = ctx.media.get(view.media.mediaId);
+  if (!stored) return `Media ID ${view.media.mediaId} does not exist or has expired.`;
+  return {
+    ...view.media,
+    mimeType: stored.mimeType,
+    size: stored.size,
+    filename: view.media.filename ?? stored.filename,
+  };
 }
 
 /** The picture to show, undefined for a non-picture, or why it cannot be delivered. */

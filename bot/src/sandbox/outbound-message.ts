@@ -42,6 +42,19 @@ export function viewOf(
             image: { mediaId: '', mimeType: '', caption },
           };
     }
+    case 'document':
+      // The file's type and size are filled in at delivery, from the upload.
+      return {
+        ...common,
+        kind: 'media',
+        media: {
+          kind: 'document',
+          mediaId: request.document.id,
+          mimeType: '',
+          caption: request.document.caption,
+          filename: request.document.filename,
+        },
+      };
     case 'template':
       return templateView(request, templates, common);
     case 'interactive': {

@@ -7,9 +7,13 @@
  *   GET   /sandbox/api/phones/:number              the phone: settings, window, chat
  *   POST  /sandbox/api/phones/:number/messages     { text, replyTo? }  send a text
  *   POST  /sandbox/api/phones/:number/images       multipart: file, caption?  send a picture
+ *   POST  /sandbox/api/phones/:number/files        multipart: file, caption?  send a file: a
+ *                                                  document, audio, video or sticker by its type
+ *   POST  /sandbox/api/phones/:number/locations    { latitude, longitude, name?, address? }
  *   POST  /sandbox/api/phones/:number/taps         { messageId, index } or { payload }
  *   POST  /sandbox/api/phones/:number/list-replies { messageId?, rowId }
  *   PATCH /sandbox/api/phones/:number/settings     { readReceipts?, failNextDelivery? (code|null) }
+ *   PUT   /sandbox/api/phones/:number/viewing      { visible }  the page shows the chat (or not)
  *   POST  /sandbox/api/clock                       { advanceMs }  move the shared clock
  *   GET   /sandbox/api/media/:id                   the picture, for <img> on the page
  *   GET   /sandbox/api/webhooks                    the last webhooks and what became of them
@@ -24,6 +28,16 @@ import { IMAGE_MAX_BYTES } from '../whatsapp/media-rules.js';
 import { SandboxError } from './sandbox-error.js';
 import type { WhatsAppSandbox } from './whatsapp-sandbox.js';
 import { WINDOW } from '../core/types.js';
+import type { ChatMediaKind } from './contact-phone.js';
+import { MAX_UPLOAD_BYTES } from './media-store.js';
+
+/** How a phone sends a file of this type: a sticker, audio, video, or else a document. */
+function kindOfFile(mimeType: string): ChatMediaKind {
+  if (mimeType === 'image/webp') return 'sticker';
+  if (mimeType.startsWith('audio/')) return 'audio';
+  if (mimeType.startsWith('video/')) return 'video';
+  return 'document';
+}
 
 export const PHONE_API_PATH = '/sandbox/api';
 
@@ -49,6 +63,18 @@ const settingsBody = z.object({
   readReceipts: z.boolean().optional(),
   failNextDelivery: z.number().int().positive().nullable().optional(),
 });
+const viewingBody = z.object({ visible: z.boolean() });
+const locationBody = z.object({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  name: z.string().trim().max(200).optional(),
+  address: z.string().trim().max(400).optional(),
+});
+/**
+ * How long the page's word that it shows the chat holds: it says so again with every poll,
+ * so a tab closed or put away without a word stops reading within this time.
+ */
+export const VIEWING_LEASE_MS = 5_000;
 const clockBody = z.object({ advanceMs: z.number().int().positive().max(MAX_ADVANCE_MS) });
 
 class BadRequest extends Error {
@@ -106,6 +132,8 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
       number: phone.number,
       name: phone.name,
       readReceipts: phone.readReceipts,
+      chatOpen: phone.viewing,
+      unread: phone.unread,
       failNextDelivery: phone.failNext ?? null,
       window: { open: sandbox.windowOpen(phone), closesAt: closesAt ?? null },
       messages: phone.entries(),
@@ -174,6 +202,38 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
   );
 
   server.post(
+    `${PHONE_API_PATH}/phones/:number/files`,
+    api(async (req, res) => {
+      const form = await readForm(req, MAX_UPLOAD_BYTES + 64 * 1024);
+      if (!form)
+        throw new BadRequest(400, 'send the file as multipart/form-data with a "file" field');
+      const file = await formFile(form, 'file');
+      if (!file) throw new BadRequest(400, 'file: a file is required');
+      const caption = form.get('caption');
+      const type = (file.type || 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+      const sent = sandbox.sendMedia(phoneOf(req).number, kindOfFile(type), file.bytes, type, {
+        caption: typeof caption === 'string' ? caption : undefined,
+        filename: file.name || undefined,
+      });
+      res.send(201, { id: sent.wamid, mediaId: sent.mediaId });
+    }),
+  );
+
+  server.post(
+    `${PHONE_API_PATH}/phones/:number/locations`,
+    api(async (req, res) => {
+      const body = parse(locationBody, await readJson(req));
+      const id = sandbox.sendLocation(phoneOf(req).number, {
+        latitude: body.latitude,
+        longitude: body.longitude,
+        ...(body.name ? { name: body.name } : {}),
+        ...(body.address ? { address: body.address } : {}),
+      });
+      res.send(201, { id });
+    }),
+  );
+
+  server.post(
     `${PHONE_API_PATH}/phones/:number/taps`,
     api(async (req, res) => {
       const body = parse(tapBody, await readJson(req));
@@ -202,6 +262,16 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
     }),
   );
 
+  server.put(
+    `${PHONE_API_PATH}/phones/:number/viewing`,
+    api(async (req, res) => {
+      const { visible } = parse(viewingBody, await readJson(req));
+      const phone = phoneOf(req);
+      phone.setViewing(visible, VIEWING_LEASE_MS);
+      res.send(200, view(phone));
+    }),
+  );
+
   server.post(
     `${PHONE_API_PATH}/clock`,
     api(async (req, res) => {
@@ -220,6 +290,12 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
       res.sendRaw(200, stored.bytes, {
         'content-type': stored.mimeType,
         'content-length': String(stored.size),
+        'x-content-type-options': 'nosniff',
+        ...(stored.mimeType.startsWith('image/')
+          ? {}
+          : {
+              'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(stored.filename ?? 'file')}`,
+            }),
       });
     }),
   );

@@ -41,6 +41,17 @@ const media = z.union([
 
 const image = z.strictObject({ ...base, type: z.literal('image'), image: media });
 
+/** DocumentMessage: an uploaded file by id, with the file name the phone shows. */
+const document = z.strictObject({
+  ...base,
+  type: z.literal('document'),
+  document: z.strictObject({
+    id: z.string().min(1),
+    filename: z.string().min(1).max(240).optional(),
+    caption: z.string().max(1024).optional(),
+  }),
+});
+
 /** ParameterObject (body) and ButtonParameterObject (button), the kinds a sandbox can show. */
 const textParameter = z.strictObject({
   type: z.literal('text'),
@@ -164,12 +175,14 @@ const markRead = z.strictObject({
 
 export type TextRequest = z.infer<typeof text>;
 export type ImageRequest = z.infer<typeof image>;
+export type DocumentRequest = z.infer<typeof document>;
 export type TemplateRequest = z.infer<typeof template>;
 export type InteractiveRequest = z.infer<typeof interactive>;
-export type SendRequest = TextRequest | ImageRequest | TemplateRequest | InteractiveRequest;
+export type SendRequest =
+  TextRequest | ImageRequest | DocumentRequest | TemplateRequest | InteractiveRequest;
 export type MarkReadRequest = z.infer<typeof markRead>;
 
-const schemas = { text, image, template, interactive } as const;
+const schemas = { text, image, document, template, interactive } as const;
 const OTHER_TYPES = ['audio', 'document', 'video', 'sticker', 'location', 'contacts', 'reaction'];
 
 /** The request, or the Graph error WhatsApp would answer with. */
@@ -193,7 +206,7 @@ export function parseSendRequest(
     return {
       error: invalidParameter(
         OTHER_TYPES.includes(String(type))
-          ? `The sandbox does not deliver ${String(type)} messages; it delivers text, image, template and interactive.`
+          ? `The sandbox does not deliver ${String(type)} messages; it delivers text, image, document, template and interactive.`
           : `Unsupported message type: ${String(type)}.`,
       ),
     };

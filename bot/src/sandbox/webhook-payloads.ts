@@ -78,6 +78,59 @@ export type InboundMessage =
         readonly id: string;
       };
     })
+  /**
+   * Every other kind of media, and locations: OpenAPI DocumentMessage_1, AudioMessage_1,
+   * VideoMessage_1, StickerMessage_1 (MediaMessageProperties: mime_type, sha256, id) and
+   * LocationMessage_1; Meta's webhook reference,
+   * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages
+   */
+  | (InboundBase & {
+      readonly type: 'document';
+      readonly document: {
+        readonly caption?: string;
+        readonly filename: string;
+        readonly mime_type: string;
+        readonly sha256: string;
+        readonly id: string;
+      };
+    })
+  | (InboundBase & {
+      readonly type: 'audio';
+      readonly audio: {
+        readonly mime_type: string;
+        readonly sha256: string;
+        readonly id: string;
+        readonly voice: boolean;
+      };
+    })
+  | (InboundBase & {
+      readonly type: 'video';
+      readonly video: {
+        readonly caption?: string;
+        readonly mime_type: string;
+        readonly sha256: string;
+        readonly id: string;
+      };
+    })
+  | (InboundBase & {
+      readonly type: 'sticker';
+      readonly sticker: {
+        readonly mime_type: string;
+        readonly sha256: string;
+        readonly id: string;
+        readonly animated: boolean;
+      };
+    })
+  | (InboundBase & {
+      readonly type: 'location';
+      readonly location: {
+        readonly address?: string;
+        readonly latitude: number;
+        readonly longitude: number;
+        readonly name?: string;
+        readonly url?: string;
+      };
+    })
   /** A template's quick-reply button: payload as the business set it, text as shown (notes §2.3). */
   | (InboundBase & {
       readonly type: 'button';

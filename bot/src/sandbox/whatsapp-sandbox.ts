@@ -8,12 +8,14 @@ import {
   buttonTap,
   imageMessage,
   listChoice,
+  locationMessage,
+  mediaMessage,
   textMessage,
   type ContactMessage,
 } from './contact-messages.js';
-import { ContactPhone } from './contact-phone.js';
+import { ContactPhone, type ChatLocation, type ChatMediaKind } from './contact-phone.js';
 import { invalidParameter, recipientIsSender, type GraphError } from './error-codes.js';
-import { MediaStore } from './media-store.js';
+import { contactMediaProblem, MediaStore } from './media-store.js';
 import {
   startDelivery,
   windowOpen,
@@ -120,6 +122,15 @@ export class WhatsAppSandbox {
     return [...this.#outbound.values()];
   }
 
+  /**
+   * The contact opens (or leaves) the chat. The page holds it open for `leaseMs` at a time,
+   * renewed while it shows the chat, so a closed tab stops reading. Returns how many messages
+   * were read on opening.
+   */
+  setViewing(number: string, visible: boolean, leaseMs?: number): number {
+    return this.phone(number).setViewing(visible, leaseMs);
+  }
+
   windowOpen(phone: ContactPhone): boolean {
     return windowOpen(phone, this.clock.now());
   }
@@ -211,6 +222,33 @@ export class WhatsAppSandbox {
     const phone = this.phone(number);
     const stored = this.media.put(bytes, mimeType, { contact: phone.number });
     return { wamid: this.#inboundFrom(phone, imageMessage(stored, caption)), mediaId: stored.id };
+  }
+
+  /**
+   * Sends a document, audio or voice note, video or sticker (stored as media the app can
+   * download); returns its wamid and media id. A phone sends any file as a document.
+   */
+  sendMedia(
+    number: string,
+    kind: ChatMediaKind,
+    bytes: Uint8Array,
+    mimeType: string,
+    options: { caption?: string | undefined; filename?: string | undefined } = {},
+  ): { wamid: string; mediaId: string } {
+    const problem = contactMediaProblem(kind, bytes, mimeType);
+    if (problem) throw new SandboxError('invalid_message', problem);
+    const phone = this.phone(number);
+    const stored = this.media.put(bytes, mimeType, { contact: phone.number }, options.filename);
+    return {
+      wamid: this.#inboundFrom(phone, mediaMessage(kind, stored, options)),
+      mediaId: stored.id,
+    };
+  }
+
+  /** Shares a place. */
+  sendLocation(number: string, location: ChatLocation): string {
+    const phone = this.phone(number);
+    return this.#inboundFrom(phone, locationMessage(location));
   }
 
   /** Taps a template quick reply or interactive reply button (see contact-messages.ts). */

@@ -133,6 +133,12 @@ export interface MessageInThread {
   readonly contact: ContactRef;
 }
 
+/** Media once: see Store.putMedia. */
+export interface PutMediaOptions {
+  readonly key?: string | undefined;
+  readonly filename?: string | undefined;
+}
+
 export interface TimerItem {
   readonly id: string;
   readonly threadId: ThreadId;
@@ -283,7 +289,17 @@ export interface Store {
   findMessageCardByActivity(userId: UserId, activityId: string): Promise<MessageCard | undefined>;
 
   // media
-  putMedia(bytes: Uint8Array, mimeType: string, caption?: string): Promise<MediaRef>;
+  /**
+   * Keep media bytes. With `options.key` (the WhatsApp message that carried it) the media is
+   * kept once per key: a second put with the same key, even racing the first from another
+   * instance, stores nothing and returns the first one's ref.
+   */
+  putMedia(
+    bytes: Uint8Array,
+    mimeType: string,
+    caption?: string,
+    options?: PutMediaOptions,
+  ): Promise<MediaRef>;
   getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined>;
 
   close(): Promise<void>;

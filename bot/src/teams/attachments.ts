@@ -41,12 +41,26 @@ interface DownloadInfo {
   readonly fileType?: string;
 }
 
-/** The pictures (and files meant as pictures) among an activity's attachments. */
+/** File types Teams names for a picture; any other attached file is a document. */
+const PICTURE_FILE_TYPES = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'heic', 'heif']);
+
+/** A file (not a picture) attached in personal chat: sent to WhatsApp as a document. */
+export interface TeamsFile {
+  readonly url: string;
+  readonly name: string;
+}
+
+/**
+ * The pictures (and files meant as pictures) among an activity's attachments, and the other
+ * files (documents: a PDF, an Office file) attached in personal chat.
+ */
 export function picturesIn(attachments: readonly Attachment[] | undefined): {
   pictures: TeamsPicture[];
+  files: TeamsFile[];
   others: number;
 } {
   const pictures: TeamsPicture[] = [];
+  const files: TeamsFile[] = [];
   let others = 0;
   for (const a of attachments ?? []) {
     const type = (a.contentType ?? '').toLowerCase();
@@ -59,7 +73,10 @@ export function picturesIn(attachments: readonly Attachment[] | undefined): {
       });
     } else if (type === FILE_DOWNLOAD_INFO) {
       const info = (a.content ?? {}) as DownloadInfo;
-      if (info.downloadUrl)
+      const fileType = (info.fileType ?? '').toLowerCase();
+      if (info.downloadUrl && fileType && !PICTURE_FILE_TYPES.has(fileType))
+        files.push({ url: info.downloadUrl, name: a.name ?? `document.${fileType}` });
+      else if (info.downloadUrl)
         pictures.push({
           url: info.downloadUrl,
           needsToken: false,
@@ -70,7 +87,39 @@ export function picturesIn(attachments: readonly Attachment[] | undefined): {
       others++;
     }
   }
-  return { pictures, others };
+  return { pictures, files, others };
+}
+
+/**
+ * A file's bytes from its pre-authenticated download URL, read up to `maxBytes` (one byte past
+ * it is enough to know it is too large: the caller's rules then say so).
+ */
+export async function downloadFile(
+  file: TeamsFile,
+  maxBytes: number,
+  o: Pick<DownloadOptions, 'fetch' | 'timeoutMs'> = {},
+): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await (o.fetch ?? globalThis.fetch)(file.url, {
+      signal: AbortSignal.timeout(o.timeoutMs ?? 60_000),
+    });
+  } catch (error) {
+    throw new PictureRefusedError(
+      'download_failed',
+      `file download failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (!response.ok || !response.body)
+    throw new PictureRefusedError('download_failed', `file download answered ${response.status}`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    chunks.push(chunk);
+    if (size > maxBytes) break;
+  }
+  return Buffer.concat(chunks);
 }
 
 export interface DownloadOptions {

@@ -14,6 +14,7 @@ import {
   type CardContact,
   type ThreadSummary,
 } from './cards/index.js';
+import { showsAsPicture } from './cards/media-view.js';
 import type { MediaUrls } from './media-route.js';
 
 export interface AddressBookContact extends CardContact {
@@ -42,7 +43,12 @@ export function messageCard(
     message,
     contact: contactOf(thread),
     colleagues: colleaguesOf(thread, viewerId),
-    ...(message.media ? { pictureUrl: media.urlFor(message.media.id) } : {}),
+    // media: pictures and stickers show as images, other files as a download link
+    ...(message.media
+      ? showsAsPicture(message)
+        ? { pictureUrl: media.urlFor(message.media.id) }
+        : { fileUrl: media.urlFor(message.media.id) }
+      : {}),
   };
   return message.direction === 'inbound'
     ? inboundMessageCard(common, locale)

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type restify from 'restify';
 import type { Clock } from '../app/clock.js';
 import type { RouteModule } from '../http/server.js';
+import type { MediaRef } from '../core/types.js';
 import type { Store } from '../store/port.js';
 import { sniffImageType } from '../whatsapp/media-rules.js';
 
@@ -57,13 +58,20 @@ export function mediaUrlSecret(secret: string): Buffer {
   return createHmac('sha256', secret).update('wa4t media urls v1').digest();
 }
 
-function safeFileName(id: string, type: string | undefined): string {
-  const base = id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'media';
-  return type === 'image/png'
-    ? `${base}.png`
-    : type === 'image/jpeg'
-      ? `${base}.jpg`
-      : `${base}.bin`;
+/**
+ * ops (issue 12, hardening): the type we serve. A picture is the type its bytes are; a type
+ * a browser would run or render as a page (HTML, SVG, XML, scripts) is never served as such,
+ * whatever Graph reported: it goes as application/octet-stream.
+ */
+function servedType(ref: Pick<MediaRef, 'mimeType'>, bytes: Uint8Array): string {
+  const sniffed = sniffImageType(bytes);
+  if (sniffed) return sniffed;
+  const type = (ref.mimeType.split(';')[0] ?? '').trim().toLowerCase();
+  const active =
+    !/^[a-z]+\/[a-z0-9.+-]+$/.test(type) ||
+    /^text\//.test(type) ||
+    /(^|\+|\/)(xml|html|xhtml\+xml|javascript|ecmascript|svg\+xml)$/.test(type);
+  return active || type.startsWith('image/') ? 'application/octet-stream' : type;
 }
 
 export function mediaRoute(o: {
@@ -85,22 +93,35 @@ export function mediaRoute(o: {
           res.send(404, { error: 'no such picture' });
           return;
         }
-        // ops (issue 12, hardening): never the type Graph reported (text/html included) but a
-        // picture type the bytes really are; anything else is a download, and nothing runs.
-        const sniffed = sniffImageType(media.bytes);
-        const type = sniffed ?? 'application/octet-stream';
-        const disposition = sniffed ? 'inline' : 'attachment';
         res.writeHead(200, {
-          'content-type': type,
+          'content-type': servedType(media.ref, media.bytes),
           'content-length': String(media.bytes.byteLength),
-          'content-disposition': `${disposition}; filename="${safeFileName(id, sniffed)}"`,
-          'content-security-policy': "default-src 'none'; sandbox",
           'cache-control': 'private, max-age=86400',
           'x-content-type-options': 'nosniff',
+          // media: pictures show in cards; any other file (a contact's document, audio, video)
+          // is a download under its own name, never rendered on our origin.
+          'content-disposition': dispositionOf(media.ref, media.bytes),
+          'content-security-policy': "default-src 'none'; sandbox",
         });
         res.end(Buffer.from(media.bytes));
         o.logger.debug({ mediaId: id }, 'picture served to Teams');
       });
     },
   };
+}
+
+/** Pictures the Teams client shows inline; everything else is downloaded. */
+const INLINE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
+
+/** `inline`, or `attachment` with the file name (RFC 6266, RFC 5987 for non-ASCII names). */
+export function dispositionOf(
+  ref: Pick<MediaRef, 'mimeType' | 'filename'>,
+  bytes?: Uint8Array,
+): string {
+  if (INLINE_TYPES.has(ref.mimeType) && !ref.filename && (!bytes || sniffImageType(bytes)))
+    return 'inline';
+  const name = ref.filename?.trim();
+  if (!name) return 'attachment';
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

@@ -6,7 +6,15 @@
 import { isRejection, type MediaRef } from '../core/types.js';
 import { noticeCard, type AdaptiveCard } from './cards/index.js';
 import { cardActivity } from './card-views.js';
-import { downloadPicture, originOf, PictureRefusedError, picturesIn } from './attachments.js';
+import { DocumentRefusedError, prepareDocument } from '../app/send-document.js';
+import { DOCUMENT_MAX_BYTES } from '../whatsapp/media-rules.js';
+import {
+  downloadFile,
+  downloadPicture,
+  originOf,
+  PictureRefusedError,
+  picturesIn,
+} from './attachments.js';
 import type { CommandHandlers } from './command-handlers.js';
 import { parseCommand, plainText } from './commands.js';
 import { connectorOf } from './connector.js';
@@ -23,12 +31,13 @@ export class PersonalMessages {
   async handle(turn: Turn): Promise<void> {
     const activity = turn.context.activity;
     const text = plainText(activity.text);
-    const { pictures, others } = picturesIn(activity.attachments);
-    const command = pictures.length === 0 ? parseCommand(text) : undefined;
+    const { pictures, files, others } = picturesIn(activity.attachments);
+    const attached = pictures.length + files.length;
+    const command = attached === 0 ? parseCommand(text) : undefined;
     if (command) return this.reply(turn, await this.commands.run(turn, command));
-    if (pictures.length === 0 && others > 0 && !text)
+    if (attached === 0 && others > 0 && !text)
       return this.reply(turn, this.notice(turn, 'bot.picture.unsupported'));
-    if (!text && pictures.length === 0) return;
+    if (!text && attached === 0) return;
 
     const user = (await this.s.store.getUser(turn.user.id)) ?? turn.user;
     const thread = user.currentThreadId
@@ -55,9 +64,38 @@ export class PersonalMessages {
         return this.reply(turn, this.notice(turn, `bot.picture.${error.problem}`));
       }
     }
+    // media: documents (PDF, Office files), checked by the same use case the tab calls.
+    const documents: { media: MediaRef; mediaKind: 'document' }[] = [];
+    for (const file of files) {
+      try {
+        const bytes = await downloadFile(file, DOCUMENT_MAX_BYTES, {
+          ...(this.s.fetch ? { fetch: this.s.fetch } : {}),
+        });
+        const prepared = await prepareDocument(this.s.store, { bytes, filename: file.name });
+        documents.push({ media: prepared.media, mediaKind: 'document' });
+      } catch (error) {
+        if (error instanceof DocumentRefusedError) {
+          this.s.logger.info(
+            { userId: turn.user.id, problem: error.problem },
+            'document from Teams refused',
+          );
+          return this.reply(
+            turn,
+            noticeCard({ key: error.noticeKey, params: error.params }, turn.locale),
+          );
+        }
+        if (error instanceof PictureRefusedError)
+          return this.reply(turn, this.notice(turn, 'media.document.download_failed'));
+        throw error;
+      }
+    }
+    const attachments: { media: MediaRef; mediaKind?: 'document' }[] = [
+      ...media.map((m) => ({ media: m })),
+      ...documents,
+    ];
     const contents =
-      media.length > 0
-        ? media.map((m, i) => (i === 0 && text ? { body: text, media: m } : { media: m }))
+      attachments.length > 0
+        ? attachments.map((a, i) => (i === 0 && text ? { body: text, ...a } : a))
         : [{ body: text }];
     for (const content of contents) {
       const outcome = await this.actions.write(turn, thread.id, content, 'turn');

@@ -14,6 +14,7 @@ import {
 } from '../core/types.js';
 import { contactIdFor } from '../app/conversations.js';
 import { t } from '../i18n/catalogue.js';
+import { isOwnWords } from './user-channel.js';
 import type { UserRecord } from '../store/port.js';
 import {
   noticeCard,
@@ -136,15 +137,13 @@ export class UserActions {
   async write(
     turn: Turn,
     threadId: string,
-    content: { body?: string; media?: MediaRef },
+    content: { body?: string; media?: MediaRef; mediaKind?: 'image' | 'document' },
     via: PostVia,
   ): Promise<Outcome> {
     const outcome = await this.s.conversations.compose(turn.user.id, threadId, content);
     if (isRejection(outcome)) return outcome;
     await this.setCurrentThread(turn, threadId);
-    const mine = outcome.messages.find(
-      (m) => m.author?.id === turn.user.id && (m.kind === 'text' || m.kind === 'image'),
-    );
+    const mine = outcome.messages.find((m) => isOwnWords(m, turn.user.id));
     if (mine) await this.postStatusCard(turn, mine, outcome.thread, via);
     return outcome;
   }

@@ -162,5 +162,8 @@ export class TeamsUserChannel implements UserChannel {
 
 /** A user's own text or picture (not what the app sent on their behalf, like the opt-in). */
 export function isOwnWords(message: Message, userId: UserId): boolean {
-  return message.author?.id === userId && (message.kind === 'text' || message.kind === 'image');
+  return (
+    message.author?.id === userId &&
+    (message.kind === 'text' || message.kind === 'image' || message.kind === 'document')
+  );
 }

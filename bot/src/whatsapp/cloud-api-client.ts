@@ -10,8 +10,14 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { MediaRejectedError } from './errors.js';
 import { GraphTransport, type CloudApiLogger } from './graph-transport.js';
-import { checkOutboundImage, IMAGE_MAX_BYTES, baseMimeType } from './media-rules.js';
 import {
+  checkOutboundDocument,
+  checkOutboundImage,
+  IMAGE_MAX_BYTES,
+  baseMimeType,
+} from './media-rules.js';
+import {
+  documentMessage,
   imageMessage,
   templateMessage,
   textMessage,
@@ -150,6 +156,32 @@ export class CloudApiClient {
       body: form,
     });
     return (await this.#http.json(response, uploadResponse, 'upload')).id;
+  }
+
+  /**
+   * A document (PDF, Office, text; ≤ 100 MB): checked, uploaded, then sent by media id with
+   * the file name the contact's phone shows and an optional caption.
+   */
+  async sendDocument(
+    target: SendTarget,
+    document: { bytes: Uint8Array; filename: string; caption?: string | undefined },
+  ): Promise<SentMessage & { mediaId: string }> {
+    const mimeType = checkOutboundDocument(document.bytes, document.filename);
+    const form = new FormData();
+    form.append('messaging_product', 'whatsapp');
+    form.append('type', mimeType);
+    form.append('file', new Blob([document.bytes], { type: mimeType }), document.filename);
+    const response = await this.#http.call({
+      operation: 'upload',
+      method: 'POST',
+      url: this.#http.url(`${this.phoneNumberId}/media`),
+      body: form,
+    });
+    const mediaId = (await this.#http.json(response, uploadResponse, 'upload')).id;
+    const sent = await this.#send(
+      documentMessage(target, mediaId, document.filename, document.caption),
+    );
+    return { ...sent, mediaId };
   }
 
   /** A picture already uploaded (or received) by media id. */

@@ -95,6 +95,16 @@ export class WhatsAppChannel implements ContactChannel {
           caption: message.body ?? stored.ref.caption,
         });
       }
+      case 'document': {
+        // media: a user's document, by upload, under its file name
+        const stored = message.media ? await this.o.store.getMedia(message.media.id) : undefined;
+        if (!stored) return undefined;
+        return client.sendDocument(target, {
+          bytes: stored.bytes,
+          filename: stored.ref.filename ?? 'document.pdf',
+          caption: message.body ?? stored.ref.caption,
+        });
+      }
       case 'notice':
         return client.sendText(target, await this.noticeText(thread, message));
       case 'template': {

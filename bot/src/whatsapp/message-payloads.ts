@@ -52,7 +52,13 @@ export interface OutboundTemplate extends OutboundBase {
   };
 }
 
-export type OutboundMessage = OutboundText | OutboundImage | OutboundTemplate;
+/** OpenAPI DocumentMessage: an uploaded file by id, with the name the contact's phone shows. */
+export interface OutboundDocument extends OutboundBase {
+  readonly type: 'document';
+  readonly document: { readonly id: string; readonly filename: string; readonly caption?: string };
+}
+
+export type OutboundMessage = OutboundText | OutboundImage | OutboundDocument | OutboundTemplate;
 
 function base(target: SendTarget): OutboundBase {
   if (target.callbackData.length === 0 || target.callbackData.length > CALLBACK_DATA_MAX) {
@@ -78,6 +84,19 @@ export function imageMessage(target: SendTarget, mediaId: string, caption?: stri
     ...base(target),
     type: 'image',
     image: caption ? { id: mediaId, caption } : { id: mediaId },
+  };
+}
+
+export function documentMessage(
+  target: SendTarget,
+  mediaId: string,
+  filename: string,
+  caption?: string,
+): OutboundDocument {
+  return {
+    ...base(target),
+    type: 'document',
+    document: caption ? { id: mediaId, filename, caption } : { id: mediaId, filename },
   };
 }
 

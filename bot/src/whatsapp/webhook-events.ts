@@ -1,19 +1,27 @@
 /**
- * Turns parsed webhook items into the app's events: inbound messages (pictures downloaded at
- * once, since WhatsApp's media links expire) and statuses (errors mapped to reasons).
+ * Turns parsed webhook items into the app's events: inbound messages (media downloaded at
+ * once, since WhatsApp's media ids expire) and statuses (errors mapped to reasons).
  * Everything is committed before the webhook is answered 200.
+ *
+ * Media once: a message already taken in is recognised before its media is downloaded, the
+ * same message arriving twice at once shares one download in this process, and the store
+ * keeps media by the WhatsApp message id, so instances racing still keep one copy.
+ * Media WhatsApp says no longer exists (a permanent error) is kept as a message saying so, and
+ * the webhook is answered 200; only a transient failure (5xx, WhatsApp delivers again) is not.
  */
 import type { Logger } from 'pino';
 import { contactIdFor, type Conversations, type InboundMessage } from '../app/conversations.js';
-import type { InboundContent } from '../core/types.js';
+import type { InboundContent, MediaKind } from '../core/types.js';
 import type { Store } from '../store/port.js';
-import type { CloudApiClient } from './cloud-api-client.js';
-import { failureForCodes } from './error-catalogue.js';
+import type { CloudApiClient, DownloadedMedia } from './cloud-api-client.js';
+import { failureForCodes, policyForError } from './error-catalogue.js';
+import { MediaRejectedError, WhatsAppApiError } from './errors.js';
+import { MEDIA_MAX_BYTES } from './media-rules.js';
 import type { InboundMessageItem, StatusItem, WebhookItem } from './webhook.js';
 
 export interface WebhookEventsOptions {
   readonly conversations: Conversations;
-  readonly store: Pick<Store, 'putMedia'>;
+  readonly store: Pick<Store, 'putMedia' | 'hasHandledEvent'>;
   readonly clientFor: (
     businessNumberId: string,
   ) => Promise<CloudApiClient | undefined> | CloudApiClient | undefined;
@@ -27,6 +35,9 @@ export interface HandledItems {
 }
 
 export class WebhookEvents {
+  /** Messages being taken in now, by wamid: a second delivery meanwhile waits for the first. */
+  private readonly inFlight = new Map<string, Promise<boolean>>();
+
   constructor(private readonly o: WebhookEventsOptions) {}
 
   /** Applies every item in order; throws (→ 5xx, WhatsApp redelivers) if one cannot be kept. */
@@ -68,6 +79,25 @@ export class WebhookEvents {
   }
 
   private async message(item: InboundMessageItem, client: CloudApiClient): Promise<boolean> {
+    const running = this.inFlight.get(item.waMessageId);
+    if (running) {
+      // The same message delivered twice at once: one download; the second is a repeat unless
+      // the first failed (then it tries again itself).
+      const first = await running.catch(() => undefined);
+      if (first !== undefined) return false;
+    }
+    const taking = this.takeIn(item, client);
+    this.inFlight.set(item.waMessageId, taking);
+    try {
+      return await taking;
+    } finally {
+      if (this.inFlight.get(item.waMessageId) === taking) this.inFlight.delete(item.waMessageId);
+    }
+  }
+
+  private async takeIn(item: InboundMessageItem, client: CloudApiClient): Promise<boolean> {
+    // A redelivery is recognised before anything is downloaded.
+    if (await this.o.store.hasHandledEvent(item.idempotencyKey)) return false;
     const content = await this.content(item, client);
     const message: InboundMessage = {
       businessNumberId: item.phoneNumberId,
@@ -92,13 +122,53 @@ export class WebhookEvents {
           ? { type: 'text', text }
           : { type: 'button', button: c.button, text };
       }
-      case 'image': {
-        const downloaded = await client.downloadMedia(c.mediaId);
-        const media = await this.o.store.putMedia(downloaded.bytes, downloaded.mimeType, c.caption);
-        return { type: 'image', media };
+      case 'image':
+      case 'media': {
+        const kind: MediaKind = c.type === 'image' ? 'image' : c.kind;
+        const filename = c.type === 'media' ? c.filename : undefined;
+        const downloaded = await this.download(client, c.mediaId, kind, item);
+        if (!downloaded) return { type: 'media_gone', kind, caption: c.caption, filename };
+        const media = await this.o.store.putMedia(
+          downloaded.bytes,
+          downloaded.mimeType,
+          c.caption,
+          {
+            key: item.waMessageId,
+            filename,
+          },
+        );
+        return c.type === 'image'
+          ? { type: 'image', media }
+          : { type: 'media', kind: c.kind, media };
       }
+      case 'location':
+        return { type: 'location', location: c.location };
       case 'other':
         return { type: 'other', description: c.messageType };
+    }
+  }
+
+  /** The media's bytes, or undefined when WhatsApp says it no longer exists (permanent). */
+  private async download(
+    client: CloudApiClient,
+    mediaId: string,
+    kind: MediaKind,
+    item: InboundMessageItem,
+  ): Promise<DownloadedMedia | undefined> {
+    try {
+      return await client.downloadMedia(mediaId, { maxBytes: MEDIA_MAX_BYTES[kind] });
+    } catch (error) {
+      if (!isMediaGone(error)) throw error;
+      this.o.logger.warn(
+        {
+          waMessageId: item.waMessageId,
+          kind,
+          code: error instanceof WhatsAppApiError ? error.code : undefined,
+          reason: error instanceof MediaRejectedError ? error.rejection : undefined,
+        },
+        'media the contact sent could not be downloaded for good; kept as a message saying so',
+      );
+      return undefined;
     }
   }
 
@@ -114,4 +184,18 @@ export class WebhookEvents {
       contactId: item.recipientId ? contactIdFor(item.phoneNumberId, item.recipientId) : undefined,
     });
   }
+}
+
+/**
+ * Whether a download failed for good: WhatsApp refused the media id (it expired, was deleted,
+ * never belonged to this number: a 4xx it will answer again) or the file is over WhatsApp's own
+ * limit. Not a token or permission problem (an administrator fixes it, then the redelivery
+ * works), nor anything transient: those answer 5xx so WhatsApp delivers again.
+ */
+export function isMediaGone(error: unknown): boolean {
+  if (error instanceof MediaRejectedError) return true;
+  if (!(error instanceof WhatsAppApiError)) return false;
+  if (error.httpStatus < 400 || error.httpStatus >= 500) return false;
+  const policy = policyForError(error);
+  return !policy.retryable && !policy.needsAdmin;
 }

@@ -162,3 +162,60 @@ export const systemContent = z.object({
     })
     .loose(),
 });
+
+// Every other kind of media, and locations. Meta's webhook reference for messages
+// (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages)
+// and the OpenAPI schemas MediaMessageProperties (id, mime_type, sha256), DocumentMessage_1
+// (+ filename), AudioMessage_1 (+ voice), VideoMessage_1 (+ caption), StickerMessage_1
+// (+ animated) and LocationMessage_1. Only the id is needed to download: the rest is optional
+// here, so a field Meta drops never turns a file into "unsupported".
+
+const mediaFields = {
+  id: z.string().min(1),
+  mime_type: z.string().optional(),
+  sha256: z.string().optional(),
+};
+
+/** OpenAPI DocumentMessage_1: a file, with its name. */
+export const documentContent = z.object({
+  document: z
+    .object({ ...mediaFields, filename: z.string().optional(), caption: z.string().optional() })
+    .loose(),
+});
+
+/** OpenAPI AudioMessage_1: `voice: true` for a voice note recorded in WhatsApp. */
+export const audioContent = z.object({
+  audio: z.object({ ...mediaFields, voice: z.boolean().optional() }).loose(),
+});
+
+/** OpenAPI VideoMessage_1. */
+export const videoContent = z.object({
+  video: z.object({ ...mediaFields, caption: z.string().optional() }).loose(),
+});
+
+/** OpenAPI StickerMessage_1: a WebP picture, `animated` or not. */
+export const stickerContent = z.object({
+  sticker: z.object({ ...mediaFields, animated: z.boolean().optional() }).loose(),
+});
+
+/** Coordinates are numbers in webhooks (LocationMessage_1); accept digits in a string too. */
+const coordinate = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
+
+/** OpenAPI LocationMessage_1 (webhook example "Location Message"). */
+export const locationContent = z.object({
+  location: z
+    .object({
+      latitude: coordinate,
+      longitude: coordinate,
+      name: z.string().optional(),
+      address: z.string().optional(),
+      url: z.string().optional(),
+    })
+    .loose(),
+});

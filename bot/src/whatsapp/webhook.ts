@@ -6,12 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { Millis } from '../core/types.js';
+import type { MediaKind, Millis, SharedLocation } from '../core/types.js';
 import { WebhookPayloadError } from './errors.js';
 import { decodeQuickReply, type QuickReplyAction } from './templates.js';
 import {
+  audioContent,
   buttonContent,
+  documentContent,
   imageContent,
+  locationContent,
+  stickerContent,
+  videoContent,
   interactiveContent,
   messagesValue,
   systemContent,
@@ -55,6 +60,17 @@ export type WebhookContent =
       readonly sha256?: string | undefined;
       readonly caption?: string | undefined;
     }
+  /** A document, audio or voice note, video or sticker: downloaded at once like pictures. */
+  | {
+      readonly type: 'media';
+      readonly kind: Exclude<MediaKind, 'image'>;
+      readonly mediaId: string;
+      readonly mimeType?: string | undefined;
+      readonly sha256?: string | undefined;
+      readonly caption?: string | undefined;
+      readonly filename?: string | undefined;
+    }
+  | { readonly type: 'location'; readonly location: SharedLocation }
   /** A template quick reply (`type: button`). */
   | {
       readonly type: 'button';
@@ -74,7 +90,7 @@ export type WebhookContent =
       readonly ref?: string | undefined;
     }
   /**
-   * Anything else (sticker, location, reaction, unsupported, system …): it still opens the
+   * Anything else (reaction, contacts, unsupported, system …): it still opens the
    * window. For `system` user_changed_number, `newWaId` is the contact's new number (notes §2.8).
    */
   | { readonly type: 'other'; readonly messageType: string; readonly newWaId?: string | undefined };
@@ -222,6 +238,50 @@ function contentOf(m: WireMessage): WebhookContent {
       if (!p.success) return other;
       const { id, mime_type, sha256, caption } = p.data.image;
       return { type: 'image', mediaId: id, mimeType: mime_type, sha256, caption };
+    }
+    case 'document': {
+      const p = documentContent.safeParse(m);
+      if (!p.success) return other;
+      const { id, mime_type, sha256, filename, caption } = p.data.document;
+      return {
+        type: 'media',
+        kind: 'document',
+        mediaId: id,
+        mimeType: mime_type,
+        sha256,
+        caption,
+        filename,
+      };
+    }
+    case 'audio': {
+      const p = audioContent.safeParse(m);
+      if (!p.success) return other;
+      const { id, mime_type, sha256, voice } = p.data.audio;
+      return {
+        type: 'media',
+        kind: voice ? 'voice' : 'audio',
+        mediaId: id,
+        mimeType: mime_type,
+        sha256,
+      };
+    }
+    case 'video': {
+      const p = videoContent.safeParse(m);
+      if (!p.success) return other;
+      const { id, mime_type, sha256, caption } = p.data.video;
+      return { type: 'media', kind: 'video', mediaId: id, mimeType: mime_type, sha256, caption };
+    }
+    case 'sticker': {
+      const p = stickerContent.safeParse(m);
+      if (!p.success) return other;
+      const { id, mime_type, sha256 } = p.data.sticker;
+      return { type: 'media', kind: 'sticker', mediaId: id, mimeType: mime_type, sha256 };
+    }
+    case 'location': {
+      const p = locationContent.safeParse(m);
+      if (!p.success) return other;
+      const { latitude, longitude, name, address, url } = p.data.location;
+      return { type: 'location', location: { latitude, longitude, name, address, url } };
     }
     case 'button': {
       const p = buttonContent.safeParse(m);

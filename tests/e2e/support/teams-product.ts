@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { SANDBOX_CREDENTIALS } from '../../../bot/src/config/config.js';
+import type { Store } from '../../../bot/src/store/port.js';
 import {
   createTeamsAdapter,
   type TeamsAdapterOptions,
@@ -24,10 +25,14 @@ export interface TeamsWorld {
 }
 
 export async function startTeamsWorld(
-  options: TeamsAdapterOptions & { env?: Record<string, string>; logger?: Logger } = {},
+  options: TeamsAdapterOptions & {
+    env?: Record<string, string>;
+    store?: Store;
+    logger?: Logger;
+  } = {},
 ): Promise<TeamsWorld> {
   const connector = await RecordingBotConnector.start();
-  const { env, logger, ...adapterOptions } = options;
+  const { env, store, logger, ...adapterOptions } = options;
   // The product's clock is frozen in these tests, so a notice held back by Teams' rate limits
   // would never come due: the limits are wide here, and tested on their own.
   const wide = {
@@ -38,6 +43,7 @@ export async function startTeamsWorld(
   const product = await startTestProduct({
     adapters: (core) => createTeamsAdapter(core, wide),
     ...(env ? { env } : {}),
+    ...(store ? { store } : {}),
     ...(logger ? { logger } : {}),
   });
   return {

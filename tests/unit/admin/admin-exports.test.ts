@@ -115,7 +115,10 @@ beforeAll(async () => {
   await w.conversations.compose(alice.id, 't-1', { body: 'Olá, São Paulo' });
   w.whatsapp.answerNext(
     { outcome: 'sent', waMessageId: 'wamid.out2' },
-    { outcome: 'failed', failure: { code: 131026, kind: 'other', reasonKey: 'failure.131026' } },
+    {
+      outcome: 'failed',
+      failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+    },
   );
   await w.dispatcher.drain();
   await w.store.markMessagePossiblyDuplicate('t-1:3');
@@ -224,6 +227,7 @@ describe('export messages (CDR)', () => {
       received_at: '',
       failure_code: '',
       failure_reason: '',
+      failure_reason_key: '',
       attempts: '1',
       possibly_sent_twice: 'false',
     });
@@ -238,7 +242,9 @@ describe('export messages (CDR)', () => {
       status: 'failed',
       failed_at: at(3),
       failure_code: '131026',
-      failure_reason: 'failure.131026',
+      failure_reason:
+        'WhatsApp could not reach this number: it may not be on WhatsApp, may have blocked your business, or may need to update the app. Check the number, or reach the contact another way.',
+      failure_reason_key: 'reason.undeliverable',
     });
     expect(rows.every((r) => !('text' in r))).toBe(true);
   });

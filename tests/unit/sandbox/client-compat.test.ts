@@ -18,6 +18,8 @@ let h: Harness;
 let client: CloudApiClient;
 beforeEach(async () => {
   h = await startHarness();
+  // The contact looks at the chat: the business's messages are read as they arrive.
+  h.sandbox.phone(CONTACT).openChat();
   client = new CloudApiClient({
     baseUrl: `${h.url}/sandbox/graph`,
     phoneNumberId: CREDENTIALS.phoneNumberId,

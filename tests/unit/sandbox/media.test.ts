@@ -17,6 +17,8 @@ import {
 let h: Harness;
 beforeEach(async () => {
   h = await startHarness();
+  // The contact looks at the chat: the business's messages are read as they arrive.
+  h.sandbox.phone(CONTACT).openChat();
 });
 afterEach(async () => {
   await h.close();

@@ -20,6 +20,8 @@ import {
 let h: Harness;
 beforeEach(async () => {
   h = await startHarness();
+  // The contact looks at the chat: the business's messages are read as they arrive.
+  h.sandbox.phone(CONTACT).openChat();
 });
 afterEach(async () => {
   await h.close();
@@ -198,6 +200,8 @@ describe('sandbox delivery delays', () => {
   it('should wait the configured delays between statuses', async () => {
     await h.close();
     h = await startHarness({ deliveryDelays: { sentMs: 30, deliveredMs: 30, readMs: 30 } });
+    // The contact looks at the chat: the business's messages are read as they arrive.
+    h.sandbox.phone(CONTACT).openChat();
     await openWindow();
     const started = Date.now();
     const wamid = await send(h, textBody('Hi'));

@@ -108,6 +108,35 @@ function samples(locale: Locale): Record<CardTemplate, AdaptiveCard[]> {
         locale,
       ),
       inboundMessageCard({ message: { ...inbound, body: undefined }, contact }, locale),
+      // media: a document, a location, media WhatsApp no longer had (teams-media.e2e.test.ts)
+      inboundMessageCard(
+        {
+          message: {
+            ...inbound,
+            body: 'Invoice for March',
+            mediaKind: 'document',
+            media: { id: 'm1', mimeType: 'application/pdf', size: 2048, filename: 'invoice.pdf' },
+          },
+          contact,
+          fileUrl: PICTURE,
+        },
+        locale,
+      ),
+      inboundMessageCard(
+        {
+          message: {
+            ...inbound,
+            body: undefined,
+            location: { latitude: 37.44, longitude: -122.16, name: 'Philz Coffee' },
+          },
+          contact,
+        },
+        locale,
+      ),
+      inboundMessageCard(
+        { message: { ...inbound, body: undefined, mediaGone: 'image' }, contact },
+        locale,
+      ),
     ],
     'message-status': [
       ...(['pending', 'sent', 'delivered', 'read'] as const).map((status) =>
@@ -549,6 +578,9 @@ describe.each(SUPPORTED_LOCALES)('cards in %s', (locale) => {
             const data = submission(card, action);
             expect(dialogVerbs).toContain(data.verb);
             expect(parseDialogSubmission(data).error?.issues ?? []).toEqual([]);
+          } else if (action.type === 'Action.OpenUrl') {
+            // A file's download link or a location's map: links, nothing the bot acts on.
+            expect(String((action as { url?: unknown }).url)).toMatch(/^https:\/\//);
           } else {
             expect(action.type).toBe('Action.ShowCard');
           }

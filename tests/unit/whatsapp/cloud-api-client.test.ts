@@ -289,6 +289,59 @@ describe('CloudApiClient: pictures', () => {
   });
 });
 
+describe('CloudApiClient: documents', () => {
+  const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n%%EOF\n');
+
+  it('uploads a PDF under its name and sends it by media id with its file name and caption', async () => {
+    let form: FormData | undefined;
+    nock(GRAPH)
+      .post(MEDIA_PATH)
+      .reply(async (req: Request) => {
+        form = await req.formData();
+        return [200, { id: 'media-doc' }];
+      });
+    const send = expectSend('wamid.document');
+    const sent = await client().sendDocument(target, {
+      bytes: PDF,
+      filename: 'Invoice March.pdf',
+      caption: 'Your invoice',
+    });
+    expect(sent).toMatchObject({ wamid: 'wamid.document', mediaId: 'media-doc' });
+    const fields = {
+      file: '<binary>',
+      messaging_product: form!.get('messaging_product'),
+      type: form!.get('type'),
+    };
+    expect(validateUpload(fields), describeErrors(validateUpload)).toBe(true);
+    expect(fields.type).toBe('application/pdf');
+    expect((form!.get('file') as File).name).toBe('Invoice March.pdf');
+    expectValidMessage(send.body);
+    expect(send.body).toMatchObject({
+      type: 'document',
+      document: { id: 'media-doc', filename: 'Invoice March.pdf', caption: 'Your invoice' },
+    });
+  });
+
+  it('refuses what WhatsApp would not take before uploading anything', async () => {
+    const refused = (bytes: Uint8Array, filename: string) =>
+      client()
+        .sendDocument(target, { bytes, filename })
+        .then(
+          () => {
+            throw new Error('sent');
+          },
+          (e: unknown) => e as MediaRejectedError,
+        );
+    expect((await refused(PDF, 'setup.exe')).rejection).toBe('unsupported_type');
+    expect((await refused(Buffer.from('MZ not a pdf'), 'fake.pdf')).rejection).toBe(
+      'unsupported_type',
+    );
+    expect(
+      (await refused(Buffer.concat([PDF, Buffer.alloc(100 * 1024 * 1024)]), 'big.pdf')).rejection,
+    ).toBe('too_large');
+  });
+});
+
 describe('CloudApiClient: downloading what a contact sent', () => {
   const MEDIA_ID = '1003383421387256';
   const MEDIA_URL =

@@ -77,6 +77,39 @@ export function normalise(spec: JsonObject): JsonObject {
     if (o.pattern === '^[2-6, 11-14]$') o.pattern = '^[0-9]$';
   });
 
+  // 5. (Applied before 4, which reads the mapping.) The webhook's `IncomingMessage` maps each
+  //    type to the schema for SENDING it (AudioMessage: `to`, `recipient_type`, a media `link`),
+  //    so not even Meta's own "Image Message" and "Location Message" examples validate. The
+  //    inbound schemas are in the file, renamed by a collision: TextMessage_2, ReactionMessage_1,
+  //    AudioMessage_1 (voice), DocumentMessage_1 (filename), ImageMessage_1, StickerMessage_1
+  //    (animated), VideoMessage_1, LocationMessage_1, matching Meta's webhook reference
+  //    (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages);
+  //    they in turn extend the send base instead of the inbound one (from, id, timestamp),
+  //    BaseMessageProperties_1. Point both at the inbound schemas.
+  const inbound: Record<string, string> = {
+    text: 'TextMessage_2',
+    reaction: 'ReactionMessage_1',
+    audio: 'AudioMessage_1',
+    document: 'DocumentMessage_1',
+    image: 'ImageMessage_1',
+    sticker: 'StickerMessage_1',
+    video: 'VideoMessage_1',
+    location: 'LocationMessage_1',
+  };
+  const incoming = schemas.IncomingMessage as JsonObject;
+  const incomingMapping = (incoming.discriminator as JsonObject).mapping as JsonObject;
+  for (const [type, name] of Object.entries(inbound)) {
+    const sendSchema = incomingMapping[type];
+    incomingMapping[type] = schemaRef(name);
+    incoming.oneOf = (incoming.oneOf as JsonObject[]).map((r) =>
+      r.$ref === sendSchema ? { $ref: schemaRef(name) } : r,
+    );
+    walk(schemas[name] as Json, (o) => {
+      if (o.$ref === schemaRef('BaseMessageProperties'))
+        o.$ref = schemaRef('BaseMessageProperties_1');
+    });
+  }
+
   // 4. OpenAPI `discriminator` on a base schema (TemplateComponent -> BodyComponent, …) is not
   //    JSON Schema: ajv ignores it, so body and button parameters would never be checked. Make
   //    it explicit as if/then, and point the subtypes' `allOf` at a copy of the base without

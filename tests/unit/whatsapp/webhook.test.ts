@@ -48,7 +48,19 @@ const expected: Record<string, Partial<InboundMessageItem> | null> = {
       caption: 'Taj Mahal',
     },
   },
-  'Location Message': { ...SHEENA, content: { type: 'other', messageType: 'location' } },
+  'Location Message': {
+    ...SHEENA,
+    content: {
+      type: 'location',
+      location: {
+        latitude: 37.44221496582,
+        longitude: -122.16165924072,
+        name: 'Philz Coffee',
+        address: '101 Forest Ave, Palo Alto, CA 94301',
+        url: 'https://philzcoffee.com/',
+      },
+    },
+  },
   'Contact Sharing Message': { ...SHEENA, content: { type: 'other', messageType: 'contacts' } },
   'Unsupported Message': {
     ...SHEENA,

@@ -22,6 +22,9 @@
     message: $('message'),
     send: $('send'),
     picture: $('picture'),
+    file: $('file'),
+    locationForm: $('location-form'),
+    locationSend: $('location-send'),
     readReceipts: $('read-receipts'),
     failNext: $('fail-next'),
     phoneWho: $('phone-who'),
@@ -126,7 +129,7 @@
       els.whoNumber === document.activeElement ? els.whoNumber.value : data.number;
     if (els.whoName !== document.activeElement) els.whoName.value = data.name;
     els.phoneWho.textContent = data.name + ' · +' + data.number;
-    for (const control of [els.message, els.send, els.readReceipts, els.failNext])
+    for (const control of [els.message, els.send, els.readReceipts, els.failNext, els.locationSend])
       control.disabled = false;
     els.readReceipts.checked = data.readReceipts;
     if (els.failNext !== document.activeElement) {
@@ -192,7 +195,9 @@
         ? '“' + m.text.slice(0, 60) + '”'
         : m.image
           ? 'a picture'
-          : 'a message';
+          : m.media
+            ? m.media.filename || 'a file'
+            : 'a message';
     return el(
       'li',
       'note failed',
@@ -219,7 +224,14 @@
           'div',
           'quote',
           quoted
-            ? (quoted.text || (quoted.image ? 'Picture' : 'Message')).slice(0, 80)
+            ? (
+                quoted.text ||
+                (quoted.image
+                  ? 'Picture'
+                  : quoted.media
+                    ? quoted.media.filename || 'File'
+                    : 'Message')
+              ).slice(0, 80)
             : 'Earlier message',
         ),
       );
@@ -237,6 +249,8 @@
       bubble.append(img);
       if (m.image.caption) bubble.append(el('div', 'text', m.image.caption));
     }
+    if (m.media && m.media.mediaId) bubble.append(renderMedia(m.media, mine));
+    if (m.location) bubble.append(renderLocation(m.location));
     if (m.text) bubble.append(el('div', 'text', m.text));
     if (m.footer) bubble.append(el('div', 'footer', m.footer));
     const meta = el('div', 'meta');
@@ -268,6 +282,47 @@
     }
     if (m.list) li.append(renderList(m));
     return li;
+  }
+
+  const MEDIA_LABELS = {
+    document: 'Document',
+    audio: 'Audio',
+    voice: 'Voice message',
+    video: 'Video',
+    sticker: 'Sticker',
+  };
+
+  function sizeLabel(bytes) {
+    if (bytes === undefined || bytes === null) return '';
+    if (bytes < 1024) return bytes + ' bytes';
+    if (bytes < 1024 * 1024) return Math.round(bytes / 1024) + ' KB';
+    return (bytes / (1024 * 1024)).toFixed(1) + ' MB';
+  }
+
+  function renderMedia(media, mine) {
+    const url = API + '/media/' + encodeURIComponent(media.mediaId);
+    if (media.kind === 'sticker') {
+      const img = el('img', 'sticker');
+      img.src = url;
+      img.alt = mine ? 'Sticker you sent' : 'Sticker from the business';
+      return img;
+    }
+    const box = el('div', 'file');
+    const link = el('a', null, media.filename || MEDIA_LABELS[media.kind] || 'File');
+    link.href = url;
+    link.download = media.filename || '';
+    box.append(link);
+    const details = [MEDIA_LABELS[media.kind], sizeLabel(media.size)].filter(Boolean).join(' · ');
+    if (details) box.append(el('small', null, details));
+    if (media.caption) box.append(el('div', 'text', media.caption));
+    return box;
+  }
+
+  function renderLocation(location) {
+    const box = el('div', 'file');
+    box.append(el('strong', null, '📍 ' + (location.name || 'Location')));
+    if (location.address) box.append(el('small', null, location.address));
+    return box;
   }
 
   function renderList(m) {
@@ -319,8 +374,27 @@
   // ---------------------------------------------------------------------------------------
   // Polling.
 
+  // Like a phone, the sandbox reads the business's messages only while the chat is on screen:
+  // the page says so with every poll (the sandbox holds it a few seconds), and at once when
+  // the tab is hidden or shown, or another phone is chosen.
+  function chatOnScreen() {
+    return Boolean(number) && document.visibilityState === 'visible';
+  }
+
+  function reportViewing(visible, forNumber) {
+    const who = forNumber || number;
+    if (!who) return Promise.resolve();
+    return fetch(API + '/phones/' + encodeURIComponent(who) + '/viewing', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ visible }),
+      keepalive: true,
+    }).catch(() => undefined);
+  }
+
   async function refresh() {
     try {
+      if (chatOnScreen()) await reportViewing(true);
       const state = await call('GET', '/state');
       renderState(state);
       if (number) renderPhone(await call('GET', phonePath()));
@@ -345,6 +419,7 @@
     const chosen = els.whoNumber.value.replace(/[^\d]/g, '');
     const name = els.whoName.value.trim();
     const path = '/phones/' + encodeURIComponent(chosen);
+    if (number && number !== chosen) reportViewing(false, number);
     (name ? call('PUT', path, { name }) : call('GET', path))
       .then((data) => {
         number = data.number;
@@ -379,6 +454,33 @@
     act(call('POST', phonePath() + '/images', form));
   });
 
+  els.file.addEventListener('change', () => {
+    const file = els.file.files && els.file.files[0];
+    els.file.value = '';
+    if (!file) return;
+    if (!number) return toast('Choose a contact number first.', true);
+    const form = new FormData();
+    form.append('file', file, file.name);
+    const caption = els.message.value.trim();
+    if (caption) {
+      form.append('caption', caption);
+      els.message.value = '';
+    }
+    act(call('POST', phonePath() + '/files', form));
+  });
+
+  els.locationForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!number) return toast('Choose a contact number first.', true);
+    const body = {
+      latitude: Number($('location-lat').value),
+      longitude: Number($('location-lon').value),
+      name: $('location-name').value.trim() || undefined,
+      address: $('location-address').value.trim() || undefined,
+    };
+    act(call('POST', phonePath() + '/locations', body));
+  });
+
   els.readReceipts.addEventListener('change', () => {
     act(call('PATCH', phonePath() + '/settings', { readReceipts: els.readReceipts.checked }));
   });
@@ -401,4 +503,9 @@
   if (number) els.whoNumber.value = number;
   poll();
   window.addEventListener('focus', refresh);
+  document.addEventListener('visibilitychange', () => {
+    if (chatOnScreen()) refresh();
+    else reportViewing(false);
+  });
+  window.addEventListener('pagehide', () => reportViewing(false));
 })();

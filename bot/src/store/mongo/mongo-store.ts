@@ -22,6 +22,7 @@ import {
   type MessageRange,
   type Organisation,
   type OutboxItem,
+  type PutMediaOptions,
   type Store,
   type TimerItem,
   type UserRecord,
@@ -375,8 +376,14 @@ export class MongoStore implements Store {
 
   // media
 
-  putMedia(bytes: Uint8Array, mimeType: string, caption?: string): Promise<MediaRef> {
-    return this.media.put(bytes, mimeType, caption);
+  putMedia(
+    bytes: Uint8Array,
+    mimeType: string,
+    caption?: string,
+    options?: PutMediaOptions,
+  ): Promise<MediaRef> {
+    // media once: media-bucket.ts
+    return this.media.put(bytes, mimeType, caption, options);
   }
 
   getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {

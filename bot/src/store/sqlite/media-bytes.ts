@@ -14,12 +14,20 @@ export interface MediaBytes {
 export class MediaDirectory implements MediaBytes {
   constructor(readonly dir: string) {}
 
-  /** Written to a temporary name and renamed: a crash never leaves half a picture. */
+  /**
+   * Written to a temporary name and renamed: a crash never leaves half a picture, and a write
+   * that fails (disk full, the rename refused) removes its temporary file before it throws.
+   */
   async write(id: string, bytes: Uint8Array): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const temporary = join(this.dir, `.${id}.tmp`);
-    await writeFile(temporary, bytes);
-    await rename(temporary, join(this.dir, id));
+    try {
+      await writeFile(temporary, bytes);
+      await rename(temporary, join(this.dir, id));
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
   }
 
   async read(id: string): Promise<Uint8Array | undefined> {

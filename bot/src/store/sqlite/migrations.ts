@@ -176,6 +176,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_by_status_time ON messages (json_extract(json, '$.status'), created_at);
     `,
   },
+  // media: every inbound media kind, kept once per WhatsApp message (issue 10 item 5, 11 item 7)
+  {
+    version: 9,
+    name: 'media kept once per whatsapp message, with file names',
+    sql: `
+      ALTER TABLE media ADD COLUMN filename TEXT;
+      ALTER TABLE media ADD COLUMN wa_message_id TEXT;
+      CREATE UNIQUE INDEX media_by_wa_message ON media (wa_message_id) WHERE wa_message_id IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -4,7 +4,7 @@
  * Several processes may open the same file: WAL lets readers run beside the one writer, and
  * busy_timeout makes a writer wait for the lock instead of failing.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
@@ -25,6 +25,7 @@ import type {
   MessageRange,
   Organisation,
   OutboxItem,
+  PutMediaOptions,
   Store,
   TimerItem,
   UserRecord,
@@ -32,13 +33,13 @@ import type {
 import { applyTransition, writeContact } from './apply-transition.js';
 import * as leases from './leases.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
+import { getMediaV9, putMediaOnce } from './media.js';
 import { migrate } from './migrations.js';
 import {
   fromJson,
   messageFromRow,
   threadFromRow,
   type JsonRow,
-  type MediaRow,
   type MessageRow,
   type ThreadRow,
 } from './rows.js';
@@ -407,45 +408,18 @@ export class SqliteStore implements Store {
 
   // media
 
-  async putMedia(bytes: Uint8Array, mimeType: string, caption?: string): Promise<MediaRef> {
-    const ref: MediaRef = {
-      id: randomUUID(),
-      mimeType,
-      size: bytes.byteLength,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      ...(caption !== undefined ? { caption } : {}),
-    };
-    await this.media.write(ref.id, bytes);
-    try {
-      this.sql.run(
-        'INSERT INTO media (id, mime_type, size, sha256, caption, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        ref.id,
-        ref.mimeType,
-        ref.size,
-        ref.sha256,
-        caption ?? null,
-        Date.now(),
-      );
-    } catch (error) {
-      await this.media.remove(ref.id);
-      throw error;
-    }
-    return ref;
+  // media once: media.ts
+  putMedia(
+    bytes: Uint8Array,
+    mimeType: string,
+    caption?: string,
+    options?: PutMediaOptions,
+  ): Promise<MediaRef> {
+    return putMediaOnce(this.sql, this.media, bytes, mimeType, caption, options);
   }
 
-  async getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {
-    const row = this.sql.get<MediaRow>('SELECT * FROM media WHERE id = ?', id);
-    if (!row) return undefined;
-    const bytes = await this.media.read(row.id);
-    if (!bytes) return undefined;
-    const ref: MediaRef = {
-      id: row.id,
-      mimeType: row.mime_type,
-      size: row.size,
-      sha256: row.sha256,
-      ...(row.caption !== null ? { caption: row.caption } : {}),
-    };
-    return { ref, bytes };
+  getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {
+    return getMediaV9(this.sql, this.media, id);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 /** A contact's message, as it arrives in the user's chat with the bot: Reply, Info, group actions. */
 import type { Message } from '../../core/types.js';
 import { cardLang, clientDateTime, strings, threadLine, type CardContact } from './format.js';
+import { fileView, goneText, locationView, mediaPreview } from './media-view.js';
 import { expand, type AdaptiveCard } from './templates.js';
 
 export interface InboundMessageCardData {
@@ -10,6 +11,8 @@ export interface InboundMessageCardData {
   readonly colleagues?: readonly string[];
   /** Where the Teams client fetches the picture: an https URL the bot serves, or a data: URI. */
   readonly pictureUrl?: string;
+  /** Where a file (document, audio, video) is downloaded from: a signed URL, like pictures. */
+  readonly fileUrl?: string;
 }
 
 export function inboundMessageCard(
@@ -20,6 +23,9 @@ export function inboundMessageCard(
   const { message, contact } = data;
   const text = message.body?.trim() ? message.body : undefined;
   const hasPicture = Boolean(data.pictureUrl);
+  const file = data.fileUrl ? fileView(message, tr) : undefined;
+  const place = locationView(message, tr);
+  const gone = goneText(message, tr);
   const t = {
     received: tr('card.inbound.received', {
       time: clientDateTime(message.statusTimes.received ?? message.createdAt),
@@ -35,10 +41,13 @@ export function inboundMessageCard(
     remove: tr('card.inbound.remove'),
     transfer: tr('card.inbound.transfer'),
     leave: tr('card.inbound.leave'),
+    download: tr('media.download'),
+    openMap: tr('media.location.open_map'),
   };
+  const preview = mediaPreview(message, tr);
   return expand('inbound-message', {
     lang: cardLang(tr.locale),
-    fallbackText: `${contact.name}: ${text ?? (hasPicture ? tr('card.picture.preview') : t.unsupported)}`,
+    fallbackText: `${contact.name}: ${text ?? preview ?? (hasPicture ? tr('card.picture.preview') : t.unsupported)}`,
     threadId: message.threadId,
     messageId: message.id,
     contactName: contact.name,
@@ -47,7 +56,16 @@ export function inboundMessageCard(
     text: text ?? '',
     hasPicture,
     pictureUrl: data.pictureUrl ?? '',
-    unsupported: text === undefined && !hasPicture,
+    hasFile: file !== undefined,
+    file: file ?? { icon: '', name: '', details: '' },
+    fileUrl: data.fileUrl ?? '',
+    hasLocation: place !== undefined,
+    location: place
+      ? { ...place, title: `📍 ${place.name}` }
+      : { title: '', address: '', mapUrl: '' },
+    hasGone: gone !== undefined,
+    gone: gone ?? '',
+    unsupported: text === undefined && !hasPicture && !file && !place && gone === undefined,
     t,
   });
 }

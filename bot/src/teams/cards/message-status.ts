@@ -4,6 +4,7 @@
  */
 import type { Message, UserId } from '../../core/types.js';
 import { cardLang, clientDateTime, strings, threadLine, type CardContact } from './format.js';
+import { fileView } from './media-view.js';
 import { messageWords, STATUS_MARKS, statusTime } from './message-view.js';
 import { expand, type AdaptiveCard } from './templates.js';
 
@@ -14,6 +15,8 @@ export interface MessageStatusCardData {
   readonly viewerId: UserId;
   readonly colleagues?: readonly string[];
   readonly pictureUrl?: string;
+  /** A document's signed download link (card-views.ts). */
+  readonly fileUrl?: string;
 }
 
 export function messageStatusCard(
@@ -27,6 +30,7 @@ export function messageStatusCard(
     message.author && message.author.id !== data.viewerId ? message.author : undefined;
   const text = messageWords(message, contact, tr);
   const hasPicture = Boolean(data.pictureUrl);
+  const file = data.fileUrl ? fileView(message, tr) : undefined;
   const reason = status === 'failed' && message.failure ? tr(message.failure.reasonKey) : undefined;
   const t = {
     heading: colleague
@@ -40,10 +44,11 @@ export function messageStatusCard(
     reason: reason ?? '',
     possiblyTwice: tr('card.message.possibly_twice', { contact: contact.name }),
     info: tr('card.action.info'),
+    download: tr('media.download'),
   };
   return expand('message-status', {
     lang: cardLang(tr.locale),
-    fallbackText: `${t.heading}: ${text ?? tr('card.picture.preview')} (${tr(`card.status.${status}`)})`,
+    fallbackText: `${t.heading}: ${text ?? (file ? `${file.icon} ${file.name}` : tr('card.picture.preview'))} (${tr(`card.status.${status}`)})`,
     threadId: message.threadId,
     messageId: message.id,
     icon: !message.author ? '🔔' : colleague ? '👥' : '📤',
@@ -52,6 +57,9 @@ export function messageStatusCard(
     text: text ?? '',
     hasPicture,
     pictureUrl: data.pictureUrl ?? '',
+    hasFile: file !== undefined,
+    file: file ?? { icon: '', name: '', details: '' },
+    fileUrl: data.fileUrl ?? '',
     status: STATUS_MARKS[status],
     hasReason: reason !== undefined,
     // A send interrupted by a crash may have reached WhatsApp twice (outbox-dispatcher.ts).

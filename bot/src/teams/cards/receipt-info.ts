@@ -1,5 +1,6 @@
 /** Info on a message: the time of each of its statuses (or when an inbound message arrived). */
 import type { Message } from '../../core/types.js';
+import { mediaPreview } from './media-view.js';
 import { cardLang, clientDateTime, strings, truncate, type CardContact } from './format.js';
 import { messageWords, OUTBOUND_STATUSES, STATUS_MARKS } from './message-view.js';
 import { expand, type AdaptiveCard } from './templates.js';
@@ -30,7 +31,9 @@ export function receiptInfoCard(
     };
   });
   const words = messageWords(message, contact, tr);
-  const snippet = words ? truncate(words, 200) : message.media ? tr('card.picture.preview') : '';
+  const snippet = words
+    ? truncate(words, 200)
+    : (mediaPreview(message, tr) ?? (message.media ? tr('card.picture.preview') : ''));
   return expand('receipt-info', {
     lang: cardLang(tr.locale),
     hasSnippet: snippet !== '',

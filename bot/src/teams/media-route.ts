@@ -58,13 +58,20 @@ export function mediaUrlSecret(secret: string): Buffer {
   return createHmac('sha256', secret).update('wa4t media urls v1').digest();
 }
 
+/** JPEG, PNG, or WebP (a sticker: "RIFF" size "WEBP"), by the bytes' magic numbers. */
+function pictureType(bytes: Uint8Array): string | undefined {
+  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  if (bytes.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  return sniffImageType(bytes);
+}
+
 /**
  * ops (issue 12, hardening): the type we serve. A picture is the type its bytes are; a type
  * a browser would run or render as a page (HTML, SVG, XML, scripts) is never served as such,
  * whatever Graph reported: it goes as application/octet-stream.
  */
 function servedType(ref: Pick<MediaRef, 'mimeType'>, bytes: Uint8Array): string {
-  const sniffed = sniffImageType(bytes);
+  const sniffed = pictureType(bytes);
   if (sniffed) return sniffed;
   const type = (ref.mimeType.split(';')[0] ?? '').trim().toLowerCase();
   const active =
@@ -118,7 +125,7 @@ export function dispositionOf(
   ref: Pick<MediaRef, 'mimeType' | 'filename'>,
   bytes?: Uint8Array,
 ): string {
-  if (INLINE_TYPES.has(ref.mimeType) && !ref.filename && (!bytes || sniffImageType(bytes)))
+  if (INLINE_TYPES.has(ref.mimeType) && !ref.filename && (!bytes || pictureType(bytes)))
     return 'inline';
   const name = ref.filename?.trim();
   if (!name) return 'attachment';

@@ -11,6 +11,7 @@ import type restify from 'restify';
 import { systemClock, type Clock } from './app/clock.js';
 import { Conversations } from './app/conversations.js';
 import { OutboxDispatcher } from './app/outbox-dispatcher.js';
+import { SendBudgets } from './app/send-budgets.js';
 import type { UserChannel } from './app/ports.js';
 import { TimerRunner } from './app/timer-runner.js';
 import type { Config } from './config/config.js';
@@ -71,6 +72,8 @@ export interface ProductCore {
   readonly conversations: Conversations;
   readonly logger: Logger;
   readonly sandbox?: Sandbox | undefined;
+  /** Send slots within WhatsApp's and Teams' limits, shared by every instance (Delivery under load). */
+  readonly budgets?: SendBudgets;
 }
 
 export interface RunningProduct extends ProductCore {
@@ -166,6 +169,10 @@ export async function startProduct(
   const contactLocale = async (businessNumberId: string) =>
     (await store.getOrganisationByBusinessNumber(businessNumberId))?.contactLocale ?? 'en';
 
+  // Delivery under load: WhatsApp's and Teams' limits as send budgets shared by every
+  // instance through the store; each send waits for its reserved slot, in wall-clock time.
+  const budgets = new SendBudgets({ store, logger });
+
   // ops (issue 12): templates checked at start and hourly; sent in the contact's language.
   const templateChecker = wa.businessAccountId
     ? new TemplateChecker({
@@ -188,7 +195,8 @@ export async function startProduct(
   };
   const whatsAppChannel = new WhatsAppChannel({
     clientFor,
-    pacer: new SendPacer({ now: () => clock.now(), messagesPerSecond: wa.messagesPerSecond }),
+    pacer: new SendPacer({ now: () => Date.now(), messagesPerSecond: wa.messagesPerSecond }),
+    budgets,
     store,
     businessName: () => config.businessName,
     contactLocale,
@@ -210,7 +218,7 @@ export async function startProduct(
       })
     : undefined;
 
-  const core: ProductCore = { config, store, clock, conversations, logger, sandbox };
+  const core: ProductCore = { config, store, clock, conversations, logger, sandbox, budgets };
   const edge = options.adapters?.(core);
   const users = countedUsers(
     options.users ?? edge?.users ?? loggingUserChannel(logger),

@@ -46,8 +46,9 @@ export function describeOutboxContract(makeStore: MakeStore): void {
       const thread = await create(store(), t, { effects });
       expect(await store().countPendingEffects('t1')).toBe(2);
 
-      const first = await store().claimEffects('a', T0, LEASE, 10);
-      expect(first).toEqual([
+      // The send (WhatsApp lane) and the notice (Teams lane) are each their lane's first.
+      const both = (await store().claimEffects('a', T0, LEASE, 10)).sort((x, y) => x.seq - y.seq);
+      expect(both).toEqual([
         {
           id: expect.any(String),
           threadId: 't1',
@@ -57,11 +58,12 @@ export function describeOutboxContract(makeStore: MakeStore): void {
           notBefore: T0,
           recovered: false,
         },
+        expect.objectContaining({ threadId: 't1', effect: effects[2], attempts: 0 }),
       ]);
-      await store().completeEffect(first[0]!.id, 'a');
-      const second = await store().claimEffects('a', T0, LEASE, 10);
-      expect(second.map((i) => i.effect)).toEqual([effects[2]]);
+      const first = [both[0]!];
+      const second = [both[1]!];
       expect(second[0]!.seq).toBeGreaterThan(first[0]!.seq);
+      await store().completeEffect(first[0]!.id, 'a');
 
       // A later transition's effects come after the earlier ones.
       await store().apply(change(thread, { effects: [notify(thread, 'later')] }), {
@@ -76,9 +78,9 @@ export function describeOutboxContract(makeStore: MakeStore): void {
       expect(await store().countPendingEffects()).toBe(0);
     });
 
-    it("hands out a thread's effects strictly in order, even while an earlier one waits for a retry", async () => {
+    it("hands out a lane's effects strictly in order, even while an earlier one waits for a retry", async () => {
       const t = aThread('t1');
-      const effects = [sendToContact(t, 1), sendToContact(t, 2), notify(t, 'three')];
+      const effects = [sendToContact(t, 1), sendToContact(t, 2), sendToContact(t, 3)];
       await create(store(), t, { effects });
 
       const [e1, ...more] = await store().claimEffects('a', T0, LEASE, 10);
@@ -91,7 +93,7 @@ export function describeOutboxContract(makeStore: MakeStore): void {
       expect(e2!.effect).toEqual(effects[1]);
       await store().retryEffect(e2!.id, 'b', T0 + 10 * MINUTE, 'WhatsApp answered 503');
 
-      // The third is due, but the second is not done: nothing for this thread until it is.
+      // The third is due, but the second is not done: nothing for this lane until it is.
       expect(await store().claimEffects('c', T0 + 5 * MINUTE, LEASE, 10)).toEqual([]);
       const [again, ...none] = await store().claimEffects('c', T0 + 10 * MINUTE, LEASE, 10);
       expect(none).toEqual([]);
@@ -107,7 +109,60 @@ export function describeOutboxContract(makeStore: MakeStore): void {
       expect(e3!.effect).toEqual(effects[2]);
     });
 
-    it('hands out at most one effect per thread, for several threads at once, up to the limit', async () => {
+    it("keeps a thread's WhatsApp lane and Teams lane apart: a notice waiting for Teams never holds a send, nor the reverse", async () => {
+      const t = aThread('t1');
+      const effects = [
+        notify(t, 'held by Teams'),
+        sendToContact(t, 1),
+        notify(t, 'second notice'),
+        sendToContact(t, 2),
+      ];
+      await create(store(), t, { effects });
+
+      // Both lanes' heads at once.
+      const heads = await store().claimEffects('a', T0, LEASE, 10);
+      expect(heads.map((i) => i.effect)).toEqual(expect.arrayContaining([effects[0], effects[1]]));
+      expect(heads).toHaveLength(2);
+      const notice = heads.find((i) => i.effect.type === 'notify')!;
+      const send = heads.find((i) => i.effect.type === 'send_to_contact')!;
+
+      // The notice waits an hour for Teams; the sends of the thread go on meanwhile.
+      await store().deferEffect(notice.id, 'a', T0 + 60 * MINUTE);
+      await store().completeEffect(send.id, 'a');
+      const [next, ...rest] = await store().claimEffects('a', T0 + 1, LEASE, 10);
+      expect(rest).toEqual([]);
+      expect(next!.effect).toEqual(effects[3]);
+      await store().completeEffect(next!.id, 'a');
+      expect(await store().claimEffects('a', T0 + 2, LEASE, 10)).toEqual([]);
+
+      // The Teams lane keeps its own order: the second notice only after the first.
+      const [first] = await store().claimEffects('a', T0 + 60 * MINUTE, LEASE, 10);
+      expect(first!.effect).toEqual(effects[0]);
+      await store().completeEffect(first!.id, 'a');
+      const [second] = await store().claimEffects('a', T0 + 60 * MINUTE, LEASE, 10);
+      expect(second!.effect).toEqual(effects[2]);
+    });
+
+    it('an effect waiting for a slot of our own limits does not count an attempt', async () => {
+      await threadWithEffects(store(), 't1', 1, [sendToContact(aThread('t1'), 1)]);
+      const [first] = await store().claimEffects('a', T0, LEASE, 1);
+      await store().retryEffect(first!.id, 'a', T0 + 1, 'WhatsApp answered 503');
+      const [second] = await store().claimEffects('a', T0 + 1, LEASE, 1);
+      await store().deferEffect(second!.id, 'a', T0 + MINUTE);
+      // Not before its slot, and by no one but the lease holder.
+      expect(await store().claimEffects('b', T0 + MINUTE - 1, LEASE, 1)).toEqual([]);
+      const [third] = await store().claimEffects('b', T0 + MINUTE, LEASE, 1);
+      await store().deferEffect(third!.id, 'intruder', T0 + 10 * MINUTE);
+      expect(third).toMatchObject({
+        id: first!.id,
+        attempts: 1,
+        notBefore: T0 + MINUTE,
+        lastError: 'WhatsApp answered 503',
+        recovered: false,
+      });
+    });
+
+    it('hands out at most one effect per thread lane, for several threads at once, up to the limit', async () => {
       await threadWithEffects(store(), 't1', 1, [
         notify(aThread('t1'), 'a1'),
         notify(aThread('t1'), 'a2'),
@@ -140,7 +195,7 @@ export function describeOutboxContract(makeStore: MakeStore): void {
     it('a lease that ran out is handed to another owner and flagged recovered', async () => {
       await threadWithEffects(store(), 't1', 1, [
         sendToContact(aThread('t1'), 1),
-        notify(aThread('t1'), 'next'),
+        sendToContact(aThread('t1'), 2),
       ]);
       const [item] = await store().claimEffects('a', T0, LEASE, 10);
       expect(item!.recovered).toBe(false);
@@ -158,7 +213,7 @@ export function describeOutboxContract(makeStore: MakeStore): void {
       await store().completeEffect(stolen!.id, 'b');
       expect(await store().countPendingEffects('t1')).toBe(1);
       const [next] = await store().claimEffects('c', T0 + LEASE + 1, LEASE, 10);
-      expect(next).toMatchObject({ effect: notify(aThread('t1'), 'next'), recovered: false });
+      expect(next).toMatchObject({ effect: sendToContact(aThread('t1'), 2), recovered: false });
     });
 
     it('an effect put back for a retry is not recovered, and counts its attempts', async () => {

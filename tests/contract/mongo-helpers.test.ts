@@ -6,7 +6,13 @@
 import { MongoServerError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { outboxItemFromDoc, plain, threadFromDoc } from '../../bot/src/store/mongo/documents.js';
-import { isDuplicateKey } from '../../bot/src/store/mongo/errors.js';
+import { ONE_OPEN_THREAD, UNIQUE_WA_MESSAGE_ID } from '../../bot/src/store/mongo/collections.js';
+import {
+  duplicateKeyOf,
+  ID_INDEX,
+  isDuplicateKey,
+  isUnattributedDuplicateKey,
+} from '../../bot/src/store/mongo/errors.js';
 import { databaseInUri } from '../../bot/src/store/mongo/mongo-store.js';
 import { aThread, notify, T0 } from './store-fixtures.js';
 
@@ -21,15 +27,50 @@ describe('MongoDB store helpers', () => {
     expect(databaseInUri('mongodb://localhost:27017')).toBeUndefined();
   });
 
-  it('tells which unique index refused a write', () => {
-    const error = new MongoServerError({
+  it("tells which unique index refused a write, in MongoDB's words and in vCore's", () => {
+    // MongoDB 4.2+: the index in the message, its key pattern and value as fields.
+    const mongodb = new MongoServerError({
       code: 11000,
       errmsg:
-        'E11000 duplicate key error collection: wa.threads index: one_open_thread dup key: { businessNumberId: "pn-100" }',
+        'E11000 duplicate key error collection: wa.threads index: one_open_thread dup key: { businessNumberId: "pn-100", contactId: "c1" }',
+      keyPattern: { businessNumberId: 1, contactId: 1 },
+      keyValue: { businessNumberId: 'pn-100', contactId: 'c1' },
     });
-    expect(isDuplicateKey(error)).toBe(true);
-    expect(isDuplicateKey(error, 'one_open_thread')).toBe(true);
-    expect(isDuplicateKey(error, '_id_')).toBe(false);
+    // Azure Cosmos DB for MongoDB vCore (DocumentDB): its own wording, no key pattern.
+    const vcore = new MongoServerError({
+      code: 11000,
+      errmsg: "Duplicate key violation on the requested collection: Index 'one_open_thread'",
+    });
+    for (const error of [mongodb, vcore]) {
+      expect(isDuplicateKey(error)).toBe(true);
+      expect(isDuplicateKey(error, ONE_OPEN_THREAD)).toBe(true);
+      expect(isDuplicateKey(error, ID_INDEX)).toBe(false);
+      expect(isDuplicateKey(error, UNIQUE_WA_MESSAGE_ID)).toBe(false);
+      expect(isUnattributedDuplicateKey(error)).toBe(false);
+    }
+    expect(duplicateKeyOf(mongodb)).toEqual({
+      indexName: 'one_open_thread',
+      keyPattern: { businessNumberId: 1, contactId: 1 },
+    });
+    expect(duplicateKeyOf(vcore)).toEqual({ indexName: 'one_open_thread' });
+
+    // The key pattern decides when present, whatever the index was named.
+    const renamed = new MongoServerError({
+      code: 11000,
+      errmsg: 'E11000 duplicate key error collection: wa.messages index: wamid_v2 dup key: { … }',
+      keyPattern: { waMessageId: 1 },
+    });
+    expect(isDuplicateKey(renamed, UNIQUE_WA_MESSAGE_ID)).toBe(true);
+
+    // vCore when it cannot tell: a duplicate key, from no index in particular.
+    const unknown = new MongoServerError({
+      code: 11000,
+      errmsg: "Duplicate key violation on the requested collection: Index '<unknown>'",
+    });
+    expect(isDuplicateKey(unknown)).toBe(true);
+    expect(isDuplicateKey(unknown, ONE_OPEN_THREAD)).toBe(false);
+    expect(isUnattributedDuplicateKey(unknown)).toBe(true);
+
     expect(isDuplicateKey(new MongoServerError({ code: 112, errmsg: 'WriteConflict' }))).toBe(
       false,
     );

@@ -69,7 +69,7 @@ describe('SQLite store file', () => {
     try {
       expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
       const next = {
-        version: MIGRATIONS.length + 1,
+        version: Math.max(...MIGRATIONS.map((m) => m.version)) + 1,
         name: 'notes',
         sql: 'CREATE TABLE notes (id TEXT PRIMARY KEY)',
       };

@@ -4,11 +4,14 @@
  * on one fresh store (two connections, as two instances would have).
  */
 import { describe } from 'vitest';
+import { describeBudgetContract } from './contract-budgets.js';
 import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeOpsContract } from './contract-ops.js';
+import { describeQueryPlanContract } from './contract-query-plans.js';
 import { describeRecordContract } from './contract-records.js';
+import { describeStoreReviewContract } from './contract-store-review.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
 import { describeTwoClientContract } from './contract-two-clients.js';
@@ -29,6 +32,10 @@ export function describeStoreContract(
     describeTwoClientContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
     describeOpsContract(makeStore, makeTwoClients);
+    describeQueryPlanContract(makeStore);
+    describeStoreReviewContract(makeStore);
+    // Delivery under load: send budgets shared by every instance.
+    describeBudgetContract(makeStore, makeTwoClients);
     describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

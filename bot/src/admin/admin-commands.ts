@@ -48,7 +48,10 @@ export const USAGE = `Usage: npm run admin -- <command>
       with its zone (2025-01-31T09:00:00Z; --to is then excluded).
   Exports go to standard output, or to --out <file>. --bom starts the file with a UTF-8
   byte order mark, so Excel opens it as UTF-8. A cell beginning with =, +, - or @ is
-  written with a ' before it, so no spreadsheet runs it as a formula; --raw keeps it as is.`;
+  written with a ' before it, so no spreadsheet runs it as a formula; --raw keeps it as is.
+  store migrate                   Apply the store's pending schema and index migrations (run
+                                  it ahead of a rollout: new instances then start at once).
+  store migrations                List the migrations recorded in the store.`;
 
 export class AdminUsageError extends Error {
   readonly code = 'admin_usage';
@@ -194,6 +197,24 @@ export async function runAdmin(
     return print(
       `${action === 'add' ? 'added' : 'removed'} intake user ${userId} ${action === 'add' ? 'to' : 'from'} ${number}`,
     );
+  }
+  // store schema (issue 13): run migrations ahead of a rollout, list what is recorded
+  if (area === 'store' && (action === 'migrate' || action === 'migrations')) {
+    if (rest.length > 0) throw new AdminUsageError(`unexpected ${rest.join(' ')}`);
+    // Opening the store applied whatever was due (under a lease on MongoDB).
+    const { applied, appliedNow } = await store.schemaMigrations();
+    const line = (m: (typeof applied)[number]) =>
+      `  ${String(m.version).padStart(3)}  ${new Date(m.appliedAt).toISOString()}  ${m.name}`;
+    if (action === 'migrate') {
+      print(
+        appliedNow.length > 0
+          ? `applied ${appliedNow.length} migration${appliedNow.length === 1 ? '' : 's'} now: ${appliedNow.join(', ')}`
+          : 'nothing to apply: the store was up to date',
+      );
+    }
+    print(`${applied.length} migrations recorded:`);
+    for (const m of applied) print(line(m));
+    return;
   }
   if (area === 'export' && (action === 'consent' || action === 'messages')) {
     if (rest.length > 0) throw new AdminUsageError(`unexpected ${rest.join(' ')}`);

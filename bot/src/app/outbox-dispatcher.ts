@@ -1,7 +1,10 @@
 /**
  * The outbox dispatcher: drains committed effects to WhatsApp and Teams.
  *
- * - Per thread, strictly in order: the store hands out only a thread's oldest effect.
+ * - Per thread and lane, strictly in order: the store hands out only the oldest effect of a
+ *   thread's WhatsApp lane and of its Teams lane, so waiting on one never holds the other.
+ * - Throttling is waiting, not failing: our own limits (and Teams' 429) put an effect back
+ *   for its slot without counting an attempt; only errors from WhatsApp or Teams count.
  * - Never one effect twice at the same time: each claim is a lease held by one owner.
  * - Transient failures are retried with exponential backoff and jitter; after
  *   `maxAttempts` the message fails with a reason the user sees.
@@ -15,6 +18,7 @@ import type { Clock } from './clock.js';
 import type { Conversations } from './conversations.js';
 import {
   TransientDeliveryError,
+  WaitForSlot,
   type ContactChannel,
   type TeamsEffect,
   type UserChannel,
@@ -51,10 +55,13 @@ export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private again = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt: number | undefined;
+  private poke: (() => void) | undefined;
 
   constructor(private readonly o: DispatcherOptions) {
     this.leaseMs = o.leaseMs ?? 60_000;
-    this.batchSize = o.batchSize ?? 16;
+    this.batchSize = o.batchSize ?? 64;
     this.maxAttempts = o.maxAttempts ?? 8;
     this.baseBackoffMs = o.baseBackoffMs ?? 1_000;
     this.maxBackoffMs = o.maxBackoffMs ?? HOUR / 4;
@@ -70,6 +77,7 @@ export class OutboxDispatcher {
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
     await this.draining;
   }
 
@@ -78,6 +86,7 @@ export class OutboxDispatcher {
     if (!this.running) return;
     if (this.draining) {
       this.again = true;
+      this.poke?.();
       return;
     }
     if (this.timer) clearTimeout(this.timer);
@@ -97,20 +106,35 @@ export class OutboxDispatcher {
       });
   }
 
-  /** Dispatch until nothing is due. Returns how many effects were handled. */
+  /**
+   * Dispatch until nothing is due. Returns how many effects were handled. Up to `batchSize`
+   * effects are in flight at once (each its lane's oldest; an effect waiting in memory for
+   * its slot takes one place), and as each finishes the next due ones are claimed.
+   */
   async drain(): Promise<number> {
     let handled = 0;
+    const inFlight = new Set<Promise<void>>();
     for (;;) {
-      const items = await this.o.store.claimEffects(
-        this.o.owner,
-        this.o.clock.now(),
-        this.leaseMs,
-        this.batchSize,
-      );
-      if (items.length === 0) return handled;
-      // Different threads in parallel; each thread has at most one item in a batch.
-      await Promise.all(items.map((item) => this.dispatch(item)));
+      const room = this.batchSize - inFlight.size;
+      const items =
+        room > 0
+          ? await this.o.store.claimEffects(this.o.owner, this.o.clock.now(), this.leaseMs, room)
+          : [];
+      for (const item of items) {
+        const running: Promise<void> = this.dispatch(item).finally(() => inFlight.delete(running));
+        inFlight.add(running);
+      }
       handled += items.length;
+      if (inFlight.size === 0) return handled;
+      // Claim again once one finishes (its lane's next effect may be due), or at once when
+      // this claim filled the room it had (more may be waiting).
+      if (items.length === 0 || items.length < room || inFlight.size >= this.batchSize)
+        await Promise.race([
+          ...inFlight,
+          // A commit meanwhile (kick) may have made another lane's effect due.
+          new Promise<void>((resolve) => (this.poke = resolve)),
+        ]);
+      this.poke = undefined;
     }
   }
 
@@ -132,9 +156,33 @@ export class OutboxDispatcher {
           return await this.tellUsers(item, item.effect);
       }
     } catch (error) {
+      if (error instanceof WaitForSlot) return await this.defer(item, error.afterMs);
       log.warn({ err: error, attempts: item.attempts }, 'effect failed; will retry');
       await this.retry(item, error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /**
+   * Throttling is waiting, not failing: back to the outbox until `afterMs` from now without
+   * counting an attempt (our own limits, Teams' 429), and a wake-up then, not polling.
+   */
+  private async defer(item: OutboxItem, afterMs: number): Promise<void> {
+    const wait = Math.max(0, Math.round(afterMs));
+    await this.o.store.deferEffect(item.id, this.o.owner, this.o.clock.now() + wait);
+    this.wakeIn(wait);
+  }
+
+  private wakeIn(ms: number): void {
+    if (!this.running) return;
+    const at = Date.now() + ms;
+    if (this.wakeAt !== undefined && this.wakeAt <= at && this.wakeAt > Date.now()) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeAt = undefined;
+      this.kick();
+    }, ms);
+    this.wakeTimer.unref?.();
   }
 
   private async sendToContact(item: OutboxItem, messageId: string): Promise<void> {
@@ -167,6 +215,8 @@ export class OutboxDispatcher {
       case 'failed':
         await this.o.conversations.failed(message, result.failure);
         return this.o.store.completeEffect(item.id, this.o.owner);
+      case 'wait':
+        return this.defer(item, result.afterMs);
       case 'retry':
         if (item.attempts + 1 >= this.maxAttempts) return this.giveUp(item, message);
         return this.retry(item, result.reason, result.afterMs);
@@ -177,8 +227,12 @@ export class OutboxDispatcher {
     const thread = await this.o.store.getThread(item.threadId);
     if (!thread) return this.o.store.completeEffect(item.id, this.o.owner);
     try {
-      await this.o.users.deliver(effect, thread);
+      await this.o.users.deliver(effect, thread, { key: item.id });
     } catch (error) {
+      if (error instanceof WaitForSlot) return this.defer(item, error.afterMs);
+      // Teams' own 429: wait for its Retry-After; it is not an attempt.
+      if (error instanceof TransientDeliveryError && error.throttled)
+        return this.defer(item, error.retryAfterMs ?? this.baseBackoffMs);
       if (error instanceof TransientDeliveryError && item.attempts + 1 < this.maxAttempts) {
         return this.retry(item, error.message, error.retryAfterMs);
       }

@@ -8,6 +8,11 @@ export type SendResult =
   | { readonly outcome: 'sent'; readonly waMessageId: string }
   /** Try again later: a transient error or a throttle (130429, 131056). */
   | { readonly outcome: 'retry'; readonly afterMs?: number | undefined; readonly reason: string }
+  /**
+   * Our own limits (throughput, pair rate): its slot is reserved, later than the dispatcher
+   * holds an effect in memory. Waiting, not an attempt: put it back in the outbox this long.
+   */
+  | { readonly outcome: 'wait'; readonly afterMs: number }
   /** WhatsApp refused it for good: the message fails with this reason. */
   | { readonly outcome: 'failed'; readonly failure: Failure };
 
@@ -22,18 +27,40 @@ export type TeamsEffect = Extract<
   { type: 'notify' | 'deliver_inbound' | 'share_outbound' | 'status_changed' }
 >;
 
-/** An error worth trying again (Teams 429/412/502/504, a network failure). */
+/**
+ * An error worth trying again (Teams 429/412/502/504, a network failure). `throttled` (Teams'
+ * own 429) waits for its Retry-After without counting as an attempt.
+ */
 export class TransientDeliveryError extends Error {
   readonly code = 'transient_delivery';
   constructor(
     message: string,
     readonly retryAfterMs?: number,
+    readonly throttled = false,
   ) {
     super(message);
   }
 }
 
+/**
+ * Not an error: the effect's sends have their slots within our own limits (Teams per chat and
+ * per tenant), later than the dispatcher holds an effect in memory. Put it back in the outbox
+ * for `afterMs` without counting an attempt; the slots stay reserved for it.
+ */
+export class WaitForSlot extends Error {
+  readonly code = 'wait_for_slot';
+  constructor(readonly afterMs: number) {
+    super(`waiting ${afterMs} ms for a send slot`);
+  }
+}
+
+/** What the dispatcher tells a channel about the effect it delivers. */
+export interface DeliveryContext {
+  /** The outbox effect's id: slots reserved for it are found again when it comes back. */
+  readonly key?: string;
+}
+
 /** Tells business users in Teams (the Teams adapter): notices, inbound messages, receipts. */
 export interface UserChannel {
-  deliver(effect: TeamsEffect, thread: Thread): Promise<void>;
+  deliver(effect: TeamsEffect, thread: Thread, context?: DeliveryContext): Promise<void>;
 }

@@ -243,11 +243,12 @@ export function countedContacts(
       );
       if (result.outcome === 'sent') metrics.whatsappSend('sent', undefined);
       else if (result.outcome === 'failed') metrics.whatsappSend('failed', result.failure.code);
-      else
+      else if (result.outcome === 'retry')
         metrics.whatsappSend(
           'retry',
           Number(/^WhatsApp (\d+)$/.exec(result.reason)?.[1]) || undefined,
         );
+      // 'wait': held for a slot of the shared budgets, nothing was sent.
       return result;
     },
   };

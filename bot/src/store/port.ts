@@ -179,6 +179,93 @@ export class DuplicateEventError extends Error {
   }
 }
 
+// Query plans and schema migrations (issue 13: the MongoDB store ready for a real server)
+
+/**
+ * The queries the product runs most often, on the busiest paths: each must be served by an
+ * index on every store (tests/contract/contract-query-plans.ts checks it).
+ */
+export const HOT_QUERIES = [
+  /** Each inbound message and each status, inside its transaction. */
+  'message_by_wa_id',
+  /** The outbox dispatcher's claim. */
+  'claim_effects',
+  /** The timer loop's claim. */
+  'claim_timers',
+  /** A user's conversations, most recent first. */
+  'threads_for_user',
+  /** A conversation's messages in order. */
+  'messages_of_thread',
+  /** One page of the message record export (CDR). */
+  'cdr_page',
+] as const;
+export type HotQuery = (typeof HOT_QUERIES)[number];
+
+/** How the database plans one statement of a hot query. */
+export interface QueryPlanStep {
+  /** Which statement of the query, in a word or two ("candidates", "next page"). */
+  readonly statement: string;
+  /** The indexes the plan reads (`_id_`, a named index, a table's primary key). */
+  readonly indexes: readonly string[];
+  /** Reads a whole table, collection or index (or builds a throwaway index to avoid it). */
+  readonly fullScan: boolean;
+  /** Sorts rows in memory (a blocking SORT stage, a temporary B-tree) instead of by index. */
+  readonly sortsInMemory: boolean;
+  /** The plan as the database reported it, for whoever reads a failing check. */
+  readonly detail: string;
+}
+
+export interface QueryPlan {
+  readonly query: HotQuery;
+  readonly steps: readonly QueryPlanStep[];
+}
+
+export interface AppliedMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly appliedAt: Millis;
+}
+
+export interface SchemaMigrations {
+  /** Every migration recorded in the database, by version. */
+  readonly applied: readonly AppliedMigration[];
+  /** The versions this store applied when it was opened (none when another did, or none were due). */
+  readonly appliedNow: readonly number[];
+}
+
+// Delivery under load (issue 11): send budgets shared by every instance.
+
+/** A rate limit: at most `max` sends in any `perMs`. */
+export interface BudgetWindow {
+  readonly max: number;
+  readonly perMs: Millis;
+  /** How late after its slot a send may reach the other side (kept to spare). */
+  readonly slackMs?: Millis;
+}
+
+/** One limit shared by every instance (a business number's throughput, a Teams chat). */
+export interface Budget {
+  /** Names the limit, e.g. `teams:tenant:<id>`; never a phone number. */
+  readonly id: string;
+  readonly windows: readonly BudgetWindow[];
+}
+
+/** Slots wanted from several budgets together: each slot counts against all of them. */
+export interface BudgetClaim {
+  readonly budgets: readonly Budget[];
+  /** How many slots; the store grants up to about `leaseMs` worth. */
+  readonly want: number;
+  /** Count `want` sends made now whatever the budgets say (a reply within a user's own turn). */
+  readonly force?: boolean;
+}
+
+/** Slots granted to one instance: `count` sends may go in [from, to). */
+export interface BudgetGrant {
+  readonly from: Millis;
+  readonly to: Millis;
+  readonly count: number;
+}
+
 export interface Store {
   // organisations and users
   putOrganisation(org: Organisation): Promise<void>;
@@ -253,8 +340,10 @@ export interface Store {
   // outbox
   /**
    * Lease up to `limit` effects that are due (notBefore <= now and not leased, or leased
-   * with leaseUntil <= now), at most one per thread, each the thread's oldest unfinished
-   * effect: a later effect is never handed out while an earlier one waits (even for a retry).
+   * with leaseUntil <= now), at most one per thread and lane (bot/src/store/lanes.ts: the
+   * WhatsApp lane, the Teams lane), each the oldest unfinished effect of its lane: a later
+   * effect of a lane is never handed out while an earlier one waits (even for a retry), and
+   * one lane never waits for the other.
    * The lease runs until now + leaseMs. Oldest notBefore first.
    */
   claimEffects(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<OutboxItem[]>;
@@ -265,8 +354,27 @@ export interface Store {
    * `error`. Ignored unless `owner` holds its lease.
    */
   retryEffect(id: string, owner: string, notBefore: Millis, error: string): Promise<void>;
+  /**
+   * Put the effect back to be handed out at `notBefore` WITHOUT counting an attempt: it waits
+   * for a slot of the app's own limits (throttling is waiting, not failing) or for Teams'
+   * Retry-After. Ignored unless `owner` holds its lease.
+   */
+  deferEffect(id: string, owner: string, notBefore: Millis): Promise<void>;
   /** Effects not yet completed (leased or not), for one thread or all. */
   countPendingEffects(threadId?: ThreadId): Promise<number>;
+
+  // send budgets (Delivery under load)
+  /**
+   * Take slots from budgets shared by every instance, atomically for all claims: for each
+   * claim, the earliest slots at or after `now` that keep every window of every budget
+   * (with a block of time's margin), up to `want` within about `leaseMs`. One grant list per
+   * claim, in claim order; a claim that found no room within its search gets an empty list.
+   */
+  takeBudget(
+    claims: readonly BudgetClaim[],
+    now: Millis,
+    leaseMs: Millis,
+  ): Promise<BudgetGrant[][]>;
 
   // timers
   /** Lease up to `limit` timers with at <= now that are not leased (or whose lease ran out). */
@@ -301,6 +409,12 @@ export interface Store {
     options?: PutMediaOptions,
   ): Promise<MediaRef>;
   getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined>;
+
+  // query plans and schema migrations (issue 13)
+  /** How the store plans a hot query, statement by statement (explain / EXPLAIN QUERY PLAN). */
+  explainQuery(query: HotQuery): Promise<QueryPlan>;
+  /** The schema migrations recorded in the database. */
+  schemaMigrations(): Promise<SchemaMigrations>;
 
   close(): Promise<void>;
 

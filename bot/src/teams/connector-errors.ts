@@ -57,7 +57,8 @@ export function classifyConnectorError(error: unknown, userId: string, now: numb
   const status = e.statusCode;
   if (status !== undefined && TRANSIENT_STATUSES.has(status)) {
     const after = retryAfterMs(e.response?.headers?.get?.('retry-after'), now);
-    return new TransientDeliveryError(`Bot Connector answered ${status}`, after);
+    // 429 is Teams throttling us: wait for Retry-After without counting an attempt.
+    return new TransientDeliveryError(`Bot Connector answered ${status}`, after, status === 429);
   }
   if (status === undefined && e.code !== undefined && NETWORK_CODES.has(e.code)) {
     return new TransientDeliveryError(`Bot Connector unreachable (${e.code})`);

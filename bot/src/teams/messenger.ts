@@ -10,11 +10,19 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import { TransientDeliveryError } from '../app/ports.js';
+import { TransientDeliveryError, WaitForSlot } from '../app/ports.js';
 import type { UserRecord } from '../store/port.js';
 import { connectorOf, withoutRetries, type ConnectorClientLike } from './connector.js';
 import { classifyConnectorError, UserUnreachableError } from './connector-errors.js';
-import type { SendTarget, TeamsRateLimiter } from './rate-limits.js';
+import { teamsBudgets, type SendBudgets } from '../app/send-budgets.js';
+import type { Budget } from '../store/port.js';
+import {
+  CONVERSATION_WINDOWS,
+  TENANT_WINDOWS,
+  type SendTarget,
+  type TeamsRateLimiter,
+  type Window,
+} from './rate-limits.js';
 import { conversationReferenceOf } from './teams-user.js';
 
 export interface MessengerOptions {
@@ -23,7 +31,21 @@ export interface MessengerOptions {
   readonly appId: string;
   readonly limiter: TeamsRateLimiter;
   readonly logger: Logger;
+  /**
+   * Delivery under load: Teams' limits as budgets shared by every instance, each send given
+   * its slot. Without them, the process's own limiter (tests of one process).
+   */
+  readonly budgets?: SendBudgets;
+  readonly conversationWindows?: readonly Window[];
+  readonly tenantWindows?: readonly Window[];
 }
+
+/**
+ * Called right before the request leaves (Delivery under load): waits for the send's slot,
+ * so nothing between the wait and the request can make it late. Throws WaitForSlot to send
+ * nothing now.
+ */
+export type Gate = () => Promise<void>;
 
 export interface Posted {
   readonly activityId: string;
@@ -50,14 +72,39 @@ export class TeamsMessenger {
 
   /** Count a reply sent within the user's own turn. */
   counted(target: SendTarget | undefined): void {
-    if (target) this.o.limiter.record(target);
+    if (!target) return;
+    if (this.o.budgets) this.o.budgets.count(this.budgetsOf(target));
+    else this.o.limiter.record(target);
+  }
+
+  /** The shared budgets a send to this target counts against, when they are in use. */
+  get budgets(): SendBudgets | undefined {
+    return this.o.budgets;
+  }
+
+  budgetsOf(target: SendTarget): Budget[] {
+    return teamsBudgets(target, {
+      conversation: this.o.conversationWindows ?? CONVERSATION_WINDOWS,
+      tenant: this.o.tenantWindows ?? TENANT_WINDOWS,
+    });
+  }
+
+  /**
+   * Wait for a slot for one send outside the outbox (a status card posted for a user's own
+   * words): held up to the budgets' hold, else TransientDeliveryError.
+   */
+  async waitForSlot(target: SendTarget): Promise<void> {
+    if (!this.o.budgets) return this.reserve([target]);
+    const defer = await this.o.budgets.acquire(this.budgetsOf(target));
+    if (defer > 0) throw new TransientDeliveryError('over Teams rate limits', defer);
   }
 
   /** Post a new message in the user's personal chat. Call reserve() first. */
-  async send(user: UserRecord, activity: Partial<Activity>): Promise<Posted> {
+  async send(user: UserRecord, activity: Partial<Activity>, gate?: Gate): Promise<Posted> {
     return this.withConnector(user, async (client, conversationId, reference) => {
       const outgoing = TurnContext.applyConversationReference({ ...activity }, reference);
       delete outgoing.replyToId;
+      await gate?.();
       const response = await client.conversations.sendToConversation(conversationId, outgoing);
       if (!response.id) throw new Error('the Bot Connector returned no activity id');
       return { activityId: response.id, conversationId };
@@ -70,6 +117,7 @@ export class TeamsMessenger {
     conversationId: string,
     activityId: string,
     activity: Partial<Activity>,
+    gate?: Gate,
   ): Promise<void> {
     await this.withConnector(user, async (client, _conversationId, reference) => {
       const outgoing = TurnContext.applyConversationReference(
@@ -77,6 +125,7 @@ export class TeamsMessenger {
         reference,
       );
       delete outgoing.replyToId;
+      await gate?.();
       await client.conversations.updateActivity(conversationId, activityId, {
         ...outgoing,
         id: activityId,
@@ -119,6 +168,7 @@ export class TeamsMessenger {
       failure = error;
     }
     if (result) return result.value;
+    if (failure instanceof WaitForSlot) throw failure;
     throw classifyConnectorError(failure, user.id, Date.now());
   }
 }

@@ -85,6 +85,10 @@ export function createTeamsAdapter(
       ...(options.tenantWindows ? { tenantWindows: options.tenantWindows } : {}),
     }),
     logger,
+    // Delivery under load: the same limits as budgets shared by every instance.
+    ...(core.budgets ? { budgets: core.budgets } : {}),
+    ...(options.conversationWindows ? { conversationWindows: options.conversationWindows } : {}),
+    ...(options.tenantWindows ? { tenantWindows: options.tenantWindows } : {}),
   });
   const services: BotServices = {
     store,

@@ -175,7 +175,7 @@ export class UserActions {
             conversationId: turn.context.activity.conversation.id,
           };
       } else if (target) {
-        this.s.messenger.reserve([target]);
+        await this.s.messenger.waitForSlot(target);
         posted = await this.s.messenger.send(user, render(message, thread));
       }
       if (!posted) return;
@@ -187,7 +187,7 @@ export class UserActions {
       if (via === 'turn') {
         await turn.context.updateActivity({ ...render(now, fresh), id: posted.activityId });
       } else if (target) {
-        this.s.messenger.reserve([target]);
+        await this.s.messenger.waitForSlot(target);
         await this.s.messenger.update(
           user,
           posted.conversationId,

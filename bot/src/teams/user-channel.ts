@@ -16,14 +16,20 @@
  */
 import type { Activity } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { TeamsEffect, UserChannel } from '../app/ports.js';
+import {
+  WaitForSlot,
+  type DeliveryContext,
+  type TeamsEffect,
+  type UserChannel,
+} from '../app/ports.js';
+import { deferFor, type SendBudgets, type Slot } from '../app/send-budgets.js';
 import type { Message, Thread, UserId } from '../core/types.js';
 import type { Store, UserRecord } from '../store/port.js';
 import { noticeCard } from './cards/index.js';
 import { cardActivity, messageCard } from './card-views.js';
 import { UserUnreachableError } from './connector-errors.js';
 import type { MediaUrls } from './media-route.js';
-import type { TeamsMessenger } from './messenger.js';
+import type { Gate, TeamsMessenger } from './messenger.js';
 import type { SendTarget } from './rate-limits.js';
 
 export interface TeamsUserChannelOptions {
@@ -54,7 +60,10 @@ type Step =
 export class TeamsUserChannel implements UserChannel {
   constructor(private readonly o: TeamsUserChannelOptions) {}
 
-  async deliver(effect: TeamsEffect, thread: Thread): Promise<void> {
+  /** Users an effect already reached, while the rest of it waits (Teams 429): not twice. */
+  private readonly reached = new Map<string, Set<UserId>>();
+
+  async deliver(effect: TeamsEffect, thread: Thread, context: DeliveryContext = {}): Promise<void> {
     const log = this.o.logger.child({ threadId: thread.id, effect: effect.type });
     const message =
       'messageId' in effect ? await this.o.store.getMessage(effect.messageId) : undefined;
@@ -80,8 +89,58 @@ export class TeamsUserChannel implements UserChannel {
       if (step) steps.push(step);
     }
 
-    this.o.messenger.reserve(steps.map((s) => s.target));
-    for (const step of steps) await this.run(step, log);
+    const budgets = this.o.messenger.budgets;
+    if (!budgets) {
+      this.o.messenger.reserve(steps.map((s) => s.target));
+      for (const step of steps) await this.run(step, log);
+      return;
+    }
+    await this.deliverInSlots(steps, budgets, context.key, log);
+  }
+
+  /**
+   * Throttling is waiting (Delivery under load): each send gets the next free slot of its
+   * chat and tenant, reserved for it. Slots close enough are waited for here, in slot order;
+   * if one is further away, the effect goes back to the outbox (WaitForSlot, not an attempt)
+   * with every slot kept for it, and users already reached are not sent to again.
+   */
+  private async deliverInSlots(
+    steps: readonly Step[],
+    budgets: SendBudgets,
+    key: string | undefined,
+    log: Logger,
+  ): Promise<void> {
+    const reached = key !== undefined ? (this.reached.get(key) ?? new Set<UserId>()) : undefined;
+    const todo = steps.filter((s) => !reached?.has(s.user.id));
+    const slots = await Promise.all(
+      todo.map((step) =>
+        budgets.reserve(
+          this.o.messenger.budgetsOf(step.target),
+          key !== undefined ? `${key}:${step.user.id}` : undefined,
+        ),
+      ),
+    );
+    const wait = Math.max(0, ...slots.map((slot) => slot.at)) - budgets.now();
+    if (wait > budgets.holdMs) throw new WaitForSlot(deferFor(wait, budgets.holdMs));
+    const order = todo.map((step, i) => ({ step, slot: slots[i] as Slot }));
+    order.sort((a, b) => a.slot.at - b.slot.at);
+    if (key !== undefined && reached) {
+      if (this.reached.size > 10_000) this.reached.clear();
+      this.reached.set(key, reached);
+    }
+    for (const { step } of order) {
+      // The slot is waited for right before the request leaves, inside the connector call.
+      const gate = async () => {
+        const deferMs = await budgets.acquire(
+          this.o.messenger.budgetsOf(step.target),
+          key !== undefined ? `${key}:${step.user.id}` : undefined,
+        );
+        if (deferMs > 0) throw new WaitForSlot(deferMs);
+      };
+      await this.run(step, log, gate);
+      reached?.add(step.user.id);
+    }
+    if (key !== undefined) this.reached.delete(key);
   }
 
   private async plan(
@@ -124,7 +183,7 @@ export class TeamsUserChannel implements UserChannel {
     return { kind: 'post', user, target, activity: card, messageId: m.id };
   }
 
-  private async run(step: Step, log: Logger): Promise<void> {
+  private async run(step: Step, log: Logger, gate?: Gate): Promise<void> {
     try {
       if (step.kind === 'update') {
         await this.o.messenger.update(
@@ -132,11 +191,12 @@ export class TeamsUserChannel implements UserChannel {
           step.conversationId,
           step.activityId,
           step.activity,
+          gate,
         );
         log.debug({ userId: step.user.id, activityId: step.activityId }, 'card updated in place');
         return;
       }
-      const posted = await this.o.messenger.send(step.user, step.activity);
+      const posted = await this.o.messenger.send(step.user, step.activity, gate);
       if (step.messageId)
         await this.o.store.putMessageCard({
           messageId: step.messageId,

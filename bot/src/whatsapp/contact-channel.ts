@@ -4,6 +4,7 @@
  * what the dispatcher does next (done, try again later, or failed with a reason).
  */
 import type { ContactChannel, SendResult } from '../app/ports.js';
+import type { SendBudgets } from '../app/send-budgets.js';
 import type { Message, TemplateName, Thread } from '../core/types.js';
 import { t } from '../i18n/catalogue.js';
 import type { Store } from '../store/port.js';
@@ -18,6 +19,8 @@ export interface WhatsAppChannelOptions {
     businessNumberId: string,
   ) => Promise<CloudApiClient | undefined> | CloudApiClient | undefined;
   readonly pacer: SendPacer;
+  /** Send slots shared by every instance; without them, the pacer alone (one process). */
+  readonly budgets?: SendBudgets;
   readonly store: Pick<Store, 'getMedia'>;
   /** The name the opt-in and resume templates show the contact. */
   readonly businessName: (businessNumberId: string) => Promise<string> | string;
@@ -42,8 +45,19 @@ export class WhatsAppChannel implements ContactChannel {
         failure: { code: 10, kind: 'other', reasonKey: 'reason.permission_denied' },
       };
     }
-    const wait = this.o.pacer.tryAcquire(thread.businessNumberId, thread.contact.phone);
-    if (wait > 0) return { outcome: 'retry', afterMs: wait, reason: 'paced to WhatsApp limits' };
+    // Throttling is waiting (Delivery under load): the next free slot of the number's
+    // throughput and the pair rate, shared by every instance, is reserved for this message.
+    if (this.o.budgets) {
+      const deferMs = await this.o.budgets.acquire(
+        this.o.pacer.budgets(thread.businessNumberId, thread.contact.id),
+        message.id,
+        this.o.pacer.blockedMs(thread.businessNumberId, thread.contact.phone),
+      );
+      if (deferMs > 0) return { outcome: 'wait', afterMs: deferMs };
+    } else {
+      const wait = this.o.pacer.tryAcquire(thread.businessNumberId, thread.contact.phone);
+      if (wait > 0) return { outcome: 'retry', afterMs: wait, reason: 'paced to WhatsApp limits' };
+    }
 
     const target: SendTarget = { to: thread.contact.phone, callbackData: message.id };
     try {

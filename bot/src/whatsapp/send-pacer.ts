@@ -14,6 +14,7 @@
  * messagesPerSecond between them.
  */
 import type { Millis } from '../core/types.js';
+import type { Budget } from '../store/port.js';
 import { pairBackoff, type Throttle } from './error-catalogue.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -115,6 +116,34 @@ export class SendPacer {
     lane.bucket.drain(now);
     lane.blockedUntil = Math.max(lane.blockedUntil, now + Math.max(backoff, atLeastMs));
     return this.delayMs(businessNumberId, contact);
+  }
+
+  /**
+   * The limits as budgets shared by every instance (Delivery under load): the number's
+   * throughput per second, and the pair rate as `pairBurst` per `pairBurst` intervals.
+   */
+  budgets(businessNumberId: string, contactId: string): Budget[] {
+    // A send may reach WhatsApp up to 100 ms after its block (a busy event loop, the request
+    // on its way): kept to spare, so the number stays under its rate as WhatsApp counts.
+    const slackMs = 100;
+    return [
+      {
+        id: `wa:number:${businessNumberId}`,
+        windows: [{ max: this.messagesPerSecond, perMs: 1_000, slackMs }],
+      },
+      {
+        id: `wa:pair:${businessNumberId}:${contactId}`,
+        windows: [{ max: this.#pairBurst, perMs: this.#pairBurst * this.#pairIntervalMs, slackMs }],
+      },
+    ];
+  }
+
+  /** How long WhatsApp's own throttle answers (slowDown) hold this number or pair back. */
+  blockedMs(businessNumberId: string, contact: string): Millis {
+    const now = this.#now();
+    const number = this.#numbers.get(businessNumberId);
+    const pair = this.#pairs.get(`${businessNumberId}\u0000${contact}`);
+    return Math.max(0, (number?.blockedUntil ?? 0) - now, (pair?.blockedUntil ?? 0) - now);
   }
 
   #wait(number: Lane, pair: Lane, now: Millis): Millis {

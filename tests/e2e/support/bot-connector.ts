@@ -18,6 +18,8 @@ export interface RecordedCall {
   readonly replyToId?: string | undefined;
   readonly activity: Record<string, unknown>;
   readonly authorization?: string | undefined;
+  /** When the call arrived (wall clock): Teams' rate limits count these. */
+  readonly at: number;
 }
 
 export interface CardMessage {
@@ -153,6 +155,7 @@ export class RecordingBotConnector {
         activityId: target,
         activity,
         authorization,
+        at: Date.now(),
       });
       return { status: 200, body: JSON.stringify({ id: target }) };
     }
@@ -165,6 +168,7 @@ export class RecordingBotConnector {
         replyToId: target,
         activity,
         authorization,
+        at: Date.now(),
       });
       return { status: 200, body: JSON.stringify({ id: activityId }) };
     }

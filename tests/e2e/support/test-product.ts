@@ -71,7 +71,10 @@ export async function startTestProduct(
     ...product,
     sandbox,
     async settle() {
-      for (let round = 0; round < 50; round++) {
+      // Effects may be held in memory for their send slot (Teams' limits) by the background
+      // drain: keep going while time allows, not for a fixed number of rounds.
+      const deadline = Date.now() + 20_000;
+      for (let round = 0; round < 50 || Date.now() < deadline; round++) {
         await product.dispatcher.drain();
         await product.timers.runDue();
         await sandbox.idle({ quietMs: 15 });

@@ -17,7 +17,8 @@ import {
 } from '../port.js';
 import { ONE_OPEN_THREAD, UNIQUE_WA_MESSAGE_ID, type Collections } from './collections.js';
 import { plain, type MessageDoc, type OutboxDoc, type ThreadDoc } from './documents.js';
-import { isDuplicateKey } from './errors.js';
+import { ID_INDEX, isDuplicateKey, isUnattributedDuplicateKey } from './errors.js';
+import { waMessageIdIs } from './hot-queries.js';
 
 /**
  * Thrown inside the transaction when the one-open-thread index refused the write (a race the
@@ -49,7 +50,7 @@ export async function applyTransition(
 
   const stored = await c.threads.findOne(
     { _id: thread.id },
-    { session, projection: { version: 1, outboxSeq: 1 } },
+    { session, projection: { version: 1, outboxSeq: 1, createdAt: 1 } },
   );
   const fresh = options.expectedVersion === undefined;
   if (fresh ? stored !== null : stored?.version !== options.expectedVersion) {
@@ -71,6 +72,8 @@ export async function applyTransition(
   const { outbox, timers, consents } = sortEffects(transition.effects);
   const outboxSeq = stored?.outboxSeq ?? 0;
   const version = (options.expectedVersion ?? 0) + 1;
+  // A thread's creation time is its first write's: an update never moves it.
+  const createdAt = stored?.createdAt ?? thread.createdAt;
   await writeThread(c, session, thread, options.expectedVersion, {
     businessNumberId: thread.businessNumberId,
     contactId: thread.contact.id,
@@ -79,9 +82,9 @@ export async function applyTransition(
     version,
     outboxSeq: outboxSeq + outbox.length,
     participantIds: [...new Set(thread.participants.map((p) => p.id))],
-    createdAt: thread.createdAt,
+    createdAt,
     updatedAt: now,
-    data: plain({ ...thread, version }),
+    data: plain({ ...thread, createdAt, version }),
   });
 
   for (const message of transition.messages) await writeMessage(c, session, message);
@@ -117,11 +120,20 @@ export async function applyTransition(
     );
   }
   if (consents.length > 0) {
+    // Records of the same millisecond keep their commit order: a sequence taken in this
+    // transaction (two transactions taking it conflict, and one is retried after the other).
+    const counter = await c.counters.findOneAndUpdate(
+      { _id: 'consent_records' },
+      { $inc: { value: consents.length } },
+      { session, upsert: true, returnDocument: 'after' },
+    );
+    const first = (counter?.value ?? consents.length) - consents.length + 1;
     await c.consentRecords.insertMany(
-      consents.map((record) => ({
+      consents.map((record, i) => ({
         businessNumberId: record.businessNumberId,
         contactId: record.contactId,
         at: record.at,
+        seq: first + i,
         data: plain(record),
       })),
       { session, ordered: true },
@@ -145,15 +157,20 @@ async function writeThread(
     // The conditional update is what makes the version check hold against a concurrent
     // writer: a conflicting transaction either fails to match or gets a write conflict and
     // is retried by withTransaction, which then reads the new version.
+    // createdAt is left as stored (fields carries the stored value for the insert only).
+    const { createdAt: _kept, ...changed } = fields;
     const result = await c.threads.updateOne(
       { _id: thread.id, version: expectedVersion },
-      { $set: fields },
+      { $set: changed },
       { session },
     );
     if (result.matchedCount !== 1) throw new StaleThreadError(thread.id);
   } catch (error) {
     if (isDuplicateKey(error, ONE_OPEN_THREAD)) throw new OpenThreadRace(thread);
-    if (isDuplicateKey(error, '_id_')) throw new StaleThreadError(thread.id);
+    // The thread's own id, or an index the error does not name: reload and try again.
+    if (isDuplicateKey(error, ID_INDEX) || isUnattributedDuplicateKey(error)) {
+      throw new StaleThreadError(thread.id);
+    }
     throw error;
   }
 }
@@ -166,7 +183,7 @@ async function writeMessage(
   const { waMessageId } = message;
   if (waMessageId !== undefined) {
     const other = await c.messages.findOne(
-      { waMessageId, _id: { $ne: message.id } },
+      { ...waMessageIdIs(waMessageId), _id: { $ne: message.id } },
       { session, projection: { _id: 1 } },
     );
     if (other) throw new DuplicateEventError(`wamid:${waMessageId}`);
@@ -189,7 +206,10 @@ async function writeMessage(
       { session, upsert: true },
     );
   } catch (error) {
-    if (isDuplicateKey(error, UNIQUE_WA_MESSAGE_ID) && waMessageId !== undefined) {
+    // The WhatsApp id's index, or an index the error does not name (the _id cannot clash on
+    // an upsert by _id inside a transaction: that is a write conflict, retried).
+    const wamid = isDuplicateKey(error, UNIQUE_WA_MESSAGE_ID) || isUnattributedDuplicateKey(error);
+    if (waMessageId !== undefined && wamid) {
       throw new DuplicateEventError(`wamid:${waMessageId}`);
     }
     throw error;

@@ -6,6 +6,7 @@ import type {
   AddressBookDoc,
   ConsentDoc,
   ContactDoc,
+  CounterDoc,
   HandledEventDoc,
   MessageCardDoc,
   MessageDoc,
@@ -15,6 +16,7 @@ import type {
   TimerDoc,
   UserDoc,
 } from './documents.js';
+import type { UniqueIndex } from './errors.js';
 
 export interface Collections {
   readonly organisations: Collection<OrganisationDoc>;
@@ -28,6 +30,7 @@ export interface Collections {
   readonly timers: Collection<TimerDoc>;
   readonly consentRecords: Collection<ConsentDoc>;
   readonly messageCards: Collection<MessageCardDoc>;
+  readonly counters: Collection<CounterDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -43,63 +46,23 @@ export function collections(db: Db): Collections {
     timers: db.collection<TimerDoc>('timers'),
     consentRecords: db.collection<ConsentDoc>('consent_records'),
     messageCards: db.collection<MessageCardDoc>('message_cards'),
+    counters: db.collection<CounterDoc>('counters'),
   };
 }
 
-/** Index names that the store recognises in duplicate-key errors. */
-export const ONE_OPEN_THREAD = 'one_open_thread';
-export const UNIQUE_WA_MESSAGE_ID = 'unique_wa_message_id';
+/** Delivery under load: the outbox's lanes and its due effects, for claimEffects. */
+export const LANE_ORDER = 'lane_order';
+export const DUE_ORDER = 'due_order';
 
 /**
- * Create the indexes (a no-op when they exist), one createIndexes command per collection.
- * This also creates the collections, which a transaction cannot do on servers before 4.4.
+ * The unique indexes whose duplicate-key errors the store tells apart (errors.ts). The indexes
+ * themselves are created by the versioned migrations in index-migrations.ts.
  */
-export async function ensureIndexes(c: Collections): Promise<void> {
-  await Promise.all([
-    c.organisations.createIndexes([{ key: { businessNumberIds: 1 }, name: 'by_business_number' }]),
-    c.users.createIndexes([{ key: { tenantId: 1, name: 1, _id: 1 }, name: 'by_tenant' }]),
-    c.contacts.createIndexes([{ key: { businessNumberId: 1, phone: 1 }, name: 'by_phone' }]),
-    c.addressBook.createIndexes([{ key: { userId: 1, name: 1, contactId: 1 }, name: 'by_user' }]),
-    c.threads.createIndexes([
-      // A contact sees one chat with the business: one open thread per (number, contact).
-      // Partial indexes cannot use $ne, hence the `open` flag rather than state != 'closed'.
-      {
-        key: { businessNumberId: 1, contactId: 1 },
-        name: ONE_OPEN_THREAD,
-        unique: true,
-        partialFilterExpression: { open: true },
-      },
-      { key: { businessNumberId: 1, contactId: 1, createdAt: -1 }, name: 'by_contact' },
-      { key: { participantIds: 1, updatedAt: -1 }, name: 'by_participant' },
-    ]),
-    c.messages.createIndexes([
-      // A WhatsApp message is taken in once; messages not yet accepted have no id.
-      {
-        key: { waMessageId: 1 },
-        name: UNIQUE_WA_MESSAGE_ID,
-        unique: true,
-        partialFilterExpression: { waMessageId: { $type: 'string' } },
-      },
-      { key: { threadId: 1, seq: 1 }, name: 'by_thread' },
-      // The message record export (CDR): by creation time across threads. On `data.createdAt`,
-      // which every stored message has, so existing documents need no backfill.
-      { key: { 'data.createdAt': 1, threadId: 1, seq: 1 }, name: 'by_time' },
-    ]),
-    // Creating an index also creates the collection before any transaction writes to it.
-    c.handledEvents.createIndexes([{ key: { handledAt: 1 }, name: 'by_time' }]),
-    c.outbox.createIndexes([
-      // Also what claimEffects' per-thread "oldest first" sort and check walk.
-      { key: { threadId: 1, seq: 1 }, name: 'thread_order', unique: true },
-      { key: { notBefore: 1 }, name: 'by_due' },
-    ]),
-    c.timers.createIndexes([
-      { key: { threadId: 1, timer: 1 }, name: 'one_per_thread', unique: true },
-      { key: { at: 1 }, name: 'by_due' },
-    ]),
-    c.consentRecords.createIndexes([
-      { key: { businessNumberId: 1, contactId: 1, at: 1 }, name: 'by_contact' },
-      { key: { at: 1 }, name: 'by_time' },
-    ]),
-    c.messageCards.createIndexes([{ key: { userId: 1, activityId: 1 }, name: 'by_activity' }]),
-  ]);
-}
+export const ONE_OPEN_THREAD: UniqueIndex = {
+  name: 'one_open_thread',
+  key: { businessNumberId: 1, contactId: 1 },
+};
+export const UNIQUE_WA_MESSAGE_ID: UniqueIndex = {
+  name: 'unique_wa_message_id',
+  key: { waMessageId: 1 },
+};

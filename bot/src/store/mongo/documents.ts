@@ -64,6 +64,8 @@ export interface MessageDoc {
 export interface HandledEventDoc {
   _id: string;
   handledAt: number;
+  /** Who claimed it (claimEventKey), so a claim whose reply was lost can be read back. */
+  claimId?: string;
 }
 
 export interface MessageCardDoc {
@@ -102,7 +104,15 @@ export interface ConsentDoc {
   businessNumberId: string;
   contactId: string;
   at: number;
+  /** Commit order among records (counters.consent_records); absent on records from before it. */
+  seq?: number;
   data: ConsentRecord;
+}
+
+/** A sequence handed out inside transactions (`{ $inc: { value: 1 } }`). */
+export interface CounterDoc {
+  _id: string;
+  value: number;
 }
 
 /** A deep copy as JSON would make it: what the SQLite store's JSON columns hold too. */

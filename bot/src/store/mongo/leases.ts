@@ -3,17 +3,24 @@
  * one document, so of two instances claiming the same item exactly one matches. A lease is
  * held while now < leaseUntil.
  */
-import type { Filter } from 'mongodb';
 import type { Millis } from '../../core/types.js';
+import { laneOf } from '../lanes.js';
 import type { OutboxItem, TimerItem } from '../port.js';
-import type { Collections } from './collections.js';
-import { outboxItemFromDoc, timerFromDoc, type OutboxDoc, type TimerDoc } from './documents.js';
+import { DUE_ORDER, LANE_ORDER, type Collections } from './collections.js';
+import { outboxItemFromDoc, timerFromDoc, type OutboxDoc } from './documents.js';
+import { dueEffectsPage, dueTimerClaim, earlierEffectFilter, free } from './hot-queries.js';
+import { DURABLE } from './write-concern.js';
 
-/** Not leased, or leased by someone whose lease ran out. `null` also matches a missing field. */
-function free(now: Millis): Filter<OutboxDoc> & Filter<TimerDoc> {
-  return { $or: [{ leaseUntil: null }, { leaseUntil: { $lte: now } }] };
-}
+/** How many due candidates one page of claimEffects reads, and how many pages at most. */
+const PAGE = 64;
+const MAX_PAGES = 16;
 
+/**
+ * Candidates come from an index-backed query over due effects (`due_order`: notBefore, _id),
+ * read page by page until enough are claimed; each is kept only if it is the oldest
+ * unfinished effect of its thread's lane (`lane_order`: threadId, effect.type, seq). No
+ * grouping of the whole outbox, and no in-memory sort.
+ */
 export async function claimEffects(
   c: Collections,
   owner: string,
@@ -22,43 +29,43 @@ export async function claimEffects(
   limit: number,
 ): Promise<OutboxItem[]> {
   if (limit <= 0) return [];
-  // Each thread's oldest unfinished effect, kept if it is due and free. Ask for a few more
-  // than needed: another instance may take some of them first.
-  const heads = await c.outbox
-    .aggregate<OutboxDoc>([
-      { $sort: { threadId: 1, seq: 1 } },
-      { $group: { _id: '$threadId', head: { $first: '$$ROOT' } } },
-      { $replaceRoot: { newRoot: '$head' } },
-      { $match: { notBefore: { $lte: now }, ...free(now) } },
-      { $sort: { notBefore: 1, createdAt: 1, threadId: 1, seq: 1 } },
-      { $limit: limit * 2 },
-    ])
-    .toArray();
-
   const claimed: OutboxItem[] = [];
-  for (const head of heads) {
-    if (claimed.length >= limit) break;
-    // The aggregation is not a snapshot: it may have passed a thread's effect before its
-    // transaction committed and seen a later one after. Seqs are given under the thread's
-    // version check, so an earlier effect visible now can never appear later: check once.
-    const earlier = await c.outbox.findOne(
-      { threadId: head.threadId, seq: { $lt: head.seq } },
-      { projection: { _id: 1 } },
-    );
-    if (earlier) continue;
-    const before = await c.outbox.findOneAndUpdate(
-      { _id: head._id, notBefore: { $lte: now }, ...free(now) },
-      { $set: { owner, leaseUntil: now + leaseMs } },
-      { returnDocument: 'before' },
-    );
-    // Still leased by someone whose lease ran out: they died before completing or retrying.
-    if (before) claimed.push(outboxItemFromDoc(before, before.owner !== null));
+  const seen = new Set<string>();
+  let after: { notBefore: number; _id: string } | undefined;
+  for (let page = 0; page < MAX_PAGES && claimed.length < limit; page++) {
+    const { filter, sort } = dueEffectsPage(now, after);
+    const candidates = await c.outbox.find(filter).sort(sort).hint(DUE_ORDER).limit(PAGE).toArray();
+    for (const head of candidates) {
+      if (claimed.length >= limit) break;
+      const lane = laneOf(head.effect);
+      const laneKey = `${head.threadId}\u0000${lane}`;
+      // One per lane per claim: a lane's later effect waits for its earlier one.
+      if (seen.has(laneKey)) continue;
+      seen.add(laneKey);
+      // Seqs are given under the thread's version check, so an earlier effect of the lane
+      // visible now can never appear later: one check is enough.
+      const earlier = await c.outbox.findOne(earlierEffectFilter(head.threadId, lane, head.seq), {
+        projection: { _id: 1 },
+        hint: LANE_ORDER,
+      });
+      if (earlier) continue;
+      const before = await c.outbox.findOneAndUpdate(
+        { _id: head._id, notBefore: { $lte: now }, ...free(now) },
+        { $set: { owner, leaseUntil: now + leaseMs } },
+        { returnDocument: 'before', ...DURABLE },
+      );
+      // Still leased by someone whose lease ran out: they died before completing or retrying.
+      if (before) claimed.push(outboxItemFromDoc(before, before.owner !== null));
+    }
+    if (candidates.length < PAGE) break;
+    const last = candidates[candidates.length - 1] as OutboxDoc;
+    after = { notBefore: last.notBefore, _id: last._id };
   }
   return claimed;
 }
 
 export async function completeEffect(c: Collections, id: string, owner: string): Promise<void> {
-  await c.outbox.deleteOne({ _id: id, owner });
+  await c.outbox.deleteOne({ _id: id, owner }, DURABLE);
 }
 
 export async function retryEffect(
@@ -71,6 +78,21 @@ export async function retryEffect(
   await c.outbox.updateOne(
     { _id: id, owner },
     { $set: { owner: null, leaseUntil: null, notBefore, lastError: error }, $inc: { attempts: 1 } },
+    DURABLE,
+  );
+}
+
+/** Back to waiting until `notBefore`, without counting an attempt (Delivery under load). */
+export async function deferEffect(
+  c: Collections,
+  id: string,
+  owner: string,
+  notBefore: Millis,
+): Promise<void> {
+  await c.outbox.updateOne(
+    { _id: id, owner },
+    { $set: { owner: null, leaseUntil: null, notBefore } },
+    DURABLE,
   );
 }
 
@@ -87,12 +109,17 @@ export async function claimDueTimers(
 ): Promise<TimerItem[]> {
   const claimed: TimerItem[] = [];
   while (claimed.length < limit) {
-    const timer = await c.timers.findOneAndUpdate(
-      // Not one this loop took already (with leaseMs 0 it would look free again).
-      { at: { $lte: now }, _id: { $nin: claimed.map((t) => t.id) }, ...free(now) },
-      { $set: { owner, leaseUntil: now + leaseMs } },
-      { sort: { at: 1, _id: 1 }, returnDocument: 'after' },
+    const claim = dueTimerClaim(
+      owner,
+      now,
+      leaseMs,
+      claimed.map((t) => t.id),
     );
+    const timer = await c.timers.findOneAndUpdate(claim.filter, claim.update, {
+      sort: claim.sort,
+      returnDocument: 'after',
+      ...DURABLE,
+    });
     if (!timer) break;
     claimed.push(timerFromDoc(timer));
   }
@@ -100,5 +127,5 @@ export async function claimDueTimers(
 }
 
 export async function completeTimer(c: Collections, id: string, owner: string): Promise<void> {
-  await c.timers.deleteOne({ _id: id, owner });
+  await c.timers.deleteOne({ _id: id, owner }, DURABLE);
 }

@@ -26,7 +26,6 @@ export class MediaBucket {
   private readonly bucket: GridFSBucket;
   private readonly db: Db;
   private readonly bucketName: string;
-  private indexed: Promise<unknown> | undefined;
 
   constructor(db: Db, bucketName = 'media') {
     this.bucket = new GridFSBucket(db, { bucketName });
@@ -34,27 +33,14 @@ export class MediaBucket {
     this.bucketName = bucketName;
   }
 
-  /** The unique index that keeps media once per WhatsApp message (created on first use). */
-  private ensureIndex(): Promise<unknown> {
-    this.indexed ??= this.db
-      .collection(`${this.bucketName}.files`)
-      .createIndex(
-        { 'metadata.waMessageId': 1 },
-        {
-          name: 'by_wa_message',
-          unique: true,
-          partialFilterExpression: { 'metadata.waMessageId': { $type: 'string' } },
-        },
-      )
-      .catch((error: unknown) => {
-        this.indexed = undefined;
-        throw error;
-      });
-    return this.indexed;
-  }
+  // The unique index on metadata.waMessageId is index migration 3 (index-migrations.ts).
 
   private async byKey(key: string): Promise<MediaRef | undefined> {
-    const file = await this.bucket.find({ 'metadata.waMessageId': key }).limit(1).next();
+    // The `$type` clause lets the planner use the partial unique index (as for messages).
+    const file = await this.bucket
+      .find({ 'metadata.waMessageId': { $eq: key, $type: 'string' } })
+      .limit(1)
+      .next();
     return file ? refOf(file) : undefined;
   }
 
@@ -66,7 +52,6 @@ export class MediaBucket {
   ): Promise<MediaRef> {
     const key = options.key;
     if (key !== undefined) {
-      await this.ensureIndex();
       const kept = await this.byKey(key);
       if (kept) return kept;
     }

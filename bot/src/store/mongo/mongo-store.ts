@@ -3,7 +3,8 @@
  * stateless instances. It needs a replica set (Atlas, a self-hosted replica set, Cosmos DB
  * for MongoDB vCore) because `apply` runs in a multi-document transaction.
  */
-import { MongoClient, type Db, type Filter, type TransactionOptions } from 'mongodb';
+import { randomUUID } from 'node:crypto';
+import { MongoClient, type Db, type TransactionOptions } from 'mongodb';
 import type {
   ConsentRecord,
   MediaRef,
@@ -16,19 +17,24 @@ import {
   OpenThreadExistsError,
   type AddressBookEntry,
   type ApplyOptions,
+  type BudgetClaim,
+  type BudgetGrant,
   type ContactRecord,
+  type HotQuery,
   type MessageCard,
   type MessageInThread,
   type MessageRange,
   type Organisation,
   type OutboxItem,
+  type QueryPlan,
+  type SchemaMigrations,
   type PutMediaOptions,
   type Store,
   type TimerItem,
   type UserRecord,
 } from '../port.js';
 import { applyTransition, OpenThreadRace } from './apply-transition.js';
-import { collections, ensureIndexes, type Collections } from './collections.js';
+import { collections, type Collections } from './collections.js';
 import {
   addressBookId,
   messageCardId,
@@ -40,10 +46,15 @@ import {
   type MessageDoc,
   type ThreadDoc,
 } from './documents.js';
+import { claimEventKeyOnce } from './event-keys.js';
+import { cdrPipeline, messagesOfThread, threadsForUser, waMessageIdIs } from './hot-queries.js';
+import { migrateIndexes, MongoMigrationLedger } from './index-migrations.js';
+import * as budgets from './budgets.js';
 import * as leases from './leases.js';
-import { isDuplicateKey } from './errors.js';
 import { MediaBucket } from './media-bucket.js';
 import { ensureOpsIndexes, MongoOps } from './ops.js';
+import { explainMongo } from './query-plans.js';
+import { DURABLE, MAJORITY } from './write-concern.js';
 
 export interface MongoStoreOptions {
   /** The database; defaults to the one named in the URI, else `whatsapp_teams`. */
@@ -52,7 +63,7 @@ export interface MongoStoreOptions {
 
 const TRANSACTION: TransactionOptions = {
   readConcern: { level: 'snapshot' },
-  writeConcern: { w: 'majority' },
+  writeConcern: MAJORITY,
   readPreference: 'primary',
 };
 
@@ -67,6 +78,8 @@ export class MongoStore implements Store {
   private readonly media: MediaBucket;
   /** ops (issue 12): readiness, job leases, metrics figures, alarms. */
   readonly ops: MongoOps;
+  /** The index migrations this store applied when it connected. */
+  private appliedNow: readonly number[] = [];
 
   /** Use `MongoStore.connect`; this takes a connected client and a database whose indexes exist. */
   constructor(
@@ -79,14 +92,17 @@ export class MongoStore implements Store {
     this.ops = new MongoOps(db);
   }
 
-  /** Connect, create the indexes, and hand back a store that closes the client on close(). */
+  /**
+   * Connect, apply the index migrations not yet applied (waiting while another instance
+   * applies them), and hand back a store that closes the client on close().
+   */
   static async connect(uri: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
     const client = new MongoClient(uri);
     await client.connect();
     try {
       const db = client.db(options.dbName ?? databaseInUri(uri) ?? 'whatsapp_teams');
       const store = new MongoStore(client, db, true);
-      await ensureIndexes(store.c);
+      store.appliedNow = await migrateIndexes(db);
       await ensureOpsIndexes(db);
       return store;
     } catch (error) {
@@ -194,10 +210,8 @@ export class MongoStore implements Store {
   }
 
   async listThreadsForUser(userId: string): Promise<Thread[]> {
-    const docs = await this.c.threads
-      .find({ participantIds: userId })
-      .sort({ updatedAt: -1, _id: -1 })
-      .toArray();
+    const { filter, sort } = threadsForUser(userId);
+    const docs = await this.c.threads.find(filter).sort(sort).toArray();
     return docs.map(threadFromDoc);
   }
 
@@ -207,56 +221,23 @@ export class MongoStore implements Store {
   }
 
   async getMessageByWaId(waMessageId: string): Promise<Message | undefined> {
-    const doc = await this.c.messages.findOne({ waMessageId });
+    const doc = await this.c.messages.findOne(waMessageIdIs(waMessageId));
     return doc ? messageFromDoc(doc) : undefined;
   }
 
   async listMessages(threadId: string): Promise<Message[]> {
-    const docs = await this.c.messages.find({ threadId }).sort({ seq: 1, _id: 1 }).toArray();
+    const { filter, sort } = messagesOfThread(threadId);
+    const docs = await this.c.messages.find(filter).sort(sort).toArray();
     return docs.map(messageFromDoc);
   }
 
   async listMessagesBetween(range: MessageRange): Promise<MessageInThread[]> {
-    const match: Filter<MessageDoc>[] = [{ 'data.createdAt': { $gte: range.from, $lt: range.to } }];
-    const { after } = range;
-    if (after !== undefined) {
-      match.push({
-        $or: [
-          { 'data.createdAt': { $gt: after.createdAt } },
-          { 'data.createdAt': after.createdAt, threadId: { $gt: after.threadId } },
-          { 'data.createdAt': after.createdAt, threadId: after.threadId, seq: { $gt: after.seq } },
-        ],
-      });
-    }
-    // Messages do not carry their business number: it is their thread's, joined in. The
-    // range scan walks every number's messages in it, which suits an occasional export.
+    // MongoDB refuses `$limit: 0`; an empty page needs no query.
+    if (range.limit <= 0) return [];
     const docs = await this.c.messages
-      .aggregate<MessageDoc & { thread: Pick<ThreadDoc, 'businessNumberId' | 'data'> }>([
-        { $match: { $and: match } },
-        { $sort: { 'data.createdAt': 1, threadId: 1, seq: 1 } },
-        {
-          $lookup: {
-            from: this.c.threads.collectionName,
-            localField: 'threadId',
-            foreignField: '_id',
-            as: 'thread',
-          },
-        },
-        // Exactly one thread per message; the SQLite store's inner join drops orphans too.
-        { $unwind: '$thread' },
-        ...(range.businessNumberId !== undefined
-          ? [{ $match: { 'thread.businessNumberId': range.businessNumberId } }]
-          : []),
-        { $limit: range.limit },
-        {
-          $project: {
-            data: 1,
-            possiblyDuplicate: 1,
-            'thread.businessNumberId': 1,
-            'thread.data.contact': 1,
-          },
-        },
-      ])
+      .aggregate<MessageDoc & { thread: Pick<ThreadDoc, 'businessNumberId' | 'data'> }>(
+        cdrPipeline(range, this.c.threads.collectionName),
+      )
       .toArray();
     return docs.map((doc) => ({
       message: messageFromDoc(doc),
@@ -287,14 +268,24 @@ export class MongoStore implements Store {
   }
 
   async claimEventKey(eventKey: string, now: Millis): Promise<boolean> {
-    try {
-      await this.c.handledEvents.insertOne({ _id: eventKey, handledAt: now });
-      return true;
-    } catch (error) {
-      // The _id is unique: whoever inserted first claimed it, on any instance.
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+    // The _id is unique: whoever inserted first claimed it, on any instance; a claim whose
+    // reply was lost is read back by its claim id (event-keys.ts).
+    return claimEventKeyOnce(
+      {
+        insert: async (key, claimId) => {
+          await this.c.handledEvents.insertOne({ _id: key, handledAt: now, claimId }, DURABLE);
+        },
+        claimIdOf: async (key) => {
+          const doc = await this.c.handledEvents.findOne(
+            { _id: key },
+            { readPreference: 'primary' },
+          );
+          return doc ? (doc.claimId ?? '') : null;
+        },
+      },
+      eventKey,
+      randomUUID(),
+    );
   }
 
   async markMessagePossiblyDuplicate(id: string): Promise<void> {
@@ -319,6 +310,20 @@ export class MongoStore implements Store {
     return leases.countPendingEffects(this.c, threadId);
   }
 
+  // Delivery under load: waiting without counting, budgets shared across instances.
+
+  deferEffect(id: string, owner: string, notBefore: Millis): Promise<void> {
+    return leases.deferEffect(this.c, id, owner, notBefore);
+  }
+
+  takeBudget(
+    claims: readonly BudgetClaim[],
+    now: Millis,
+    leaseMs: Millis,
+  ): Promise<BudgetGrant[][]> {
+    return budgets.takeBudget(this.client, this.db, claims, now, leaseMs);
+  }
+
   // timers
 
   claimDueTimers(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<TimerItem[]> {
@@ -338,7 +343,8 @@ export class MongoStore implements Store {
     const query: Partial<Pick<ConsentDoc, 'businessNumberId' | 'contactId'>> = {};
     if (filter.businessNumberId !== undefined) query.businessNumberId = filter.businessNumberId;
     if (filter.contactId !== undefined) query.contactId = filter.contactId;
-    const docs = await this.c.consentRecords.find(query).sort({ at: 1, _id: 1 }).toArray();
+    // Same time: in commit order (the sequence given in apply), across every process.
+    const docs = await this.c.consentRecords.find(query).sort({ at: 1, seq: 1 }).toArray();
     return docs.map((doc) => doc.data);
   }
 
@@ -388,6 +394,16 @@ export class MongoStore implements Store {
 
   getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {
     return this.media.get(id);
+  }
+
+  // query plans and schema migrations (issue 13)
+
+  explainQuery(query: HotQuery): Promise<QueryPlan> {
+    return explainMongo(this.db, query);
+  }
+
+  async schemaMigrations(): Promise<SchemaMigrations> {
+    return { applied: await new MongoMigrationLedger(this.db).list(), appliedNow: this.appliedNow };
   }
 
   async close(): Promise<void> {

@@ -103,7 +103,9 @@ function writeThread(
      ON CONFLICT (id) DO UPDATE SET
        business_number_id = excluded.business_number_id, contact_id = excluded.contact_id,
        state = excluded.state, open = excluded.open, version = excluded.version,
-       outbox_seq = excluded.outbox_seq, updated_at = excluded.updated_at, json = excluded.json`,
+       outbox_seq = excluded.outbox_seq, updated_at = excluded.updated_at,
+       -- A thread's creation time is its first write's: an update never moves it.
+       json = json_set(excluded.json, '$.createdAt', threads.created_at)`,
     {
       id: thread.id,
       businessNumberId: thread.businessNumberId,

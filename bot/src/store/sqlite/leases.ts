@@ -8,14 +8,26 @@ import type { OutboxItem, TimerItem } from '../port.js';
 import { outboxItemFromRow, timerFromRow, type OutboxRow, type TimerRow } from './rows.js';
 import type { Sql } from './sql.js';
 
-/** Due items that are each their thread's oldest unfinished effect. */
-const CLAIMABLE_EFFECTS = `
+/** Due items that are each the oldest unfinished effect of their thread's lane. */
+export const CLAIMABLE_EFFECTS = `
   SELECT o.* FROM outbox o
   WHERE o.not_before <= @now
     AND (o.lease_until IS NULL OR o.lease_until <= @now)
-    AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.thread_id = o.thread_id AND e.seq < o.seq)
+    AND NOT EXISTS (
+      SELECT 1 FROM outbox e WHERE e.thread_id = o.thread_id AND e.lane = o.lane AND e.seq < o.seq
+    )
   ORDER BY o.not_before, o.created_at, o.thread_id, o.seq
   LIMIT @limit`;
+
+export const LEASE_EFFECT = 'UPDATE outbox SET owner = ?, lease_until = ? WHERE id = ?';
+
+/** Due timers that are free, oldest first. */
+export const CLAIMABLE_TIMERS = `
+  SELECT * FROM timers
+  WHERE at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+  ORDER BY at, id LIMIT @limit`;
+
+export const LEASE_TIMER = 'UPDATE timers SET owner = ?, lease_until = ? WHERE id = ?';
 
 export function claimEffects(
   sql: Sql,
@@ -27,12 +39,7 @@ export function claimEffects(
   if (limit <= 0) return [];
   return sql.write(() =>
     sql.all<OutboxRow>(CLAIMABLE_EFFECTS, { now, limit }).map((row) => {
-      sql.run(
-        'UPDATE outbox SET owner = ?, lease_until = ? WHERE id = ?',
-        owner,
-        now + leaseMs,
-        row.id,
-      );
+      sql.run(LEASE_EFFECT, owner, now + leaseMs, row.id);
       // Still leased by someone whose lease ran out: they died before completing or retrying.
       return outboxItemFromRow(row, row.owner !== null);
     }),
@@ -61,6 +68,16 @@ export function retryEffect(
   );
 }
 
+/** Put the effect back for `notBefore` without counting an attempt: it waits for its slot. */
+export function deferEffect(sql: Sql, id: string, owner: string, notBefore: Millis): void {
+  sql.run(
+    'UPDATE outbox SET owner = NULL, lease_until = NULL, not_before = ? WHERE id = ? AND owner = ?',
+    notBefore,
+    id,
+    owner,
+  );
+}
+
 export function countPendingEffects(sql: Sql, threadId?: string): number {
   const row =
     threadId === undefined
@@ -78,22 +95,10 @@ export function claimDueTimers(
 ): TimerItem[] {
   if (limit <= 0) return [];
   return sql.write(() =>
-    sql
-      .all<TimerRow>(
-        `SELECT * FROM timers
-         WHERE at <= @now AND (lease_until IS NULL OR lease_until <= @now)
-         ORDER BY at, id LIMIT @limit`,
-        { now, limit },
-      )
-      .map((row) => {
-        sql.run(
-          'UPDATE timers SET owner = ?, lease_until = ? WHERE id = ?',
-          owner,
-          now + leaseMs,
-          row.id,
-        );
-        return timerFromRow(row);
-      }),
+    sql.all<TimerRow>(CLAIMABLE_TIMERS, { now, limit }).map((row) => {
+      sql.run(LEASE_TIMER, owner, now + leaseMs, row.id);
+      return timerFromRow(row);
+    }),
   );
 }
 

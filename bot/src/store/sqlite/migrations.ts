@@ -176,6 +176,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_by_status_time ON messages (json_extract(json, '$.status'), created_at);
     `,
   },
+  // Delivery under load (issue 11): outbox lanes, and budgets shared across instances.
+  {
+    version: 5,
+    name: 'outbox lanes and shared send budgets',
+    sql: `
+      -- Each thread has a WhatsApp lane and a Teams lane, each handed out in order. A virtual
+      -- column, so rows written by any version of the insert get their lane.
+      ALTER TABLE outbox ADD COLUMN lane TEXT GENERATED ALWAYS AS (
+        CASE json_extract(effect, '$.type') WHEN 'send_to_contact' THEN 'whatsapp' ELSE 'teams' END
+      ) VIRTUAL;
+      CREATE INDEX outbox_lane_order ON outbox (thread_id, lane, seq);
+      -- Send budgets shared by every instance: slots taken per (budget, window, block of time).
+      CREATE TABLE budget_blocks (
+        budget TEXT NOT NULL,
+        window_ms INTEGER NOT NULL,
+        block INTEGER NOT NULL,
+        used INTEGER NOT NULL,
+        PRIMARY KEY (budget, window_ms, block)
+      ) WITHOUT ROWID;
+    `,
+  },
   // media: every inbound media kind, kept once per WhatsApp message (issue 10 item 5, 11 item 7)
   {
     version: 9,
@@ -184,6 +205,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE media ADD COLUMN filename TEXT;
       ALTER TABLE media ADD COLUMN wa_message_id TEXT;
       CREATE UNIQUE INDEX media_by_wa_message ON media (wa_message_id) WHERE wa_message_id IS NOT NULL;
+      `,
+  },
+  {
+    version: 10,
+    name: 'hot queries in index order',
+    sql: `
+      -- Each hot query reads its rows in the order it returns them, so a claim or a page stops
+      -- after LIMIT rows instead of sorting every candidate (contract-query-plans.ts checks).
+      CREATE INDEX IF NOT EXISTS timers_due_order ON timers (at, id);
+      DROP INDEX IF EXISTS timers_by_due;
+      CREATE INDEX IF NOT EXISTS messages_thread_order ON messages (thread_id, seq, id);
+      DROP INDEX IF EXISTS messages_by_thread;
+      CREATE INDEX IF NOT EXISTS outbox_due_order ON outbox (not_before, created_at, thread_id, seq);
+      DROP INDEX IF EXISTS outbox_by_due;
     `,
   },
 ];

@@ -19,22 +19,35 @@ import type {
 import type {
   AddressBookEntry,
   ApplyOptions,
+  BudgetClaim,
+  BudgetGrant,
   ContactRecord,
+  HotQuery,
   MessageCard,
   MessageInThread,
   MessageRange,
   Organisation,
   OutboxItem,
+  QueryPlan,
+  SchemaMigrations,
   PutMediaOptions,
   Store,
   TimerItem,
   UserRecord,
 } from '../port.js';
 import { applyTransition, writeContact } from './apply-transition.js';
+import * as budgets from './budgets.js';
 import * as leases from './leases.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
+import {
+  MESSAGE_BY_WA_ID,
+  MESSAGES_OF_THREAD,
+  messagesBetweenSql,
+  THREADS_FOR_USER,
+} from './hot-queries.js';
 import { getMediaV9, putMediaOnce } from './media.js';
 import { migrate } from './migrations.js';
+import { explainSqlite } from './query-plans.js';
 import {
   fromJson,
   messageFromRow,
@@ -61,6 +74,7 @@ export class SqliteStore implements Store {
   private readonly media: MediaBytes;
   /** ops (issue 12): readiness, job leases, metrics figures, alarms. */
   readonly ops: SqliteOps;
+  private readonly appliedNow: readonly number[];
 
   /** Opens (or creates) the database at `file` and brings its schema up to date. */
   constructor(
@@ -73,7 +87,7 @@ export class SqliteStore implements Store {
       this.db.pragma('journal_mode = WAL');
       // FULL: a commit survives power loss, since a webhook is answered 200 after it.
       this.db.pragma('synchronous = FULL');
-      migrate(this.db);
+      this.appliedNow = migrate(this.db);
     } catch (error) {
       this.db.close();
       throw error;
@@ -225,15 +239,7 @@ export class SqliteStore implements Store {
   }
 
   async listThreadsForUser(userId: string): Promise<Thread[]> {
-    return this.sql
-      .all<ThreadRow>(
-        `SELECT ${THREAD_COLUMNS} FROM threads t
-         JOIN thread_participants p ON p.thread_id = t.id
-         WHERE p.user_id = ?
-         ORDER BY t.updated_at DESC, t.id DESC`,
-        userId,
-      )
-      .map(threadFromRow);
+    return this.sql.all<ThreadRow>(THREADS_FOR_USER, userId).map(threadFromRow);
   }
 
   async getMessage(id: string): Promise<Message | undefined> {
@@ -245,44 +251,28 @@ export class SqliteStore implements Store {
   }
 
   async getMessageByWaId(waMessageId: string): Promise<Message | undefined> {
-    const row = this.sql.get<MessageRow>(
-      'SELECT possibly_duplicate, json FROM messages WHERE wa_message_id = ?',
-      waMessageId,
-    );
+    const row = this.sql.get<MessageRow>(MESSAGE_BY_WA_ID, waMessageId);
     return row && messageFromRow(row);
   }
 
   async listMessages(threadId: string): Promise<Message[]> {
-    return this.sql
-      .all<MessageRow>(
-        'SELECT possibly_duplicate, json FROM messages WHERE thread_id = ? ORDER BY seq, id',
-        threadId,
-      )
-      .map(messageFromRow);
+    return this.sql.all<MessageRow>(MESSAGES_OF_THREAD, threadId).map(messageFromRow);
   }
 
   async listMessagesBetween(range: MessageRange): Promise<MessageInThread[]> {
-    const where = ['m.created_at >= ?', 'm.created_at < ?'];
-    const params: unknown[] = [range.from, range.to];
+    // The index range starts at the last row read, not at the start of the period.
+    const start = range.after ? Math.max(range.from, range.after.createdAt) : range.from;
+    const params: unknown[] = [start, range.to];
     if (range.after !== undefined) {
-      where.push('(m.created_at, m.thread_id, m.seq) > (?, ?, ?)');
       params.push(range.after.createdAt, range.after.threadId, range.after.seq);
     }
-    if (range.businessNumberId !== undefined) {
-      where.push('t.business_number_id = ?');
-      params.push(range.businessNumberId);
-    }
+    if (range.businessNumberId !== undefined) params.push(range.businessNumberId);
+    const sql = messagesBetweenSql({
+      after: range.after !== undefined,
+      number: range.businessNumberId !== undefined,
+    });
     return this.sql
-      .all<MessageInThreadRow>(
-        `SELECT m.possibly_duplicate, m.json, t.business_number_id,
-                json_extract(t.json, '$.contact') AS contact
-         FROM messages m JOIN threads t ON t.id = m.thread_id
-         WHERE ${where.join(' AND ')}
-         ORDER BY m.created_at, m.thread_id, m.seq
-         LIMIT ?`,
-        ...params,
-        range.limit,
-      )
+      .all<MessageInThreadRow>(sql, ...params, Math.max(0, range.limit))
       .map((row) => ({
         message: messageFromRow(row),
         businessNumberId: row.business_number_id,
@@ -332,6 +322,20 @@ export class SqliteStore implements Store {
 
   async countPendingEffects(threadId?: string): Promise<number> {
     return leases.countPendingEffects(this.sql, threadId);
+  }
+
+  // Delivery under load: waiting without counting, budgets shared across instances.
+
+  async deferEffect(id: string, owner: string, notBefore: Millis): Promise<void> {
+    leases.deferEffect(this.sql, id, owner, notBefore);
+  }
+
+  async takeBudget(
+    claims: readonly BudgetClaim[],
+    now: Millis,
+    leaseMs: Millis,
+  ): Promise<BudgetGrant[][]> {
+    return budgets.takeBudget(this.sql, claims, now, leaseMs);
   }
 
   // timers
@@ -420,6 +424,21 @@ export class SqliteStore implements Store {
 
   getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {
     return getMediaV9(this.sql, this.media, id);
+  }
+
+  // query plans and schema migrations (issue 13)
+
+  async explainQuery(query: HotQuery): Promise<QueryPlan> {
+    return explainSqlite(this.db, query);
+  }
+
+  async schemaMigrations(): Promise<SchemaMigrations> {
+    const applied = this.sql
+      .all<{ version: number; name: string; applied_at: number }>(
+        'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
+      )
+      .map((row) => ({ version: row.version, name: row.name, appliedAt: row.applied_at }));
+    return { applied, appliedNow: this.appliedNow };
   }
 
   async close(): Promise<void> {

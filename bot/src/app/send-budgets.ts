@@ -1,0 +1,245 @@
+/**
+ * Throttling is waiting, not failing (Delivery under load): the app's own limits (Teams per
+ * chat and per tenant, WhatsApp's throughput and pair rate) give each send the next free slot,
+ * reserved for it, instead of a refusal to retry.
+ *
+ * The budgets are shared by every instance through the store (Store.takeBudget): an instance
+ * leases about `leaseMs` worth of slots at a time for the sends waiting in it, so the store is
+ * written once per lease, not once per send, and no configured instance count divides the
+ * rate. A slot is a time: the caller holds its effect until then (in memory when it is close,
+ * in the outbox when it is far), and the same `key` gets the same slot back.
+ */
+import type { Logger } from 'pino';
+import type { Millis } from '../core/types.js';
+import type { Budget, BudgetGrant, Store } from '../store/port.js';
+
+export interface SendBudgetsOptions {
+  readonly store: Pick<Store, 'takeBudget'>;
+  /** Wall-clock time: WhatsApp and Teams count real seconds, whatever the product's clock says. */
+  readonly now?: () => Millis;
+  /** How much time one lease covers. Default 100 ms. */
+  readonly leaseMs?: Millis;
+  /** Longest wait held in memory; a later slot sends the effect back to the outbox. Default 10 s. */
+  readonly holdMs?: Millis;
+  readonly sleep?: (ms: Millis) => Promise<void>;
+  readonly logger?: Logger;
+}
+
+/**
+ * A slot: the send may go at `at`, and must leave before `to`: the end of its leased block
+ * plus the lateness its budgets keep to spare (their windows' slackMs).
+ */
+export interface Slot {
+  readonly at: Millis;
+  readonly to: Millis;
+}
+
+interface Lease extends BudgetGrant {
+  used: number;
+}
+
+interface Pool {
+  readonly budgets: readonly Budget[];
+  /** How late after its block a slot may still be used (the budgets' slack). */
+  readonly lateMs: Millis;
+  leases: Lease[];
+  readonly waiters: ((slot: Slot | Error) => void)[];
+}
+
+const realSleep = (ms: Millis) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref?.();
+  });
+
+/** Effects waiting for a slot longer than holdMs go back to the outbox this long before it. */
+export function deferFor(waitMs: Millis, holdMs: Millis): Millis {
+  return Math.max(1, waitMs - holdMs / 2);
+}
+
+export class SendBudgets {
+  readonly holdMs: Millis;
+  /** Wall-clock time, as the budgets count it. */
+  readonly now: () => Millis;
+  private readonly leaseMs: Millis;
+  private readonly sleepFor: (ms: Millis) => Promise<void>;
+  private readonly pools = new Map<string, Pool>();
+  private readonly reserved = new Map<string, Slot>();
+  private flushing: Promise<void> | undefined;
+  private calls = 0;
+  /** How long a lease takes from the store, smoothed. */
+  private latencyMs = 0;
+
+  constructor(private readonly o: SendBudgetsOptions) {
+    this.now = o.now ?? Date.now;
+    this.leaseMs = o.leaseMs ?? 100;
+    this.holdMs = o.holdMs ?? 10_000;
+    this.sleepFor = o.sleep ?? realSleep;
+  }
+
+  /**
+   * The slot for one send counting against all these budgets. With a key (an outbox effect),
+   * a slot still ahead is given back to the same key rather than a new one taken.
+   */
+  async reserve(budgets: readonly Budget[], key?: string): Promise<Slot> {
+    const now = this.now();
+    if (++this.calls % 1_000 === 0) this.sweep(now);
+    if (key !== undefined) {
+      const mine = this.reserved.get(key);
+      if (mine && mine.to > now) return mine;
+    }
+    const slot = await this.take(budgets);
+    if (key !== undefined) this.reserved.set(key, slot);
+    return slot;
+  }
+
+  /** The slot was used (or given up): forget it. */
+  release(key: string): void {
+    this.reserved.delete(key);
+  }
+
+  /**
+   * Wait for a slot: 0 once it has come (after holding up to holdMs in memory), else how long
+   * to put the effect back in the outbox; the slot stays reserved for the key.
+   */
+  async waitFor(slot: Slot, atLeastMs: Millis = 0): Promise<Millis> {
+    const wait = Math.max(slot.at - this.now(), atLeastMs);
+    if (wait <= 0) return 0;
+    if (wait > this.holdMs) return deferFor(wait, this.holdMs);
+    await this.sleepFor(wait);
+    return 0;
+  }
+
+  /**
+   * Reserve (or find again) the key's slot and wait for it: 0 when the send may go now, inside
+   * its slot's block; else how long to put the effect back in the outbox. A slot whose block
+   * ended while waiting (a busy event loop) is not used late: a new one is reserved.
+   */
+  async acquire(budgets: readonly Budget[], key?: string, atLeastMs: Millis = 0): Promise<Millis> {
+    for (;;) {
+      const slot = await this.reserve(budgets, key);
+      const defer = await this.waitFor(slot, atLeastMs);
+      if (defer > 0) return defer;
+      if (this.now() < slot.to) {
+        if (key !== undefined) this.release(key);
+        return 0;
+      }
+      if (key !== undefined) this.release(key);
+      atLeastMs = 0;
+    }
+  }
+
+  sleep(ms: Millis): Promise<void> {
+    return ms > 0 ? this.sleepFor(ms) : Promise.resolve();
+  }
+
+  /** Count a send that went now without waiting (an answer within a user's own turn). */
+  count(budgets: readonly Budget[]): void {
+    this.o.store
+      .takeBudget([{ budgets, want: 1, force: true }], this.now(), this.leaseMs)
+      .catch((error: unknown) => this.o.logger?.warn({ err: error }, 'could not count a send'));
+  }
+
+  private take(budgets: readonly Budget[]): Promise<Slot> {
+    const id = budgets
+      .map((b) => b.id)
+      .sort()
+      .join('|');
+    let pool = this.pools.get(id);
+    if (!pool) {
+      const late = Math.min(...budgets.flatMap((b) => b.windows.map((w) => w.slackMs ?? 0)));
+      pool = { budgets, leases: [], waiters: [], lateMs: Number.isFinite(late) ? late : 0 };
+      this.pools.set(id, pool);
+    }
+    const slot = this.fromLeases(pool, this.now());
+    if (slot) return Promise.resolve(slot);
+    return new Promise<Slot>((resolve, reject) => {
+      (pool as Pool).waiters.push((s) => (s instanceof Error ? reject(s) : resolve(s)));
+      this.flush();
+    });
+  }
+
+  /** The next unused slot of a pool's leases, spread evenly inside its block. */
+  private fromLeases(pool: Pool, now: Millis): Slot | undefined {
+    pool.leases = pool.leases.filter((l) => l.to + pool.lateMs > now && l.used < l.count);
+    const lease = pool.leases[0];
+    if (!lease) return undefined;
+    const at = lease.from + Math.floor(((lease.to - lease.from) * lease.used) / lease.count);
+    lease.used++;
+    return { at: Math.max(at, now), to: lease.to + pool.lateMs };
+  }
+
+  /** One store call at a time, for every pool with sends waiting. */
+  private flush(): void {
+    if (this.flushing) return;
+    this.flushing = this.lease()
+      .catch((error: unknown) => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        for (const pool of this.pools.values())
+          for (const waiter of pool.waiters.splice(0)) waiter(failure);
+      })
+      .finally(() => {
+        this.flushing = undefined;
+        if ([...this.pools.values()].some((p) => p.waiters.length > 0)) this.flush();
+      });
+  }
+
+  private async lease(): Promise<void> {
+    const waiting = [...this.pools.values()].filter((p) => p.waiters.length > 0);
+    if (waiting.length === 0) return;
+    // Ask for slots from a little ahead: those of the moment the answer arrives, not of the
+    // moment the question left (a store busy with other instances takes a while).
+    const now = this.now();
+    const grants = await this.o.store.takeBudget(
+      waiting.map((p) => ({ budgets: p.budgets, want: p.waiters.length })),
+      now + Math.min(250, Math.round(2 * this.latencyMs)),
+      this.leaseMs,
+    );
+    const after = this.now();
+    this.latencyMs = 0.8 * this.latencyMs + 0.2 * (after - now);
+    waiting.forEach((pool, i) => {
+      const granted = grants[i] ?? [];
+      if (granted.length === 0) {
+        // No room found at all (not expected: the search skips ahead to the next free block).
+        const failure = new Error('no send slot found in the shared budget');
+        for (const waiter of pool.waiters.splice(0)) waiter(failure);
+        return;
+      }
+      for (const grant of granted) pool.leases.push({ ...grant, used: 0 });
+      pool.leases.sort((a, b) => a.from - b.from);
+      while (pool.waiters.length > 0) {
+        const slot = this.fromLeases(pool, after);
+        if (!slot) break;
+        (pool.waiters.shift() as (slot: Slot) => void)(slot);
+      }
+    });
+  }
+
+  private sweep(now: Millis): void {
+    for (const [key, slot] of this.reserved) if (slot.to < now - 60_000) this.reserved.delete(key);
+    for (const [id, pool] of this.pools)
+      if (pool.waiters.length === 0 && pool.leases.every((l) => l.to <= now)) this.pools.delete(id);
+  }
+}
+
+// The limits, as budgets.
+
+export const TEAMS_SLACK_MS = 100;
+
+/** Teams: per chat 7/s, 8/2 s, 60/30 s, 1,800/h; per app per tenant 30/s. */
+export function teamsBudgets(
+  target: { conversationId: string; tenantId: string },
+  windows: {
+    conversation: readonly { max: number; perMs: Millis }[];
+    tenant: readonly { max: number; perMs: Millis }[];
+  },
+): Budget[] {
+  // A card goes through the Bot Framework adapter and the connector's HTTP call after its
+  // slot: keep 100 ms to spare so Teams never counts one too many.
+  const slack = (ws: readonly { max: number; perMs: Millis }[]) =>
+    ws.map((w) => ({ ...w, slackMs: TEAMS_SLACK_MS }));
+  return [
+    { id: `teams:conversation:${target.conversationId}`, windows: slack(windows.conversation) },
+    { id: `teams:tenant:${target.tenantId}`, windows: slack(windows.tenant) },
+  ];
+}

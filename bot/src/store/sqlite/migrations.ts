@@ -159,23 +159,6 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_by_time ON messages (created_at, thread_id, seq);
     `,
   },
-  // ops (issue 12): readiness probe, job leases, alarm records.
-  {
-    version: 8,
-    name: 'operations: probe, job leases, alarms',
-    sql: `
-      CREATE TABLE ops_probe (owner TEXT PRIMARY KEY, at INTEGER NOT NULL);
-      CREATE TABLE job_leases (
-        name TEXT PRIMARY KEY,
-        owner TEXT NOT NULL,
-        lease_until INTEGER NOT NULL
-      );
-      CREATE TABLE alarms (key TEXT PRIMARY KEY, json TEXT NOT NULL);
-      -- An opt-out that survives the contact's erasure, keyed by a hash of the number.
-      CREATE TABLE suppressions (key TEXT PRIMARY KEY, at INTEGER NOT NULL);
-      CREATE INDEX messages_by_status_time ON messages (json_extract(json, '$.status'), created_at);
-    `,
-  },
   // Delivery under load (issue 11): outbox lanes, and budgets shared across instances.
   {
     version: 5,
@@ -195,6 +178,23 @@ export const MIGRATIONS: readonly Migration[] = [
         used INTEGER NOT NULL,
         PRIMARY KEY (budget, window_ms, block)
       ) WITHOUT ROWID;
+    `,
+  },
+  // ops (issue 12): readiness probe, job leases, alarm records.
+  {
+    version: 8,
+    name: 'operations: probe, job leases, alarms',
+    sql: `
+      CREATE TABLE ops_probe (owner TEXT PRIMARY KEY, at INTEGER NOT NULL);
+      CREATE TABLE job_leases (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        lease_until INTEGER NOT NULL
+      );
+      CREATE TABLE alarms (key TEXT PRIMARY KEY, json TEXT NOT NULL);
+      -- An opt-out that survives the contact's erasure, keyed by a hash of the number.
+      CREATE TABLE suppressions (key TEXT PRIMARY KEY, at INTEGER NOT NULL);
+      CREATE INDEX messages_by_status_time ON messages (json_extract(json, '$.status'), created_at);
     `,
   },
   // media: every inbound media kind, kept once per WhatsApp message (issue 10 item 5, 11 item 7)

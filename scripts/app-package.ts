@@ -8,6 +8,7 @@
  * https://learn.microsoft.com/microsoftteams/platform/concepts/build-and-test/apps-package#app-icons
  * Localization: https://learn.microsoft.com/microsoftteams/platform/concepts/build-and-test/apps-localization
  */
+import type { NoticeKey } from '../bot/src/core/notice-keys.js';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -183,7 +184,7 @@ export const LOCALIZATION_SCHEMA =
  * type); their descriptions, the help card's, are translated. Indexes follow manifest.json.
  */
 export function manifestStrings(locale: Locale): Record<string, string> {
-  const tr = (key: string) => t(locale, key);
+  const tr = (key: NoticeKey) => t(locale, key);
   return {
     $schema: LOCALIZATION_SCHEMA,
     'name.short': tr('app.name.short'),

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type restify from 'restify';
 import { systemClock, type Clock } from './app/clock.js';
+import { createApplication, type Application } from './app/application.js';
 import { Conversations } from './app/conversations.js';
 import { OutboxDispatcher } from './app/outbox-dispatcher.js';
 import { SendBudgets } from './app/send-budgets.js';
@@ -17,6 +18,7 @@ import { TimerRunner } from './app/timer-runner.js';
 import type { Config } from './config/config.js';
 import { Readiness } from './http/readiness.js';
 import { createServer, listen, type RouteModule } from './http/server.js';
+import { tabStaticRoute } from './http/tab-static.js';
 import { whatsappWebhookRoute, WEBHOOK_PATH } from './http/whatsapp-webhook-route.js';
 import {
   createSandbox,
@@ -70,6 +72,8 @@ export interface ProductCore {
   readonly store: Store;
   readonly clock: Clock;
   readonly conversations: Conversations;
+  /** The use cases and queries every surface calls (the only way they reach the store). */
+  readonly app: Application;
   readonly logger: Logger;
   readonly sandbox?: Sandbox | undefined;
   /** Send slots within WhatsApp's and Teams' limits, shared by every instance (Delivery under load). */
@@ -218,7 +222,14 @@ export async function startProduct(
       })
     : undefined;
 
-  const core: ProductCore = { config, store, clock, conversations, logger, sandbox, budgets };
+  const app = createApplication({
+    store,
+    conversations,
+    clock,
+    logger,
+    maxParticipants: config.maxParticipants,
+  });
+  const core: ProductCore = { config, store, clock, conversations, app, logger, sandbox, budgets };
   const edge = options.adapters?.(core);
   const users = countedUsers(
     options.users ?? edge?.users ?? loggingUserChannel(logger),
@@ -257,6 +268,8 @@ export async function startProduct(
     metricsRoute({ metrics, token: config.ops.metricsToken }),
     ...(sandbox ? [sandbox.routes] : []),
     ...(edge?.routes ?? []),
+    // The personal tab's page and assets (issue 9), built into tabs/dist by `npm run build:tab`.
+    tabStaticRoute(),
   ];
   for (const route of routes) route.register(server);
   // Moving the sandbox clock (+24 h on the phone page) makes due timers fire at once.
@@ -286,7 +299,7 @@ export async function startProduct(
           users,
           logger,
           metrics,
-          admins: () => organisationAdmins(store, wa.phoneNumberId, config.bot.local),
+          admins: () => organisationAdmins(app.records, wa.phoneNumberId, config.bot.local),
           silenceMs: config.ops.webhookSilenceMs,
           outboxAgeMs: config.ops.outboxAlarmMs,
         }),

@@ -96,7 +96,7 @@ export function describeThreadContract(makeStore: MakeStore): void {
         now: T0 + 2,
       });
       await expect(refused).rejects.toBeInstanceOf(StaleThreadError);
-      await expect(refused).rejects.toMatchObject({ code: 'stale_thread', threadId: 't1' });
+      await expect(refused).rejects.toMatchObject({ code: 'thread.stale', threadId: 't1' });
       expect(await footprint(store(), 't1', 'evt-stale')).toEqual(before);
       expect(await store().claimDueTimers('probe', T0 + 10_000, MINUTE, 10)).toEqual([]);
     });
@@ -123,7 +123,7 @@ export function describeThreadContract(makeStore: MakeStore): void {
         { now: T0 },
       );
       await expect(second).rejects.toBeInstanceOf(OpenThreadExistsError);
-      await expect(second).rejects.toMatchObject({ code: 'open_thread_exists', threadId: 't1' });
+      await expect(second).rejects.toMatchObject({ code: 'thread.open_exists', threadId: 't1' });
       expect(await store().getThread('t2')).toBeUndefined();
       expect(await store().countPendingEffects()).toBe(0);
     });
@@ -137,7 +137,7 @@ export function describeThreadContract(makeStore: MakeStore): void {
       await create(store(), aThread('t2', { createdAt: T0 + 1 }));
       await expect(
         store().apply(change({ ...first, state: 'active' }), { expectedVersion: 2, now: T0 + 2 }),
-      ).rejects.toMatchObject({ code: 'open_thread_exists', threadId: 't2' });
+      ).rejects.toMatchObject({ code: 'thread.open_exists', threadId: 't2' });
       expect(await store().getThread('t1')).toMatchObject({ state: 'closed', version: 2 });
     });
 
@@ -283,7 +283,7 @@ export function describeThreadContract(makeStore: MakeStore): void {
       const refused = store().apply(again, { expectedVersion: 1, eventKey: 'evt-2', now: T0 + 9 });
       await expect(refused).rejects.toBeInstanceOf(DuplicateEventError);
       await expect(refused).rejects.toMatchObject({
-        code: 'duplicate_event',
+        code: 'event.duplicate',
         eventKey: 'wamid:wamid.IN1',
       });
       expect(await footprint(store(), 't1', 'evt-2')).toEqual(before);
@@ -343,7 +343,7 @@ export function describeThreadContract(makeStore: MakeStore): void {
       );
       await expect(replay).rejects.toBeInstanceOf(DuplicateEventError);
       await expect(replay).rejects.toMatchObject({
-        code: 'duplicate_event',
+        code: 'event.duplicate',
         eventKey: 'wamid.IN1',
       });
       expect(await store().getThread('t1')).toEqual(current);

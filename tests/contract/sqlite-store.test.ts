@@ -117,6 +117,44 @@ describe('SQLite store file', () => {
     }
   });
 
+  it('keeps the participants of threads stored before migration 4, with everything so far read', async () => {
+    const file = join(dataDir(), SQLITE_FILE_NAME);
+    const thread = aThread('t1');
+    const db = new Database(file);
+    try {
+      migrate(
+        db,
+        MIGRATIONS.filter((m) => m.version < 4),
+      );
+      db.prepare(
+        `INSERT INTO threads (id, business_number_id, contact_id, state, open, version,
+                              outbox_seq, created_at, updated_at, json)
+         VALUES ('t1', ?, ?, 'active', 1, 1, 0, ?, ?, ?)`,
+      ).run(thread.businessNumberId, thread.contact.id, T0, T0, JSON.stringify(thread));
+      for (const seq of [1, 2])
+        db.prepare(
+          `INSERT INTO messages (id, thread_id, seq, wa_message_id, possibly_duplicate, created_at, json)
+           VALUES (?, 't1', ?, NULL, 0, ?, ?)`,
+        ).run(`t1:${seq}`, seq, T0, JSON.stringify(aMessage(thread, seq)));
+      db.prepare(`INSERT INTO thread_participants (user_id, thread_id) VALUES (?, 't1')`).run(
+        thread.participants[0]!.id,
+      );
+    } finally {
+      db.close();
+    }
+    const store = new SqliteStore(file);
+    try {
+      expect(await store.getParticipation('t1', thread.participants[0]!.id)).toEqual({
+        threadId: 't1',
+        userId: thread.participants[0]!.id,
+        joinedAt: T0,
+        lastReadSeq: 2,
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps threads, messages, the outbox, timers and pictures across a close and reopen', async () => {
     const dir = dataDir();
     const file = join(dir, SQLITE_FILE_NAME);

@@ -10,6 +10,7 @@ import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeOpsContract } from './contract-ops.js';
 import { describeQueryPlanContract } from './contract-query-plans.js';
+import { describeParticipationContract } from './contract-participation.js';
 import { describeRecordContract } from './contract-records.js';
 import { describeStoreReviewContract } from './contract-store-review.js';
 import { describeTeamsContract } from './contract-teams.js';
@@ -36,6 +37,7 @@ export function describeStoreContract(
     describeStoreReviewContract(makeStore);
     // Delivery under load: send budgets shared by every instance.
     describeBudgetContract(makeStore, makeTwoClients);
+    describeParticipationContract(makeStore);
     describeMediaOnceContract(makeStore, makeTwoClients);
   });
 }

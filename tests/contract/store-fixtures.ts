@@ -2,6 +2,7 @@
  * Small builders for the store contract: threads, messages, effects and transitions shaped
  * as the engine makes them (a thread's message ids are `${thread.id}:${seq}`).
  */
+import type { NoticeKey } from '../../bot/src/core/notice-keys.js';
 import { afterEach, beforeEach } from 'vitest';
 import type {
   ConsentRecord,
@@ -76,7 +77,7 @@ export function notify(thread: Thread, key: string, to: readonly string[] = [ana
     type: 'notify',
     threadId: thread.id,
     to,
-    notice: { key, params: { contact: 'Customer 1', count: 2 } },
+    notice: { key: key as NoticeKey, params: { contact: 'Customer 1', count: 2 } },
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setOrganisationAdmins } from '../../bot/src/admin/contact-commands.js';
+import { runAdmin } from '../../bot/src/admin/admin-commands.js';
 import { AlarmSignals, checkAlarms } from '../../bot/src/ops/alarms.js';
 import { SqliteStore } from '../../bot/src/store/sqlite/sqlite-store.js';
 import { createSandboxClock } from '../../bot/src/sandbox/index.js';
@@ -70,7 +70,7 @@ describe('alarms to admins in Teams', () => {
     });
   });
 
-  it("tells the admins set with the admin command, in each admin's language", async () => {
+  it("tells the organisation's admins (user admin … on), in each admin's language", async () => {
     world = await startTeamsWorld();
     const ana = world.user({ id: 'aad-ana', name: 'Ana Souza' });
     const jo = world.user({ id: 'aad-jo', name: 'João Lima', locale: 'pt-BR' });
@@ -78,8 +78,10 @@ describe('alarms to admins in Teams', () => {
     await jo.say('help');
     const org = (await world.product.store.getUser('aad-ana'))!.tenantId;
     const said: string[] = [];
-    await setOrganisationAdmins([org, 'aad-jo'], world.product.store, (l) => said.push(l));
-    expect(said[0]).toMatch(/^Alarms for .+ go to aad-jo\.$/);
+    await runAdmin(['user', 'admin', 'aad-jo', 'on'], world.product.store, (l) => said.push(l), {
+      maxParticipants: 8,
+    });
+    expect(said[0]).toBe(`aad-jo (João Lima) is now an admin of ${org}`);
 
     await world.product.dispatcher.stop();
     await ana.say('One more thing');

@@ -3,6 +3,7 @@
  * only for this machine, webhook bodies that cannot crash the parser, a Bot Framework call
  * without a type, asset names that are not assets, media served as what it is, slow clients.
  */
+import { SystemRecords } from '../../bot/src/app/system-records.js';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
@@ -151,7 +152,9 @@ describe('media served to Teams', () => {
     });
     const server = createServer({
       logger: pino({ level: 'silent' }),
-      routes: [mediaRoute({ urls, store, logger: pino({ level: 'silent' }) })],
+      routes: [
+        mediaRoute({ urls, records: new SystemRecords(store), logger: pino({ level: 'silent' }) }),
+      ],
     });
     const url = await listen(server, 0, '127.0.0.1');
     closers.push(() => new Promise<void>((r) => server.close(() => r())));

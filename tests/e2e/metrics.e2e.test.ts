@@ -165,10 +165,16 @@ describe('send counters', () => {
       clock: { now: () => T0 },
     });
     const results = [
-      { outcome: 'failed', failure: { code: 131026, kind: 'other', reasonKey: 'x' } },
+      {
+        outcome: 'failed',
+        failure: { code: 131026, kind: 'other', reasonKey: 'reason.access_token' },
+      },
       { outcome: 'retry', afterMs: 1, reason: 'WhatsApp 130429' },
       { outcome: 'retry', afterMs: 1, reason: 'paced to WhatsApp limits' },
-      { outcome: 'failed', failure: { code: 447700900, kind: 'other', reasonKey: 'x' } },
+      {
+        outcome: 'failed',
+        failure: { code: 447700900, kind: 'other', reasonKey: 'reason.access_token' },
+      },
     ] as const;
     let i = 0;
     const channel = countedContacts({ send: async () => results[i++]! }, metrics);

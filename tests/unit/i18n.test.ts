@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import type { NoticeKey } from '../../bot/src/core/notice-keys.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -134,7 +135,7 @@ describe('t', () => {
   });
 
   it('should throw on an unknown key', () => {
-    expect(() => t('en', 'no.such.key')).toThrow(/unknown key/);
+    expect(() => t('en', 'no.such.key' as NoticeKey)).toThrow(/unknown key/);
   });
 });
 

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { HOUR, type Millis } from '../core/types.js';
 import { SUPPORTED_LOCALES } from '../i18n/catalogue.js';
 import type { Organisation, Store, UserRecord } from '../store/port.js';
-import { DEFAULT_SUB_ORGANISATION } from '../teams/enablement.js';
+import { DEFAULT_SUB_ORGANISATION } from '../app/enablement.js';
 import {
   exportConsent,
   exportMessages,
@@ -31,6 +31,8 @@ export const USAGE = `Usage: npm run admin -- <command>
   user disable <userId>           Disable a user.
   user sub-org <userId> <name>    Move a user to a sub-organisation (colleagues who can join
                                   a conversation are those of the same sub-organisation).
+  user admin <userId> on|off      Make a user an admin of their organisation, or no longer
+                                  (admins are told of alarms and of unassigned messages).
   users <tenantId>                List a tenant's users: enabled, sub-organisation, name.
   intake add|remove <phoneNumberId> <userId>
                                   Name or remove an intake user of a business number.
@@ -168,11 +170,23 @@ export async function runAdmin(
     await store.putUser({ ...existing, subOrganisation });
     return print(`${id} is now in sub-organisation ${subOrganisation}`);
   }
+  if (area === 'user' && action === 'admin') {
+    const id = need(rest[0], '<userId>');
+    const setting = need(rest[1], 'on or off');
+    if (setting !== 'on' && setting !== 'off')
+      throw new AdminUsageError(`user admin takes on or off, not ${setting}`);
+    const existing = await store.getUser(id);
+    if (!existing) throw new AdminUsageError(`no user ${id}: enable them first`);
+    await store.putUser({ ...existing, admin: setting === 'on' });
+    return print(
+      `${id} (${existing.name}) is ${setting === 'on' ? 'now' : 'no longer'} an admin of ${existing.tenantId}`,
+    );
+  }
   if (area === 'users') {
     const tenantId = need(action, '<tenantId>');
     for (const u of await store.listUsers(tenantId)) {
       print(
-        `${u.enabled ? 'enabled ' : 'disabled'}  ${u.subOrganisation.padEnd(16)} ${u.id}  ${u.name}${u.conversationReference ? '' : '  (has not opened the bot)'}`,
+        `${u.enabled ? 'enabled ' : 'disabled'}  ${u.subOrganisation.padEnd(16)} ${u.id}  ${u.name}${u.admin ? '  (admin)' : ''}${u.conversationReference ? '' : '  (has not opened the bot)'}`,
       );
     }
     return;

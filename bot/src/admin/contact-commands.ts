@@ -96,30 +96,3 @@ export async function runContactCommand(
   }
   throw new AdminUsageError(`contact takes export, erase or language, not "${action ?? ''}"`);
 }
-
-export const ORG_ADMINS_USAGE = `
-  org admins <tenantId> <userId>[,<userId>…]
-      Who gets alarm cards in Teams when WhatsApp stops working (user ids as in "users").`;
-
-/** `org admins <tenantId> <userIds>`: the smallest admin role, for alarms (issue 12). */
-export async function setOrganisationAdmins(
-  argv: readonly string[],
-  store: Store,
-  print: (line: string) => void,
-): Promise<void> {
-  const [tenantId, list] = argv;
-  const org = tenantId ? await store.getOrganisation(tenantId) : undefined;
-  if (!org) {
-    throw new AdminUsageError(
-      `no organisation "${tenantId ?? ''}": enable it first with org enable <tenantId>`,
-    );
-  }
-  const ids = (list ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (ids.length === 0)
-    throw new AdminUsageError('give the admins as user ids, separated by commas');
-  await store.putOrganisation({ ...org, adminUserIds: ids });
-  print(`Alarms for ${org.name} go to ${ids.join(', ')}.`);
-}

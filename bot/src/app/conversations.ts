@@ -4,13 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import {
-  decide,
-  isOptOutKeyword,
-  restartThread,
-  startThread,
-  threadOpenedByContact,
-} from '../core/engine.js';
+import { contactIdFor, decide } from '../core/engine.js';
 import {
   isRejection,
   type ContactRef,
@@ -35,7 +29,9 @@ import {
   type ContactRecord,
   type Store,
 } from '../store/port.js';
+import { ContactNotFoundError, ThreadNotFoundError } from '../core/errors.js';
 import type { Clock } from './clock.js';
+import { RetryPolicy } from './retry-policy.js';
 import { KeyedLock } from './keyed-lock.js';
 
 /** A message from a contact, as the WhatsApp webhook reports it. */
@@ -63,19 +59,8 @@ export interface StatusReport {
   readonly contactId?: string | undefined;
 }
 
-export class ThreadNotFoundError extends Error {
-  readonly code = 'thread_not_found';
-  constructor(readonly threadId: string) {
-    super(`No thread ${threadId}.`);
-  }
-}
-
-export class ContactNotFoundError extends Error {
-  readonly code = 'contact_not_found';
-  constructor(readonly contactId: string) {
-    super(`No contact ${contactId}.`);
-  }
-}
+// Kept here too for the callers that import them from the use cases.
+export { ContactNotFoundError, ThreadNotFoundError };
 
 export interface ConversationsOptions {
   readonly store: Store;
@@ -89,7 +74,7 @@ export interface ConversationsOptions {
 }
 
 /** How often a command is recomputed when another instance changed the thread meanwhile. */
-const MAX_ATTEMPTS = 5;
+const RETRIES = new RetryPolicy();
 
 export class Conversations {
   private readonly store: Store;
@@ -112,38 +97,31 @@ export class Conversations {
   async start(by: UserRef, contactId: string): Promise<Outcome> {
     const contact = await this.contact(contactId);
     return this.begin(contact, (open, now) =>
-      startThread(
+      decide(
+        { open },
         {
+          type: 'start',
           id: this.newId(),
           businessNumberId: contact.businessNumberId,
           contact: ref(contact),
           contactPolicy: contact,
           by,
-          openThread: open,
         },
         now,
       ),
     );
   }
 
-  /** Restart a closed thread: a new opt-in, in a new thread. */
+  /** Restart a closed thread: a new opt-in, in a new thread (the engine decides, begin.ts). */
   async restart(by: UserRef, threadId: ThreadId): Promise<Outcome> {
     const closed = await this.thread(threadId);
     const contact = await this.contact(closed.contact.id);
     return this.begin(contact, (open, now) =>
-      open
-        ? startThread(
-            {
-              id: this.newId(),
-              businessNumberId: contact.businessNumberId,
-              contact: ref(contact),
-              contactPolicy: contact,
-              by,
-              openThread: open,
-            },
-            now,
-          )
-        : restartThread(closed, { id: this.newId(), by, contactPolicy: contact }, now),
+      decide(
+        { open },
+        { type: 'restart', id: this.newId(), closed, contactPolicy: contact, by },
+        now,
+      ),
     );
   }
 
@@ -213,42 +191,47 @@ export class Conversations {
         sentAt: message.sentAt,
         content: message.content,
       };
-      let snapshot: ThreadSnapshot;
-      let expectedVersion: number | undefined;
-      if (open) {
-        snapshot = await this.snapshot(open);
-        expectedVersion = open.version;
-      } else {
-        const previous = await this.store.findLatestThread(message.businessNumberId, contact.id);
-        if (previous && isOptOut(message.content)) {
-          // STOP with nothing open: keep the proof and block, but open nothing.
-          const done = await this.commitGuarded(
-            optOutRecord(previous, message, contact),
-            { expectedVersion: previous.version, eventKey, now },
-            attempt,
+      if (!open) {
+        // Nothing open: the engine opens a thread, or records a STOP against the last one.
+        const latest = await this.store.findLatestThread(message.businessNumberId, contact.id);
+        const begun = decide(
+          { latest },
+          {
+            type: 'contact_writes',
+            id: this.newId(),
+            businessNumberId: message.businessNumberId,
+            contact: ref(contact),
+            intake: await this.intakeUsers(message.businessNumberId),
+            waMessageId: message.waMessageId,
+            sentAt: message.sentAt,
+            content: message.content,
+          },
+          now,
+        );
+        if (isRejection(begun)) return false;
+        const onLatest = latest !== undefined && begun.thread.id === latest.id;
+        const done = await this.commitGuarded(
+          begun,
+          { expectedVersion: onLatest ? latest.version : undefined, eventKey, now },
+          attempt,
+        );
+        if (done === 'retry') continue;
+        if (!onLatest && !begun.thread.participants.length) {
+          this.log.warn(
+            { threadId: begun.thread.id, businessNumberId: message.businessNumberId },
+            'a contact wrote and no one can answer: name intake users for the number',
           );
-          if (done === 'retry') continue;
-          return done;
         }
-        const intake = await this.intakeUsers(message.businessNumberId);
-        snapshot = {
-          thread: threadOpenedByContact(
-            {
-              id: this.newId(),
-              businessNumberId: message.businessNumberId,
-              contact: ref(contact),
-              previous,
-              intake,
-            },
-            now,
-          ),
-          pending: [],
-        };
-        expectedVersion = undefined;
+        return done;
       }
+      const snapshot = await this.snapshot(open);
       const outcome = decide(snapshot, event, now);
       if (isRejection(outcome)) return false;
-      const done = await this.commitGuarded(outcome, { expectedVersion, eventKey, now }, attempt);
+      const done = await this.commitGuarded(
+        outcome,
+        { expectedVersion: open.version, eventKey, now },
+        attempt,
+      );
       if (done === 'retry') continue;
       if (!snapshot.thread.participants.length) {
         this.log.warn(
@@ -418,7 +401,7 @@ export class Conversations {
       if (error instanceof DuplicateEventError) return false;
       if (
         (error instanceof StaleThreadError || error instanceof OpenThreadExistsError) &&
-        attempt < MAX_ATTEMPTS
+        RETRIES.decide('store_conflict', attempt).retry
       ) {
         this.log.debug(
           { threadId: transition.thread.id, attempt, code: error.code },
@@ -479,50 +462,9 @@ export class Conversations {
   }
 }
 
-/** Contacts are keyed by business number and phone: one WhatsApp chat per pair. */
-export function contactIdFor(businessNumberId: string, phone: string): string {
-  return `${businessNumberId}:${phone.replace(/^\+/, '')}`;
-}
+// Contact identity lives in the core now; kept here for callers that import it from here.
+export { contactIdFor };
 
 function ref(contact: ContactRecord): ContactRef {
   return { id: contact.id, phone: contact.phone, name: contact.name };
-}
-
-function isOptOut(content: InboundContent): boolean {
-  return (
-    (content.type === 'text' && isOptOutKeyword(content.text)) ||
-    (content.type === 'button' && content.button === 'decline')
-  );
-}
-
-/** An opt-out with no open thread: recorded against the last thread, which stays closed. */
-function optOutRecord(
-  previous: Thread,
-  message: InboundMessage,
-  contact: ContactRecord,
-): Transition {
-  const text =
-    message.content.type === 'text' || message.content.type === 'button'
-      ? message.content.text
-      : undefined;
-  return {
-    thread: previous,
-    messages: [],
-    effects: [
-      {
-        type: 'record_consent',
-        record: {
-          contactId: contact.id,
-          businessNumberId: message.businessNumberId,
-          threadId: previous.id,
-          kind: message.content.type === 'button' ? 'decline' : 'opt_out',
-          at: message.sentAt,
-          waMessageId: message.waMessageId,
-          via: message.content.type === 'button' ? 'button' : 'keyword',
-          text,
-        },
-      },
-    ],
-    contact: { contactId: contact.id, optedOutAt: message.sentAt, lastInboundAt: message.sentAt },
-  };
 }

@@ -6,16 +6,17 @@
  * - Throttling is waiting, not failing: our own limits (and Teams' 429) put an effect back
  *   for its slot without counting an attempt; only errors from WhatsApp or Teams count.
  * - Never one effect twice at the same time: each claim is a lease held by one owner.
- * - Transient failures are retried with exponential backoff and jitter; after
- *   `maxAttempts` the message fails with a reason the user sees.
+ * - Failures are retried as the one retry policy says (retry-policy.ts): how often and after
+ *   how long; when it gives up, the message fails with a reason the user sees.
  * - A send interrupted by a crash (its lease ran out) is sent again only if WhatsApp never
  *   acknowledged it, and the message is then flagged as possibly sent twice.
  */
 import type { Logger } from 'pino';
-import { HOUR, type Message } from '../core/types.js';
+import type { Message } from '../core/types.js';
 import type { OutboxItem, Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import type { Conversations } from './conversations.js';
+import { RetryPolicy, type RetryClassName } from './retry-policy.js';
 import {
   TransientDeliveryError,
   WaitForSlot,
@@ -23,6 +24,9 @@ import {
   type TeamsEffect,
   type UserChannel,
 } from './ports.js';
+
+/** Teams' 429 without a Retry-After: wait a second, as Teams' guidance for bots suggests. */
+const THROTTLED_WAIT_MS = 1_000;
 
 export interface DispatcherOptions {
   readonly store: Store;
@@ -35,22 +39,17 @@ export interface DispatcherOptions {
   readonly owner: string;
   readonly leaseMs?: number;
   readonly batchSize?: number;
-  readonly maxAttempts?: number;
-  readonly baseBackoffMs?: number;
-  readonly maxBackoffMs?: number;
   /** How often to look for due effects when nothing woke the dispatcher. */
   readonly pollMs?: number;
-  readonly random?: () => number;
+  /** When to try again (the one retry policy); tests pass a shortened one. */
+  readonly retryPolicy?: RetryPolicy;
 }
 
 export class OutboxDispatcher {
   private readonly leaseMs: number;
   private readonly batchSize: number;
-  private readonly maxAttempts: number;
-  private readonly baseBackoffMs: number;
-  private readonly maxBackoffMs: number;
   private readonly pollMs: number;
-  private readonly random: () => number;
+  private readonly retryPolicy: RetryPolicy;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
@@ -62,11 +61,8 @@ export class OutboxDispatcher {
   constructor(private readonly o: DispatcherOptions) {
     this.leaseMs = o.leaseMs ?? 60_000;
     this.batchSize = o.batchSize ?? 64;
-    this.maxAttempts = o.maxAttempts ?? 8;
-    this.baseBackoffMs = o.baseBackoffMs ?? 1_000;
-    this.maxBackoffMs = o.maxBackoffMs ?? HOUR / 4;
     this.pollMs = o.pollMs ?? 500;
-    this.random = o.random ?? Math.random;
+    this.retryPolicy = o.retryPolicy ?? new RetryPolicy();
   }
 
   start(): void {
@@ -158,7 +154,7 @@ export class OutboxDispatcher {
     } catch (error) {
       if (error instanceof WaitForSlot) return await this.defer(item, error.afterMs);
       log.warn({ err: error, attempts: item.attempts }, 'effect failed; will retry');
-      await this.retry(item, error instanceof Error ? error.message : String(error));
+      await this.retry(item, 'unexpected', error instanceof Error ? error.message : String(error));
     }
   }
 
@@ -218,8 +214,9 @@ export class OutboxDispatcher {
       case 'wait':
         return this.defer(item, result.afterMs);
       case 'retry':
-        if (item.attempts + 1 >= this.maxAttempts) return this.giveUp(item, message);
-        return this.retry(item, result.reason, result.afterMs);
+        if (!(await this.retry(item, 'whatsapp', result.reason, result.afterMs)))
+          return this.giveUp(item, message);
+        return;
     }
   }
 
@@ -232,10 +229,12 @@ export class OutboxDispatcher {
       if (error instanceof WaitForSlot) return this.defer(item, error.afterMs);
       // Teams' own 429: wait for its Retry-After; it is not an attempt.
       if (error instanceof TransientDeliveryError && error.throttled)
-        return this.defer(item, error.retryAfterMs ?? this.baseBackoffMs);
-      if (error instanceof TransientDeliveryError && item.attempts + 1 < this.maxAttempts) {
-        return this.retry(item, error.message, error.retryAfterMs);
-      }
+        return this.defer(item, error.retryAfterMs ?? THROTTLED_WAIT_MS);
+      if (
+        error instanceof TransientDeliveryError &&
+        (await this.retry(item, 'teams', error.message, error.retryAfterMs))
+      )
+        return;
       // A user who cannot be reached (uninstalled the app, no conversation yet) or a notice
       // that failed too often: it stays in the thread's history, visible in the tab.
       this.o.logger.warn(
@@ -259,10 +258,21 @@ export class OutboxDispatcher {
     await this.o.store.completeEffect(item.id, this.o.owner);
   }
 
-  /** Exponential backoff with "equal jitter" (half fixed, half random), or the wait the other side asked for. */
-  private async retry(item: OutboxItem, reason: string, afterMs?: number): Promise<void> {
-    const exponential = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** item.attempts);
-    const wait = afterMs ?? Math.round(exponential / 2 + (this.random() * exponential) / 2);
-    await this.o.store.retryEffect(item.id, this.o.owner, this.o.clock.now() + wait, reason);
+  /** Put the effect back for when the retry policy says; false when it says to give up. */
+  private async retry(
+    item: OutboxItem,
+    kind: RetryClassName,
+    reason: string,
+    askedMs?: number,
+  ): Promise<boolean> {
+    const decision = this.retryPolicy.decide(kind, item.attempts + 1, askedMs);
+    if (!decision.retry) return false;
+    await this.o.store.retryEffect(
+      item.id,
+      this.o.owner,
+      this.o.clock.now() + decision.afterMs,
+      reason,
+    );
+    return true;
   }
 }

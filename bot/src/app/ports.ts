@@ -1,6 +1,7 @@
 /**
  * What the app layer needs from the adapters at its edges, in the product's words.
  */
+import { CodedError } from '../core/errors.js';
 import type { Effect, Failure, Message, Thread } from '../core/types.js';
 
 /** The outcome of handing one message to WhatsApp. */
@@ -31,14 +32,13 @@ export type TeamsEffect = Extract<
  * An error worth trying again (Teams 429/412/502/504, a network failure). `throttled` (Teams'
  * own 429) waits for its Retry-After without counting as an attempt.
  */
-export class TransientDeliveryError extends Error {
-  readonly code = 'transient_delivery';
+export class TransientDeliveryError extends CodedError {
   constructor(
     message: string,
     readonly retryAfterMs?: number,
     readonly throttled = false,
   ) {
-    super(message);
+    super('teams.transient_delivery', message);
   }
 }
 

@@ -5,6 +5,7 @@
  * what was wrong; then it is kept (under its name) and written to the thread like any message,
  * subject to the same consent, window and queue.
  */
+import type { NoticeKey } from '../core/notice-keys.js';
 import type { MediaRef, Outcome, ThreadId, UserId } from '../core/types.js';
 import type { Store } from '../store/port.js';
 import { MediaRejectedError } from '../whatsapp/errors.js';
@@ -36,7 +37,7 @@ export class DocumentRefusedError extends Error {
   }
 
   /** The catalogue key of the sentence the user reads (locales/<lang>/media.json). */
-  get noticeKey(): string {
+  get noticeKey(): NoticeKey {
     return `media.document.${this.problem}`;
   }
 

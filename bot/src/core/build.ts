@@ -1,6 +1,7 @@
 /**
  * Small builders shared by the engine's rules: message records, notices, the pending queue.
  */
+import type { NoticeKey } from './notice-keys.js';
 import { isWindowOpen } from './window.js';
 import type {
   ContactNoticeKey,
@@ -21,14 +22,14 @@ export function messageId(thread: Thread, seq: number): MessageId {
 }
 
 export function notice(
-  key: string,
+  key: NoticeKey,
   params: Record<string, string | number> = {},
-  keyParams?: Record<string, string>,
+  keyParams?: Record<string, NoticeKey>,
 ): Notice {
   return keyParams ? { key, params, keyParams } : { key, params };
 }
 
-export function reject(key: string, params: Record<string, string | number> = {}) {
+export function reject(key: NoticeKey, params: Record<string, string | number> = {}) {
   return { rejected: true as const, notice: notice(key, params) };
 }
 
@@ -123,7 +124,7 @@ export function cancelPending(
   snapshot: ThreadSnapshot,
   thread: Thread,
   now: Millis,
-  reasonKey: string,
+  reasonKey: NoticeKey,
 ) {
   const messages: Message[] = snapshot.pending
     .filter((m) => m.status === 'pending')

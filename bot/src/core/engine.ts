@@ -3,6 +3,7 @@
  * and the effects to carry out. Pure: no I/O, no clock, no randomness. Every WhatsApp policy
  * and group rule lives in the files this one dispatches to.
  */
+import { begin, type BeginEvent, type BeginSnapshot } from './begin.js';
 import { compose } from './compose.js';
 import { inbound } from './inbound.js';
 import { optInRetryDue, remind } from './opt-in.js';
@@ -10,15 +11,23 @@ import { addParticipant, leave, removeParticipant, transfer } from './participan
 import { status } from './status.js';
 import type { Millis, Outcome, ThreadEvent, ThreadSnapshot } from './types.js';
 
-export function decide(snapshot: ThreadSnapshot, event: ThreadEvent, now: Millis): Outcome {
-  const thread = snapshot.thread;
+export function decide(snapshot: ThreadSnapshot, event: ThreadEvent, now: Millis): Outcome;
+/** How a thread begins: start, restart, a contact writing with nothing open (begin.ts). */
+export function decide(snapshot: BeginSnapshot, event: BeginEvent, now: Millis): Outcome;
+export function decide(
+  snapshot: ThreadSnapshot | BeginSnapshot,
+  event: ThreadEvent | BeginEvent,
+  now: Millis,
+): Outcome {
+  if (isBeginEvent(event)) return begin(snapshot as BeginSnapshot, event, now);
+  const thread = (snapshot as ThreadSnapshot).thread;
   switch (event.type) {
     case 'compose':
       return compose(thread, event.by, event, now);
     case 'inbound':
-      return inbound(snapshot, event, now);
+      return inbound(snapshot as ThreadSnapshot, event, now);
     case 'status':
-      return status(snapshot, event, now);
+      return status(snapshot as ThreadSnapshot, event, now);
     case 'remind':
       return remind(thread, event.by, now);
     case 'timer':
@@ -28,12 +37,17 @@ export function decide(snapshot: ThreadSnapshot, event: ThreadEvent, now: Millis
     case 'remove_participant':
       return removeParticipant(thread, event.by, event.user, now);
     case 'leave':
-      return leave(snapshot, event.by, now);
+      return leave(snapshot as ThreadSnapshot, event.by, now);
     case 'transfer':
       return transfer(thread, event.by, event.to, now);
   }
 }
 
+function isBeginEvent(event: ThreadEvent | BeginEvent): event is BeginEvent {
+  return event.type === 'start' || event.type === 'restart' || event.type === 'contact_writes';
+}
+
+export { contactIdFor, type BeginEvent, type BeginSnapshot } from './begin.js';
 export { startThread, restartThread, threadOpenedByContact, isContactBlocked } from './start.js';
 export { isWindowOpen, stateAt, windowClosesAt, windowTimeLeft } from './window.js';
 export { isOptOutKeyword, OPT_OUT_KEYWORDS } from './opt-out.js';

@@ -8,6 +8,7 @@
  *   to the queue and the thread pauses;
  * - anything else: the author is told the reason and what to do.
  */
+import type { NoticeKey } from './notice-keys.js';
 import { cancelPending, notice, notify, participantIds, send, transition } from './build.js';
 import { pauseAndQueue } from './compose.js';
 import { applyReceipt, type ReportedStatus } from './receipts.js';
@@ -33,7 +34,7 @@ export interface StatusInput {
   readonly failure?: Failure | undefined;
 }
 
-const NOTICE_FAILED: Readonly<Record<string, string>> = {
+const NOTICE_FAILED: Readonly<Record<string, NoticeKey>> = {
   'contact.participant_added': 'notice_failed.added',
   'contact.participant_removed': 'notice_failed.removed',
   'contact.participant_left': 'notice_failed.left',
@@ -77,7 +78,7 @@ export function status(snapshot: ThreadSnapshot, input: StatusInput, now: Millis
     );
   }
   if (m.kind === 'notice' || m.template === 'participant_notice') {
-    const key = NOTICE_FAILED[m.noticeKey ?? ''] ?? 'notice_failed.added';
+    const key: NoticeKey = NOTICE_FAILED[m.noticeKey ?? ''] ?? 'notice_failed.added';
     return transition(
       thread,
       [failed],

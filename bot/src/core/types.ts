@@ -4,6 +4,7 @@
  * Times are epoch milliseconds (numbers), so that the engine never needs a clock: every
  * function takes `now` as an argument.
  */
+import type { NoticeKey } from './notice-keys.js';
 
 export type Millis = number;
 export const HOUR: Millis = 60 * 60 * 1000;
@@ -144,7 +145,7 @@ export interface Failure {
   readonly code: number;
   readonly kind: FailureKind;
   /** i18n key of the plain-language reason and what to do next. */
-  readonly reasonKey: string;
+  readonly reasonKey: NoticeKey;
 }
 
 export interface Message {
@@ -197,10 +198,10 @@ export interface ConsentRecord {
 
 /** A user-facing notice: a catalogue key and its parameters, rendered in the user's locale. */
 export interface Notice {
-  readonly key: string;
+  readonly key: NoticeKey;
   readonly params: Readonly<Record<string, string | number>>;
   /** Parameters whose values are themselves catalogue keys, rendered in the same language. */
-  readonly keyParams?: Readonly<Record<string, string>> | undefined;
+  readonly keyParams?: Readonly<Record<string, NoticeKey>> | undefined;
 }
 
 /** The thread as the engine sees it: the thread and its held (pending) messages. */

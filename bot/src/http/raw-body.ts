@@ -1,7 +1,10 @@
 import type { IncomingMessage } from 'node:http';
+import { CodedError } from '../core/errors.js';
 
-export class BodyTooLargeError extends Error {
-  readonly code = 'body_too_large';
+export class BodyTooLargeError extends CodedError {
+  constructor(message: string) {
+    super('request.body_too_large', message);
+  }
 }
 
 /** The request's exact bytes (signatures are computed over these, not re-serialised JSON). */

@@ -50,9 +50,15 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
         try {
           raw = await readRawBody(req, 3 * 1024 * 1024);
         } catch (error) {
+          // Every request gets an answer: too large (413), or a body that could not be read
+          // (the client went away, a broken stream: 400, and WhatsApp sends it again).
           if (error instanceof BodyTooLargeError) {
             metrics.webhookRefused('too_large');
             res.send(413, { error: 'body too large' });
+          } else {
+            metrics.webhookRefused('malformed');
+            o.logger.warn({ err: error }, 'webhook body could not be read');
+            res.send(400, { error: 'body could not be read' });
           }
           return;
         }

@@ -5,10 +5,14 @@
  * engine's notices, reasons.json for WhatsApp failure reasons, teams.json for cards, …); the
  * files of one language are merged. tests/unit/i18n.test.ts checks that every key exists in
  * every language with the same placeholders.
+ *
+ * A NEW AREA FILE: also add one line for its English file to `Areas` in
+ * bot/src/core/notice-keys.ts, so its keys are typed (tests/unit/i18n-keys.test.ts checks).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { NoticeKey } from '../core/notice-keys.js';
 
 export const SUPPORTED_LOCALES = ['en', 'es', 'fr', 'de', 'pt-BR', 'it', 'ja', 'zh-CN'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
@@ -66,14 +70,14 @@ export function placeholders(text: string): string[] {
   return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string).sort();
 }
 
-export function hasKey(key: string): boolean {
+export function hasKey(key: string): key is NoticeKey {
   return key in getCatalogue()[DEFAULT_LOCALE];
 }
 
 /** The sentence for `key` in the user's language, with its parameters filled in. */
 export function t(
   locale: string | undefined,
-  key: string,
+  key: NoticeKey,
   params: Readonly<Record<string, string | number>> = {},
 ): string {
   const all = getCatalogue();

@@ -13,6 +13,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../app/clock.js';
 import type { UserChannel } from '../app/ports.js';
+import type { SystemRecords } from '../app/system-records.js';
 import type { Millis, Thread } from '../core/types.js';
 import type { AlarmRecord } from '../store/ops-port.js';
 import type { Store } from '../store/port.js';
@@ -198,7 +199,8 @@ async function tell(
       : { ...current, toldCleared: [...current.toldCleared, admin] };
     await o.store.ops.putAlarm(current);
     const notice = {
-      key: `ops.alarm.${record.kind}.${raised ? 'raised' : 'cleared'}`,
+      // A stored kind this version does not know is still told, in the words of its key.
+      key: `ops.alarm.${record.kind as AlarmKind}.${raised ? 'raised' : 'cleared'}` as const,
       params: raised ? (record.detail ?? {}) : {},
     };
     await o.users
@@ -213,18 +215,16 @@ async function tell(
 }
 
 /**
- * The admins of the organisation that owns the business number (set with `npm run admin --
- * org admins`). In local mode (no BOT_ID) with none set, every enabled user of that
- * organisation, so the Agents Playground's user sees the alarms.
+ * The admins of the organisation that owns the business number, as the application says
+ * (`npm run admin -- user admin <userId> on`, `UserQueries.isAdmin`'s rule). In local mode
+ * (no BOT_ID) with none set, every enabled user of that organisation, so the Agents
+ * Playground's user sees the alarms.
  */
 export async function organisationAdmins(
-  store: Store,
+  records: Pick<SystemRecords, 'organisationAdmins'>,
   businessNumberId: string,
   local: boolean,
 ): Promise<string[]> {
-  const org = await store.getOrganisationByBusinessNumber(businessNumberId);
-  if (!org) return [];
-  if (org.adminUserIds && org.adminUserIds.length > 0) return [...org.adminUserIds];
-  if (!local) return [];
-  return (await store.listUsers(org.tenantId)).filter((u) => u.enabled).map((u) => u.id);
+  const admins = await records.organisationAdmins(businessNumberId, { everyoneIfNone: local });
+  return admins.map((u) => u.id);
 }

@@ -6,6 +6,7 @@
  * https://developers.facebook.com/docs/graph-api/reference/whats-app-business-account/message_templates/
  */
 import type { Server } from 'restify';
+import type { NoticeKey } from '../core/notice-keys.js';
 import { SUPPORTED_LOCALES as LOCALES, t } from '../i18n/catalogue.js';
 import { templateTable } from './template-texts.js';
 import type { TemplatesConfig } from '../whatsapp/templates.js';
@@ -26,7 +27,7 @@ export interface ListedTemplate {
 /** "pt-BR" → "pt_BR", as WhatsApp names languages. */
 export const whatsappLanguage = (locale: string): string => locale.replace('-', '_');
 
-const BODIES: Readonly<Record<string, { key?: string; buttons: string[] }>> = {
+const BODIES: Readonly<Record<string, { key?: NoticeKey; buttons: NoticeKey[] }>> = {
   opt_in: { key: 'contact.opt_in', buttons: ['contact.opt_in.agree', 'contact.opt_in.decline'] },
   resume: { key: 'contact.resume', buttons: ['contact.resume.button'] },
   participant_notice: { buttons: [] },

@@ -4,6 +4,7 @@
  * i18n catalogue (contact.opt_in, contact.resume, …) written with WhatsApp's {{1}} variables.
  * Names, variables and buttons follow bot/src/whatsapp/templates.ts.
  */
+import type { NoticeKey } from '../core/notice-keys.js';
 import { t } from '../i18n/catalogue.js';
 import type { TemplateName } from '../core/types.js';
 import { DEFAULT_TEMPLATES, type TemplatesConfig } from '../whatsapp/templates.js';
@@ -21,7 +22,7 @@ export interface TemplateText {
 }
 
 /** The body of a template in our catalogue's words, its {business} turned into {{1}}. */
-function body(key: string): string {
+function body(key: NoticeKey): string {
   return t('en', key, { business: '{{1}}' });
 }
 

@@ -4,6 +4,17 @@
  * (tests/contract/store-contract.ts).
  */
 import type { OpsStore } from './ops-port.js';
+import { CodedError } from '../core/errors.js';
+import type {
+  ContactRecord,
+  MessageCard,
+  Organisation,
+  Participation,
+  UserRecord,
+  AddressBookEntry,
+  BudgetClaim,
+  BudgetGrant,
+} from '../core/records.js';
 import type {
   ConsentRecord,
   ContactRef,
@@ -18,78 +29,21 @@ import type {
   UserId,
 } from '../core/types.js';
 
-/** An organisation (a Microsoft 365 tenant) and its WhatsApp business numbers. */
-export interface Organisation {
-  readonly tenantId: string;
-  readonly name: string;
-  /** Whether the admin enabled the WhatsApp connector for the tenant. */
-  readonly enabled: boolean;
-  readonly businessNumbers: readonly BusinessNumber[];
-  /** The most participants a thread may have. */
-  readonly maxParticipants: number;
-  /** The language of texts sent to contacts (notices inside the window). */
-  readonly contactLocale: string;
-  /**
-   * ops (issue 12): who gets alarm cards. The smallest admin role, until the application
-   * layer's organisation admin role (issue 8) replaces it.
-   */
-  readonly adminUserIds?: readonly string[] | undefined;
-}
-
-export interface BusinessNumber {
-  /** Cloud API phone_number_id. */
-  readonly phoneNumberId: string;
-  readonly displayPhoneNumber: string;
-  /** Users who receive messages from contacts with no thread to reopen. */
-  readonly intakeUserIds: readonly UserId[];
-}
-
-/** A Teams user of a tenant, with what the bot needs to reach them proactively. */
-export interface UserRecord {
-  /** The Entra object id (aadObjectId). */
-  readonly id: UserId;
-  readonly tenantId: string;
-  readonly name: string;
-  readonly email?: string | undefined;
-  /** BCP 47, from the Teams client (activity.locale). */
-  readonly locale: string;
-  readonly enabled: boolean;
-  readonly subOrganisation: string;
-  /** Bot Framework ConversationReference for proactive messages, as JSON. */
-  readonly conversationReference?: unknown;
-  /** The thread the user last worked in: where a plain typed message goes. */
-  readonly currentThreadId?: ThreadId | undefined;
-}
-
-/** The WhatsApp party for one business number, with its policy state. */
-export interface ContactRecord extends ContactRef {
-  readonly businessNumberId: string;
-  readonly optedOutAt?: Millis | undefined;
-  readonly lastInboundAt?: Millis | undefined;
-  /** ops (issue 12): the contact's language (e.g. "pt-BR"); else the organisation's. */
-  readonly locale?: string | undefined;
-}
-
-/** A contact in one user's contacts (users must add a contact before messaging it). */
-export interface AddressBookEntry {
-  readonly userId: UserId;
-  readonly contactId: string;
-  readonly name: string;
-}
-
-/**
- * A card the bot posted in one user's Teams chat for one message: the inbound card of a
- * contact's message, or the status card of an outgoing one. Receipts update it in place
- * (Bot Framework updateActivity on `activityId`), so there is never a new card per status.
- */
-export interface MessageCard {
-  readonly messageId: MessageId;
-  readonly userId: UserId;
-  /** The Teams activity id of the card, as the Bot Connector returned it. */
-  readonly activityId: string;
-  /** The conversation the card is in (the user's personal chat with the bot). */
-  readonly conversationId: string;
-}
+// The records both the store and the surfaces use live in the core (issue 8: the Teams
+// adapter and the tab's API reach them without importing the store).
+export type {
+  AddressBookEntry,
+  BusinessNumber,
+  ContactRecord,
+  MessageCard,
+  Organisation,
+  Participation,
+  UserRecord,
+  Budget,
+  BudgetClaim,
+  BudgetGrant,
+  BudgetWindow,
+} from '../core/records.js';
 
 /** One effect waiting in the outbox. */
 export interface OutboxItem {
@@ -157,25 +111,22 @@ export interface ApplyOptions {
   readonly now: Millis;
 }
 
-export class StaleThreadError extends Error {
-  readonly code = 'stale_thread';
+export class StaleThreadError extends CodedError {
   constructor(readonly threadId: ThreadId) {
-    super(`Thread ${threadId} was changed by someone else; reload and try again.`);
+    super('thread.stale', `Thread ${threadId} was changed by someone else; reload and try again.`);
   }
 }
 
 /** Another open thread already exists for this (business number, contact). */
-export class OpenThreadExistsError extends Error {
-  readonly code = 'open_thread_exists';
+export class OpenThreadExistsError extends CodedError {
   constructor(readonly threadId: ThreadId) {
-    super(`The contact already has an open thread (${threadId}).`);
+    super('thread.open_exists', `The contact already has an open thread (${threadId}).`);
   }
 }
 
-export class DuplicateEventError extends Error {
-  readonly code = 'duplicate_event';
+export class DuplicateEventError extends CodedError {
   constructor(readonly eventKey: string) {
-    super(`Event ${eventKey} was already handled.`);
+    super('event.duplicate', `Event ${eventKey} was already handled.`);
   }
 }
 
@@ -233,41 +184,15 @@ export interface SchemaMigrations {
   readonly appliedNow: readonly number[];
 }
 
-// Delivery under load (issue 11): send budgets shared by every instance.
-
-/** A rate limit: at most `max` sends in any `perMs`. */
-export interface BudgetWindow {
-  readonly max: number;
-  readonly perMs: Millis;
-  /** How late after its slot a send may reach the other side (kept to spare). */
-  readonly slackMs?: Millis;
-}
-
-/** One limit shared by every instance (a business number's throughput, a Teams chat). */
-export interface Budget {
-  /** Names the limit, e.g. `teams:tenant:<id>`; never a phone number. */
-  readonly id: string;
-  readonly windows: readonly BudgetWindow[];
-}
-
-/** Slots wanted from several budgets together: each slot counts against all of them. */
-export interface BudgetClaim {
-  readonly budgets: readonly Budget[];
-  /** How many slots; the store grants up to about `leaseMs` worth. */
-  readonly want: number;
-  /** Count `want` sends made now whatever the budgets say (a reply within a user's own turn). */
-  readonly force?: boolean;
-}
-
-/** Slots granted to one instance: `count` sends may go in [from, to). */
-export interface BudgetGrant {
-  readonly from: Millis;
-  readonly to: Millis;
-  readonly count: number;
-}
+// Delivery under load (issue 11): send budgets shared by every instance, in core/records.ts.
 
 export interface Store {
   // organisations and users
+  /**
+   * Keep an organisation. A business number belongs to one organisation: a number listed here
+   * that another organisation listed moves (that organisation's record no longer lists it),
+   * in the same transaction.
+   */
   putOrganisation(org: Organisation): Promise<void>;
   getOrganisation(tenantId: string): Promise<Organisation | undefined>;
   getOrganisationByBusinessNumber(phoneNumberId: string): Promise<Organisation | undefined>;
@@ -395,6 +320,21 @@ export interface Store {
   getMessageCard(messageId: MessageId, userId: UserId): Promise<MessageCard | undefined>;
   /** The message card a user acted on, found by the card's activity id. */
   findMessageCardByActivity(userId: UserId, activityId: string): Promise<MessageCard | undefined>;
+
+  // participation and read positions (issue 8)
+  /**
+   * The threads a user takes or took part in, each with their participation, most recently
+   * changed first. Participations are written by `apply` from the thread's participants: a
+   * participant new to the thread joins (now), one no longer listed leaves (now), one listed
+   * again after leaving joins again. A participation is never deleted.
+   */
+  listParticipations(userId: UserId): Promise<{ thread: Thread; participation: Participation }[]>;
+  getParticipation(threadId: ThreadId, userId: UserId): Promise<Participation | undefined>;
+  /**
+   * The user has seen the thread's messages up to `seq`: the read position only moves
+   * forward. Nothing happens for a user who never took part in the thread.
+   */
+  markRead(threadId: ThreadId, userId: UserId, seq: number): Promise<void>;
 
   // media
   /**

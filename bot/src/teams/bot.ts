@@ -23,7 +23,7 @@ import { cardActivity } from './card-views.js';
 import type { ActivityDedupe } from './activity-dedupe.js';
 import type { CardActions } from './card-actions.js';
 import type { ComposeExtension } from './compose-extension.js';
-import type { Enablement } from './enablement.js';
+import type { Enablement } from '../app/enablement.js';
 import type { PersonalMessages } from './personal-message.js';
 import { identityOf } from './teams-user.js';
 import type { BotServices, Turn } from './turn.js';

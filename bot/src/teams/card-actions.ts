@@ -8,8 +8,10 @@
  *   card's activity id), or the thread's info.
  * - A submission that fails its schema gets a card saying what was wrong, never a crash.
  */
-import { ThreadNotFoundError } from '../app/conversations.js';
-import { isRejection, type Outcome, type Thread, type UserRef } from '../core/types.js';
+import type { NoticeKey } from '../core/notice-keys.js';
+import { noticeKeyOf } from '../app/errors.js';
+import { ContactNotFoundError, MessageNotFoundError, ThreadNotFoundError } from '../core/errors.js';
+import { isRejection, type Outcome } from '../core/types.js';
 import { hasKey, t } from '../i18n/catalogue.js';
 import type { Message } from '../core/types.js';
 import {
@@ -63,45 +65,46 @@ export class CardActions {
       log.debug('card action done');
       return card;
     } catch (error) {
-      if (error instanceof ThreadNotFoundError) return this.notice(turn, 'bot.thread_gone');
+      // Not found and not theirs read the same: nothing about the thread or contact shows.
+      if (
+        error instanceof ThreadNotFoundError ||
+        error instanceof MessageNotFoundError ||
+        error instanceof ContactNotFoundError
+      )
+        return this.notice(turn, noticeKeyOf(error));
       throw error;
     }
   }
 
   private async run(turn: Turn, a: CardAction): Promise<AdaptiveCard> {
+    const { commands, queries } = this.s.app;
     switch (a.verb) {
       case VERBS.reply:
         return this.reply(turn, a.data);
       case VERBS.info:
         return this.info(turn, a.data);
       case VERBS.addParticipantPick: {
-        const thread = await this.thread(turn, a.data.threadId);
+        const thread = await queries.thread(turn, a.data.threadId);
         return addParticipantCard(
           {
             threadId: thread.id,
             contact: contactOf(thread),
-            candidates: await this.actions.candidates(turn, thread),
+            candidates: await queries.candidatesFor(turn, thread),
             participantCount: thread.participants.length,
             // The organisation's own cap, as the engine applies it.
-            maxParticipants:
-              (await this.s.store.getOrganisationByBusinessNumber(thread.businessNumberId))
-                ?.maxParticipants ?? this.s.maxParticipants,
+            maxParticipants: await queries.maxParticipants(turn),
           },
           turn.locale,
         );
       }
-      case VERBS.addParticipant: {
-        const thread = await this.thread(turn, a.data.threadId);
-        const colleague = await this.candidate(turn, thread, a.data.userId);
-        if (!colleague) return this.restore(turn, thread, t(turn.locale, 'card.add.none'));
+      case VERBS.addParticipant:
         return this.done(
           turn,
-          thread,
-          await this.s.conversations.addParticipant(turn.user.id, thread.id, colleague),
+          a.data.threadId,
+          await commands.addParticipant(turn, a.data.threadId, a.data.userId),
         );
-      }
       case VERBS.removeParticipantPick: {
-        const thread = await this.thread(turn, a.data.threadId);
+        const thread = await queries.thread(turn, a.data.threadId);
         const others = thread.participants
           .filter((p) => p.id !== turn.user.id)
           .map((p) => ({ id: p.id, name: p.name }));
@@ -111,10 +114,10 @@ export class CardActions {
         );
       }
       case VERBS.removeParticipantAsk: {
-        const thread = await this.thread(turn, a.data.threadId);
+        const thread = await queries.thread(turn, a.data.threadId);
         const participant = thread.participants.find((p) => p.id === a.data.userId);
         if (!participant)
-          return this.restore(turn, thread, t(turn.locale, 'group.not_a_participant'));
+          return this.restore(turn, thread.id, t(turn.locale, 'group.not_a_participant'));
         return removeParticipantConfirmationCard(
           {
             threadId: thread.id,
@@ -124,37 +127,31 @@ export class CardActions {
           turn.locale,
         );
       }
-      case VERBS.removeParticipant: {
-        const thread = await this.thread(turn, a.data.threadId);
+      case VERBS.removeParticipant:
         return this.done(
           turn,
-          thread,
-          await this.s.conversations.removeParticipant(turn.user.id, thread.id, a.data.userId),
+          a.data.threadId,
+          await commands.removeParticipant(turn, a.data.threadId, a.data.userId),
         );
-      }
       case VERBS.transferPick: {
-        const thread = await this.thread(turn, a.data.threadId);
+        const thread = await queries.thread(turn, a.data.threadId);
         return transferCard(
           {
             threadId: thread.id,
             contact: contactOf(thread),
-            candidates: await this.actions.candidates(turn, thread),
+            candidates: await queries.candidatesFor(turn, thread),
           },
           turn.locale,
         );
       }
-      case VERBS.transfer: {
-        const thread = await this.thread(turn, a.data.threadId);
-        const colleague = await this.candidate(turn, thread, a.data.userId);
-        if (!colleague) return this.restore(turn, thread, t(turn.locale, 'card.add.none'));
+      case VERBS.transfer:
         return this.done(
           turn,
-          thread,
-          await this.s.conversations.transfer(turn.user.id, thread.id, colleague),
+          a.data.threadId,
+          await commands.transfer(turn, a.data.threadId, a.data.userId),
         );
-      }
       case VERBS.leaveAsk: {
-        const thread = await this.thread(turn, a.data.threadId);
+        const thread = await queries.thread(turn, a.data.threadId);
         const isLast =
           thread.participants.length === 1 && thread.participants[0]?.id === turn.user.id;
         return leaveConfirmationCard(
@@ -162,28 +159,26 @@ export class CardActions {
           turn.locale,
         );
       }
-      case VERBS.leave: {
-        const thread = await this.thread(turn, a.data.threadId);
-        return this.done(turn, thread, await this.s.conversations.leave(turn.user.id, thread.id));
-      }
+      case VERBS.leave:
+        return this.done(turn, a.data.threadId, await commands.leave(turn, a.data.threadId));
       case VERBS.cancel:
         return a.data.threadId
-          ? this.restore(turn, await this.thread(turn, a.data.threadId))
+          ? this.restore(turn, (await queries.thread(turn, a.data.threadId)).id)
           : this.notice(turn, 'bot.cancelled');
       case VERBS.confirmOptIn:
         return (await this.actions.confirmOptIn(turn, a.data)).card;
       case VERBS.cancelOptIn: {
-        const contact = await this.s.store.getContact(a.data.contactId);
-        return this.notice(turn, 'bot.optin_cancelled', { contact: contact?.name ?? '' });
+        const contact = await queries.contact(turn, a.data.contactId);
+        return this.notice(turn, 'bot.optin_cancelled', { contact: contact.name });
       }
       case VERBS.remind: {
-        const outcome = await this.s.conversations.remind(turn.user.id, a.data.threadId);
+        const outcome = await commands.remind(turn, a.data.threadId);
         if (isRejection(outcome))
           return noticeCard(outcome.notice, turn.locale, { threadId: a.data.threadId });
         return this.actions.threadInfo(turn, outcome.thread);
       }
       case VERBS.restart: {
-        const thread = await this.thread(turn, a.data.threadId);
+        const thread = await queries.thread(turn, a.data.threadId);
         const c = thread.contact;
         return optInConfirmationCard(
           {
@@ -195,8 +190,7 @@ export class CardActions {
         );
       }
       case VERBS.openThread: {
-        const thread = await this.thread(turn, a.data.threadId);
-        await this.actions.setCurrentThread(turn, thread.id);
+        const thread = await commands.open(turn, a.data.threadId);
         await this.post(
           turn,
           withNote(
@@ -208,15 +202,8 @@ export class CardActions {
         return this.commands.threadsList(turn);
       }
       case VERBS.newThread: {
-        const contact = (await this.actions.contacts(turn.user.id)).find(
-          (c) => c.id === a.data.contactId,
-        );
-        await this.post(
-          turn,
-          contact
-            ? await this.actions.begin(turn, contact)
-            : this.notice(turn, 'bot.contact_not_found', { query: a.data.contactId }),
-        );
+        const contact = await queries.contact(turn, a.data.contactId);
+        await this.post(turn, await this.actions.begin(turn, contact));
         return this.commands.contactsList(turn);
       }
       case VERBS.addContact: {
@@ -239,10 +226,11 @@ export class CardActions {
 
   /** Reply from a contact's message card: the card comes back showing what was sent. */
   private async reply(turn: Turn, data: Data<'reply'>): Promise<AdaptiveCard> {
-    const thread = await this.thread(turn, data.threadId);
-    const original = await this.clickedMessage(turn, thread);
+    const { queries } = this.s.app;
+    const thread = await queries.thread(turn, data.threadId);
+    const original = await this.clickedMessage(turn, thread.id);
     const outcome = await this.actions.write(turn, thread.id, { body: data.replyText }, 'turn');
-    const fresh = (await this.s.store.getThread(thread.id)) ?? thread;
+    const fresh = await queries.thread(turn, thread.id);
     if (isRejection(outcome)) {
       const why = noticeText(outcome.notice, strings(turn.locale));
       return original
@@ -259,24 +247,23 @@ export class CardActions {
 
   /** Info: the message's receipts with their times, posted below; the card itself refreshed. */
   private async info(turn: Turn, data: Data<'info'>): Promise<AdaptiveCard> {
-    const thread = await this.thread(turn, data.threadId);
-    const message = await this.s.store.getMessage(data.messageId);
-    if (!message || message.threadId !== thread.id) return this.notice(turn, 'bot.thread_gone');
+    const { message, thread } = await this.s.app.queries.message(turn, data.messageId);
+    if (message.threadId !== data.threadId) return this.notice(turn, 'bot.thread_gone');
     await this.post(turn, receiptInfoCard({ message, contact: contactOf(thread) }, turn.locale));
     return messageCard(message, thread, turn.user.id, turn.locale, this.s.media);
   }
 
   /** A group action's outcome: the refusal on the card, or the card the user started from. */
-  private async done(turn: Turn, thread: Thread, outcome: Outcome): Promise<AdaptiveCard> {
+  private async done(turn: Turn, threadId: string, outcome: Outcome): Promise<AdaptiveCard> {
     if (isRejection(outcome))
-      return this.restore(turn, thread, noticeText(outcome.notice, strings(turn.locale)));
-    return this.restore(turn, outcome.thread);
+      return this.restore(turn, threadId, noticeText(outcome.notice, strings(turn.locale)));
+    return this.restore(turn, outcome.thread.id);
   }
 
   /** The card the user clicked from: a message card (by its activity id), else the thread's info. */
-  private async restore(turn: Turn, thread: Thread, note?: string): Promise<AdaptiveCard> {
-    const fresh = (await this.s.store.getThread(thread.id)) ?? thread;
-    const clicked = await this.clickedMessage(turn, fresh);
+  private async restore(turn: Turn, threadId: string, note?: string): Promise<AdaptiveCard> {
+    const fresh = await this.s.app.queries.thread(turn, threadId);
+    const clicked = await this.clickedMessage(turn, fresh.id);
     const card = clicked
       ? messageCard(clicked, fresh, turn.user.id, turn.locale, this.s.media)
       : this.actions.threadInfo(turn, fresh);
@@ -284,40 +271,10 @@ export class CardActions {
   }
 
   /** The message whose card the user clicked, when the card was one of a message's. */
-  private async clickedMessage(turn: Turn, thread: Thread): Promise<Message | undefined> {
+  private async clickedMessage(turn: Turn, threadId: string): Promise<Message | undefined> {
     const activityId = turn.context.activity.replyToId;
-    const card = activityId
-      ? await this.s.store.findMessageCardByActivity(turn.user.id, activityId)
-      : undefined;
-    const message = card ? await this.s.store.getMessage(card.messageId) : undefined;
-    return message?.threadId === thread.id ? message : undefined;
-  }
-
-  /** A colleague the user may add or hand over to (the card's list could be stale or forged). */
-  private async candidate(
-    turn: Turn,
-    thread: Thread,
-    userId: string,
-  ): Promise<UserRef | undefined> {
-    return (await this.actions.candidates(turn, thread)).find((u) => u.id === userId);
-  }
-
-  /**
-   * A thread the user may see: on their organisation's number, and theirs (a participant or
-   * who started it) or with one of their contacts. Ids in card data come from outside.
-   */
-  private async thread(turn: Turn, id: string): Promise<Thread> {
-    const thread = await this.s.store.getThread(id);
-    if (!thread || !(await this.mayView(turn, thread))) throw new ThreadNotFoundError(id);
-    return thread;
-  }
-
-  private async mayView(turn: Turn, thread: Thread): Promise<boolean> {
-    if (!turn.organisation.businessNumbers.some((n) => n.phoneNumberId === thread.businessNumberId))
-      return false;
-    if (thread.createdBy === turn.user.id || thread.participants.some((p) => p.id === turn.user.id))
-      return true;
-    return (await this.actions.contacts(turn.user.id)).some((c) => c.id === thread.contact.id);
+    const found = activityId ? await this.s.app.queries.messageOfCard(turn, activityId) : undefined;
+    return found?.message.threadId === threadId ? found.message : undefined;
   }
 
   private async post(turn: Turn, card: AdaptiveCard): Promise<void> {
@@ -325,7 +282,7 @@ export class CardActions {
     this.s.messenger.counted(this.s.messenger.targetOf(turn.user));
   }
 
-  private notice(turn: Turn, key: string, params: Record<string, string> = {}): AdaptiveCard {
+  private notice(turn: Turn, key: NoticeKey, params: Record<string, string> = {}): AdaptiveCard {
     return noticeCard({ key, params }, turn.locale);
   }
 
@@ -339,7 +296,7 @@ export class CardActions {
       { userId: turn.user.id, verb: typeof verb === 'string' ? verb : undefined },
       'card submission refused by its schema',
     );
-    const key = issues.find((m) => hasKey(m)) ?? 'bot.invalid_submission';
+    const key: NoticeKey = issues.find((m) => hasKey(m)) ?? 'bot.invalid_submission';
     const params = { example: t(turn.locale, 'card.contacts.phone_placeholder') };
     if (verb === VERBS.addContact)
       return withNote(await this.commands.contactsList(turn), t(turn.locale, key, params));

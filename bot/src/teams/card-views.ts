@@ -4,8 +4,9 @@
  * and contacts as the list cards want them.
  */
 import type { Activity } from 'botbuilder';
-import { WINDOW, type Message, type Thread, type UserId } from '../core/types.js';
-import type { Store } from '../store/port.js';
+import type { ContactView } from '../app/access.js';
+import type { ConversationSummary } from '../app/user-queries.js';
+import type { Message, Thread, UserId } from '../core/types.js';
 import {
   asAttachment,
   inboundMessageCard,
@@ -17,10 +18,8 @@ import {
 import { showsAsPicture } from './cards/media-view.js';
 import type { MediaUrls } from './media-route.js';
 
-export interface AddressBookContact extends CardContact {
-  readonly id: string;
-  readonly businessNumberId: string;
-}
+/** A contact of the user's, as lists and pickers show it. */
+export type AddressBookContact = ContactView & CardContact;
 
 export function contactOf(thread: Thread): CardContact {
   return { name: thread.contact.name, phone: thread.contact.phone };
@@ -64,41 +63,22 @@ export function cardActivity(...cards: AdaptiveCard[]): Partial<Activity> {
   };
 }
 
-/** The user's contacts, with their numbers, by name. */
-export async function addressBook(store: Store, userId: UserId): Promise<AddressBookContact[]> {
-  const entries = await store.listAddressBook(userId);
-  const contacts: AddressBookContact[] = [];
-  for (const entry of entries) {
-    const contact = await store.getContact(entry.contactId);
-    if (contact)
-      contacts.push({
-        id: contact.id,
-        name: entry.name,
-        phone: contact.phone,
-        businessNumberId: contact.businessNumberId,
-      });
-  }
-  return contacts;
-}
-
 /** How many threads a list shows at most (the card's own limit, MAX_LISTED, is 40). */
-const LISTED_THREADS = 40;
+export const LISTED_THREADS = 40;
 
-/** The user's threads as the threads list shows them, most recent first. */
-export async function threadSummaries(store: Store, userId: UserId): Promise<ThreadSummary[]> {
-  const threads = (await store.listThreadsForUser(userId)).slice(0, LISTED_THREADS);
-  const summaries: ThreadSummary[] = [];
-  for (const thread of threads) {
-    const last = (await store.listMessages(thread.id))
-      .filter((m) => m.body !== undefined || m.media !== undefined)
-      .at(-1);
-    summaries.push({
-      threadId: thread.id,
-      contactName: thread.contact.name,
-      state: thread.state,
-      ...(thread.lastInboundAt !== undefined
-        ? { windowClosesAt: thread.lastInboundAt + WINDOW }
-        : {}),
+/** The user's conversations as the threads list shows them (the same unread numbers as the tab). */
+export function threadSummaries(
+  conversations: readonly ConversationSummary[],
+  userId: UserId,
+): ThreadSummary[] {
+  return conversations.map((c) => {
+    const last = c.lastWords;
+    return {
+      threadId: c.id,
+      contactName: c.contact.name,
+      state: c.state,
+      unread: c.unread,
+      ...(c.windowExpiresAt !== null ? { windowClosesAt: c.windowExpiresAt } : {}),
       ...(last
         ? {
             lastMessage: {
@@ -115,7 +95,6 @@ export async function threadSummaries(store: Store, userId: UserId): Promise<Thr
             },
           }
         : {}),
-    });
-  }
-  return summaries;
+    };
+  });
 }

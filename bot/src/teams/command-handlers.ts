@@ -1,6 +1,7 @@
 /**
  * The typed commands (commands.ts), each answered with one card in the user's language.
  */
+import type { NoticeKey } from '../core/notice-keys.js';
 import { t } from '../i18n/catalogue.js';
 import {
   contactsListCard,
@@ -10,7 +11,7 @@ import {
   type AdaptiveCard,
 } from './cards/index.js';
 import { withNote } from './card-decorations.js';
-import { threadSummaries } from './card-views.js';
+import { LISTED_THREADS, threadSummaries } from './card-views.js';
 import { asPhoneNumber, type Command } from './commands.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
@@ -46,28 +47,31 @@ export class CommandHandlers {
   }
 
   async contactsList(turn: Turn): Promise<AdaptiveCard> {
-    return contactsListCard({ contacts: await this.actions.contacts(turn.user.id) }, turn.locale);
+    return contactsListCard({ contacts: await this.actions.contacts(turn) }, turn.locale);
   }
 
   async threadsList(turn: Turn): Promise<AdaptiveCard> {
     return threadsListCard(
-      { threads: await threadSummaries(this.s.store, turn.user.id), now: this.s.clock.now() },
+      { threads: await this.summaries(turn), now: this.s.clock.now() },
       turn.locale,
     );
   }
 
+  /** The user's conversations as the list shows them, with their unread counts. */
+  private async summaries(turn: Turn) {
+    const conversations = await this.s.app.queries.myConversations(turn, { limit: LISTED_THREADS });
+    return threadSummaries(conversations, turn.user.id);
+  }
+
   /** The current thread's info, or how to pick or start one. */
   async info(turn: Turn): Promise<AdaptiveCard> {
-    const user = (await this.s.store.getUser(turn.user.id)) ?? turn.user;
-    const thread = user.currentThreadId
-      ? await this.s.store.getThread(user.currentThreadId)
-      : undefined;
+    const thread = await this.s.app.queries.currentThread(turn);
     return thread ? this.actions.threadInfo(turn, thread) : this.noCurrentThread(turn);
   }
 
   /** Nothing to write to yet: the user's threads to pick from, or how to start one. */
   async noCurrentThread(turn: Turn): Promise<AdaptiveCard> {
-    const threads = await threadSummaries(this.s.store, turn.user.id);
+    const threads = await this.summaries(turn);
     const card =
       threads.length > 0
         ? threadsListCard({ threads, now: this.s.clock.now() }, turn.locale)
@@ -76,21 +80,24 @@ export class CommandHandlers {
   }
 
   private async begin(turn: Turn, query: string): Promise<AdaptiveCard> {
-    const found = await this.actions.findContacts(turn.user.id, query);
+    const found = await this.actions.findContacts(turn, query);
     if (found.length === 1) return this.actions.begin(turn, found[0]!);
     return this.notFoundOrMany(turn, query, found.length);
   }
 
   private async open(turn: Turn, query: string): Promise<AdaptiveCard> {
-    const found = await this.actions.findContacts(turn.user.id, query);
+    const found = await this.actions.findContacts(turn, query);
     if (found.length !== 1) return this.notFoundOrMany(turn, query, found.length);
     const contact = found[0]!;
-    const threads = (await this.s.store.listThreadsForUser(turn.user.id)).filter(
-      (th) => th.contact.id === contact.id,
+    const threads = (await this.s.app.queries.myConversations(turn)).filter(
+      (c) => c.contact.id === contact.id,
     );
-    const thread = threads.find((th) => th.state !== 'closed') ?? threads[0];
-    if (!thread) return notice(turn, 'bot.no_thread_with', { contact: contact.name });
-    await this.actions.setCurrentThread(turn, thread.id);
+    const chosen =
+      threads.find((c) => c.participating && c.state !== 'closed') ??
+      threads.find((c) => c.participating) ??
+      threads[0];
+    if (!chosen) return notice(turn, 'bot.no_thread_with', { contact: contact.name });
+    const thread = await this.s.app.commands.open(turn, chosen.id);
     return withNote(
       this.actions.threadInfo(turn, thread),
       t(turn.locale, 'bot.now_writing_to', { contact: thread.contact.name }),
@@ -101,7 +108,7 @@ export class CommandHandlers {
   /** No contact by that name: say so; a number not in the contacts: offer to add it; several: list them. */
   private async notFoundOrMany(turn: Turn, query: string, count: number): Promise<AdaptiveCard> {
     if (count > 1) {
-      const matches = await this.actions.findContacts(turn.user.id, query);
+      const matches = await this.actions.findContacts(turn, query);
       return withNote(
         contactsListCard({ contacts: matches }, turn.locale),
         t(turn.locale, 'bot.contact_ambiguous', { query }),
@@ -120,6 +127,6 @@ export class CommandHandlers {
   }
 }
 
-function notice(turn: Turn, key: string, params: Record<string, string> = {}): AdaptiveCard {
+function notice(turn: Turn, key: NoticeKey, params: Record<string, string> = {}): AdaptiveCard {
   return noticeCard({ key, params }, turn.locale);
 }

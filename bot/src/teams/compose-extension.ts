@@ -14,7 +14,6 @@ import {
   type MessagingExtensionAttachment,
   type MessagingExtensionResponse,
 } from 'botbuilder';
-import { isContactBlocked } from '../core/engine.js';
 import { isRejection, type Notice } from '../core/types.js';
 import { t } from '../i18n/catalogue.js';
 import {
@@ -46,12 +45,12 @@ export class ComposeExtension {
   async fetchTask(turn: Turn): Promise<MessagingExtensionActionResponse> {
     return this.dialog(
       turn.locale,
-      newMessageTaskCard({ contacts: await this.actions.contacts(turn.user.id) }, turn.locale),
+      newMessageTaskCard({ contacts: await this.actions.contacts(turn) }, turn.locale),
     );
   }
 
   async submitAction(turn: Turn, data: unknown): Promise<MessagingExtensionActionResponse> {
-    const contacts = await this.actions.contacts(turn.user.id);
+    const contacts = await this.actions.contacts(turn);
     const parsed = parseDialogSubmission(data);
     if (!parsed.success) {
       const entered = (typeof data === 'object' && data !== null ? data : {}) as Record<
@@ -134,53 +133,52 @@ export class ComposeExtension {
     contact: AddressBookContact,
     message: string,
   ): Promise<MessagingExtensionActionResponse> {
-    let open = await this.s.store.findOpenThread(contact.businessNumberId, contact.id);
-    if (open && !open.participants.some((p) => p.id === turn.user.id)) {
-      // A colleague's conversation (refused, with who has it), or one nobody answered (taken).
-      const started = await this.s.conversations.start(this.actions.ref(turn.user), contact.id);
-      if (isRejection(started)) return this.message(turn.locale, started.notice);
-      open = started.thread;
-    }
-    if (open) {
-      const written = await this.actions.write(turn, open.id, { body: message }, 'personal_chat');
-      if (isRejection(written)) return this.message(turn.locale, written.notice);
-      return this.message(turn.locale, {
-        key: 'bot.compose.sent',
-        params: { contact: open.contact.name },
-      });
-    }
-    const stored = await this.s.store.getContact(contact.id);
-    if (stored && isContactBlocked(stored))
-      return this.message(turn.locale, {
-        key: 'thread.contact_opted_out',
-        params: { contact: stored.name },
-      });
-    return this.dialog(
-      turn.locale,
-      newMessageOptInTaskCard(
-        {
-          contact: { id: contact.id, name: stored?.name ?? contact.name, phone: contact.phone },
-          businessName: this.s.businessName,
-          message,
-        },
+    const begun = await this.s.app.commands.begin(turn, contact.id);
+    if (begun.kind === 'confirm_opt_in')
+      return this.dialog(
         turn.locale,
-      ),
-    );
+        newMessageOptInTaskCard(
+          {
+            contact: { id: begun.contact.id, name: begun.contact.name, phone: begun.contact.phone },
+            businessName: this.s.businessName,
+            message,
+          },
+          turn.locale,
+        ),
+      );
+    // A colleague's conversation (refused, with who has it), or one nobody answered (taken).
+    let open = begun.kind === 'current' ? begun.thread : undefined;
+    if (begun.kind === 'started') {
+      if (isRejection(begun.outcome)) return this.message(turn.locale, begun.outcome.notice);
+      open = begun.outcome.thread;
+    }
+    if (!open) return this.message(turn.locale, { key: 'bot.error', params: {} });
+    const written = await this.actions.write(turn, open.id, { body: message }, 'personal_chat');
+    if (isRejection(written)) return this.message(turn.locale, written.notice);
+    return this.message(turn.locale, {
+      key: 'bot.compose.sent',
+      params: { contact: open.contact.name },
+    });
   }
 
   /** Search: the user's contacts and threads whose name or number matches. */
   async query(turn: Turn, text: string): Promise<MessagingExtensionResponse> {
     const q = text.trim();
     const contacts = q
-      ? await this.actions.findContacts(turn.user.id, q)
-      : await this.actions.contacts(turn.user.id);
-    const threads = (await this.s.store.listThreadsForUser(turn.user.id)).filter(
-      (th) =>
-        !q ||
-        contacts.some((c) => c.id === th.contact.id) ||
-        th.contact.name.toLowerCase().includes(q.toLowerCase()) ||
-        th.contact.phone.includes(q.replace(/\D/g, '') || '\u0000'),
-    );
+      ? await this.actions.findContacts(turn, q)
+      : await this.actions.contacts(turn);
+    const conversations = await this.s.app.queries.myConversations(turn, {
+      participatingOnly: true,
+    });
+    const threads = conversations
+      .map((c) => c.thread)
+      .filter(
+        (th) =>
+          !q ||
+          contacts.some((c) => c.id === th.contact.id) ||
+          th.contact.name.toLowerCase().includes(q.toLowerCase()) ||
+          th.contact.phone.includes(q.replace(/\D/g, '') || '\u0000'),
+      );
     const tr = strings(turn.locale);
     const attachments: MessagingExtensionAttachment[] = [
       ...threads.map((thread) => ({

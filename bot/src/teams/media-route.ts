@@ -12,8 +12,8 @@ import type { Logger } from 'pino';
 import type restify from 'restify';
 import type { Clock } from '../app/clock.js';
 import type { RouteModule } from '../http/server.js';
+import type { SystemRecords } from '../app/system-records.js';
 import type { MediaRef } from '../core/types.js';
-import type { Store } from '../store/port.js';
 import { sniffImageType } from '../whatsapp/media-rules.js';
 
 export const MEDIA_PATH = '/api/media';
@@ -83,7 +83,7 @@ function servedType(ref: Pick<MediaRef, 'mimeType'>, bytes: Uint8Array): string 
 
 export function mediaRoute(o: {
   readonly urls: MediaUrls;
-  readonly store: Store;
+  readonly records: Pick<SystemRecords, 'media'>;
   readonly logger: Logger;
 }): RouteModule {
   return {
@@ -95,7 +95,7 @@ export function mediaRoute(o: {
           res.send(403, { error: 'this picture link is not valid or has expired' });
           return;
         }
-        const media = await o.store.getMedia(id);
+        const media = await o.records.media(id);
         if (!media) {
           res.send(404, { error: 'no such picture' });
           return;

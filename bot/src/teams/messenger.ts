@@ -11,11 +11,11 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { TransientDeliveryError, WaitForSlot } from '../app/ports.js';
-import type { UserRecord } from '../store/port.js';
+import type { UserRecord } from '../core/records.js';
 import { connectorOf, withoutRetries, type ConnectorClientLike } from './connector.js';
 import { classifyConnectorError, UserUnreachableError } from './connector-errors.js';
 import { teamsBudgets, type SendBudgets } from '../app/send-budgets.js';
-import type { Budget } from '../store/port.js';
+import type { Budget } from '../core/records.js';
 import {
   CONVERSATION_WINDOWS,
   TENANT_WINDOWS,

@@ -3,10 +3,11 @@
  * pictures for the thread they last worked in. The answer always names who receives it
  * (the status card: "To Maria Silva", WhatsApp · +55 …), so nothing goes to the wrong person.
  */
+import type { NoticeKey } from '../core/notice-keys.js';
 import { isRejection, type MediaRef } from '../core/types.js';
 import { noticeCard, type AdaptiveCard } from './cards/index.js';
 import { cardActivity } from './card-views.js';
-import { DocumentRefusedError, prepareDocument } from '../app/send-document.js';
+import { DocumentRefusedError } from '../app/send-document.js';
 import { DOCUMENT_MAX_BYTES } from '../whatsapp/media-rules.js';
 import {
   downloadFile,
@@ -39,10 +40,7 @@ export class PersonalMessages {
       return this.reply(turn, this.notice(turn, 'bot.picture.unsupported'));
     if (!text && attached === 0) return;
 
-    const user = (await this.s.store.getUser(turn.user.id)) ?? turn.user;
-    const thread = user.currentThreadId
-      ? await this.s.store.getThread(user.currentThreadId)
-      : undefined;
+    const thread = await this.s.app.queries.currentThread(turn);
     if (!thread) return this.reply(turn, await this.commands.noCurrentThread(turn));
 
     // One message per picture, the words going with the first as its caption.
@@ -54,7 +52,7 @@ export class PersonalMessages {
           ...(this.s.authenticatedDownloads ? { token: () => this.botToken(turn) } : {}),
           ...(this.s.fetch ? { fetch: this.s.fetch } : {}),
         });
-        media.push(await this.s.store.putMedia(bytes, mimeType));
+        media.push(await this.s.app.commands.keepPicture(turn, bytes, mimeType));
       } catch (error) {
         if (!(error instanceof PictureRefusedError)) throw error;
         this.s.logger.info(
@@ -71,7 +69,10 @@ export class PersonalMessages {
         const bytes = await downloadFile(file, DOCUMENT_MAX_BYTES, {
           ...(this.s.fetch ? { fetch: this.s.fetch } : {}),
         });
-        const prepared = await prepareDocument(this.s.store, { bytes, filename: file.name });
+        const prepared = await this.s.app.commands.keepDocument(turn, {
+          bytes,
+          filename: file.name,
+        });
         documents.push({ media: prepared.media, mediaKind: 'document' });
       } catch (error) {
         if (error instanceof DocumentRefusedError) {
@@ -109,7 +110,7 @@ export class PersonalMessages {
     return credentials?.getToken ? credentials.getToken() : undefined;
   }
 
-  private notice(turn: Turn, key: string): AdaptiveCard {
+  private notice(turn: Turn, key: NoticeKey): AdaptiveCard {
     return noticeCard({ key, params: {} }, turn.locale);
   }
 

@@ -16,7 +16,7 @@ import { WhatsAppBot } from './bot.js';
 import { CardActions } from './card-actions.js';
 import { CommandHandlers } from './command-handlers.js';
 import { ComposeExtension } from './compose-extension.js';
-import { Enablement, type EnablementMode } from './enablement.js';
+import type { EnablementMode } from '../app/enablement.js';
 import { mediaRoute, mediaUrlSecret, MediaUrls } from './media-route.js';
 import { messagesRoute } from './messages-route.js';
 import { TeamsMessenger } from './messenger.js';
@@ -47,7 +47,7 @@ export function createTeamsAdapter(
   core: ProductCore,
   options: TeamsAdapterOptions = {},
 ): TeamsAdapter {
-  const { config, store, clock, logger, conversations } = core;
+  const { config, app, clock, logger } = core;
   const bot = config.bot;
   // With BOT_ID every call must carry a valid Bot Framework token; without it (local use
   // only) calls are anonymous and so are the bot's own calls to the connector.
@@ -91,33 +91,25 @@ export function createTeamsAdapter(
     ...(options.tenantWindows ? { tenantWindows: options.tenantWindows } : {}),
   });
   const services: BotServices = {
-    store,
-    conversations,
+    app,
     clock,
     logger,
     media,
     messenger,
     businessName: config.businessName,
-    maxParticipants: config.maxParticipants,
     authenticatedDownloads: !bot.local,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
-  const enablement = new Enablement({
-    store,
-    logger,
-    mode: options.enablement ?? (bot.local ? 'local' : 'admin'),
-    localNumber: {
-      phoneNumberId: config.whatsapp.phoneNumberId,
-      displayPhoneNumber: config.whatsapp.displayPhoneNumber,
-    },
-    maxParticipants: config.maxParticipants,
+  const enablement = app.enablement(options.enablement ?? (bot.local ? 'local' : 'admin'), {
+    phoneNumberId: config.whatsapp.phoneNumberId,
+    displayPhoneNumber: config.whatsapp.displayPhoneNumber,
   });
   const actions = new UserActions(services);
   const commands = new CommandHandlers(services, actions);
   const whatsAppBot = new WhatsAppBot({
     services,
     enablement,
-    dedupe: new ActivityDedupe(store, clock),
+    dedupe: new ActivityDedupe(app.records, clock),
     messages: new PersonalMessages(services, actions, commands),
     cardActions: new CardActions(services, actions, commands),
     composeExtension: new ComposeExtension(services, actions),
@@ -126,10 +118,10 @@ export function createTeamsAdapter(
   return {
     adapter,
     bot: whatsAppBot,
-    users: new TeamsUserChannel({ store, messenger, media, logger }),
+    users: new TeamsUserChannel({ records: app.records, messenger, media, logger }),
     routes: [
       messagesRoute({ adapter, bot: whatsAppBot, logger }),
-      mediaRoute({ urls: media, store, logger }),
+      mediaRoute({ urls: media, records: app.records, logger }),
     ],
   };
 }

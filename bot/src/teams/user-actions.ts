@@ -3,7 +3,7 @@
  * a card's button, the compose extension): find and add contacts, begin a conversation,
  * confirm an opt-in, write. Each answers with the card to show.
  */
-import { isContactBlocked } from '../core/engine.js';
+import { CodedError } from '../core/errors.js';
 import {
   isRejection,
   type MediaRef,
@@ -12,10 +12,8 @@ import {
   type Thread,
   type UserRef,
 } from '../core/types.js';
-import { contactIdFor } from '../app/conversations.js';
 import { t } from '../i18n/catalogue.js';
 import { isOwnWords } from './user-channel.js';
-import type { UserRecord } from '../store/port.js';
 import {
   noticeCard,
   optInConfirmationCard,
@@ -23,9 +21,8 @@ import {
   type AdaptiveCard,
 } from './cards/index.js';
 import { withNote } from './card-decorations.js';
-import { addressBook, cardActivity, messageCard, type AddressBookContact } from './card-views.js';
+import { cardActivity, messageCard, type AddressBookContact } from './card-views.js';
 import { asPhoneNumber } from './commands.js';
-import { businessNumberOf } from './enablement.js';
 import type { BotServices, Turn } from './turn.js';
 
 /** Where the author's status card goes: an answer in this turn, or their personal chat. */
@@ -36,18 +33,16 @@ export class UserActions {
 
   /** The thread the user last worked in: where a plain typed message goes. */
   async setCurrentThread(turn: Turn, threadId: string): Promise<void> {
-    const user = (await this.s.store.getUser(turn.user.id)) ?? turn.user;
-    if (user.currentThreadId !== threadId)
-      await this.s.store.putUser({ ...user, currentThreadId: threadId });
+    await this.s.app.commands.setCurrentThread(turn, threadId);
   }
 
-  contacts(userId: string): Promise<AddressBookContact[]> {
-    return addressBook(this.s.store, userId);
+  contacts(turn: Turn): Promise<AddressBookContact[]> {
+    return this.s.app.queries.contacts(turn);
   }
 
   /** The user's contacts matching a name or a number: exact matches first, then partial ones. */
-  async findContacts(userId: string, query: string): Promise<AddressBookContact[]> {
-    const contacts = await this.contacts(userId);
+  async findContacts(turn: Turn, query: string): Promise<AddressBookContact[]> {
+    const contacts = await this.contacts(turn);
     const phone = asPhoneNumber(query);
     if (phone) return contacts.filter((c) => c.phone === phone);
     const q = fold(query);
@@ -60,21 +55,22 @@ export class UserActions {
     );
   }
 
-  /** Add a contact to the user's contacts, on the organisation's business number. */
+  /** Add a contact to the user's contacts; undefined when the organisation has no number. */
   async addContact(
     turn: Turn,
     name: string,
     phone: string,
   ): Promise<AddressBookContact | undefined> {
-    const businessNumberId = businessNumberOf(turn.organisation);
-    if (!businessNumberId) return undefined;
-    const id = contactIdFor(businessNumberId, phone);
-    const existing = await this.s.store.getContact(id);
-    if (!existing) await this.s.store.putContact({ id, businessNumberId, phone, name });
-    await this.s.store.putAddressBookEntry({ userId: turn.user.id, contactId: id, name });
-    // Not the contact id: it embeds the phone number (ops, issue 12).
-    this.s.logger.info({ userId: turn.user.id }, 'contact added to address book');
-    return { id, name, phone, businessNumberId };
+    try {
+      const added = await this.s.app.commands.addContact(turn, name, phone);
+      // Not the contact id: it embeds the phone number (ops, issue 12).
+      this.s.logger.info({ userId: turn.user.id }, 'contact added to address book');
+      return added;
+    } catch (error) {
+      if (error instanceof CodedError && error.code === 'organisation.no_business_number')
+        return undefined;
+      throw error;
+    }
   }
 
   /**
@@ -83,35 +79,26 @@ export class UserActions {
    * thread nobody answered).
    */
   async begin(turn: Turn, contact: AddressBookContact, draft?: string): Promise<AdaptiveCard> {
-    const stored = await this.s.store.getContact(contact.id);
-    const open = await this.s.store.findOpenThread(contact.businessNumberId, contact.id);
-    if (open?.participants.some((p) => p.id === turn.user.id)) {
-      await this.setCurrentThread(turn, open.id);
-      return withNote(
-        this.threadInfo(turn, open),
-        t(turn.locale, 'bot.now_writing_to', { contact: open.contact.name }),
-        'default',
-      );
+    const begun = await this.s.app.commands.begin(turn, contact.id);
+    switch (begun.kind) {
+      case 'current':
+        return withNote(
+          this.threadInfo(turn, begun.thread),
+          t(turn.locale, 'bot.now_writing_to', { contact: begun.thread.contact.name }),
+          'default',
+        );
+      case 'started':
+        return this.startCard(turn, begun.outcome);
+      case 'confirm_opt_in':
+        return optInConfirmationCard(
+          {
+            contact: { id: begun.contact.id, name: begun.contact.name, phone: begun.contact.phone },
+            businessName: this.s.businessName,
+            ...(draft ? { draft } : {}),
+          },
+          turn.locale,
+        );
     }
-    if (open)
-      return this.startCard(
-        turn,
-        await this.s.conversations.start(this.ref(turn.user), contact.id),
-      );
-    if (stored && isContactBlocked(stored)) {
-      return noticeCard(
-        { key: 'thread.contact_opted_out', params: { contact: stored.name } },
-        turn.locale,
-      );
-    }
-    return optInConfirmationCard(
-      {
-        contact: { id: contact.id, name: stored?.name ?? contact.name, phone: contact.phone },
-        businessName: this.s.businessName,
-        ...(draft ? { draft } : {}),
-      },
-      turn.locale,
-    );
   }
 
   /** The opt-in was confirmed: a new thread (or a restarted one), and the draft written to it, pending. */
@@ -121,10 +108,9 @@ export class UserActions {
     via: PostVia = 'turn',
   ): Promise<{ card: AdaptiveCard; outcome: Outcome }> {
     const outcome = input.restartThreadId
-      ? await this.s.conversations.restart(this.ref(turn.user), input.restartThreadId)
-      : await this.s.conversations.start(this.ref(turn.user), input.contactId);
+      ? await this.s.app.commands.restart(turn, input.restartThreadId)
+      : await this.s.app.commands.start(turn, input.contactId);
     if (isRejection(outcome)) return { card: await this.startCard(turn, outcome), outcome };
-    await this.setCurrentThread(turn, outcome.thread.id);
     let thread = outcome.thread;
     if (input.draft) {
       const written = await this.write(turn, thread.id, { body: input.draft }, via);
@@ -140,9 +126,8 @@ export class UserActions {
     content: { body?: string; media?: MediaRef; mediaKind?: 'image' | 'document' },
     via: PostVia,
   ): Promise<Outcome> {
-    const outcome = await this.s.conversations.compose(turn.user.id, threadId, content);
+    const outcome = await this.s.app.commands.write(turn, threadId, content);
     if (isRejection(outcome)) return outcome;
-    await this.setCurrentThread(turn, threadId);
     const mine = outcome.messages.find((m) => isOwnWords(m, turn.user.id));
     if (mine) await this.postStatusCard(turn, mine, outcome.thread, via);
     return outcome;
@@ -163,7 +148,7 @@ export class UserActions {
       threadId: thread.id,
     });
     try {
-      const user = (await this.s.store.getUser(turn.user.id)) ?? turn.user;
+      const user = (await this.s.app.records.user(turn.user.id)) ?? turn.user;
       const target = this.s.messenger.targetOf(user);
       let posted: { activityId: string; conversationId: string } | undefined;
       if (via === 'turn') {
@@ -179,11 +164,10 @@ export class UserActions {
         posted = await this.s.messenger.send(user, render(message, thread));
       }
       if (!posted) return;
-      await this.s.store.putMessageCard({ messageId: message.id, userId: user.id, ...posted });
+      await this.s.app.commands.keepMessageCard(turn, { messageId: message.id, ...posted });
 
-      const now = await this.s.store.getMessage(message.id);
-      if (!now || (now.status === message.status && now.failure === message.failure)) return;
-      const fresh = (await this.s.store.getThread(thread.id)) ?? thread;
+      const { message: now, thread: fresh } = await this.s.app.queries.message(turn, message.id);
+      if (now.status === message.status && now.failure === message.failure) return;
       if (via === 'turn') {
         await turn.context.updateActivity({ ...render(now, fresh), id: posted.activityId });
       } else if (target) {
@@ -205,26 +189,13 @@ export class UserActions {
   }
 
   /** Colleagues who may join: enabled, same tenant and sub-organisation, not in the thread yet. */
-  async candidates(turn: Turn, thread: Thread): Promise<UserRef[]> {
-    const users = await this.s.store.listUsers(turn.user.tenantId);
-    return users
-      .filter(
-        (u) =>
-          u.enabled &&
-          u.subOrganisation === turn.user.subOrganisation &&
-          !thread.participants.some((p) => p.id === u.id),
-      )
-      .map((u) => ({ id: u.id, name: u.name }));
-  }
-
-  ref(user: UserRecord): UserRef {
-    return { id: user.id, name: user.name };
+  candidates(turn: Turn, thread: Thread): Promise<UserRef[]> {
+    return this.s.app.queries.candidatesFor(turn, thread);
   }
 
   /** After start: the refusal with its reason, or the thread the user now works in. */
   private async startCard(turn: Turn, outcome: Outcome): Promise<AdaptiveCard> {
     if (isRejection(outcome)) return noticeCard(outcome.notice, turn.locale);
-    await this.setCurrentThread(turn, outcome.thread.id);
     return withNote(
       this.threadInfo(turn, outcome.thread),
       t(turn.locale, 'bot.now_writing_to', { contact: outcome.thread.contact.name }),

@@ -24,7 +24,8 @@ import {
 } from '../app/ports.js';
 import { deferFor, type SendBudgets, type Slot } from '../app/send-budgets.js';
 import type { Message, Thread, UserId } from '../core/types.js';
-import type { Store, UserRecord } from '../store/port.js';
+import type { SystemRecords } from '../app/system-records.js';
+import type { UserRecord } from '../core/records.js';
 import { noticeCard } from './cards/index.js';
 import { cardActivity, messageCard } from './card-views.js';
 import { UserUnreachableError } from './connector-errors.js';
@@ -33,7 +34,7 @@ import type { Gate, TeamsMessenger } from './messenger.js';
 import type { SendTarget } from './rate-limits.js';
 
 export interface TeamsUserChannelOptions {
-  readonly store: Store;
+  readonly records: SystemRecords;
   readonly messenger: TeamsMessenger;
   readonly media: MediaUrls;
   readonly logger: Logger;
@@ -66,7 +67,7 @@ export class TeamsUserChannel implements UserChannel {
   async deliver(effect: TeamsEffect, thread: Thread, context: DeliveryContext = {}): Promise<void> {
     const log = this.o.logger.child({ threadId: thread.id, effect: effect.type });
     const message =
-      'messageId' in effect ? await this.o.store.getMessage(effect.messageId) : undefined;
+      'messageId' in effect ? await this.o.records.message(effect.messageId) : undefined;
     if ('messageId' in effect && !message) {
       log.warn(
         { messageId: effect.messageId },
@@ -76,7 +77,7 @@ export class TeamsUserChannel implements UserChannel {
     }
     const steps: Step[] = [];
     for (const userId of new Set(effect.to)) {
-      const user = await this.o.store.getUser(userId);
+      const user = await this.o.records.user(userId);
       const target = user && this.o.messenger.targetOf(user);
       if (!user || !target) {
         log.warn(
@@ -160,7 +161,7 @@ export class TeamsUserChannel implements UserChannel {
     }
     const m = message as Message;
     const card = cardActivity(messageCard(m, thread, user.id, user.locale, this.o.media));
-    const existing = await this.o.store.getMessageCard(m.id, user.id);
+    const existing = await this.o.records.messageCard(m.id, user.id);
     if (effect.type === 'deliver_inbound' || effect.type === 'share_outbound') {
       // Already shown (a retry after a later recipient failed): not twice.
       return existing ? undefined : { kind: 'post', user, target, activity: card, messageId: m.id };
@@ -198,7 +199,7 @@ export class TeamsUserChannel implements UserChannel {
       }
       const posted = await this.o.messenger.send(step.user, step.activity, gate);
       if (step.messageId)
-        await this.o.store.putMessageCard({
+        await this.o.records.keepMessageCard({
           messageId: step.messageId,
           userId: step.user.id,
           ...posted,

@@ -7,13 +7,19 @@
  * (notes §6). Retry classes: notes §7.5. Meta says to key logic on `code` (and
  * `error_data.details`), never on titles, which it will deprecate.
  */
+import type { NoticeKey } from '../core/notice-keys.js';
+import {
+  RETRY_CLASSES,
+  exponentialBackoff,
+  pairBackoff,
+  type RetryDelay,
+} from '../app/retry-policy.js';
 import type { Failure, FailureKind } from '../core/types.js';
+
+export { exponentialBackoff, pairBackoff, type RetryDelay };
 import { MediaRejectedError, WhatsAppApiError, WhatsAppUnavailableError } from './errors.js';
 
 export type Throttle = 'throughput' | 'pair';
-
-/** Waits before the next attempt, after `attempt` (1-based) failed. `random` ∈ [0, 1). */
-export type RetryDelay = (attempt: number, random?: () => number) => number;
 
 export interface ErrorPolicy {
   /** Whether the dispatcher sends again by itself. */
@@ -36,28 +42,12 @@ export interface ErrorPolicy {
 export const NO_WHATSAPP_CODE = -1;
 
 // ---------------------------------------------------------------------------------------------
-// Backoff.
+// Classes: the one retry policy's (app/retry-policy.ts); this table only says which class
+// each code is in. Meta's advice on retrying: see the error-codes page above.
 
-const SECOND = 1000;
+type Spec = Omit<ErrorPolicy, 'failure'> & { readonly reasonKey: NoticeKey };
 
-/**
- * Exponential backoff with full jitter: a random wait in [0, min(cap, base·2^(attempt-1))).
- * notes §7.5: "1 s, 2 s, 4 s … capped at 60 s".
- */
-export function exponentialBackoff(baseMs: number, capMs: number): RetryDelay {
-  return (attempt, random = Math.random) =>
-    Math.floor(random() * Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1)));
-}
-
-/** Pair limit: 4^X seconds, 1 s, 4 s, 16 s, 64 s … (Meta's advice for 131056, notes §7.2). */
-export const pairBackoff: RetryDelay = (attempt) => 4 ** Math.max(0, attempt - 1) * SECOND;
-
-// ---------------------------------------------------------------------------------------------
-// Classes (notes §7.5).
-
-type Spec = Omit<ErrorPolicy, 'failure'> & { readonly reasonKey: string };
-
-const permanent = (reasonKey: string, needsAdmin = false): Spec => ({
+const permanent = (reasonKey: NoticeKey, needsAdmin = false): Spec => ({
   retryable: false,
   maxAttempts: 1,
   needsAdmin,
@@ -65,10 +55,10 @@ const permanent = (reasonKey: string, needsAdmin = false): Spec => ({
 });
 
 /** "Transient server": backoff with full jitter, 1 s … 60 s, at most 5 attempts. */
-const transient = (maxAttempts = 5): Spec => ({
+const transient = (maxAttempts = RETRY_CLASSES.transient.maxAttempts): Spec => ({
   retryable: true,
   maxAttempts,
-  retryAfterMs: exponentialBackoff(SECOND, 60 * SECOND),
+  retryAfterMs: RETRY_CLASSES.transient.delay,
   needsAdmin: false,
   reasonKey: 'reason.service_unavailable',
 });
@@ -76,8 +66,8 @@ const transient = (maxAttempts = 5): Spec => ({
 /** "Throughput": our number is over its messages-per-second; wait and send again. */
 const throughput: Spec = {
   retryable: true,
-  maxAttempts: 8,
-  retryAfterMs: exponentialBackoff(SECOND, 60 * SECOND),
+  maxAttempts: RETRY_CLASSES.throughput.maxAttempts,
+  retryAfterMs: RETRY_CLASSES.throughput.delay,
   throttle: 'throughput',
   needsAdmin: false,
   reasonKey: 'reason.rate_limited',
@@ -86,8 +76,8 @@ const throughput: Spec = {
 /** "Pair": too many to this contact; 4^X s, stop after about 5 attempts and tell the user. */
 const pair: Spec = {
   retryable: true,
-  maxAttempts: 5,
-  retryAfterMs: pairBackoff,
+  maxAttempts: RETRY_CLASSES.pair.maxAttempts,
+  retryAfterMs: RETRY_CLASSES.pair.delay,
   throttle: 'pair',
   needsAdmin: false,
   reasonKey: 'reason.pair_rate_limited',
@@ -108,7 +98,7 @@ const CATALOGUE = new Map<number, Spec>([
   [131016, transient()], // service unavailable
   [133004, transient()], // server temporarily unavailable
   // Business account in maintenance (e.g. a throughput upgrade, ≤ about 1 minute).
-  [131057, { ...transient(), retryAfterMs: exponentialBackoff(10 * SECOND, 60 * SECOND) }],
+  [131057, { ...transient(), retryAfterMs: exponentialBackoff(10_000, 60_000) }],
 
   // Throughput (per business number, notes §7.1) and Graph rate limits (notes §7.4).
   [130429, throughput], // rate limit hit: messages per second

@@ -151,7 +151,7 @@ describe('commands on a thread', () => {
   it('refuses a message to a thread that does not exist with a coded error', async () => {
     const w = new AppWorld();
     await expect(w.conversations.compose(alice.id, 'nope', { body: 'x' })).rejects.toMatchObject({
-      code: 'thread_not_found',
+      code: 'thread.not_found',
     });
   });
 });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { OutboxDispatcher } from '../../../bot/src/app/outbox-dispatcher.js';
 import { TransientDeliveryError, WaitForSlot } from '../../../bot/src/app/ports.js';
+import { RetryPolicy } from '../../../bot/src/app/retry-policy.js';
 import { SendBudgets } from '../../../bot/src/app/send-budgets.js';
 import { HOUR } from '../../../bot/src/core/types.js';
 import { CloudApiClient } from '../../../bot/src/whatsapp/cloud-api-client.js';
@@ -75,7 +76,9 @@ function paced(w: AppWorld, options: { messagesPerSecond: number; pairBurst?: nu
     users: w.teams,
     owner: 'paced',
     // If waiting counted, the second wait would fail the message.
-    maxAttempts: 1,
+    retryPolicy: new RetryPolicy({
+      overrides: { whatsapp: { maxAttempts: 1 }, teams: { maxAttempts: 1 } },
+    }),
   });
   return { sentAt, dispatcher };
 }

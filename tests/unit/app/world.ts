@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { createSandboxClock } from '../../../bot/src/sandbox/clock.js';
 import { Conversations } from '../../../bot/src/app/conversations.js';
 import { OutboxDispatcher } from '../../../bot/src/app/outbox-dispatcher.js';
+import { RetryPolicy } from '../../../bot/src/app/retry-policy.js';
 import { TimerRunner } from '../../../bot/src/app/timer-runner.js';
 import type {
   ContactChannel,
@@ -82,9 +83,10 @@ export class AppWorld {
       contacts: this.whatsapp,
       users: this.teams,
       owner: 'test',
-      random: () => 0.5,
-      maxAttempts: options.maxAttempts ?? 4,
-      baseBackoffMs: 1000,
+      retryPolicy: new RetryPolicy({
+        random: () => 0.5,
+        overrides: { whatsapp: { maxAttempts: options.maxAttempts ?? 4 } },
+      }),
     });
     this.timers = new TimerRunner({
       store,

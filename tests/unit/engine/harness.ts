@@ -2,6 +2,7 @@
  * A tiny in-memory world for engine tests: it keeps one thread and its messages, applies
  * each transition the engine returns, and lets a test move a fake clock.
  */
+import type { NoticeKey } from '../../../bot/src/core/notice-keys.js';
 import { expect } from 'vitest';
 import { decide, startThread } from '../../../bot/src/core/engine.js';
 import {
@@ -43,7 +44,7 @@ export function expectRejection(outcome: Outcome, key: string): Notice {
 export function failure(
   code: number,
   kind: Failure['kind'] = 'other',
-  reasonKey = 'reason.test',
+  reasonKey: NoticeKey = 'reason.unknown',
 ): Failure {
   return { code, kind, reasonKey };
 }

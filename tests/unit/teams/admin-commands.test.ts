@@ -84,6 +84,21 @@ describe('the admin command line', () => {
     expect(lines.at(-1)).toContain('disabled');
   });
 
+  it('makes a user an admin of their organisation and no longer, and says so', async () => {
+    await admin('user', 'enable', 'aad-1', '--tenant', 'tenant-1', '--name', 'Ana');
+    expect((await store.getUser('aad-1'))!.admin).toBeUndefined();
+    await admin('user', 'admin', 'aad-1', 'on');
+    expect(await store.getUser('aad-1')).toMatchObject({ admin: true, enabled: true });
+    expect(lines.at(-1)).toBe('aad-1 (Ana) is now an admin of tenant-1');
+    await admin('users', 'tenant-1');
+    expect(lines.at(-1)).toContain('(admin)');
+    await admin('user', 'admin', 'aad-1', 'off');
+    expect((await store.getUser('aad-1'))!.admin).toBe(false);
+    expect(lines.at(-1)).toBe('aad-1 (Ana) is no longer an admin of tenant-1');
+    await expect(admin('user', 'admin', 'aad-1', 'yes')).rejects.toThrow('on or off');
+    await expect(admin('user', 'admin', 'aad-9', 'on')).rejects.toThrow('enable them first');
+  });
+
   it('explains what is missing instead of guessing', async () => {
     await expect(admin('user', 'enable', 'aad-2')).rejects.toBeInstanceOf(AdminUsageError);
     await expect(admin('org', 'enable', 'tenant-1')).rejects.toThrow('--number');

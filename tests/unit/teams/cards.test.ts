@@ -3,6 +3,7 @@
  * valid Adaptive Card 1.5 (by a JSON schema and by the official Adaptive Cards SDK), shows only
  * catalogue text, and carries verbs and data that the edge's schemas accept.
  */
+import type { NoticeKey } from '../../../bot/src/core/notice-keys.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -755,7 +756,7 @@ describe('the notice card', () => {
     ['thread.consented_start', 'info'],
     ['thread.resumed_continue', 'info'],
     ['group.you_added', 'info'],
-  ])('should show %s as %s', (key, kind) => {
+  ] as [NoticeKey, string][])('should show %s as %s', (key, kind) => {
     expect(noticeKind(key)).toBe(kind);
     const card = noticeCard(
       { key, params: { contact: contact.name, user: kim.name, by: sam.name, reason: 'x' } },

@@ -9,6 +9,7 @@ import { TransientDeliveryError, type TeamsEffect } from '../../../bot/src/app/p
 import type { Message, Thread } from '../../../bot/src/core/types.js';
 import type { UserRecord } from '../../../bot/src/store/port.js';
 import { SqliteStore } from '../../../bot/src/store/sqlite/sqlite-store.js';
+import { SystemRecords } from '../../../bot/src/app/system-records.js';
 import { UserUnreachableError } from '../../../bot/src/teams/connector-errors.js';
 import { MediaUrls } from '../../../bot/src/teams/media-route.js';
 import { TeamsMessenger, type Posted } from '../../../bot/src/teams/messenger.js';
@@ -142,7 +143,7 @@ beforeEach(async () => {
   store = new SqliteStore(':memory:');
   messenger = new RecordingMessenger();
   channel = new TeamsUserChannel({
-    store,
+    records: new SystemRecords(store),
     messenger,
     media: new MediaUrls({
       publicUrl: 'https://bot.example',
@@ -263,7 +264,7 @@ describe('the Teams user channel', () => {
   it('should ask to be tried again later, sending nothing, when over Teams rate limits', async () => {
     messenger = new RecordingMessenger([{ max: 1, perMs: 1_000 }]);
     channel = new TeamsUserChannel({
-      store,
+      records: new SystemRecords(store),
       messenger,
       media: new MediaUrls({
         publicUrl: 'https://bot.example',

@@ -177,6 +177,41 @@ export const INDEX_MIGRATIONS: readonly IndexMigration[] = [
       await createCollection(db, BUDGETS_COLLECTION);
     },
   },
+  {
+    version: 5,
+    // One application layer (issue 8): who took part in each thread and how far each has read
+    // (participations.ts); a business number belongs to one organisation. The number index
+    // becomes unique under a new name (an index's options cannot change in place: 85/86).
+    name: 'participations; one organisation per business number',
+    up: async (db) => {
+      await create(db, 'participations', [{ key: { userId: 1, threadId: 1 }, name: 'by_user' }]);
+      await create(db, 'organisations', [
+        {
+          key: { businessNumberIds: 1 },
+          name: 'one_organisation_per_number',
+          unique: true,
+          // Organisations with no number yet are left out (an empty array is a shared key).
+          partialFilterExpression: { businessNumberIds: { $type: 'string' } },
+        },
+      ]);
+      await drop(db, 'organisations', ['by_business_number']);
+    },
+  },
+  {
+    version: 6,
+    // Operate it (issue 12, ops.ts): job leases found by owner at shutdown, alarms by state,
+    // suppressions (opt-outs kept past erasure) by time, and final messages by age for
+    // retention. Creating an index creates the collection too.
+    name: 'ops: job leases, alarms, suppressions, retention by status and age',
+    up: async (db) => {
+      await create(db, 'job_leases', [{ key: { owner: 1 }, name: 'by_owner' }]);
+      await create(db, 'alarms', [{ key: { 'data.state': 1 }, name: 'by_state' }]);
+      await create(db, 'suppressions', [{ key: { at: 1 }, name: 'by_time' }]);
+      await create(db, 'messages', [
+        { key: { 'data.status': 1, 'data.createdAt': 1 }, name: 'by_status_time' },
+      ]);
+    },
+  },
 ];
 
 /** The ledger in the database: `schema_migrations` records, the lease in `store_locks`. */

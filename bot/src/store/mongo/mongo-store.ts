@@ -4,7 +4,7 @@
  * for MongoDB vCore) because `apply` runs in a multi-document transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { MongoClient, type Db, type TransactionOptions } from 'mongodb';
+import { MongoClient, type Collection, type Db, type TransactionOptions } from 'mongodb';
 import type {
   ConsentRecord,
   MediaRef,
@@ -28,6 +28,7 @@ import {
   type OutboxItem,
   type QueryPlan,
   type SchemaMigrations,
+  type Participation,
   type PutMediaOptions,
   type Store,
   type TimerItem,
@@ -51,8 +52,9 @@ import { cdrPipeline, messagesOfThread, threadsForUser, waMessageIdIs } from './
 import { migrateIndexes, MongoMigrationLedger } from './index-migrations.js';
 import * as budgets from './budgets.js';
 import * as leases from './leases.js';
+import * as participations from './participations.js';
 import { MediaBucket } from './media-bucket.js';
-import { ensureOpsIndexes, MongoOps } from './ops.js';
+import { MongoOps } from './ops.js';
 import { explainMongo } from './query-plans.js';
 import { DURABLE, MAJORITY } from './write-concern.js';
 
@@ -80,6 +82,7 @@ export class MongoStore implements Store {
   readonly ops: MongoOps;
   /** The index migrations this store applied when it connected. */
   private appliedNow: readonly number[] = [];
+  private readonly participations: Collection<participations.ParticipationDoc>;
 
   /** Use `MongoStore.connect`; this takes a connected client and a database whose indexes exist. */
   constructor(
@@ -90,6 +93,7 @@ export class MongoStore implements Store {
     this.c = collections(db);
     this.media = new MediaBucket(db);
     this.ops = new MongoOps(db);
+    this.participations = participations.participationsOf(db);
   }
 
   /**
@@ -103,7 +107,6 @@ export class MongoStore implements Store {
       const db = client.db(options.dbName ?? databaseInUri(uri) ?? 'whatsapp_teams');
       const store = new MongoStore(client, db, true);
       store.appliedNow = await migrateIndexes(db);
-      await ensureOpsIndexes(db);
       return store;
     } catch (error) {
       await client.close();
@@ -114,11 +117,8 @@ export class MongoStore implements Store {
   // organisations and users
 
   async putOrganisation(org: Organisation): Promise<void> {
-    await this.c.organisations.replaceOne(
-      { _id: org.tenantId },
-      { businessNumberIds: org.businessNumbers.map((n) => n.phoneNumberId), data: plain(org) },
-      { upsert: true },
-    );
+    // issue 8: a number moving between tenants leaves its old organisation, in one transaction.
+    await participations.putOrganisation(this.client, this.c.organisations, org, TRANSACTION);
   }
 
   async getOrganisation(tenantId: string): Promise<Organisation | undefined> {
@@ -249,10 +249,16 @@ export class MongoStore implements Store {
   async apply(transition: Transition, options: ApplyOptions): Promise<void> {
     const session = this.client.startSession();
     try {
-      await session.withTransaction(
-        () => applyTransition(this.c, session, transition, options),
-        TRANSACTION,
-      );
+      await session.withTransaction(async () => {
+        await applyTransition(this.c, session, transition, options);
+        // issue 8: participation history, in the same transaction.
+        await participations.writeParticipations(
+          this.participations,
+          session,
+          transition.thread,
+          options.now,
+        );
+      }, TRANSACTION);
     } catch (error) {
       if (!(error instanceof OpenThreadRace)) throw error;
       const { thread } = error;
@@ -378,6 +384,22 @@ export class MongoStore implements Store {
       .limit(1)
       .toArray();
     return docs[0] ? messageCardFromDoc(docs[0]) : undefined;
+  }
+
+  // participation and read positions (issue 8)
+
+  async listParticipations(
+    userId: string,
+  ): Promise<{ thread: Thread; participation: Participation }[]> {
+    return participations.listParticipations(this.c, this.participations, userId);
+  }
+
+  async getParticipation(threadId: string, userId: string): Promise<Participation | undefined> {
+    return participations.getParticipation(this.c, this.participations, threadId, userId);
+  }
+
+  async markRead(threadId: string, userId: string, seq: number): Promise<void> {
+    await participations.markRead(this.c, this.participations, threadId, userId, seq);
   }
 
   // media

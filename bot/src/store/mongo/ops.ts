@@ -47,17 +47,6 @@ interface SuppressionDoc {
 
 const digits = (phone: string) => phone.replace(/\D/g, '');
 
-export async function ensureOpsIndexes(db: Db): Promise<void> {
-  // Creating an index creates the collection too; job leases are found by owner at shutdown.
-  await db.collection<JobLeaseDoc>('job_leases').createIndex({ owner: 1 }, { name: 'by_owner' });
-  await db.collection<AlarmDoc>('alarms').createIndex({ 'data.state': 1 }, { name: 'by_state' });
-  await db.collection<SuppressionDoc>('suppressions').createIndex({ at: 1 }, { name: 'by_time' });
-  // Retention: final messages by age.
-  await db
-    .collection<MessageDoc>('messages')
-    .createIndex({ 'data.status': 1, 'data.createdAt': 1 }, { name: 'by_status_time' });
-}
-
 export class MongoOps implements OpsStore {
   private readonly probe: Collection<ProbeDoc>;
   private readonly jobs: Collection<JobLeaseDoc>;

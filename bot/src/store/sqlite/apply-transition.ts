@@ -119,12 +119,33 @@ function writeThread(
       json: JSON.stringify({ ...thread, version }),
     },
   );
-  sql.run('DELETE FROM thread_participants WHERE thread_id = ?', thread.id);
-  for (const participant of thread.participants) {
+  writeParticipations(sql, thread, now);
+}
+
+/**
+ * Participation history (issue 8): who is listed now takes part (joining now if new, or again
+ * after leaving); who is no longer listed left now. Rows are never deleted.
+ */
+function writeParticipations(sql: Sql, thread: Thread, now: number): void {
+  const current = [...new Set(thread.participants.map((p) => p.id))];
+  sql.run(
+    `UPDATE thread_participants SET left_at = ?
+     WHERE thread_id = ? AND left_at IS NULL
+       AND user_id NOT IN (SELECT value FROM json_each(?))`,
+    now,
+    thread.id,
+    JSON.stringify(current),
+  );
+  for (const userId of current) {
     sql.run(
-      'INSERT OR IGNORE INTO thread_participants (user_id, thread_id) VALUES (?, ?)',
-      participant.id,
+      `INSERT INTO thread_participants (user_id, thread_id, joined_at, left_at, last_read_seq)
+       VALUES (?, ?, ?, NULL, 0)
+       ON CONFLICT (user_id, thread_id) DO UPDATE SET
+         joined_at = CASE WHEN left_at IS NULL THEN joined_at ELSE excluded.joined_at END,
+         left_at = NULL`,
+      userId,
       thread.id,
+      now,
     );
   }
 }

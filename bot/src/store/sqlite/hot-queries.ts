@@ -12,7 +12,7 @@ export const MESSAGE_BY_WA_ID =
 
 export const THREADS_FOR_USER = `SELECT ${THREAD_COLUMNS} FROM threads t
   JOIN thread_participants p ON p.thread_id = t.id
-  WHERE p.user_id = ?
+  WHERE p.user_id = ? AND p.left_at IS NULL
   ORDER BY t.updated_at DESC, t.id DESC`;
 
 export const MESSAGES_OF_THREAD =

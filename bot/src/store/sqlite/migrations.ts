@@ -159,6 +159,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_by_time ON messages (created_at, thread_id, seq);
     `,
   },
+  {
+    version: 4,
+    name: 'participation history and read positions',
+    sql: `
+      -- Who took part in a thread and when (a participant who left keeps their row, with
+      -- left_at), and how far each has read. Existing rows are current participants who have
+      -- read everything so far.
+      ALTER TABLE thread_participants ADD COLUMN joined_at INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE thread_participants ADD COLUMN left_at INTEGER;
+      ALTER TABLE thread_participants ADD COLUMN last_read_seq INTEGER NOT NULL DEFAULT 0;
+      UPDATE thread_participants SET
+        joined_at = (SELECT created_at FROM threads WHERE threads.id = thread_participants.thread_id),
+        last_read_seq = (SELECT COALESCE(MAX(seq), 0) FROM messages
+                         WHERE messages.thread_id = thread_participants.thread_id);
+    `,
+  },
   // Delivery under load (issue 11): outbox lanes, and budgets shared across instances.
   {
     version: 5,

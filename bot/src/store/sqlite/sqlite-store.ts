@@ -30,6 +30,7 @@ import type {
   OutboxItem,
   QueryPlan,
   SchemaMigrations,
+  Participation,
   PutMediaOptions,
   Store,
   TimerItem,
@@ -38,6 +39,7 @@ import type {
 import { applyTransition, writeContact } from './apply-transition.js';
 import * as budgets from './budgets.js';
 import * as leases from './leases.js';
+import * as participations from './participations.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
 import {
   MESSAGE_BY_WA_ID,
@@ -112,6 +114,12 @@ export class SqliteStore implements Store {
          ON CONFLICT (tenant_id) DO UPDATE SET json = excluded.json`,
         org.tenantId,
         JSON.stringify(org),
+      );
+      // issue 8: a number moving between tenants leaves its old organisation's record.
+      participations.releaseNumbersFromOthers(
+        this.sql,
+        org.tenantId,
+        org.businessNumbers.map((n) => n.phoneNumberId),
       );
       this.sql.run('DELETE FROM business_numbers WHERE tenant_id = ?', org.tenantId);
       for (const number of org.businessNumbers) {
@@ -408,6 +416,22 @@ export class SqliteStore implements Store {
       activityId,
     );
     return row && messageCardFromRow(row);
+  }
+
+  // participation and read positions (issue 8)
+
+  async listParticipations(
+    userId: string,
+  ): Promise<{ thread: Thread; participation: Participation }[]> {
+    return participations.listParticipations(this.sql, userId);
+  }
+
+  async getParticipation(threadId: string, userId: string): Promise<Participation | undefined> {
+    return participations.getParticipation(this.sql, threadId, userId);
+  }
+
+  async markRead(threadId: string, userId: string, seq: number): Promise<void> {
+    participations.markRead(this.sql, threadId, userId, seq);
   }
 
   // media

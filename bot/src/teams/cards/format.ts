@@ -2,6 +2,7 @@
  * Small helpers the card builders share: the user's language, times the Teams client renders
  * in the user's own time zone, phone numbers and names as users read them.
  */
+import type { NoticeKey } from '../../core/notice-keys.js';
 import { resolveLocale, t, type Locale } from '../../i18n/catalogue.js';
 import type { Millis, Notice } from '../../core/types.js';
 
@@ -16,12 +17,12 @@ export interface CardContact {
 /** Sentences from the catalogue, in one language. */
 export interface Strings {
   readonly locale: Locale;
-  (key: string, params?: Params): string;
+  (key: NoticeKey, params?: Params): string;
 }
 
 export function strings(requested: string | undefined): Strings {
   const locale = resolveLocale(requested);
-  return Object.assign((key: string, params: Params = {}) => t(locale, key, params), { locale });
+  return Object.assign((key: NoticeKey, params: Params = {}) => t(locale, key, params), { locale });
 }
 
 /** A notice's sentence: keyParams are catalogue keys, translated first in the same language. */

@@ -3,13 +3,14 @@
  * send; and, for a first message, the step that confirms the opt-in request.
  * Dialogs submit with Action.Submit (see verbs.ts, DIALOG_VERBS).
  */
+import type { NoticeKey } from '../../core/notice-keys.js';
 import { cardLang, phoneLabel, strings, threadLine, type CardContact } from './format.js';
 import { expand, type AdaptiveCard } from './templates.js';
 
 export interface NewMessageTaskCardData {
   readonly contacts: readonly (CardContact & { readonly id: string })[];
   /** Shown again after a refused Send, with what the user had entered. */
-  readonly errorKey?: string;
+  readonly errorKey?: NoticeKey;
   readonly contactId?: string;
   readonly newContactName?: string;
   readonly newContactPhone?: string;

@@ -13,6 +13,8 @@
  * Everything here is input from outside: parse it with these schemas at the edge.
  */
 import { z } from 'zod';
+import type { NoticeKey } from '../../core/notice-keys.js';
+import { hasKey } from '../../i18n/catalogue.js';
 
 export const VERBS = {
   /** Send the reply written in the inbound card. */
@@ -182,7 +184,9 @@ export function parseDialogSubmission(data: unknown): z.ZodSafeParseResult<Dialo
 }
 
 /** What to tell the user when the dialog's Send was refused: a catalogue key. */
-export function dialogErrorKey(error: z.ZodError): string {
-  const key = error.issues.map((i) => i.message).find((m) => m.startsWith('card.compose.'));
+export function dialogErrorKey(error: z.ZodError): NoticeKey {
+  const key = error.issues
+    .map((i) => i.message)
+    .find((m): m is NoticeKey => m.startsWith('card.compose.') && hasKey(m));
   return key ?? 'card.compose.no_contact';
 }

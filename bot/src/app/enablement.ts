@@ -11,8 +11,18 @@
  * from contacts with no conversation, so the Playground works at once.
  */
 import type { Logger } from 'pino';
-import type { Organisation, Store, UserRecord } from '../store/port.js';
-import type { TeamsIdentity } from './teams-user.js';
+import type { Organisation, UserRecord } from '../core/records.js';
+import type { Store } from '../store/port.js';
+
+/** Who arrives, as a surface knows them (Teams: from the activity; the tab: from its token). */
+export interface ArrivingUser {
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly name: string;
+  readonly locale: string;
+  /** Where the bot can write to them on its own (a Bot Framework ConversationReference). */
+  readonly personalReference?: unknown;
+}
 
 export type EnablementMode = 'local' | 'admin';
 
@@ -42,12 +52,12 @@ export type Arrival =
     };
 
 export class Enablement {
-  constructor(private readonly o: EnablementOptions) {}
+  constructor(private readonly options: EnablementOptions) {}
 
   /** Keep the user as Teams describes them now, and say whether they may use the app. */
-  async arrive(who: TeamsIdentity): Promise<Arrival> {
-    const known = await this.o.store.getUser(who.userId);
-    const local = this.o.mode === 'local';
+  async arrive(who: ArrivingUser): Promise<Arrival> {
+    const known = await this.options.store.getUser(who.userId);
+    const local = this.options.mode === 'local';
     const user: UserRecord = {
       ...known,
       id: who.userId,
@@ -60,11 +70,11 @@ export class Enablement {
       // used in a group chat must not move the user's inbox there.
       conversationReference: who.personalReference ?? known?.conversationReference,
     };
-    if (!known || changed(known, user)) await this.o.store.putUser(user);
+    if (!known || changed(known, user)) await this.options.store.putUser(user);
 
     const organisation = local
       ? await this.localOrganisation(user)
-      : await this.o.store.getOrganisation(who.tenantId);
+      : await this.options.store.getOrganisation(who.tenantId);
     if (!organisation?.enabled) return { enabled: false, user, reason: 'organisation' };
     if (!user.enabled) return { enabled: false, user, reason: 'user' };
     return { enabled: true, user, organisation };
@@ -72,13 +82,13 @@ export class Enablement {
 
   /** The tenant's organisation in local mode: enabled, with the sandbox number, the user as intake. */
   private async localOrganisation(user: UserRecord): Promise<Organisation> {
-    const existing = await this.o.store.getOrganisation(user.tenantId);
+    const existing = await this.options.store.getOrganisation(user.tenantId);
     const number = existing?.businessNumbers.find(
-      (n) => n.phoneNumberId === this.o.localNumber.phoneNumberId,
+      (n) => n.phoneNumberId === this.options.localNumber.phoneNumberId,
     );
     if (existing?.enabled && number?.intakeUserIds.includes(user.id)) return existing;
     const others = (existing?.businessNumbers ?? []).filter(
-      (n) => n.phoneNumberId !== this.o.localNumber.phoneNumberId,
+      (n) => n.phoneNumberId !== this.options.localNumber.phoneNumberId,
     );
     const organisation: Organisation = {
       tenantId: user.tenantId,
@@ -86,16 +96,16 @@ export class Enablement {
       enabled: true,
       businessNumbers: [
         {
-          ...this.o.localNumber,
+          ...this.options.localNumber,
           intakeUserIds: [...new Set([...(number?.intakeUserIds ?? []), user.id])],
         },
         ...others,
       ],
-      maxParticipants: existing?.maxParticipants ?? this.o.maxParticipants,
+      maxParticipants: existing?.maxParticipants ?? this.options.maxParticipants,
       contactLocale: existing?.contactLocale ?? 'en',
     };
-    await this.o.store.putOrganisation(organisation);
-    this.o.logger.info(
+    await this.options.store.putOrganisation(organisation);
+    this.options.logger.info(
       { tenantId: user.tenantId, userId: user.id },
       'local mode: organisation and user enabled',
     );

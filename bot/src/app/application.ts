@@ -1,0 +1,39 @@
+/**
+ * The application layer as the surfaces get it (issue 8): the bot, the compose extension and
+ * the tab's API call these, and nothing under store/. The composition root (product.ts)
+ * builds it over the store.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../store/port.js';
+import type { Clock } from './clock.js';
+import type { Conversations } from './conversations.js';
+import { Enablement, type EnablementMode, type LocalBusinessNumber } from './enablement.js';
+import { SystemRecords } from './system-records.js';
+import { UserCommands } from './user-commands.js';
+import { UserQueries } from './user-queries.js';
+
+export interface Application {
+  readonly commands: UserCommands;
+  readonly queries: UserQueries;
+  readonly records: SystemRecords;
+  /** Who may use the app, in the given mode ('local' without BOT_ID). */
+  enablement(mode: EnablementMode, localNumber: LocalBusinessNumber): Enablement;
+}
+
+export function createApplication(options: {
+  readonly store: Store;
+  readonly conversations: Conversations;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly maxParticipants: number;
+}): Application {
+  const { store, conversations, clock, logger, maxParticipants } = options;
+  const queries = new UserQueries(store, clock, { maxParticipants });
+  return {
+    queries,
+    commands: new UserCommands(store, conversations, queries),
+    records: new SystemRecords(store),
+    enablement: (mode, localNumber) =>
+      new Enablement({ store, logger, mode, localNumber, maxParticipants }),
+  };
+}

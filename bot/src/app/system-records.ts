@@ -1,0 +1,57 @@
+/**
+ * What the adapters need from the store that no user asks for: an activity handled once,
+ * pictures behind signed URLs, and, for the channel that tells users (the dispatcher's
+ * UserChannel), the users, messages and the cards their chats show for them.
+ */
+import type { MessageCard, UserRecord } from '../core/records.js';
+import type { MediaRef, Message, Millis } from '../core/types.js';
+import type { Store } from '../store/port.js';
+import { isOrganisationAdmin } from './user-queries.js';
+
+export class SystemRecords {
+  constructor(private readonly store: Store) {}
+
+  /** True for the one caller, across instances, that claims the key first. */
+  claimOnce(key: string, now: Millis): Promise<boolean> {
+    return this.store.claimEventKey(key, now);
+  }
+
+  /** A picture, for a URL whose signature the caller checked. */
+  media(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {
+    return this.store.getMedia(id);
+  }
+
+  /**
+   * ops (issue 12): who is told when WhatsApp stops working for a business number: the admins
+   * of the organisation that owns it (`npm run admin -- user admin <userId> on`), by the same
+   * rule as `UserQueries.isAdmin`. `everyoneIfNone` (local mode, no BOT_ID) gives every enabled
+   * user of that organisation when it has no admin, so the Agents Playground's user sees them.
+   */
+  async organisationAdmins(
+    businessNumberId: string,
+    options: { readonly everyoneIfNone?: boolean } = {},
+  ): Promise<UserRecord[]> {
+    const org = await this.store.getOrganisationByBusinessNumber(businessNumberId);
+    if (!org) return [];
+    const users = await this.store.listUsers(org.tenantId);
+    const admins = users.filter((u) => isOrganisationAdmin(u, org.tenantId));
+    if (admins.length > 0 || !options.everyoneIfNone) return admins;
+    return users.filter((u) => u.enabled);
+  }
+
+  user(id: string): Promise<UserRecord | undefined> {
+    return this.store.getUser(id);
+  }
+
+  message(id: string): Promise<Message | undefined> {
+    return this.store.getMessage(id);
+  }
+
+  messageCard(messageId: string, userId: string): Promise<MessageCard | undefined> {
+    return this.store.getMessageCard(messageId, userId);
+  }
+
+  keepMessageCard(card: MessageCard): Promise<void> {
+    return this.store.putMessageCard(card);
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * The commands every surface (the bot, the compose extension, the tab's API) carries out for
+ * an acting user: add a contact, begin / start / restart a conversation, write, remind, add /
+ * remove a participant, leave, transfer, mark read. Each checks access first (`Access`):
+ * a thread or contact that is not the user's is "not found", and nothing changes.
+ */
+import { CodedError } from '../core/errors.js';
+import { isContactBlocked } from '../core/start.js';
+import {
+  isRejection,
+  type MediaRef,
+  type Outcome,
+  type Rejection,
+  type Thread,
+} from '../core/types.js';
+import type { Store } from '../store/port.js';
+import type { Actor, ContactView } from './access.js';
+import { contactIdFor } from '../core/engine.js';
+import type { Conversations } from './conversations.js';
+import { prepareDocument, type DocumentToSend, type PreparedDocument } from './send-document.js';
+import type { UserQueries } from './user-queries.js';
+
+/** What beginning a conversation with a contact comes to. */
+export type BeginResult =
+  /** The user already takes part in the contact's open thread: it is now their current one. */
+  | { readonly kind: 'current'; readonly thread: Thread }
+  /** Nothing open: the user confirms the opt-in request first. */
+  | { readonly kind: 'confirm_opt_in'; readonly contact: ContactView }
+  /** The engine's answer to starting on a colleague's open thread (refused, or taken over). */
+  | { readonly kind: 'started'; readonly outcome: Outcome };
+
+/** A candidate the user picked is not (or no longer) one: nothing was done. */
+const NOT_A_CANDIDATE: Rejection = { rejected: true, notice: { key: 'card.add.none', params: {} } };
+
+export class UserCommands {
+  constructor(
+    private readonly store: Store,
+    private readonly conversations: Conversations,
+    private readonly queries: UserQueries,
+  ) {}
+
+  private get access() {
+    return this.queries.access;
+  }
+
+  /** Add a contact (E.164 digits, no '+') to the user's contacts, on their organisation's number. */
+  async addContact(actor: Actor, name: string, phone: string): Promise<ContactView> {
+    const digits = phone.replace(/^\+/, '');
+    if (!/^[1-9]\d{6,14}$/.test(digits))
+      throw new CodedError('contact.invalid_number', 'not an E.164 number');
+    const businessNumberId = actor.organisation.businessNumbers[0]?.phoneNumberId;
+    if (!businessNumberId || !(await this.access.ownsNumber(actor, businessNumberId)))
+      throw new CodedError('organisation.no_business_number', 'no business number');
+    const id = contactIdFor(businessNumberId, digits);
+    if (!(await this.store.getContact(id)))
+      await this.store.putContact({ id, businessNumberId, phone: digits, name });
+    await this.store.putAddressBookEntry({ userId: actor.user.id, contactId: id, name });
+    return { id, name, phone: digits, businessNumberId };
+  }
+
+  /**
+   * `new` with a contact: the thread the user is in becomes current; with nothing open, the
+   * opt-in is to be confirmed; with a colleague's thread, the engine decides.
+   */
+  async begin(actor: Actor, contactId: string): Promise<BeginResult> {
+    const { view, record } = await this.access.contact(actor, contactId);
+    const open = await this.store.findOpenThread(record.businessNumberId, record.id);
+    if (open?.participants.some((p) => p.id === actor.user.id)) {
+      await this.setCurrentThread(actor, open.id);
+      return { kind: 'current', thread: open };
+    }
+    if (open || isContactBlocked(record))
+      return { kind: 'started', outcome: await this.start(actor, contactId) };
+    return { kind: 'confirm_opt_in', contact: { ...view, name: record.name } };
+  }
+
+  /** The opt-in was confirmed: a new thread (or a refusal saying why); it becomes current. */
+  async start(actor: Actor, contactId: string): Promise<Outcome> {
+    const { record } = await this.access.contact(actor, contactId);
+    const outcome = await this.conversations.start(this.ref(actor), record.id);
+    if (!isRejection(outcome)) await this.setCurrentThread(actor, outcome.thread.id);
+    return outcome;
+  }
+
+  /** Restart a closed thread the user took part in: a new opt-in, in a new thread. */
+  async restart(actor: Actor, threadId: string): Promise<Outcome> {
+    const { thread } = await this.access.thread(actor, threadId);
+    const outcome = await this.conversations.restart(this.ref(actor), thread.id);
+    if (!isRejection(outcome)) await this.setCurrentThread(actor, outcome.thread.id);
+    return outcome;
+  }
+
+  /** Write (words, a picture) to a thread; on success it becomes current and is read. */
+  async write(
+    actor: Actor,
+    threadId: string,
+    content: { body?: string; media?: MediaRef },
+  ): Promise<Outcome> {
+    const { thread } = await this.access.thread(actor, threadId);
+    const outcome = await this.conversations.compose(actor.user.id, thread.id, content);
+    if (isRejection(outcome)) return outcome;
+    await this.setCurrentThread(actor, thread.id);
+    await this.markRead(actor, thread.id);
+    return outcome;
+  }
+
+  async remind(actor: Actor, threadId: string): Promise<Outcome> {
+    const { thread } = await this.access.thread(actor, threadId);
+    return this.conversations.remind(actor.user.id, thread.id);
+  }
+
+  async addParticipant(actor: Actor, threadId: string, userId: string): Promise<Outcome> {
+    const { thread } = await this.access.thread(actor, threadId);
+    const colleague = (await this.queries.candidatesFor(actor, thread)).find(
+      (u) => u.id === userId,
+    );
+    if (!colleague) return NOT_A_CANDIDATE;
+    return this.conversations.addParticipant(actor.user.id, thread.id, colleague);
+  }
+
+  async removeParticipant(actor: Actor, threadId: string, userId: string): Promise<Outcome> {
+    const { thread } = await this.access.thread(actor, threadId);
+    return this.conversations.removeParticipant(actor.user.id, thread.id, userId);
+  }
+
+  async leave(actor: Actor, threadId: string): Promise<Outcome> {
+    const { thread } = await this.access.thread(actor, threadId);
+    return this.conversations.leave(actor.user.id, thread.id);
+  }
+
+  async transfer(actor: Actor, threadId: string, userId: string): Promise<Outcome> {
+    const { thread } = await this.access.thread(actor, threadId);
+    const colleague = (await this.queries.candidatesFor(actor, thread)).find(
+      (u) => u.id === userId,
+    );
+    if (!colleague) return NOT_A_CANDIDATE;
+    return this.conversations.transfer(actor.user.id, thread.id, colleague);
+  }
+
+  /** The user has seen the thread up to `seq` (by default its newest message). */
+  async markRead(actor: Actor, threadId: string, seq?: number): Promise<void> {
+    const { thread } = await this.access.thread(actor, threadId);
+    const upTo = seq ?? (await this.store.listMessages(thread.id)).at(-1)?.seq ?? 0;
+    await this.store.markRead(thread.id, actor.user.id, upTo);
+  }
+
+  /** The thread a plain typed message goes to from now on (opening it reads it). */
+  async setCurrentThread(actor: Actor, threadId: string): Promise<void> {
+    const { thread } = await this.access.thread(actor, threadId);
+    const user = (await this.store.getUser(actor.user.id)) ?? actor.user;
+    if (user.currentThreadId !== thread.id)
+      await this.store.putUser({ ...user, currentThreadId: thread.id });
+  }
+
+  /** Open a thread: it becomes current, and what it holds is read. */
+  async open(actor: Actor, threadId: string): Promise<Thread> {
+    await this.setCurrentThread(actor, threadId);
+    await this.markRead(actor, threadId);
+    return this.queries.thread(actor, threadId);
+  }
+
+  /** Keep a picture the user attached, to send it. */
+  async keepPicture(_actor: Actor, bytes: Uint8Array, mimeType: string): Promise<MediaRef> {
+    return this.store.putMedia(bytes, mimeType);
+  }
+
+  /** Check a document against WhatsApp's rules and keep it (throws DocumentRefusedError). */
+  async keepDocument(_actor: Actor, document: DocumentToSend): Promise<PreparedDocument> {
+    return prepareDocument(this.store, document);
+  }
+
+  /** Remember the card the user's chat shows for a message, so receipts update it in place. */
+  async keepMessageCard(
+    actor: Actor,
+    card: { messageId: string; activityId: string; conversationId: string },
+  ): Promise<void> {
+    await this.access.message(actor, card.messageId);
+    await this.store.putMessageCard({ ...card, userId: actor.user.id });
+  }
+
+  private ref(actor: Actor) {
+    return { id: actor.user.id, name: actor.user.name };
+  }
+}

@@ -1,168 +1,54 @@
 /**
- * `npm run bench`: loopback benchmarks, each reported as a ratio against a bare restify
- * handler measured in the same run on the same machine, so figures compare across machines.
+ * `npm run bench`: the product driven from outside. Every scenario starts the server in its
+ * own process, as `npm start` starts it, with stand-ins for WhatsApp's Cloud API and Teams'
+ * Bot Connector on loopback ports; this process only generates load and measures. Figures
+ * are given beside a bare restify handler (also in its own process) measured first in the
+ * same run, so that runs on different machines compare by ratio.
  *
- * - bare:      restify answering GET with a small JSON body (the baseline, 1.00×)
- * - healthz:   the product's GET /healthz
- * - webhook:   a signed WhatsApp webhook carrying one inbound text message to an open thread,
- *              verified, parsed, run through the engine and committed to SQLite (file, WAL,
- *              synchronous=FULL) before the 200: the path every contact message takes
- * - engine:    decide() for a compose in an active thread, in-process (no HTTP), per second
- *
- * Every run is bounded in time and only talks to 127.0.0.1.
+ * To add a scenario: write bench/scenarios/<name>.ts exporting a `Scenario` and list it in
+ * SCENARIOS below. `BENCH_ONLY=inbound,replies npm run bench` runs some of them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import autocannon from 'autocannon';
-import { pino } from 'pino';
-import restify from 'restify';
-import { decide, startThread } from '../bot/src/core/engine.js';
-import { isRejection, type Thread } from '../bot/src/core/types.js';
-import { loadConfig } from '../bot/src/config/config.js';
-import { startProduct } from '../bot/src/product.js';
-import { createSandboxClock } from '../bot/src/sandbox/index.js';
-import { freePort } from '../tests/e2e/support/test-product.js';
-import { inboundTextWebhook, signWebhook } from '../tests/e2e/support/whatsapp-webhooks.js';
+import { cpus, totalmem } from 'node:os';
+import {
+  CONNECTIONS,
+  DURATION_S,
+  fmt,
+  measureBare,
+  type Scenario,
+  type Section,
+} from './lib/common.js';
+import { bigStore } from './scenarios/big-store.js';
+import { engine } from './scenarios/engine.js';
+import { inbound } from './scenarios/inbound.js';
+import { replies } from './scenarios/replies.js';
+import { teamsBurst } from './scenarios/teams-burst.js';
 
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const SCENARIOS: readonly Scenario[] = [inbound, teamsBurst, replies, bigStore, engine];
 
-interface Figure {
-  readonly name: string;
-  readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly errors: number;
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const chosen = SCENARIOS.filter((s) => !only || only.includes(s.name));
+
+const bare = await measureBare();
+const sections: Section[] = [
+  {
+    title: 'Baseline',
+    header: ['benchmark', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+    rows: [[bare.name, fmt(bare.rps), fmt(bare.p50, 1), fmt(bare.p99, 1), String(bare.errors)]],
+  },
+];
+for (const scenario of chosen) {
+  process.stderr.write(`bench: ${scenario.name}…\n`);
+  sections.push(await scenario.run({ bareRps: bare.rps }));
 }
 
-async function load(name: string, options: autocannon.Options): Promise<Figure> {
-  const result = await autocannon({ duration: DURATION_S, connections: CONNECTIONS, ...options });
-  const errors = result.errors + result.timeouts + result.non2xx;
-  if (errors > 0 && process.env.BENCH_DEBUG)
-    console.error(name, {
-      errors: result.errors,
-      timeouts: result.timeouts,
-      non2xx: result.non2xx,
-      codes: result.statusCodeStats,
-    });
-  return {
-    name,
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors,
-  };
-}
-
-async function bare(): Promise<Figure> {
-  const server = restify.createServer();
-  server.get('/bare', (_req, res, next) => {
-    res.send(200, { status: 'ok' });
-    next();
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  try {
-    return await load('bare restify handler', { url: `http://127.0.0.1:${port}/bare` });
-  } finally {
-    server.close();
-  }
-}
-
-function webhookBody(n: number): string {
-  return inboundTextWebhook({
-    wamid: `wamid.bench.${n}`,
-    text: `message ${n}`,
-    profileName: 'Bench Contact',
-  });
-}
-
-async function product(): Promise<Figure[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'wa4t-bench-'));
-  const port = await freePort();
-  const config = loadConfig({ PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'silent' });
-  const running = await startProduct(config, {
-    logger: pino({ level: 'silent' }),
-    clock: createSandboxClock(),
-    host: '127.0.0.1',
-  });
-  try {
-    const healthz = await load('GET /healthz', { url: `http://127.0.0.1:${port}/healthz` });
-    let n = 0;
-    const webhook = await load('signed webhook, inbound message committed', {
-      url: `http://127.0.0.1:${port}/api/whatsapp/webhook`,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/whatsapp/webhook',
-          setupRequest(request) {
-            const body = webhookBody(++n);
-            const signature = signWebhook(body);
-            return {
-              ...request,
-              body,
-              headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
-            };
-          },
-        },
-      ],
-    });
-    return [healthz, webhook];
-  } finally {
-    await running.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function engine(): Figure {
-  const now = Date.now();
-  const started = startThread(
-    {
-      id: 't',
-      businessNumberId: 'bn',
-      contact: { id: 'c', phone: '1', name: 'C' },
-      contactPolicy: {},
-      by: { id: 'u', name: 'U' },
-    },
-    now,
-  );
-  if (isRejection(started)) throw new Error('could not start');
-  const active: Thread = {
-    ...started.thread,
-    state: 'active',
-    consentedAt: now,
-    lastInboundAt: now,
-  };
-  const until = performance.now() + DURATION_S * 1000;
-  let ops = 0;
-  while (performance.now() < until) {
-    for (let i = 0; i < 1000; i++)
-      decide({ thread: active, pending: [] }, { type: 'compose', by: 'u', body: 'hello' }, now + i);
-    ops += 1000;
-  }
-  return {
-    name: 'engine decide(compose), in-process',
-    rps: ops / DURATION_S,
-    p50: 0,
-    p99: 0,
-    errors: 0,
-  };
-}
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-const baseline = await bare();
-const figures = [baseline, ...(await product()), engine()];
 console.log(
-  `\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${DURATION_S} s each, ${CONNECTIONS} connections, loopback`,
+  `\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}; ` +
+    `${DURATION_S} s per load run, ${CONNECTIONS} connections, loopback`,
 );
-console.log('| benchmark | req/s | × bare | p50 ms | p99 ms | errors |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-for (const f of figures) {
-  const http = f.p50 > 0 || f.p99 > 0 || f !== figures.at(-1);
-  console.log(
-    `| ${f.name} | ${fmt(f.rps)} | ${fmt(f.rps / baseline.rps, 2)} | ${http ? fmt(f.p50, 1) : '–'} | ${http ? fmt(f.p99, 1) : '–'} | ${f.errors} |`,
-  );
+for (const section of sections) {
+  console.log(`\n### ${section.title}\n`);
+  console.log(`| ${section.header.join(' | ')} |`);
+  console.log(`| ${section.header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`);
+  for (const row of section.rows) console.log(`| ${row.join(' | ')} |`);
+  for (const note of section.notes ?? []) console.log(`\n${note}`);
 }

@@ -69,6 +69,7 @@ describe('SQLite store file', () => {
     try {
       expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
       const next = {
+        // Above every number in use (branches reserve sparse numbers).
         version: Math.max(...MIGRATIONS.map((m) => m.version)) + 1,
         name: 'notes',
         sql: 'CREATE TABLE notes (id TEXT PRIMARY KEY)',

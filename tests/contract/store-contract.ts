@@ -5,10 +5,12 @@
  */
 import { describe } from 'vitest';
 import { describeBudgetContract } from './contract-budgets.js';
+import { describeConcurrentCommitContract } from './contract-concurrent-commits.js';
 import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
 import { describeOpsContract } from './contract-ops.js';
+import { describePendingQueueContract } from './contract-pending-queue.js';
 import { describeQueryPlanContract } from './contract-query-plans.js';
 import { describeParticipationContract } from './contract-participation.js';
 import { describeRecordContract } from './contract-records.js';
@@ -29,8 +31,10 @@ export function describeStoreContract(
     describeThreadContract(makeStore);
     describeMessageRangeContract(makeStore);
     describeOutboxContract(makeStore);
+    describePendingQueueContract(makeStore);
     describeRecordContract(makeStore);
     describeTwoClientContract(makeTwoClients);
+    describeConcurrentCommitContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
     describeOpsContract(makeStore, makeTwoClients);
     describeQueryPlanContract(makeStore);

@@ -44,7 +44,7 @@ export function aThread(id: string, overrides: Partial<Thread> = {}): Thread {
     participants: [ana],
     createdAt: T0,
     createdBy: ana.id,
-    pending: [],
+    pendingCount: 0,
     nextSeq: 1,
     version: 0,
     ...overrides,

@@ -62,7 +62,7 @@ async function seed(store: Store, n: number, now: number): Promise<void> {
     participants: [{ id: 'u-ana', name: 'Ana Souza', joinedAt: now }],
     createdAt: now,
     createdBy: 'u-ana',
-    pending: [],
+    pendingCount: 0,
     nextSeq: 2,
     version: 0,
     consentedAt: now,

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { contactIdFor, decide } from '../core/engine.js';
+import { contactIdFor, decide, needsPendingMessages } from '../core/engine.js';
 import {
   isRejection,
   type ContactRef,
@@ -224,7 +224,7 @@ export class Conversations {
         }
         return done;
       }
-      const snapshot = await this.snapshot(open);
+      const snapshot = await this.snapshot(open, event);
       const outcome = decide(snapshot, event, now);
       if (isRejection(outcome)) return false;
       const done = await this.commitGuarded(
@@ -277,20 +277,17 @@ export class Conversations {
         return false;
       }
       const thread = await this.thread(message.threadId);
-      const snapshot = await this.snapshot(thread);
+      const event: ThreadEvent = {
+        type: 'status',
+        message,
+        status: status.status,
+        at: status.at,
+        waMessageId: status.waMessageId,
+        failure: status.failure,
+      };
+      const snapshot = await this.snapshot(thread, event);
       const now = this.clock.now();
-      const outcome = decide(
-        snapshot,
-        {
-          type: 'status',
-          message,
-          status: status.status,
-          at: status.at,
-          waMessageId: status.waMessageId,
-          failure: status.failure,
-        },
-        now,
-      );
+      const outcome = decide(snapshot, event, now);
       if (isRejection(outcome)) return false;
       const done = await this.commitGuarded(
         outcome,
@@ -339,13 +336,13 @@ export class Conversations {
   private async onThreadNow(threadId: ThreadId, event: ThreadEvent): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       const thread = await this.thread(threadId);
-      const snapshot = await this.snapshot(thread);
       const now = this.clock.now();
       // A status event carries the message as it was loaded: reload it with the thread.
       const fresh =
         event.type === 'status'
           ? { ...event, message: (await this.store.getMessage(event.message.id)) ?? event.message }
           : event;
+      const snapshot = await this.snapshot(thread, fresh);
       const outcome = decide(snapshot, fresh, now);
       if (isRejection(outcome)) return outcome;
       const done = await this.commitGuarded(
@@ -421,12 +418,14 @@ export class Conversations {
     return thread;
   }
 
-  private async snapshot(thread: Thread): Promise<ThreadSnapshot> {
-    const pending: Message[] = [];
-    for (const id of thread.pending) {
-      const m = await this.store.getMessage(id);
-      if (m) pending.push(m);
-    }
+  /**
+   * The thread and, only when the event needs them (it may close the thread), its held
+   * messages: a write to a thread with a long queue reads none of them.
+   */
+  private async snapshot(thread: Thread, event: ThreadEvent): Promise<ThreadSnapshot> {
+    const pending = needsPendingMessages(thread, event)
+      ? await this.store.listHeldMessages(thread.id)
+      : [];
     return { thread, pending };
   }
 

@@ -146,7 +146,8 @@ export class OutboxDispatcher {
           return await this.sendToContact(item, item.effect.messageId);
         case 'schedule':
         case 'record_consent':
-          // Kept by the store itself at commit; nothing to dispatch.
+        case 'release_pending':
+          // Kept (or, for a release, expanded) by the store itself at commit; nothing to dispatch.
           return await this.o.store.completeEffect(item.id, this.o.owner);
         default:
           return await this.tellUsers(item, item.effect);

@@ -2,6 +2,7 @@
  * Small builders shared by the engine's rules: message records, notices, the pending queue.
  */
 import type { NoticeKey } from './notice-keys.js';
+import { isOptOutKeyword } from './opt-out.js';
 import { isWindowOpen } from './window.js';
 import type {
   ContactNoticeKey,
@@ -12,6 +13,7 @@ import type {
   Notice,
   Participant,
   Thread,
+  ThreadEvent,
   ThreadSnapshot,
   Transition,
   UserId,
@@ -98,22 +100,52 @@ export function contactNotice(
   };
 }
 
-/** Keep the queue in the order messages were written, whatever order they joined it in. */
-export function enqueue(thread: Thread, message: Message): Thread {
-  if (thread.pending.includes(message.id)) return thread;
-  const seqOf = (id: MessageId) => Number(id.slice(id.lastIndexOf(':') + 1));
-  const pending = [...thread.pending, message.id].sort((a, b) => seqOf(a) - seqOf(b));
-  return { ...thread, pending };
+/**
+ * Hold a message in the queue. The queue is kept in the order messages were written (by
+ * seq, by the store), whatever order they joined it in; the thread only counts it.
+ */
+export function enqueue(thread: Thread, message: Message): { thread: Thread; message: Message } {
+  if (message.held) return { thread, message };
+  return {
+    thread: { ...thread, pendingCount: thread.pendingCount + 1 },
+    message: { ...message, held: true },
+  };
 }
 
-/** Release the pending queue in order: one send per message, committed together. */
+/** Release the pending queue in order: the store sends every held message, in one commit. */
 export function releasePending(thread: Thread): { thread: Thread; effects: Effect[] } {
-  const effects: Effect[] = thread.pending.map((id) => ({
-    type: 'send_to_contact',
-    threadId: thread.id,
-    messageId: id,
-  }));
-  return { thread: { ...thread, pending: [] }, effects };
+  if (thread.pendingCount === 0) return { thread, effects: [] };
+  return {
+    thread: { ...thread, pendingCount: 0 },
+    effects: [{ type: 'release_pending', threadId: thread.id }],
+  };
+}
+
+/**
+ * Whether deciding `event` needs the held messages themselves (not only their count): only
+ * for what may close the thread and fail them. The app loads them then, and only then.
+ */
+export function needsPendingMessages(thread: Thread, event: ThreadEvent): boolean {
+  if (thread.pendingCount === 0) return false;
+  switch (event.type) {
+    case 'leave':
+      return true;
+    case 'inbound': {
+      const c = event.content;
+      return (
+        (c.type === 'button' && c.button === 'decline') ||
+        (c.type === 'text' && isOptOutKeyword(c.text))
+      );
+    }
+    case 'status':
+      return (
+        event.status === 'failed' &&
+        thread.state === 'awaiting_consent' &&
+        thread.optIn?.messageId === event.message.id
+      );
+    default:
+      return false;
+  }
 }
 
 /**
@@ -126,10 +158,17 @@ export function cancelPending(
   now: Millis,
   reasonKey: NoticeKey,
 ) {
+  if (snapshot.pending.length !== snapshot.thread.pendingCount) {
+    // A caller that skipped needsPendingMessages: failing only some would lose the rest.
+    throw new Error(
+      `thread ${thread.id}: ${snapshot.thread.pendingCount} held messages, ${snapshot.pending.length} given`,
+    );
+  }
   const messages: Message[] = snapshot.pending
     .filter((m) => m.status === 'pending')
     .map((m) => ({
       ...m,
+      held: undefined,
       status: 'failed',
       statusTimes: { ...m.statusTimes, failed: now },
       failure: { code: 0, kind: 'other', reasonKey },
@@ -141,7 +180,7 @@ export function cancelPending(
     if (to.length > 0)
       effects.push({ type: 'status_changed', threadId: thread.id, messageId: m.id, to });
   }
-  return { thread: { ...thread, pending: [] }, messages, effects };
+  return { thread: { ...thread, pendingCount: 0 }, messages, effects };
 }
 
 export function transition(

@@ -60,7 +60,8 @@ export function compose(
       : [];
 
   if (next.state === 'awaiting_consent') {
-    return transition(enqueue(next, message), [message], share);
+    const queued = enqueue(next, message);
+    return transition(queued.thread, [queued.message], share);
   }
   if (next.state === 'active' && isWindowOpen(next, now)) {
     return transition(next, [message], [send(next, message), ...share]);
@@ -79,8 +80,13 @@ export function pauseAndQueue(
   effects: Transition['effects'] = [],
 ) {
   let next: Thread = { ...thread, state: 'paused' };
-  for (const m of held) next = enqueue(next, m);
-  if (next.resumeMessageId !== undefined) return transition(next, held, effects);
+  const queued: Message[] = [];
+  for (const m of held) {
+    const q = enqueue(next, m);
+    next = q.thread;
+    queued.push(q.message);
+  }
+  if (next.resumeMessageId !== undefined) return transition(next, queued, effects);
   const { thread: withResume, message: resume } = systemMessage(next, now, {
     kind: 'template',
     template: 'resume',
@@ -88,7 +94,7 @@ export function pauseAndQueue(
   next = { ...withResume, resumeMessageId: resume.id };
   return transition(
     next,
-    [...held, resume],
+    [...queued, resume],
     [
       ...effects,
       send(next, resume),

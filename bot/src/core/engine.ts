@@ -52,3 +52,4 @@ export { startThread, restartThread, threadOpenedByContact, isContactBlocked } f
 export { isWindowOpen, stateAt, windowClosesAt, windowTimeLeft } from './window.js';
 export { isOptOutKeyword, OPT_OUT_KEYWORDS } from './opt-out.js';
 export { applyReceipt } from './receipts.js';
+export { needsPendingMessages } from './build.js';

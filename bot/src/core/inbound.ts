@@ -147,7 +147,7 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
     // consent to this conversation). Kept as proof with the message that carried it.
     const openedByContact = thread.state !== 'awaiting_consent';
     effects.push(consentRecord(thread, input, 'consent', isButton ? 'button' : 'message'));
-    const hadPending = thread.pending.length > 0;
+    const hadPending = thread.pendingCount > 0;
     const released = releasePending({
       ...thread,
       state: 'active',
@@ -181,7 +181,7 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
   if (
     thread.state === 'paused' ||
     thread.resumeMessageId !== undefined ||
-    thread.pending.length > 0 ||
+    thread.pendingCount > 0 ||
     windowWasClosed
   ) {
     // Any message from the contact resumes: the window is open again, the queue goes out
@@ -189,7 +189,7 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
     // the request is no longer awaited.
     if (isButton && c.button === 'resume')
       effects.push(consentRecord(thread, input, 'resume', 'button'));
-    const hadPending = thread.pending.length > 0;
+    const hadPending = thread.pendingCount > 0;
     const released = releasePending({ ...thread, state: 'active', resumeMessageId: undefined });
     thread = released.thread;
     if (!isButton) effects.push(deliver);

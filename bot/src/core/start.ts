@@ -76,7 +76,7 @@ export function startThread(input: StartThreadInput, now: Millis): Outcome {
     createdAt: now,
     createdBy: by.id,
     previousThreadId: input.previous?.id,
-    pending: [],
+    pendingCount: 0,
     nextSeq: 1,
     version: 0,
   };
@@ -156,7 +156,7 @@ export function threadOpenedByContact(input: ContactOpensInput, now: Millis): Th
     createdAt: now,
     createdBy: participants[0]?.id ?? 'contact',
     previousThreadId: input.previous?.id,
-    pending: [],
+    pendingCount: 0,
     nextSeq: 1,
     version: 0,
   };

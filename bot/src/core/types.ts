@@ -76,8 +76,12 @@ export interface Thread {
   readonly optIn?: OptInProgress | undefined;
   /** The "Resume conversation" template in flight while paused, if one was sent. */
   readonly resumeMessageId?: MessageId | undefined;
-  /** Messages held until the contact consents or resumes, in the order they were written. */
-  readonly pending: readonly MessageId[];
+  /**
+   * How many messages are held until the contact consents or resumes. The held messages
+   * themselves are the thread's messages with `held` set (kept in seq order by the store), so
+   * writing to a thread with a long queue costs what writing to an empty one does.
+   */
+  readonly pendingCount: number;
   readonly closedAt?: Millis | undefined;
   readonly closedReason?: ClosedReason | undefined;
   /** The next message sequence number: message ids are `${thread.id}:${seq}`. */
@@ -178,6 +182,8 @@ export interface Message {
   readonly attempts: number;
   /** Set when a crash interrupted the send: WhatsApp may have received it twice. */
   readonly possiblyDuplicate?: boolean | undefined;
+  /** In the thread's pending queue: held until the contact consents or resumes. */
+  readonly held?: boolean | undefined;
   readonly createdAt: Millis;
 }
 
@@ -204,10 +210,14 @@ export interface Notice {
   readonly keyParams?: Readonly<Record<string, NoticeKey>> | undefined;
 }
 
-/** The thread as the engine sees it: the thread and its held (pending) messages. */
+/**
+ * The thread as the engine sees it. The pending queue is a bounded view: its size is
+ * `thread.pendingCount`, and the held messages themselves (in seq order) are only here when
+ * `needsPendingMessages(thread, event)` says the event needs them (it may close the thread
+ * and fail them); otherwise `pending` is empty.
+ */
 export interface ThreadSnapshot {
   readonly thread: Thread;
-  /** The messages listed in thread.pending, in that order. */
   readonly pending: readonly Message[];
 }
 
@@ -290,6 +300,12 @@ export type ThreadEvent =
 export type Effect =
   /** Send this stored message to the contact (text, picture, template or notice). */
   | { readonly type: 'send_to_contact'; readonly threadId: ThreadId; readonly messageId: MessageId }
+  /**
+   * Send every held message of this thread, in the order written. The store turns it, in
+   * place and in the same transaction, into one send_to_contact per held message and takes
+   * them out of the queue; it never reaches the outbox as such.
+   */
+  | { readonly type: 'release_pending'; readonly threadId: ThreadId }
   /** Tell these users a notice about this thread. */
   | {
       readonly type: 'notify';

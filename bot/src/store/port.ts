@@ -220,6 +220,9 @@ export interface Store {
   getMessageByWaId(waMessageId: string): Promise<Message | undefined>;
   /** A thread's messages in seq order. */
   listMessages(threadId: ThreadId): Promise<Message[]>;
+  // pending queues (issue 11 item 4)
+  /** A thread's held messages (its pending queue, `held` set), in seq order. */
+  listHeldMessages(threadId: ThreadId): Promise<Message[]>;
   /**
    * Messages created in [from, to) across all threads (of one business number, if given),
    * oldest first: by createdAt, then thread id, then seq. At most `limit` of them.
@@ -239,6 +242,10 @@ export interface Store {
    * - messages: upserted by id. A waMessageId already carried by another message means the
    *   WhatsApp message was already taken in: DuplicateEventError(`wamid:<id>`).
    *   `possiblyDuplicate` is sticky: once set (see markMessagePossiblyDuplicate) it stays.
+   * - pending queue: a message's `held` flag puts it in (or takes it out of) the thread's
+   *   queue. A `release_pending` effect becomes, in its place, one send_to_contact per
+   *   message held once the transition's messages are written, in seq order, and those
+   *   messages leave the queue (`held` cleared).
    * - effects: appended to the outbox in the order given with per-thread increasing seqs
    *   (notBefore = now), except `schedule` (replaces the thread's pending timer of that name,
    *   under a new timer id) and `record_consent` (kept as a consent record).

@@ -16,7 +16,7 @@ describe('a new thread awaits consent', () => {
     const second = w.write(alice, 'Your order is ready');
     expect(sends(first)).toEqual([]);
     expect(sends(second)).toEqual([]);
-    expect(w.thread.pending).toEqual([first.messages[0]!.id, second.messages[0]!.id]);
+    expect(w.held()).toEqual([first.messages[0]!.id, second.messages[0]!.id]);
     expect(first.messages[0]!.status).toBe('pending');
   });
 
@@ -27,7 +27,7 @@ describe('a new thread awaits consent', () => {
     const t = w.contactTaps('consent');
     expect(w.thread.state).toBe('active');
     expect(sends(t)).toEqual(ids);
-    expect(w.thread.pending).toEqual([]);
+    expect(w.held()).toEqual([]);
     // With messages waiting, the messages themselves are the news: no "you can start" notice.
     expect(noticeFor(t, alice.id)).toEqual([]);
   });

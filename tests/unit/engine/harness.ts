@@ -4,7 +4,7 @@
  */
 import type { NoticeKey } from '../../../bot/src/core/notice-keys.js';
 import { expect } from 'vitest';
-import { decide, startThread } from '../../../bot/src/core/engine.js';
+import { decide, needsPendingMessages, startThread } from '../../../bot/src/core/engine.js';
 import {
   HOUR,
   isRejection,
@@ -79,11 +79,33 @@ export class World {
     return w;
   }
 
+  /**
+   * Applies a transition as a store does: messages first, then each release_pending turned
+   * in place into one send per held message (in seq order), which leave the queue.
+   */
   commit(t: Transition): Transition {
     this.thread = t.thread;
     for (const m of t.messages) this.messages.set(m.id, m);
-    this.last = t;
-    return t;
+    const effects = t.effects.flatMap((e): Effect[] => {
+      if (e.type !== 'release_pending') return [e];
+      return this.heldMessages().map((m) => {
+        this.messages.set(m.id, { ...m, held: undefined });
+        return { type: 'send_to_contact', threadId: e.threadId, messageId: m.id };
+      });
+    });
+    this.last = { ...t, effects };
+    expect(this.held()).toHaveLength(this.thread.pendingCount);
+    return this.last;
+  }
+
+  /** The held (pending) messages, in the order written, as a store keeps them. */
+  heldMessages(): Message[] {
+    return [...this.messages.values()].filter((m) => m.held).sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The ids of the held messages, in order. */
+  held(): string[] {
+    return this.heldMessages().map((m) => m.id);
   }
 
   later(ms: number): this {
@@ -92,10 +114,9 @@ export class World {
   }
 
   run(event: ThreadEvent): Outcome {
-    const pending = this.thread.pending.map((id) => this.messages.get(id)!);
+    const pending = needsPendingMessages(this.thread, event) ? this.heldMessages() : [];
     const outcome = decide({ thread: this.thread, pending }, event, this.now);
-    if (!isRejection(outcome)) this.commit(outcome);
-    return outcome;
+    return isRejection(outcome) ? outcome : this.commit(outcome);
   }
 
   write(by: UserRef, body: string): Transition {

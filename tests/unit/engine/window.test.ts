@@ -22,7 +22,7 @@ describe('the 24-hour customer-service window', () => {
     const resume = t.messages.find((m) => m.template === 'resume')!;
     expect(w.thread.state).toBe('paused');
     expect(sends(t)).toEqual([resume.id]);
-    expect(w.thread.pending).toEqual([written.id]);
+    expect(w.held()).toEqual([written.id]);
     expect(noticeFor(t, alice.id)).toEqual(['thread.paused']);
   });
 
@@ -33,8 +33,8 @@ describe('the 24-hour customer-service window', () => {
     const second = w.write(alice, 'two');
     expect(sends(second)).toEqual([]);
     expect(w.byTemplate('resume')).toHaveLength(1);
-    expect(w.thread.pending).toHaveLength(2);
-    expect(w.thread.pending[0]).toBe(first.messages.find((m) => m.kind === 'text')!.id);
+    expect(w.held()).toHaveLength(2);
+    expect(w.held()[0]).toBe(first.messages.find((m) => m.kind === 'text')!.id);
   });
 
   it('is not extended by the business writing, only by the contact', () => {
@@ -114,7 +114,7 @@ describe('the 24-hour customer-service window', () => {
     expect(w.thread.state).toBe('paused');
     const t2 = w.write(alice, 'two');
     expect(t2.messages.some((m) => m.template === 'resume')).toBe(true);
-    expect(w.thread.pending).toHaveLength(2);
+    expect(w.held()).toHaveLength(2);
   });
 
   it('puts a message that WhatsApp refused with 131047 back in the queue, pauses, and asks to resume', () => {
@@ -124,7 +124,7 @@ describe('the 24-hour customer-service window', () => {
     w.later(HOUR);
     const t = w.report(sent.id, 'failed', failure(131047, 'window_closed', 'reason.window_closed'));
     expect(w.thread.state).toBe('paused');
-    expect(w.thread.pending).toEqual([sent.id]);
+    expect(w.held()).toEqual([sent.id]);
     expect(w.message(sent.id).status).toBe('pending');
     expect(t.messages.some((m) => m.template === 'resume')).toBe(true);
     // When the contact resumes, it goes out again.

@@ -94,7 +94,7 @@ const thread: Thread = {
   createdAt: NOW - HOUR,
   createdBy: sam.id,
   lastInboundAt: NOW - HOUR,
-  pending: [],
+  pendingCount: 0,
   nextSeq: 5,
   version: 3,
 };

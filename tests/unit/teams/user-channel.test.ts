@@ -84,7 +84,7 @@ const thread: Thread = {
   ],
   createdAt: T0,
   createdBy: 'alice',
-  pending: [],
+  pendingCount: 0,
   nextSeq: 4,
   version: 0,
 };

@@ -15,7 +15,7 @@ const thread: Thread = {
   participants: [],
   createdAt: 0,
   createdBy: 'u',
-  pending: [],
+  pendingCount: 0,
   nextSeq: 3,
   version: 1,
   consentedAt: 0,

@@ -19,6 +19,7 @@ import { ONE_OPEN_THREAD, UNIQUE_WA_MESSAGE_ID, type Collections } from './colle
 import { plain, type MessageDoc, type OutboxDoc, type ThreadDoc } from './documents.js';
 import { ID_INDEX, isDuplicateKey, isUnattributedDuplicateKey } from './errors.js';
 import { waMessageIdIs } from './hot-queries.js';
+import { expandReleases } from './pending-queue.js';
 
 /**
  * Thrown inside the transaction when the one-open-thread index refused the write (a race the
@@ -69,7 +70,10 @@ export async function applyTransition(
     if (other) throw new OpenThreadExistsError(other._id);
   }
 
-  const { outbox, timers, consents } = sortEffects(transition.effects);
+  // Messages first: a release sends what is held once they are written.
+  for (const message of transition.messages) await writeMessage(c, session, message);
+  const effects = await expandReleases(c, session, transition.effects);
+  const { outbox, timers, consents } = sortEffects(effects);
   const outboxSeq = stored?.outboxSeq ?? 0;
   const version = (options.expectedVersion ?? 0) + 1;
   // A thread's creation time is its first write's: an update never moves it.
@@ -87,7 +91,6 @@ export async function applyTransition(
     data: plain({ ...thread, createdAt, version }),
   });
 
-  for (const message of transition.messages) await writeMessage(c, session, message);
   if (outbox.length > 0) {
     const docs: OutboxDoc[] = outbox.map((effect, i) => ({
       _id: randomUUID(),
@@ -194,12 +197,17 @@ async function writeMessage(
     data: plain(message),
   };
   if (waMessageId !== undefined) set.waMessageId = waMessageId;
+  if (message.held) set.held = true;
+  const unset = {
+    ...(waMessageId === undefined ? { waMessageId: '' as const } : {}),
+    ...(message.held ? {} : { held: '' as const }),
+  };
   try {
     await c.messages.updateOne(
       { _id: message.id },
       {
         $set: set,
-        ...(waMessageId === undefined ? { $unset: { waMessageId: '' as const } } : {}),
+        ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
         // Sticky: a flag set by markMessagePossiblyDuplicate survives the engine's copy.
         $max: { possiblyDuplicate: message.possiblyDuplicate === true },
       },

@@ -58,6 +58,8 @@ export interface MessageDoc {
   /** Absent until WhatsApp gave an id: the unique index only covers strings. */
   waMessageId?: string;
   possiblyDuplicate: boolean;
+  /** In its thread's pending queue (absent otherwise): a partial index finds them in order. */
+  held?: true;
   data: Message;
 }
 

@@ -11,6 +11,7 @@
  * again and the old index keeps serving the instances still running until the new one exists.
  */
 import { randomUUID } from 'node:crypto';
+import { HELD_INDEX } from './pending-queue.js';
 import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
 import {
   runMigrations,
@@ -199,6 +200,14 @@ export const INDEX_MIGRATIONS: readonly IndexMigration[] = [
   },
   {
     version: 6,
+    // Pending queues that scale (issue 11 item 4): a thread's held messages, in order.
+    name: 'held messages by thread',
+    up: async (db) => {
+      await create(db, 'messages', [HELD_INDEX]);
+    },
+  },
+  {
+    version: 7,
     // Operate it (issue 12, ops.ts): job leases found by owner at shutdown, alarms by state,
     // suppressions (opt-outs kept past erasure) by time, and final messages by age for
     // retention. Creating an index creates the collection too.

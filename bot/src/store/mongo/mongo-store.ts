@@ -55,6 +55,7 @@ import * as leases from './leases.js';
 import * as participations from './participations.js';
 import { MediaBucket } from './media-bucket.js';
 import { MongoOps } from './ops.js';
+import { heldMessages, upgradePendingLists } from './pending-queue.js';
 import { explainMongo } from './query-plans.js';
 import { DURABLE, MAJORITY } from './write-concern.js';
 
@@ -107,6 +108,7 @@ export class MongoStore implements Store {
       const db = client.db(options.dbName ?? databaseInUri(uri) ?? 'whatsapp_teams');
       const store = new MongoStore(client, db, true);
       store.appliedNow = await migrateIndexes(db);
+      await upgradePendingLists(store.c);
       return store;
     } catch (error) {
       await client.close();
@@ -229,6 +231,11 @@ export class MongoStore implements Store {
     const { filter, sort } = messagesOfThread(threadId);
     const docs = await this.c.messages.find(filter).sort(sort).toArray();
     return docs.map(messageFromDoc);
+  }
+
+  // pending queues (issue 11 item 4)
+  async listHeldMessages(threadId: string): Promise<Message[]> {
+    return heldMessages(this.c, threadId);
   }
 
   async listMessagesBetween(range: MessageRange): Promise<MessageInThread[]> {

@@ -13,6 +13,7 @@ import {
   type ApplyOptions,
   type ContactRecord,
 } from '../port.js';
+import { expandReleases } from './pending-queue.js';
 import { fromJson, type JsonRow } from './rows.js';
 import type { Sql } from './sql.js';
 
@@ -35,7 +36,9 @@ export function applyTransition(
   }
   if (isOpen(thread)) refuseSecondOpenThread(sql, thread);
 
-  const { outbox, timers, consents } = sortEffects(transition.effects);
+  // Messages first: a release sends what is held once they are written.
+  for (const message of transition.messages) writeMessage(sql, message);
+  const { outbox, timers, consents } = sortEffects(expandReleases(sql, transition.effects));
   const outboxSeq = stored?.outbox_seq ?? 0;
   writeThread(
     sql,
@@ -44,7 +47,6 @@ export function applyTransition(
     outboxSeq + outbox.length,
     options.now,
   );
-  for (const message of transition.messages) writeMessage(sql, message);
   outbox.forEach((effect, i) => {
     sql.run(
       `INSERT INTO outbox (id, thread_id, seq, effect, attempts, not_before, created_at)
@@ -161,17 +163,18 @@ function writeMessage(sql: Sql, message: Message): void {
     if (other) throw new DuplicateEventError(`wamid:${waMessageId}`);
   }
   sql.run(
-    `INSERT INTO messages (id, thread_id, seq, wa_message_id, possibly_duplicate, created_at, json)
-     VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO messages (id, thread_id, seq, wa_message_id, possibly_duplicate, held, created_at, json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET
        thread_id = excluded.thread_id, seq = excluded.seq, wa_message_id = excluded.wa_message_id,
        possibly_duplicate = max(possibly_duplicate, excluded.possibly_duplicate),
-       created_at = excluded.created_at, json = excluded.json`,
+       held = excluded.held, created_at = excluded.created_at, json = excluded.json`,
     message.id,
     message.threadId,
     message.seq,
     waMessageId,
     message.possiblyDuplicate ? 1 : 0,
+    message.held ? 1 : 0,
     message.createdAt,
     JSON.stringify(message),
   );

@@ -42,6 +42,8 @@ export async function putMediaOnce(
   mimeType: string,
   caption: string | undefined,
   options: PutMediaOptions = {},
+  /** How the row is committed: the store's group commit (issue 11 item 6). */
+  commit: <T>(work: () => T) => Promise<T> = async (work) => work(),
 ): Promise<MediaRef> {
   const key = options.key;
   if (key !== undefined) {
@@ -58,17 +60,19 @@ export async function putMediaOnce(
   };
   await files.write(ref.id, bytes);
   try {
-    const inserted = sql.run(
-      `INSERT INTO media (id, mime_type, size, sha256, caption, filename, wa_message_id, created_at)
+    const inserted = await commit(() =>
+      sql.run(
+        `INSERT INTO media (id, mime_type, size, sha256, caption, filename, wa_message_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wa_message_id) WHERE wa_message_id IS NOT NULL DO NOTHING`,
-      ref.id,
-      ref.mimeType,
-      ref.size,
-      ref.sha256,
-      caption ?? null,
-      options.filename ?? null,
-      key ?? null,
-      Date.now(),
+        ref.id,
+        ref.mimeType,
+        ref.size,
+        ref.sha256,
+        caption ?? null,
+        options.filename ?? null,
+        key ?? null,
+        Date.now(),
+      ),
     );
     if (inserted.changes === 0 && key !== undefined) {
       // Another writer kept this message's media first: theirs stands, ours goes.

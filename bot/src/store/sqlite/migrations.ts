@@ -196,6 +196,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  // pending queues (issue 11 item 4)
+  {
+    version: 6,
+    name: 'pending queue as held messages',
+    sql: `
+      -- A held message is flagged on its own row instead of listed in its thread's JSON, so
+      -- holding one more costs the same whatever the queue's length.
+      ALTER TABLE messages ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+      UPDATE messages SET held = 1, json = json_set(json, '$.held', json('true'))
+      WHERE id IN (SELECT p.value FROM threads t, json_each(t.json, '$.pending') p);
+      UPDATE threads SET json = json_set(json_remove(json, '$.pending'), '$.pendingCount',
+                                         coalesce(json_array_length(json, '$.pending'), 0));
+      CREATE INDEX messages_held ON messages (thread_id, seq) WHERE held = 1;
+      `,
+  },
   // ops (issue 12): readiness probe, job leases, alarm records.
   {
     version: 8,

@@ -31,10 +31,12 @@ export class SqliteOps implements OpsStore {
   constructor(
     private readonly sql: Sql,
     private readonly media: MediaBytes,
+    /** The store's group commit (issue 11): every write of ops goes through it too. */
+    private readonly write: <T>(work: () => T) => Promise<T> = async (work) => sql.write(work),
   ) {}
 
   async probeCommit(owner: string, now: Millis): Promise<void> {
-    this.sql.write(() =>
+    await this.write(() =>
       this.sql.run(
         'INSERT INTO ops_probe (owner, at) VALUES (?, ?) ON CONFLICT (owner) DO UPDATE SET at = excluded.at',
         owner,
@@ -49,7 +51,7 @@ export class SqliteOps implements OpsStore {
     now: Millis,
     leaseMs: Millis,
   ): Promise<boolean> {
-    return this.sql.write(() => {
+    return this.write(() => {
       const row = this.sql.get<{ owner: string; lease_until: number }>(
         'SELECT owner, lease_until FROM job_leases WHERE name = ?',
         name,
@@ -66,7 +68,7 @@ export class SqliteOps implements OpsStore {
   }
 
   async releaseLeases(owner: string): Promise<void> {
-    this.sql.write(() => {
+    await this.write(() => {
       this.sql.run('DELETE FROM job_leases WHERE owner = ?', owner);
       this.sql.run('UPDATE timers SET owner = NULL, lease_until = NULL WHERE owner = ?', owner);
       // Effects still leased were claimed but not started (the dispatcher finished the rest).
@@ -109,10 +111,12 @@ export class SqliteOps implements OpsStore {
   }
 
   async putAlarm(record: AlarmRecord): Promise<void> {
-    this.sql.run(
-      'INSERT INTO alarms (key, json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET json = excluded.json',
-      record.key,
-      JSON.stringify(record),
+    await this.write(() =>
+      this.sql.run(
+        'INSERT INTO alarms (key, json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET json = excluded.json',
+        record.key,
+        JSON.stringify(record),
+      ),
     );
   }
 
@@ -132,7 +136,7 @@ export class SqliteOps implements OpsStore {
       before,
       limit,
     );
-    const media = this.sql.write(() => this.deleteMessages(rows));
+    const media = await this.write(() => this.deleteMessages(rows));
     await this.removeBytes(media);
     return rows.length;
   }
@@ -174,7 +178,7 @@ export class SqliteOps implements OpsStore {
     options: { readonly keepConsentProof: boolean; readonly now: Millis },
   ): Promise<ErasureResult> {
     const key = suppressionKey(phone);
-    const { result, media } = this.sql.write(() => {
+    const { result, media } = await this.write(() => {
       const { contactIds, threadIds } = this.ownedBy(phone);
       const contacts = this.select<JsonRow>(
         'SELECT json FROM contacts WHERE id IN',

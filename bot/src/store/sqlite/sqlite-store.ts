@@ -2,7 +2,8 @@
  * The embedded store: SQLite through better-sqlite3 in one file under DATA_DIR, for a single
  * instance and for development. Real, durable and transactional, with no server to run.
  * Several processes may open the same file: WAL lets readers run beside the one writer, and
- * busy_timeout makes a writer wait for the lock instead of failing.
+ * a writer waits for another's lock, without blocking the event loop, up to busyTimeoutMs.
+ * Every write goes through group commit (group-commit.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -41,6 +42,8 @@ import * as budgets from './budgets.js';
 import * as leases from './leases.js';
 import * as participations from './participations.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
+import { Checkpointer } from './checkpointer.js';
+import { GroupCommit, type GroupCommitStats } from './group-commit.js';
 import {
   MESSAGE_BY_WA_ID,
   MESSAGES_OF_THREAD,
@@ -50,6 +53,7 @@ import {
 import { getMediaV9, putMediaOnce } from './media.js';
 import { migrate } from './migrations.js';
 import { explainSqlite } from './query-plans.js';
+import { heldMessages } from './pending-queue.js';
 import {
   fromJson,
   messageFromRow,
@@ -64,9 +68,19 @@ import { SqliteOps } from './ops.js';
 export interface SqliteStoreOptions {
   /** Where media bytes go; defaults to `media/` beside the database file (memory for ':memory:'). */
   readonly mediaDir?: string;
-  /** How long a writer waits for another connection's lock before failing. */
+  /**
+   * How long a write waits for another connection's lock before failing (StoreBusyError),
+   * without blocking the event loop meanwhile (group-commit.ts).
+   */
   readonly busyTimeoutMs?: number;
 }
+
+/** Long enough for another instance's commit, short enough for a fast 503 on a webhook. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 1000;
+/** Readers in WAL mode only wait for a lock in rare cases (recovery); never for long. */
+const READ_BUSY_TIMEOUT_MS = 50;
+/** Opening (migrations) may wait for another process that is opening the same file. */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
 
 const THREAD_COLUMNS = 't.version, t.json';
 
@@ -76,6 +90,9 @@ export class SqliteStore implements Store {
   private readonly media: MediaBytes;
   /** ops (issue 12): readiness, job leases, metrics figures, alarms. */
   readonly ops: SqliteOps;
+  private readonly writes: GroupCommit;
+  private readonly inMemory: boolean;
+  private readonly checkpointer: Checkpointer | undefined;
   private readonly appliedNow: readonly number[];
 
   /** Opens (or creates) the database at `file` and brings its schema up to date. */
@@ -83,32 +100,50 @@ export class SqliteStore implements Store {
     readonly file: string,
     options: SqliteStoreOptions = {},
   ) {
+    this.inMemory = file === ':memory:' || file === '';
     this.db = new Database(file);
     try {
-      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      this.db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
       this.db.pragma('journal_mode = WAL');
-      // FULL: a commit survives power loss, since a webhook is answered 200 after it.
-      this.db.pragma('synchronous = FULL');
+      // A commit survives power loss, since a webhook is answered 200 after it: at FULL,
+      // SQLite syncs the log in COMMIT, blocking the event loop for the fsync (several ms);
+      // a file database instead syncs it after each group commit off the loop (NORMAL plus
+      // fdatasync of the log, see group-commit.ts), and answers only after that.
+      this.db.pragma(`synchronous = ${this.inMemory ? 'FULL' : 'NORMAL'}`);
       this.appliedNow = migrate(this.db);
+      this.db.pragma(`busy_timeout = ${READ_BUSY_TIMEOUT_MS}`);
     } catch (error) {
       this.db.close();
       throw error;
     }
     this.sql = new Sql(this.db);
-    const inMemory = file === ':memory:' || file === '';
+    // group commit (issue 11 items 5, 6): every write goes through one batching writer.
+    this.writes = new GroupCommit(this.db, {
+      busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+      readBusyTimeoutMs: READ_BUSY_TIMEOUT_MS,
+      ...(this.inMemory ? {} : { walFile: `${file}-wal` }),
+    });
+    if (!this.inMemory) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = Checkpointer.start(file, 250, () => {
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+      if (!this.checkpointer) this.db.pragma('wal_autocheckpoint = 1000');
+    }
+    const inMemory = this.inMemory;
     this.media =
       options.mediaDir !== undefined
         ? new MediaDirectory(options.mediaDir)
         : inMemory
           ? new MediaInMemory()
           : new MediaDirectory(join(dirname(file), 'media'));
-    this.ops = new SqliteOps(this.sql, this.media);
+    this.ops = new SqliteOps(this.sql, this.media, (work) => this.writes.write(work));
   }
 
   // organisations and users
 
   async putOrganisation(org: Organisation): Promise<void> {
-    this.sql.write(() => {
+    await this.writes.write(() => {
       this.sql.run(
         `INSERT INTO organisations (tenant_id, json) VALUES (?, ?)
          ON CONFLICT (tenant_id) DO UPDATE SET json = excluded.json`,
@@ -151,14 +186,16 @@ export class SqliteStore implements Store {
   }
 
   async putUser(user: UserRecord): Promise<void> {
-    this.sql.run(
-      `INSERT INTO users (id, tenant_id, name, json) VALUES (?, ?, ?, ?)
+    await this.writes.write(() =>
+      this.sql.run(
+        `INSERT INTO users (id, tenant_id, name, json) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET
          tenant_id = excluded.tenant_id, name = excluded.name, json = excluded.json`,
-      user.id,
-      user.tenantId,
-      user.name,
-      JSON.stringify(user),
+        user.id,
+        user.tenantId,
+        user.name,
+        JSON.stringify(user),
+      ),
     );
   }
 
@@ -176,7 +213,7 @@ export class SqliteStore implements Store {
   // contacts
 
   async putContact(contact: ContactRecord): Promise<void> {
-    writeContact(this.sql, contact);
+    await this.writes.write(() => writeContact(this.sql, contact));
   }
 
   async getContact(id: string): Promise<ContactRecord | undefined> {
@@ -197,12 +234,14 @@ export class SqliteStore implements Store {
   }
 
   async putAddressBookEntry(entry: AddressBookEntry): Promise<void> {
-    this.sql.run(
-      `INSERT INTO address_book (user_id, contact_id, name) VALUES (?, ?, ?)
+    await this.writes.write(() =>
+      this.sql.run(
+        `INSERT INTO address_book (user_id, contact_id, name) VALUES (?, ?, ?)
        ON CONFLICT (user_id, contact_id) DO UPDATE SET name = excluded.name`,
-      entry.userId,
-      entry.contactId,
-      entry.name,
+        entry.userId,
+        entry.contactId,
+        entry.name,
+      ),
     );
   }
 
@@ -267,6 +306,11 @@ export class SqliteStore implements Store {
     return this.sql.all<MessageRow>(MESSAGES_OF_THREAD, threadId).map(messageFromRow);
   }
 
+  // pending queues (issue 11 item 4)
+  async listHeldMessages(threadId: string): Promise<Message[]> {
+    return heldMessages(this.sql, threadId);
+  }
+
   async listMessagesBetween(range: MessageRange): Promise<MessageInThread[]> {
     // The index range starts at the last row read, not at the start of the period.
     const start = range.after ? Math.max(range.from, range.after.createdAt) : range.from;
@@ -289,7 +333,7 @@ export class SqliteStore implements Store {
   }
 
   async apply(transition: Transition, options: ApplyOptions): Promise<void> {
-    this.sql.write(() => applyTransition(this.sql, transition, options, randomUUID));
+    await this.writes.write(() => applyTransition(this.sql, transition, options, randomUUID));
   }
 
   async hasHandledEvent(eventKey: string): Promise<boolean> {
@@ -297,16 +341,20 @@ export class SqliteStore implements Store {
   }
 
   async claimEventKey(eventKey: string, now: Millis): Promise<boolean> {
-    const result = this.sql.run(
-      'INSERT INTO handled_events (event_key, handled_at) VALUES (?, ?) ON CONFLICT (event_key) DO NOTHING',
-      eventKey,
-      now,
+    const result = await this.writes.write(() =>
+      this.sql.run(
+        'INSERT INTO handled_events (event_key, handled_at) VALUES (?, ?) ON CONFLICT (event_key) DO NOTHING',
+        eventKey,
+        now,
+      ),
     );
     return result.changes === 1;
   }
 
   async markMessagePossiblyDuplicate(id: string): Promise<void> {
-    this.sql.run('UPDATE messages SET possibly_duplicate = 1 WHERE id = ?', id);
+    await this.writes.write(() =>
+      this.sql.run('UPDATE messages SET possibly_duplicate = 1 WHERE id = ?', id),
+    );
   }
 
   // outbox
@@ -317,15 +365,15 @@ export class SqliteStore implements Store {
     leaseMs: Millis,
     limit: number,
   ): Promise<OutboxItem[]> {
-    return leases.claimEffects(this.sql, owner, now, leaseMs, limit);
+    return this.writes.write(() => leases.claimEffects(this.sql, owner, now, leaseMs, limit));
   }
 
   async completeEffect(id: string, owner: string): Promise<void> {
-    leases.completeEffect(this.sql, id, owner);
+    await this.writes.write(() => leases.completeEffect(this.sql, id, owner));
   }
 
   async retryEffect(id: string, owner: string, notBefore: Millis, error: string): Promise<void> {
-    leases.retryEffect(this.sql, id, owner, notBefore, error);
+    await this.writes.write(() => leases.retryEffect(this.sql, id, owner, notBefore, error));
   }
 
   async countPendingEffects(threadId?: string): Promise<number> {
@@ -354,11 +402,11 @@ export class SqliteStore implements Store {
     leaseMs: Millis,
     limit: number,
   ): Promise<TimerItem[]> {
-    return leases.claimDueTimers(this.sql, owner, now, leaseMs, limit);
+    return this.writes.write(() => leases.claimDueTimers(this.sql, owner, now, leaseMs, limit));
   }
 
   async completeTimer(id: string, owner: string): Promise<void> {
-    leases.completeTimer(this.sql, id, owner);
+    await this.writes.write(() => leases.completeTimer(this.sql, id, owner));
   }
 
   // proof of consent
@@ -386,14 +434,16 @@ export class SqliteStore implements Store {
   // Teams cards
 
   async putMessageCard(card: MessageCard): Promise<void> {
-    this.sql.run(
-      `INSERT INTO message_cards (message_id, user_id, activity_id, conversation_id) VALUES (?, ?, ?, ?)
+    await this.writes.write(() =>
+      this.sql.run(
+        `INSERT INTO message_cards (message_id, user_id, activity_id, conversation_id) VALUES (?, ?, ?, ?)
        ON CONFLICT (message_id, user_id) DO UPDATE SET
          activity_id = excluded.activity_id, conversation_id = excluded.conversation_id`,
-      card.messageId,
-      card.userId,
-      card.activityId,
-      card.conversationId,
+        card.messageId,
+        card.userId,
+        card.activityId,
+        card.conversationId,
+      ),
     );
   }
 
@@ -443,11 +493,18 @@ export class SqliteStore implements Store {
     caption?: string,
     options?: PutMediaOptions,
   ): Promise<MediaRef> {
-    return putMediaOnce(this.sql, this.media, bytes, mimeType, caption, options);
+    return putMediaOnce(this.sql, this.media, bytes, mimeType, caption, options, (work) =>
+      this.writes.write(work),
+    );
   }
 
   getMedia(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {
     return getMediaV9(this.sql, this.media, id);
+  }
+
+  /** What group commit did so far (transactions, writes, lock retries). */
+  groupCommitStats(): GroupCommitStats {
+    return this.writes.counters;
   }
 
   // query plans and schema migrations (issue 13)
@@ -466,6 +523,10 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // Queued writes commit (or fail) before the file closes: nothing promised is dropped.
+    await this.writes.drain();
+    await this.writes.close();
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }

@@ -52,3 +52,6 @@ for (const section of sections) {
   for (const row of section.rows) console.log(`| ${row.join(' | ')} |`);
   for (const note of section.notes ?? []) console.log(`\n${note}`);
 }
+
+// tab (issue 9): the personal tab against a store of 100,000 conversations (bench/tab.ts).
+if (process.env.BENCH_TAB !== 'off') await (await import('./tab.js')).runTabBenchmarks();

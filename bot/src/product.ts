@@ -20,6 +20,7 @@ import { Readiness } from './http/readiness.js';
 import { createServer, listen, type RouteModule } from './http/server.js';
 import { tabStaticRoute } from './http/tab-static.js';
 import { whatsappWebhookRoute, WEBHOOK_PATH } from './http/whatsapp-webhook-route.js';
+import { createTabApi } from './http/tab-api/index.js'; // tab (issue 9)
 import {
   createSandbox,
   createSandboxClock,
@@ -257,6 +258,8 @@ export async function startProduct(
   });
 
   const events = new WebhookEvents({ conversations, store, clientFor, logger });
+  // tab (issue 9): the personal tab's API under /api/tab/, behind Teams SSO.
+  const tabApi = createTabApi({ config, store, clock, app, logger });
   const routes: RouteModule[] = [
     whatsappWebhookRoute({
       appSecret: wa.appSecret,
@@ -268,6 +271,7 @@ export async function startProduct(
     metricsRoute({ metrics, token: config.ops.metricsToken }),
     ...(sandbox ? [sandbox.routes] : []),
     ...(edge?.routes ?? []),
+    tabApi,
     // The personal tab's page and assets (issue 9), built into tabs/dist by `npm run build:tab`.
     tabStaticRoute(),
   ];
@@ -339,6 +343,8 @@ export async function startProduct(
       readiness.stopping();
       if (o.delayMs) await new Promise((resolve) => setTimeout(resolve, o.delayMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // tab (issue 9): end the live update streams, or the server would wait for them.
+      tabApi.stop();
       await dispatcher.stop();
       await timers.stop();
       for (const job of jobs) await job.stop();

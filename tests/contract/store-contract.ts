@@ -14,6 +14,7 @@ import { describePendingQueueContract } from './contract-pending-queue.js';
 import { describeQueryPlanContract } from './contract-query-plans.js';
 import { describeParticipationContract } from './contract-participation.js';
 import { describeRecordContract } from './contract-records.js';
+import { describeTabContract } from './contract-tab.js';
 import { describeStoreReviewContract } from './contract-store-review.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
@@ -37,6 +38,7 @@ export function describeStoreContract(
     describeConcurrentCommitContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
     describeOpsContract(makeStore, makeTwoClients);
+    describeTabContract(makeStore);
     describeQueryPlanContract(makeStore);
     describeStoreReviewContract(makeStore);
     // Delivery under load: send budgets shared by every instance.

@@ -50,6 +50,14 @@ const schema = z
         .optional(),
     ),
     DATA_DIR: z.string().trim().min(1).default('./data'),
+    // tab (issue 9): the tab's Entra app, whose SSO tokens the tab's API accepts.
+    AAD_APP_CLIENT_ID: optionalString,
+    TAB_DOMAIN: optionalString,
+    AAD_APP_OAUTH_AUTHORITY_HOST: optionalString.pipe(
+      z
+        .url({ message: 'must be an absolute URL, e.g. https://login.microsoftonline.com' })
+        .optional(),
+    ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -161,6 +169,15 @@ export interface Config {
   readonly maxParticipants: number;
   readonly mongodbUri?: string | undefined;
   readonly dataDir: string;
+  /** The personal tab's single sign-on: tokens for this Entra app are accepted. */
+  readonly tab: {
+    /** AAD_APP_CLIENT_ID; without it no token is accepted (only X-Local-User, locally). */
+    readonly clientId?: string | undefined;
+    /** The host in `api://{domain}/{clientId}`: TAB_DOMAIN, else PUBLIC_URL's host. */
+    readonly domain: string;
+    /** Where Entra publishes its keys and issues tokens (sovereign clouds have their own). */
+    readonly authorityHost: string;
+  };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** ops (issue 12): operating the service. */
   readonly ops: {
@@ -248,6 +265,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     maxParticipants: e.MAX_PARTICIPANTS,
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
+    tab: {
+      clientId: e.AAD_APP_CLIENT_ID,
+      domain: e.TAB_DOMAIN ?? new URL(publicUrl).host,
+      authorityHost: (
+        e.AAD_APP_OAUTH_AUTHORITY_HOST ?? 'https://login.microsoftonline.com'
+      ).replace(/\/+$/, ''),
+    },
     logLevel: e.LOG_LEVEL,
     ops: {
       requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,

@@ -28,6 +28,7 @@ import type {
   Transition,
   UserId,
 } from '../core/types.js';
+import type { TabStore } from './tab-port.js';
 
 // The records both the store and the surfaces use live in the core (issue 8: the Teams
 // adapter and the tab's API reach them without importing the store).
@@ -186,7 +187,8 @@ export interface SchemaMigrations {
 
 // Delivery under load (issue 11): send budgets shared by every instance, in core/records.ts.
 
-export interface Store {
+// tab (issue 9): the tab's inbox, change log and search live in TabStore.
+export interface Store extends TabStore {
   // organisations and users
   /**
    * Keep an organisation. A business number belongs to one organisation: a number listed here

@@ -94,4 +94,29 @@ describe('configuration', () => {
   it('tells how to fix it in the message', () => {
     expect(() => loadConfig({ PORT: '0' })).toThrow(/PORT .*\n.*env\/\.env\.local/s);
   });
+
+  it("reads the tab's Entra app: client id, the ID URI's domain and the authority host", () => {
+    const defaults = loadConfig({
+      PUBLIC_URL: 'https://wa.contoso.example/',
+      AAD_APP_OAUTH_AUTHORITY_HOST: '',
+    });
+    expect(defaults.tab).toEqual({
+      clientId: undefined,
+      domain: 'wa.contoso.example',
+      authorityHost: 'https://login.microsoftonline.com',
+    });
+    const set = loadConfig({
+      AAD_APP_CLIENT_ID: 'c1',
+      TAB_DOMAIN: 'tab.contoso.example',
+      AAD_APP_OAUTH_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
+    });
+    expect(set.tab).toEqual({
+      clientId: 'c1',
+      domain: 'tab.contoso.example',
+      authorityHost: 'https://login.microsoftonline.us',
+    });
+    expect(problems({ AAD_APP_OAUTH_AUTHORITY_HOST: 'login.microsoftonline.com' })).toEqual([
+      'AAD_APP_OAUTH_AUTHORITY_HOST must be an absolute URL, e.g. https://login.microsoftonline.com',
+    ]);
+  });
 });

@@ -208,6 +208,29 @@ export const INDEX_MIGRATIONS: readonly IndexMigration[] = [
   },
   {
     version: 7,
+    // The personal tab (issue 9, tab.ts): each user's inbox by last activity, the per-user
+    // change log live updates stream from, and one text index per collection for search.
+    name: 'tab inbox, change log and search',
+    up: async (db) => {
+      await create(db, 'tab_inbox', [
+        { key: { userId: 1, lastActivityAt: -1, threadId: -1 }, name: 'by_activity' },
+        { key: { threadId: 1 }, name: 'by_thread' },
+      ]);
+      await create(db, 'tab_change_seq', [{ key: { seq: 1 }, name: 'by_seq' }]);
+      await create(db, 'tab_changes', [
+        { key: { userId: 1, seq: 1 }, name: 'by_user', unique: true },
+        { key: { at: 1 }, name: 'by_time' },
+      ]);
+      await create(db, 'threads', [
+        { key: { 'data.contact.name': 'text', 'data.contact.phone': 'text' }, name: 'tab_search' },
+      ]);
+      await create(db, 'messages', [
+        { key: { 'data.body': 'text', 'data.media.caption': 'text' }, name: 'tab_search' },
+      ]);
+    },
+  },
+  {
+    version: 8,
     // Operate it (issue 12, ops.ts): job leases found by owner at shutdown, alarms by state,
     // suppressions (opt-outs kept past erasure) by time, and final messages by age for
     // retention. Creating an index creates the collection too.

@@ -4,7 +4,13 @@
  * for MongoDB vCore) because `apply` runs in a multi-document transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { MongoClient, type Collection, type Db, type TransactionOptions } from 'mongodb';
+import {
+  MongoClient,
+  type ClientSession,
+  type Collection,
+  type Db,
+  type TransactionOptions,
+} from 'mongodb';
 import type {
   ConsentRecord,
   MediaRef,
@@ -56,6 +62,7 @@ import * as participations from './participations.js';
 import { MediaBucket } from './media-bucket.js';
 import { MongoOps } from './ops.js';
 import { heldMessages, upgradePendingLists } from './pending-queue.js';
+import { MongoTabQueries, recordTabChanges, tabCollections, type TabCollections } from './tab.js';
 import { explainMongo } from './query-plans.js';
 import { DURABLE, MAJORITY } from './write-concern.js';
 
@@ -81,6 +88,8 @@ export class MongoStore implements Store {
   private readonly media: MediaBucket;
   /** ops (issue 12): readiness, job leases, metrics figures, alarms. */
   readonly ops: MongoOps;
+  private readonly tabC: TabCollections;
+  private readonly tab: MongoTabQueries;
   /** The index migrations this store applied when it connected. */
   private appliedNow: readonly number[] = [];
   private readonly participations: Collection<participations.ParticipationDoc>;
@@ -95,6 +104,12 @@ export class MongoStore implements Store {
     this.media = new MediaBucket(db);
     this.ops = new MongoOps(db);
     this.participations = participations.participationsOf(db);
+    this.tabC = tabCollections(db);
+    this.tab = new MongoTabQueries(
+      this.tabC,
+      (fn) => this.transaction(fn),
+      async (threadId, userId) => (await this.getParticipation(threadId, userId))?.lastReadSeq ?? 0,
+    );
   }
 
   /**
@@ -253,6 +268,31 @@ export class MongoStore implements Store {
     }));
   }
 
+  // tab (issue 9): see tab.ts
+
+  listInbox: Store['listInbox'] = (query) => this.tab.listInbox(query);
+  getInboxEntry: Store['getInboxEntry'] = (userId, threadId) =>
+    this.tab.getInboxEntry(userId, threadId);
+  listMessagePage: Store['listMessagePage'] = (threadId, beforeSeq, limit) =>
+    this.tab.listMessagePage(threadId, beforeSeq, limit);
+  listChanges: Store['listChanges'] = (userId, afterSeq, limit) =>
+    this.tab.listChanges(userId, afterSeq, limit);
+  lastChangeSeq: Store['lastChangeSeq'] = (userId) => this.tab.lastChangeSeq(userId);
+  listAllUsers: Store['listAllUsers'] = (limit) => this.tab.listAllUsers(limit);
+
+  private async transaction<T>(fn: (session: ClientSession) => Promise<T>): Promise<T> {
+    const session = this.client.startSession();
+    try {
+      let result: T | undefined;
+      await session.withTransaction(async () => {
+        result = await fn(session);
+      }, TRANSACTION);
+      return result as T;
+    } finally {
+      await session.endSession();
+    }
+  }
+
   async apply(transition: Transition, options: ApplyOptions): Promise<void> {
     const session = this.client.startSession();
     try {
@@ -265,6 +305,8 @@ export class MongoStore implements Store {
           transition.thread,
           options.now,
         );
+        // tab (issue 9): inboxes and the per-user change log, in this same transaction.
+        await recordTabChanges(this.tabC, session, transition, options.now);
       }, TRANSACTION);
     } catch (error) {
       if (!(error instanceof OpenThreadRace)) throw error;
@@ -406,7 +448,10 @@ export class MongoStore implements Store {
   }
 
   async markRead(threadId: string, userId: string, seq: number): Promise<void> {
+    const before = await this.getParticipation(threadId, userId);
     await participations.markRead(this.c, this.participations, threadId, userId, seq);
+    // tab (issue 9): a read position that moved is a change for the user's other tabs.
+    if (before && seq > before.lastReadSeq) await this.tab.logRead(userId, threadId);
   }
 
   // media

@@ -16,6 +16,7 @@ import {
 import { expandReleases } from './pending-queue.js';
 import { fromJson, type JsonRow } from './rows.js';
 import type { Sql } from './sql.js';
+import { recordTabChanges } from './tab-changes.js';
 
 export function applyTransition(
   sql: Sql,
@@ -70,6 +71,8 @@ export function applyTransition(
     );
   }
   if (transition.contact) changeContactPolicy(sql, thread, transition.contact);
+  // tab (issue 9): inboxes and the per-user change log, in this same transaction.
+  recordTabChanges(sql, transition, options.now);
 }
 
 function recordEvent(sql: Sql, eventKey: string, now: number): void {

@@ -211,6 +211,86 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_held ON messages (thread_id, seq) WHERE held = 1;
       `,
   },
+  // --- tab (issue 9): inboxes, the per-user change log, full-text search ------------------
+  // (read positions are the application layer's: thread_participants.last_read_seq)
+  {
+    version: 7,
+    name: 'tab inbox, change log and search',
+    sql: `
+      -- Each thread a user takes or took part in, by last activity: the tab's list.
+      CREATE TABLE tab_inbox (
+        user_id TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        participating INTEGER NOT NULL,
+        last_activity_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, thread_id)
+      );
+      CREATE INDEX tab_inbox_by_activity ON tab_inbox (user_id, last_activity_at DESC, thread_id DESC);
+      CREATE INDEX tab_inbox_by_thread ON tab_inbox (thread_id);
+
+      -- The per-user change log live updates stream from, written with each commit.
+      CREATE TABLE tab_change_seq (
+        user_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL
+      );
+      CREATE TABLE tab_changes (
+        user_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        message_id TEXT,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX tab_changes_by_time ON tab_changes (at);
+
+      -- Full-text search over the contact's name and number and every message's text. Each
+      -- row's rowid is (thread number << 24) + message seq (0: the contact), so a match names
+      -- its thread from the index alone; contentless: the text itself stays in messages.
+      CREATE TABLE tab_threads (
+        n INTEGER PRIMARY KEY,
+        thread_id TEXT NOT NULL UNIQUE
+      );
+      CREATE VIRTUAL TABLE tab_search USING fts5(
+        text, content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER tab_search_thread AFTER INSERT ON threads BEGIN
+        INSERT OR IGNORE INTO tab_threads (thread_id) VALUES (NEW.id);
+        INSERT OR REPLACE INTO tab_search (rowid, text) VALUES (
+          (SELECT n FROM tab_threads WHERE thread_id = NEW.id) << 24,
+          coalesce(json_extract(NEW.json, '$.contact.name'), '') || ' ' ||
+            coalesce(json_extract(NEW.json, '$.contact.phone'), ''));
+      END;
+      CREATE TRIGGER tab_search_message AFTER INSERT ON messages
+      WHEN NEW.seq BETWEEN 1 AND 16777215 AND
+        coalesce(json_extract(NEW.json, '$.body'), json_extract(NEW.json, '$.media.caption')) IS NOT NULL
+      BEGIN
+        INSERT OR IGNORE INTO tab_threads (thread_id) VALUES (NEW.thread_id);
+        INSERT OR REPLACE INTO tab_search (rowid, text) VALUES (
+          ((SELECT n FROM tab_threads WHERE thread_id = NEW.thread_id) << 24) + NEW.seq,
+          coalesce(json_extract(NEW.json, '$.body'), json_extract(NEW.json, '$.media.caption')));
+      END;
+
+      INSERT INTO tab_threads (thread_id) SELECT id FROM threads ORDER BY created_at, id;
+      INSERT INTO tab_search (rowid, text)
+        SELECT k.n << 24,
+               coalesce(json_extract(t.json, '$.contact.name'), '') || ' ' ||
+                 coalesce(json_extract(t.json, '$.contact.phone'), '')
+        FROM threads t JOIN tab_threads k ON k.thread_id = t.id;
+      INSERT INTO tab_search (rowid, text)
+        SELECT (k.n << 24) + m.seq,
+               coalesce(json_extract(m.json, '$.body'), json_extract(m.json, '$.media.caption'))
+        FROM messages m JOIN tab_threads k ON k.thread_id = m.thread_id
+        WHERE m.seq BETWEEN 1 AND 16777215 AND
+          coalesce(json_extract(m.json, '$.body'), json_extract(m.json, '$.media.caption')) IS NOT NULL;
+      -- Threads from before: everyone who takes or took part in them sees them.
+      INSERT INTO tab_inbox (user_id, thread_id, participating, last_activity_at)
+        SELECT p.user_id, p.thread_id, CASE WHEN p.left_at IS NULL THEN 1 ELSE 0 END,
+               coalesce((SELECT max(m.created_at) FROM messages m WHERE m.thread_id = t.id), t.created_at)
+        FROM thread_participants p JOIN threads t ON t.id = p.thread_id;
+    `,
+  },
   // ops (issue 12): readiness probe, job leases, alarm records.
   {
     version: 8,

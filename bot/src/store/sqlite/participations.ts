@@ -54,13 +54,17 @@ export function getParticipation(
   return row && participationFromRow(row);
 }
 
-export function markRead(sql: Sql, threadId: string, userId: string, seq: number): void {
-  sql.run(
-    `UPDATE thread_participants SET last_read_seq = max(last_read_seq, ?)
-     WHERE thread_id = ? AND user_id = ?`,
-    seq,
-    threadId,
-    userId,
+/** Move the read position forward; true when it moved. */
+export function markRead(sql: Sql, threadId: string, userId: string, seq: number): boolean {
+  return (
+    sql.run(
+      `UPDATE thread_participants SET last_read_seq = ?
+       WHERE thread_id = ? AND user_id = ? AND last_read_seq < ?`,
+      seq,
+      threadId,
+      userId,
+      seq,
+    ).changes > 0
   );
 }
 

@@ -64,6 +64,8 @@ import {
 } from './rows.js';
 import { Sql } from './sql.js';
 import { SqliteOps } from './ops.js';
+import { logChange } from './tab-changes.js';
+import { SqliteTabQueries } from './tab-queries.js';
 
 export interface SqliteStoreOptions {
   /** Where media bytes go; defaults to `media/` beside the database file (memory for ':memory:'). */
@@ -86,6 +88,7 @@ const THREAD_COLUMNS = 't.version, t.json';
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  private readonly tab: SqliteTabQueries;
   private readonly sql: Sql;
   private readonly media: MediaBytes;
   /** ops (issue 12): readiness, job leases, metrics figures, alarms. */
@@ -130,6 +133,8 @@ export class SqliteStore implements Store {
       });
       if (!this.checkpointer) this.db.pragma('wal_autocheckpoint = 1000');
     }
+    // tab (issue 9): the tab's queries (tab-queries.ts).
+    this.tab = new SqliteTabQueries(this.sql);
     const inMemory = this.inMemory;
     this.media =
       options.mediaDir !== undefined
@@ -481,7 +486,11 @@ export class SqliteStore implements Store {
   }
 
   async markRead(threadId: string, userId: string, seq: number): Promise<void> {
-    participations.markRead(this.sql, threadId, userId, seq);
+    await this.writes.write(() => {
+      // tab (issue 9): a read position that moved is a change for the user's other tabs.
+      if (participations.markRead(this.sql, threadId, userId, seq))
+        logChange(this.sql, userId, 'thread', threadId, null, Date.now());
+    });
   }
 
   // media
@@ -506,6 +515,18 @@ export class SqliteStore implements Store {
   groupCommitStats(): GroupCommitStats {
     return this.writes.counters;
   }
+
+  // tab (issue 9): see tab-queries.ts
+
+  listInbox: Store['listInbox'] = (query) => this.tab.listInbox(query);
+  getInboxEntry: Store['getInboxEntry'] = (userId, threadId) =>
+    this.tab.getInboxEntry(userId, threadId);
+  listMessagePage: Store['listMessagePage'] = (threadId, beforeSeq, limit) =>
+    this.tab.listMessagePage(threadId, beforeSeq, limit);
+  listChanges: Store['listChanges'] = (userId, afterSeq, limit) =>
+    this.tab.listChanges(userId, afterSeq, limit);
+  lastChangeSeq: Store['lastChangeSeq'] = (userId) => this.tab.lastChangeSeq(userId);
+  listAllUsers: Store['listAllUsers'] = (limit) => this.tab.listAllUsers(limit);
 
   // query plans and schema migrations (issue 13)
 

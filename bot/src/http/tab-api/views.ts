@@ -1,0 +1,149 @@
+/**
+ * The tab API's payloads (/work contract "ThreadSummary" and "MessageView"): what the tab
+ * shows, with no sentence in them but what people wrote and their names. Notices travel as
+ * catalogue keys with parameters; the tab renders them in the user's language.
+ */
+import { windowClosesAt, stateAt } from '../../core/window.js';
+import type { Message, Millis, Thread } from '../../core/types.js';
+import type { InboxEntry } from '../../store/tab-port.js';
+
+export interface MessageView {
+  id: string;
+  seq: number;
+  direction: 'inbound' | 'outbound';
+  kind:
+    | 'text'
+    | 'image'
+    | 'document'
+    | 'audio'
+    | 'video'
+    | 'sticker'
+    | 'location'
+    | 'template'
+    | 'notice'
+    | 'system'
+    | 'other';
+  author: { id: string; name: string } | null;
+  text: string | null;
+  notice: { key: string; params: Record<string, string | number> } | null;
+  media: { url: string; mimeType: string; size: number; fileName?: string } | null;
+  status: Message['status'];
+  statusTimes: Message['statusTimes'];
+  failure: { code: number; reasonKey: string } | null;
+  possiblyDuplicate: boolean;
+  createdAt: Millis;
+}
+
+export interface ThreadSummary {
+  id: string;
+  contact: { id: string; name: string; phone: string };
+  businessNumber: { id: string; display: string };
+  state: Thread['state'];
+  windowExpiresAt: Millis | null;
+  closedReason?: NonNullable<Thread['closedReason']>;
+  participating: boolean;
+  participants: { id: string; name: string }[];
+  lastMessage: MessageView | null;
+  lastActivityAt: Millis;
+  unread: number;
+  canRestart: boolean;
+  canRemind: boolean;
+}
+
+export interface ViewContext {
+  readonly now: Millis;
+  readonly mediaUrl: (mediaId: string) => string;
+  /** The organisation's numbers, for their display form. */
+  readonly displayNumber: (phoneNumberId: string) => string;
+  readonly businessName: string;
+  /** Whether the contact declined or opted out and has not written since. */
+  readonly contactBlocked?: boolean;
+}
+
+export function messageView(m: Message, ctx: ViewContext): MessageView {
+  const inbound = m.direction === 'inbound';
+  const template = m.kind === 'template';
+  return {
+    id: m.id,
+    seq: m.seq,
+    direction: m.direction,
+    kind: kindOf(m),
+    author: !inbound && m.author ? { id: m.author.id, name: m.author.name } : null,
+    text: template ? null : (m.body ?? m.media?.caption ?? locationText(m) ?? null),
+    notice: noticeOf(m, ctx),
+    media: m.media
+      ? {
+          url: ctx.mediaUrl(m.media.id),
+          mimeType: m.media.mimeType,
+          size: m.media.size,
+          ...(m.media.filename !== undefined ? { fileName: m.media.filename } : {}),
+        }
+      : null,
+    status: m.status,
+    statusTimes: m.statusTimes,
+    failure: m.failure ? { code: m.failure.code, reasonKey: m.failure.reasonKey } : null,
+    possiblyDuplicate: m.possiblyDuplicate === true,
+    createdAt: m.createdAt,
+  };
+}
+
+function kindOf(m: Message): MessageView['kind'] {
+  if (m.kind !== 'inbound') return m.kind;
+  if (m.location) return 'location';
+  if (m.mediaGone) return 'notice';
+  if (m.media) {
+    const kind = m.mediaKind ?? 'image';
+    return kind === 'voice' ? 'audio' : kind;
+  }
+  return m.body !== undefined ? 'text' : 'other';
+}
+
+const TEMPLATE_KEYS: Record<string, string> = {
+  opt_in: 'contact.opt_in',
+  resume: 'contact.resume',
+};
+
+/** A shared place as the contact named it, else its coordinates. */
+function locationText(m: Message): string | undefined {
+  const l = m.location;
+  if (!l) return undefined;
+  return [l.name, l.address].filter(Boolean).join(', ') || `${l.latitude}, ${l.longitude}`;
+}
+
+function noticeOf(m: Message, ctx: ViewContext): MessageView['notice'] {
+  if (m.mediaGone) return { key: `media.gone.${m.mediaGone}`, params: {} };
+  if (m.kind === 'template') {
+    if (m.noticeKey) return { key: m.noticeKey, params: { ...m.params } };
+    const key = m.template ? TEMPLATE_KEYS[m.template] : undefined;
+    return key ? { key, params: { business: ctx.businessName, ...m.params } } : null;
+  }
+  if (m.kind === 'notice' && m.noticeKey) return { key: m.noticeKey, params: { ...m.params } };
+  return null;
+}
+
+export function threadSummary(entry: InboxEntry, ctx: ViewContext): ThreadSummary {
+  const { thread } = entry;
+  const state = stateAt(thread, ctx.now);
+  return {
+    id: thread.id,
+    contact: {
+      id: thread.contact.id,
+      name: thread.contact.name,
+      phone: `+${thread.contact.phone}`,
+    },
+    businessNumber: {
+      id: thread.businessNumberId,
+      display: ctx.displayNumber(thread.businessNumberId),
+    },
+    state,
+    windowExpiresAt: thread.consentedAt !== undefined ? (windowClosesAt(thread) ?? null) : null,
+    ...(thread.closedReason ? { closedReason: thread.closedReason } : {}),
+    participating: entry.participating,
+    participants: thread.participants.map((p) => ({ id: p.id, name: p.name })),
+    lastMessage: entry.lastMessage ? messageView(entry.lastMessage, ctx) : null,
+    lastActivityAt: entry.lastActivityAt,
+    unread: entry.unread,
+    canRestart: state === 'closed' && !ctx.contactBlocked,
+    canRemind: state === 'awaiting_consent' && entry.participating,
+  };
+}

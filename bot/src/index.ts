@@ -46,8 +46,24 @@ async function main(): Promise<void> {
   if (config.whatsapp.sandbox) {
     logger.info(`The WhatsApp sandbox plays the contact's phone at ${config.publicUrl}/sandbox`);
   }
-  const stop = () => {
-    void product.stop().then(() => process.exit(0));
+  // ops (issue 12): a graceful stop, bounded by SHUTDOWN_TIMEOUT_SECONDS.
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down: not ready, finishing work in flight');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown took too long: exiting with work unfinished');
+      process.exit(1);
+    }, config.ops.shutdownTimeoutMs);
+    deadline.unref();
+    product.stop({ delayMs: signal === 'SIGINT' ? 0 : config.ops.shutdownDelayMs }).then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,11 +1,11 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
  * Structured logs. Ids (thread, message, wamid, activity) are fine; tokens, secrets and
  * message bodies are never logged: the redaction below is a second line of defence.
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'whatsapp-for-teams' },
     redact: {
@@ -19,8 +19,21 @@ export function createLogger(level: string): Logger {
         '*.token',
         '*.body',
         '*.text',
+        // ops (issue 12): personal data, should a field carry it by mistake.
+        'phone',
+        '*.phone',
+        'contactId',
+        '*.contactId',
+        'contactName',
+        'profileName',
+        'from',
+        'recipientId',
+        'caption',
+        'body',
+        'text',
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -16,6 +16,7 @@ import { SendBudgets } from './app/send-budgets.js';
 import type { UserChannel } from './app/ports.js';
 import { TimerRunner } from './app/timer-runner.js';
 import type { Config } from './config/config.js';
+import { Readiness } from './http/readiness.js';
 import { createServer, listen, type RouteModule } from './http/server.js';
 import { tabStaticRoute } from './http/tab-static.js';
 import { whatsappWebhookRoute, WEBHOOK_PATH } from './http/whatsapp-webhook-route.js';
@@ -26,6 +27,17 @@ import {
   type Sandbox,
   type SandboxClock,
 } from './sandbox/index.js';
+import {
+  countedContacts,
+  countedUsers,
+  metricsRoute,
+  PrometheusMetrics,
+  timedStore,
+} from './ops/metrics.js';
+import { enforceRetention, LeasedJob, suppressingStore } from './ops/retention.js';
+import { HOUR, type TemplateName, type Thread } from './core/types.js';
+import { fetchTemplates, TemplateChecker } from './ops/template-check.js';
+import { AlarmSignals, checkAlarms, fanOut, organisationAdmins } from './ops/alarms.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 import { BusinessNumbers } from './whatsapp/business-numbers.js';
@@ -70,11 +82,23 @@ export interface ProductCore {
 }
 
 export interface RunningProduct extends ProductCore {
+  readonly metrics: PrometheusMetrics;
+  /** Periodic jobs run under leases (retention, …). */
+  readonly jobs: readonly LeasedJob[];
+  /** The template check, when WHATSAPP_BUSINESS_ACCOUNT_ID (or the sandbox) gives an account. */
+  readonly templates: TemplateChecker | undefined;
   readonly url: string;
   readonly server: restify.Server;
   readonly dispatcher: OutboxDispatcher;
   readonly timers: TimerRunner;
-  stop(): Promise<void>;
+  /** This instance's lease owner name. */
+  readonly owner: string;
+  stop(options?: StopOptions): Promise<void>;
+}
+
+export interface StopOptions {
+  /** How long to keep serving after readiness turns 503 (SHUTDOWN_DELAY_SECONDS). */
+  readonly delayMs?: number;
 }
 
 /** Logs what would reach Teams, until the Teams adapter is wired. */
@@ -94,12 +118,35 @@ export async function startProduct(
   options: ProductOptions,
 ): Promise<RunningProduct> {
   const logger = options.logger;
-  const store =
-    options.store ?? (await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir }));
+  // ops (issue 12): the server answers /healthz and /readyz (503, starting) while the store
+  // opens and migrates; the other routes are added once everything is wired.
+  const readiness = new Readiness();
+  const server = createServer({
+    logger,
+    readiness,
+    requestTimeoutMs: config.ops.requestTimeoutMs,
+    maxConnections: config.ops.maxConnections,
+    health: () => ({ sandbox: config.whatsapp.sandbox }),
+  });
+  const url = await listen(server, config.port, options.host);
+  let opened: Store;
+  try {
+    opened =
+      options.store ??
+      (await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir }));
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
   const sandboxClock = config.whatsapp.sandbox
     ? (options.clock ?? createSandboxClock())
     : undefined;
   const clock: Clock = sandboxClock ?? systemClock;
+  // ops (issue 12): metrics, fed through small wrappers (commits, WhatsApp and Teams sends).
+  const metrics = new PrometheusMetrics({ store: opened, clock });
+  const store = timedStore(suppressingStore(opened, clock), metrics);
+  // What this instance sees, for the alarm job (which may run on another instance).
+  const observed = fanOut(metrics, new AlarmSignals(store, clock, logger));
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   // The dispatcher is built after the use cases it calls back; commits wake it through here.
@@ -130,14 +177,37 @@ export async function startProduct(
   // Delivery under load: WhatsApp's and Teams' limits as send budgets shared by every
   // instance through the store; each send waits for its reserved slot, in wall-clock time.
   const budgets = new SendBudgets({ store, logger });
-  const contacts = new WhatsAppChannel({
+
+  // ops (issue 12): templates checked at start and hourly; sent in the contact's language.
+  const templateChecker = wa.businessAccountId
+    ? new TemplateChecker({
+        load: () =>
+          fetchTemplates({
+            baseUrl: wa.apiUrl,
+            apiVersion: wa.apiVersion,
+            wabaId: wa.businessAccountId!,
+            accessToken: wa.accessToken,
+          }),
+        logger,
+        onChecked: (check) => metrics.templateProblems(check.problems.length),
+      })
+    : undefined;
+  const templateLanguage = async (template: TemplateName, thread: Thread) => {
+    if (!templateChecker) return undefined;
+    const contact = await store.getContact(thread.contact.id);
+    const locale = contact?.locale ?? (await contactLocale(thread.businessNumberId));
+    return templateChecker.languageFor(template, locale);
+  };
+  const whatsAppChannel = new WhatsAppChannel({
     clientFor,
     pacer: new SendPacer({ now: () => Date.now(), messagesPerSecond: wa.messagesPerSecond }),
     budgets,
     store,
     businessName: () => config.businessName,
     contactLocale,
+    templateLanguage,
   });
+  const contacts = countedContacts(whatsAppChannel, observed, logger);
 
   const sandbox = sandboxClock
     ? createSandbox({
@@ -162,13 +232,18 @@ export async function startProduct(
   });
   const core: ProductCore = { config, store, clock, conversations, app, logger, sandbox, budgets };
   const edge = options.adapters?.(core);
+  const users = countedUsers(
+    options.users ?? edge?.users ?? loggingUserChannel(logger),
+    metrics,
+    logger,
+  );
   const dispatcher = new OutboxDispatcher({
     store,
     clock,
     logger,
     conversations,
     contacts,
-    users: options.users ?? edge?.users ?? loggingUserChannel(logger),
+    users,
     owner,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });
@@ -186,23 +261,21 @@ export async function startProduct(
   // tab (issue 9): the personal tab's API under /api/tab/, behind Teams SSO.
   const tabApi = createTabApi({ config, store, clock, app, logger });
   const routes: RouteModule[] = [
-    whatsappWebhookRoute({ appSecret: wa.appSecret, verifyToken: wa.verifyToken, events, logger }),
+    whatsappWebhookRoute({
+      appSecret: wa.appSecret,
+      verifyToken: wa.verifyToken,
+      events,
+      logger,
+      metrics: observed,
+    }),
+    metricsRoute({ metrics, token: config.ops.metricsToken }),
     ...(sandbox ? [sandbox.routes] : []),
     ...(edge?.routes ?? []),
     tabApi,
     // The personal tab's page and assets (issue 9), built into tabs/dist by `npm run build:tab`.
     tabStaticRoute(),
   ];
-  const server = createServer({
-    logger,
-    routes,
-    // A query that touches the store: if it throws, /healthz answers 503.
-    health: async () => {
-      await store.hasHandledEvent('healthz');
-      return { store: 'ok', sandbox: Boolean(sandbox) };
-    },
-  });
-  const url = await listen(server, config.port, options.host);
+  for (const route of routes) route.register(server);
   // Moving the sandbox clock (+24 h on the phone page) makes due timers fire at once.
   sandboxClock?.onAdvance(() => {
     void timers
@@ -212,6 +285,46 @@ export async function startProduct(
   });
   dispatcher.start();
   timers.start();
+  // ops (issue 12): retention, under a lease so one instance runs it at a time.
+  const retentionDays = config.ops.retentionDays;
+  const jobs: LeasedJob[] = [
+    // ops (issue 12): alarms to the organisation's admins, in Teams.
+    new LeasedJob({
+      name: 'alarms',
+      store,
+      clock,
+      owner,
+      intervalMs: config.ops.alarmCheckMs,
+      logger,
+      run: () =>
+        checkAlarms({
+          store,
+          clock,
+          users,
+          logger,
+          metrics,
+          admins: () => organisationAdmins(app.records, wa.phoneNumberId, config.bot.local),
+          silenceMs: config.ops.webhookSilenceMs,
+          outboxAgeMs: config.ops.outboxAlarmMs,
+        }),
+    }),
+  ];
+  if (retentionDays) {
+    jobs.push(
+      new LeasedJob({
+        name: 'retention',
+        store,
+        clock,
+        owner,
+        intervalMs: HOUR,
+        logger,
+        run: () => enforceRetention(store, clock.now(), retentionDays, logger),
+      }),
+    );
+  }
+  for (const job of jobs) job.start();
+  templateChecker?.start();
+  readiness.ready(() => store.ops.probeCommit(owner, Date.now()));
 
   return {
     ...core,
@@ -219,11 +332,27 @@ export async function startProduct(
     server,
     dispatcher,
     timers,
-    async stop() {
+    owner,
+    metrics,
+    jobs,
+    templates: templateChecker,
+    async stop(o: StopOptions = {}) {
+      // ops (issue 12): not ready at once (the load balancer stops sending), still serving
+      // for `delayMs`; then no new connections, requests in flight and claimed effects
+      // finish, and leases go back so another instance takes over without waiting them out.
+      readiness.stopping();
+      if (o.delayMs) await new Promise((resolve) => setTimeout(resolve, o.delayMs));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // tab (issue 9): end the live update streams, or the server would wait for them.
+      tabApi.stop();
       await dispatcher.stop();
       await timers.stop();
-      tabApi.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const job of jobs) await job.stop();
+      templateChecker?.stop();
+      await store.ops
+        .releaseLeases(owner)
+        .catch((error: unknown) => logger.warn({ err: error }, 'leases not released'));
+      await closed;
       await sandbox?.close?.();
       if (!options.store) await store.close();
     },

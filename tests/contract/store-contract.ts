@@ -9,6 +9,7 @@ import { describeConcurrentCommitContract } from './contract-concurrent-commits.
 import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
 import { describeOutboxContract } from './contract-outbox.js';
+import { describeOpsContract } from './contract-ops.js';
 import { describePendingQueueContract } from './contract-pending-queue.js';
 import { describeQueryPlanContract } from './contract-query-plans.js';
 import { describeParticipationContract } from './contract-participation.js';
@@ -36,6 +37,7 @@ export function describeStoreContract(
     describeTwoClientContract(makeTwoClients);
     describeConcurrentCommitContract(makeTwoClients);
     describeTeamsContract(makeStore, makeTwoClients);
+    describeOpsContract(makeStore, makeTwoClients);
     describeTabContract(makeStore);
     describeQueryPlanContract(makeStore);
     describeStoreReviewContract(makeStore);

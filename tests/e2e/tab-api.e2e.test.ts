@@ -83,6 +83,8 @@ beforeAll(async () => {
     env: {
       BOT_ID: '00000000-0000-0000-0000-0000000000bb',
       BOT_PASSWORD: 'not-a-real-secret',
+      // A registered bot runs beside the sandbox only when SANDBOX=on says so (issue 12).
+      SANDBOX: 'on',
       AAD_APP_CLIENT_ID: CLIENT_ID,
       TAB_DOMAIN,
       AAD_APP_OAUTH_AUTHORITY_HOST: idp.url,

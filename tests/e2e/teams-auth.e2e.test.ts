@@ -14,7 +14,11 @@ afterEach(async () => {
 describe('/api/messages authentication', () => {
   it('refuses an activity without a Bot Framework token when BOT_ID is set, and handles nothing', async () => {
     const w = await startTeamsWorld({
-      env: { BOT_ID: '00000000-0000-0000-0000-0000000000bb', BOT_PASSWORD: 'not-a-real-secret' },
+      env: {
+        BOT_ID: '00000000-0000-0000-0000-0000000000bb',
+        BOT_PASSWORD: 'not-a-real-secret',
+        SANDBOX: 'on',
+      },
     });
     world = w;
     const alice = w.user({ id: 'aad-alice', name: 'Alice Adams' });

@@ -8,6 +8,7 @@ import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { openStore } from '../store/open-store.js';
 import { AdminUsageError, runAdmin, USAGE } from './admin-commands.js';
+import { CONTACT_USAGE, runContactCommand } from './contact-commands.js';
 
 async function main(): Promise<number> {
   for (const file of ['env/.env.local', 'env/.env.local.user']) {
@@ -15,7 +16,7 @@ async function main(): Promise<number> {
   }
   const argv = process.argv.slice(2);
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
-    console.log(USAGE);
+    console.log(USAGE + CONTACT_USAGE);
     return 0;
   }
   let config;
@@ -30,9 +31,12 @@ async function main(): Promise<number> {
   }
   const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
   try {
-    await runAdmin(argv, store, (line) => console.log(line), {
-      maxParticipants: config.maxParticipants,
-    });
+    // ops (issue 12): contact export / erase.
+    if (argv[0] === 'contact') await runContactCommand(argv.slice(1), store, (l) => console.log(l));
+    else
+      await runAdmin(argv, store, (line) => console.log(line), {
+        maxParticipants: config.maxParticipants,
+      });
     return 0;
   } catch (error) {
     if (
@@ -41,7 +45,7 @@ async function main(): Promise<number> {
         'code' in error &&
         String(error.code).startsWith('ERR_PARSE_ARGS'))
     ) {
-      console.error(`${error.message}\n\n${USAGE}`);
+      console.error(`${error.message}\n\n${USAGE}${CONTACT_USAGE}`);
       return 2;
     }
     throw error;

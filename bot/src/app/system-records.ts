@@ -6,6 +6,7 @@
 import type { MessageCard, UserRecord } from '../core/records.js';
 import type { MediaRef, Message, Millis } from '../core/types.js';
 import type { Store } from '../store/port.js';
+import { isOrganisationAdmin } from './user-queries.js';
 
 export class SystemRecords {
   constructor(private readonly store: Store) {}
@@ -18,6 +19,24 @@ export class SystemRecords {
   /** A picture, for a URL whose signature the caller checked. */
   media(id: string): Promise<{ ref: MediaRef; bytes: Uint8Array } | undefined> {
     return this.store.getMedia(id);
+  }
+
+  /**
+   * ops (issue 12): who is told when WhatsApp stops working for a business number: the admins
+   * of the organisation that owns it (`npm run admin -- user admin <userId> on`), by the same
+   * rule as `UserQueries.isAdmin`. `everyoneIfNone` (local mode, no BOT_ID) gives every enabled
+   * user of that organisation when it has no admin, so the Agents Playground's user sees them.
+   */
+  async organisationAdmins(
+    businessNumberId: string,
+    options: { readonly everyoneIfNone?: boolean } = {},
+  ): Promise<UserRecord[]> {
+    const org = await this.store.getOrganisationByBusinessNumber(businessNumberId);
+    if (!org) return [];
+    const users = await this.store.listUsers(org.tenantId);
+    const admins = users.filter((u) => isOrganisationAdmin(u, org.tenantId));
+    if (admins.length > 0 || !options.everyoneIfNone) return admins;
+    return users.filter((u) => u.enabled);
   }
 
   user(id: string): Promise<UserRecord | undefined> {

@@ -3,7 +3,7 @@
  * an acting user and checked by `Access`: what is not theirs is "not found".
  */
 import { remind as remindDecision } from '../core/opt-in.js';
-import type { Participation } from '../core/records.js';
+import type { Participation, UserRecord } from '../core/records.js';
 import {
   isRejection,
   WINDOW,
@@ -70,6 +70,11 @@ export function isUnreadFor(message: Message, userId: string, lastReadSeq: numbe
   );
 }
 
+/** The one rule for who is an admin of an organisation: enabled, of that tenant, made admin. */
+export function isOrganisationAdmin(user: UserRecord | undefined, tenantId: string): boolean {
+  return user?.enabled === true && user.admin === true && user.tenantId === tenantId;
+}
+
 export class UserQueries {
   readonly access: Access;
 
@@ -83,9 +88,9 @@ export class UserQueries {
 
   /** Whether the user is an admin of their organisation (read fresh from the store). */
   async isAdmin(actor: Actor): Promise<boolean> {
-    const user = await this.store.getUser(actor.user.id);
-    return (
-      user?.enabled === true && user.admin === true && user.tenantId === actor.organisation.tenantId
+    return isOrganisationAdmin(
+      await this.store.getUser(actor.user.id),
+      actor.organisation.tenantId,
     );
   }
 

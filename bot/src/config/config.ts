@@ -34,6 +34,8 @@ const schema = z
     WHATSAPP_ACCESS_TOKEN: optionalString,
     WHATSAPP_APP_SECRET: optionalString,
     WHATSAPP_VERIFY_TOKEN: optionalString,
+    /** ops (issue 12): the WhatsApp Business Account whose templates are checked. */
+    WHATSAPP_BUSINESS_ACCOUNT_ID: optionalString,
     /** Messages a second the business number may send (WhatsApp: 80 by default, up to 1,000). */
     WHATSAPP_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80),
     /** The business's name, as the opt-in template shows it to contacts. */
@@ -59,6 +61,28 @@ const schema = z
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
+    // ops (issue 12): operating the service.
+    /** Seconds a client has to send a whole request (slow clients get 408). */
+    REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+    /** Connections the server holds at once. */
+    MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** On SIGTERM: seconds to keep serving with /readyz at 503, then the most a shutdown takes. */
+    SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(120).default(5),
+    SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
+    /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: optionalString,
+    /** Alarms: no webhook for this long while sending; the outbox's oldest effect this old. */
+    WEBHOOK_SILENCE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+    OUTBOX_ALARM_MINUTES: z.coerce.number().int().min(1).max(10_080).default(15),
+    ALARM_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** Days to keep messages in a final state and their media; unset: keep them. */
+    RETENTION_DAYS: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[1-9]\d{0,4}$/, { message: 'must be a whole number of days, e.g. 365' })
+        .transform(Number)
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     const whatsapp = [
@@ -68,6 +92,24 @@ const schema = z
       'WHATSAPP_VERIFY_TOKEN',
     ] as const;
     const given = whatsapp.filter((k) => env[k] !== undefined);
+    // ops (issue 12, hardening): the sandbox's secret is public, so it never runs beside real
+    // WhatsApp credentials, and a registered bot (BOT_ID) gets it only when SANDBOX=on asks.
+    if (env.SANDBOX === 'on' && given.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SANDBOX'],
+        message: `=on cannot run beside real WhatsApp settings (${given.join(', ')} are set): the sandbox's public secret would sign webhooks. Unset SANDBOX, or unset the WhatsApp settings`,
+      });
+      return;
+    }
+    if (env.SANDBOX === 'auto' && given.length === 0 && env.BOT_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WHATSAPP_PHONE_NUMBER_ID'],
+        message:
+          'and the other WhatsApp settings are required when BOT_ID is set. Set them, or set SANDBOX=on to test a registered bot against the local sandbox',
+      });
+    }
     const sandbox = env.SANDBOX === 'on' || (env.SANDBOX === 'auto' && given.length === 0);
     if (!sandbox) {
       for (const key of whatsapp) {
@@ -120,6 +162,8 @@ export interface Config {
     readonly appSecret: string;
     readonly verifyToken: string;
     readonly messagesPerSecond: number;
+    /** Templates are checked with it (the sandbox has its own). */
+    readonly businessAccountId?: string | undefined;
   };
   readonly businessName: string;
   readonly maxParticipants: number;
@@ -135,6 +179,18 @@ export interface Config {
     readonly authorityHost: string;
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** ops (issue 12): operating the service. */
+  readonly ops: {
+    readonly requestTimeoutMs: number;
+    readonly maxConnections: number;
+    readonly shutdownDelayMs: number;
+    readonly shutdownTimeoutMs: number;
+    readonly metricsToken?: string | undefined;
+    readonly retentionDays?: number | undefined;
+    readonly webhookSilenceMs: number;
+    readonly outboxAlarmMs: number;
+    readonly alarmCheckMs: number;
+  };
 }
 
 /** The sandbox's stand-in credentials: public on purpose, valid only against the sandbox. */
@@ -145,6 +201,9 @@ export const SANDBOX_CREDENTIALS = {
   appSecret: 'sandbox-app-secret',
   verifyToken: 'sandbox-verify-token',
 } as const;
+
+/** The sandbox's WhatsApp Business Account (its webhooks' `entry[].id`). */
+export const SANDBOX_BUSINESS_ACCOUNT_ID = '100000000000000';
 
 export class ConfigError extends Error {
   readonly code = 'config_invalid';
@@ -188,6 +247,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           apiVersion: e.WHATSAPP_API_VERSION,
           messagesPerSecond: e.WHATSAPP_MESSAGES_PER_SECOND,
           ...SANDBOX_CREDENTIALS,
+          businessAccountId: e.WHATSAPP_BUSINESS_ACCOUNT_ID ?? SANDBOX_BUSINESS_ACCOUNT_ID,
         }
       : {
           sandbox: false,
@@ -199,6 +259,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           appSecret: e.WHATSAPP_APP_SECRET!,
           verifyToken: e.WHATSAPP_VERIFY_TOKEN!,
           messagesPerSecond: e.WHATSAPP_MESSAGES_PER_SECOND,
+          businessAccountId: e.WHATSAPP_BUSINESS_ACCOUNT_ID,
         },
     businessName: e.BUSINESS_NAME,
     maxParticipants: e.MAX_PARTICIPANTS,
@@ -212,5 +273,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       ).replace(/\/+$/, ''),
     },
     logLevel: e.LOG_LEVEL,
+    ops: {
+      requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+      maxConnections: e.MAX_CONNECTIONS,
+      shutdownDelayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+      metricsToken: e.METRICS_TOKEN,
+      retentionDays: e.RETENTION_DAYS,
+      webhookSilenceMs: e.WEBHOOK_SILENCE_MINUTES * 60_000,
+      outboxAlarmMs: e.OUTBOX_ALARM_MINUTES * 60_000,
+      alarmCheckMs: e.ALARM_CHECK_SECONDS * 1000,
+    },
   };
 }

@@ -16,6 +16,7 @@ interface Areas {
   media: typeof import('../i18n/locales/en/media.json');
   tab: typeof import('../i18n/locales/en/tab.json');
   chat: typeof import('../i18n/locales/en/chat.json');
+  ops: typeof import('../i18n/locales/en/ops.json');
 }
 /* eslint-enable @typescript-eslint/consistent-type-imports */
 

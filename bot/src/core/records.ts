@@ -50,6 +50,8 @@ export interface ContactRecord extends ContactRef {
   readonly businessNumberId: string;
   readonly optedOutAt?: Millis | undefined;
   readonly lastInboundAt?: Millis | undefined;
+  /** ops (issue 12): the contact's language (e.g. "pt-BR"); else the organisation's. */
+  readonly locale?: string | undefined;
 }
 
 /** A contact in one user's contacts (users must add a contact before messaging it). */

@@ -16,6 +16,7 @@ import {
   type QueryParams,
 } from '../whatsapp/webhook.js';
 import type { WebhookEvents } from '../whatsapp/webhook-events.js';
+import { noMetrics, type Metrics } from '../ops/metrics.js';
 import type { RouteModule } from './server.js';
 import { readRawBody, BodyTooLargeError } from './raw-body.js';
 
@@ -26,11 +27,14 @@ export interface WebhookRouteOptions {
   readonly verifyToken: string;
   readonly events: WebhookEvents;
   readonly logger: Logger;
+  /** ops (issue 12): received / refused / deduplicated counts. */
+  readonly metrics?: Metrics;
 }
 
 export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
   return {
     register(server: restify.Server) {
+      const metrics = o.metrics ?? noMetrics;
       server.get(WEBHOOK_PATH, async (req, res) => {
         const result = verifySubscription(req.query as QueryParams, o.verifyToken);
         if (result.ok) {
@@ -48,8 +52,11 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
         } catch (error) {
           // Every request gets an answer: too large (413), or a body that could not be read
           // (the client went away, a broken stream: 400, and WhatsApp sends it again).
-          if (error instanceof BodyTooLargeError) res.send(413, { error: 'body too large' });
-          else {
+          if (error instanceof BodyTooLargeError) {
+            metrics.webhookRefused('too_large');
+            res.send(413, { error: 'body too large' });
+          } else {
+            metrics.webhookRefused('malformed');
             o.logger.warn({ err: error }, 'webhook body could not be read');
             res.send(400, { error: 'body could not be read' });
           }
@@ -58,6 +65,7 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
         const signature = req.header('x-hub-signature-256');
         if (!verifySignature(raw, signature, o.appSecret)) {
           o.logger.warn({ hasSignature: Boolean(signature) }, 'webhook refused: bad signature');
+          metrics.webhookRefused('signature');
           res.send(401, { error: 'invalid signature' });
           return;
         }
@@ -65,16 +73,32 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
         try {
           items = parseWebhook(JSON.parse(raw.toString('utf8')));
         } catch (error) {
-          if (error instanceof SyntaxError || error instanceof WebhookPayloadError) {
-            o.logger.warn({ reason: error.message }, 'webhook refused: malformed body');
-            res.send(400, { error: 'malformed webhook body', detail: error.message });
-            return;
-          }
-          throw error;
+          // Any body the parser cannot take is the sender's fault (400, never retried for
+          // days); only our own message is shown, never a stack or a runtime's words.
+          const detail =
+            error instanceof WebhookPayloadError
+              ? error.message
+              : error instanceof SyntaxError
+                ? 'not JSON'
+                : 'a body this server cannot read';
+          o.logger.warn({ reason: detail }, 'webhook refused: malformed body');
+          metrics.webhookRefused('malformed');
+          res.send(400, { error: 'malformed webhook body', detail });
+          return;
         }
         try {
           const handled = await o.events.handle(items);
-          o.logger.debug({ ...handled }, 'webhook handled');
+          metrics.webhookReceived();
+          metrics.webhookDeduplicated(handled.repeated);
+          // The ids to follow a message: WhatsApp's (in each item's key), never a body.
+          o.logger.info(
+            {
+              requestId: res.getHeader('x-request-id'),
+              items: items.map((i) => i.idempotencyKey),
+              ...handled,
+            },
+            'webhook handled',
+          );
           res.send(200, { ok: true });
           return;
         } catch (error) {
@@ -83,6 +107,7 @@ export function whatsappWebhookRoute(o: WebhookRouteOptions): RouteModule {
             { err: error, items: items.map((i) => i.idempotencyKey) },
             'webhook could not be kept; WhatsApp will deliver it again',
           );
+          metrics.webhookRefused('store_unavailable');
           res.send(503, { error: 'temporarily unavailable' });
           return;
         }

@@ -28,6 +28,11 @@ import { registerPageRoutes } from './page-routes.js';
 import { registerPhoneApiRoutes } from './phone-api-routes.js';
 import { silentLogger, type SandboxLogger } from './sandbox-logger.js';
 import { templateTable } from './template-texts.js';
+import {
+  listedTemplates,
+  registerTemplateListRoute,
+  type ListedTemplate,
+} from './template-list.js';
 import type { WebhookDelivery, WebhookRetry } from './webhook-sender.js';
 import { WhatsAppSandbox } from './whatsapp-sandbox.js';
 
@@ -46,6 +51,7 @@ export { signature as webhookSignature } from './webhook-sender.js';
 export { SandboxError } from './sandbox-error.js';
 export { templateTable, type TemplateText } from './template-texts.js';
 export { GRAPH_BASE_PATH } from './graph-routes.js';
+export type { ListedTemplate } from './template-list.js';
 
 export interface SandboxOptions {
   readonly appSecret: string;
@@ -152,16 +158,40 @@ export interface Sandbox {
   idle(options?: { quietMs?: number }): Promise<void>;
   /** Cancels pending statuses and retries. */
   close(): void;
+  /** ops (issue 12): the business account's template list Graph serves; change it freely. */
+  templates: ListedTemplate[];
+  /** ops (issue 12): while true, the Cloud API refuses the access token (190). */
+  tokenRefused: boolean;
+}
+
+const FORWARDING_HEADERS = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+  'x-original-host',
+];
+
+/** A request from this machine itself, not relayed by a proxy or a dev tunnel. */
+export function isDirectLoopback(
+  remoteAddress: string | undefined,
+  headers: Readonly<Record<string, unknown>>,
+): boolean {
+  const address = remoteAddress?.replace(/^::ffff:/, '') ?? '';
+  const loopback = address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+  return loopback && FORWARDING_HEADERS.every((h) => headers[h] === undefined);
 }
 
 export function createSandbox(options: SandboxOptions): Sandbox {
   const clock = options.clock ?? createSandboxClock();
+  const businessAccountId = options.businessAccountId ?? '100000000000000';
   const logger = options.logger ?? silentLogger;
   const world = new WhatsAppSandbox({
     business: {
       phoneNumberId: options.phoneNumberId,
       displayPhoneNumber: options.displayPhoneNumber,
-      businessAccountId: options.businessAccountId ?? '100000000000000',
+      businessAccountId,
     },
     appSecret: options.appSecret,
     webhookUrl: options.webhookUrl,
@@ -224,9 +254,53 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     return self;
   };
 
-  return {
+  const self: Sandbox = {
+    templates: listedTemplates(options.templates),
+    tokenRefused: false,
     routes: {
       register(server) {
+        // ops (issue 12, hardening): the contact's phone and the fake Cloud API answer only
+        // this machine, and not through a tunnel (which also arrives from localhost).
+        server.pre((req, res, next) => {
+          const path = req.path();
+          if (path !== '/sandbox' && !path.startsWith('/sandbox/')) return next();
+          if (!isDirectLoopback(req.socket.remoteAddress, req.headers)) {
+            res.send(404, { error: 'not found' });
+            return next(false);
+          }
+          // ops (issue 12): play WhatsApp refusing the access token, to see the alarm.
+          if (self.tokenRefused && path.startsWith('/sandbox/graph/')) {
+            res.send(401, {
+              error: {
+                message: 'Error validating access token: Session has expired.',
+                type: 'OAuthException',
+                code: 190,
+                error_subcode: 463,
+                fbtrace_id: 'sandbox',
+              },
+            });
+            return next(false);
+          }
+          return next();
+        });
+        server.post('/sandbox/api/token', async (req, res) => {
+          const chunks: Buffer[] = [];
+          for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+          let refused: unknown;
+          try {
+            refused = (
+              JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { refused?: unknown }
+            ).refused;
+          } catch {
+            refused = undefined;
+          }
+          if (typeof refused !== 'boolean') {
+            res.send(400, { error: 'send {"refused": true} or {"refused": false}' });
+            return;
+          }
+          self.tokenRefused = refused;
+          res.send(200, { refused });
+        });
         logger.info(
           { page: '/sandbox', graph: '/sandbox/graph' },
           'WhatsApp sandbox: the contact phone page is at /sandbox',
@@ -238,6 +312,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
           businessName: options.businessName ?? 'Contoso',
         });
         registerPageRoutes(server);
+        registerTemplateListRoute(server, {
+          accessToken: options.accessToken,
+          businessAccountId,
+          templates: () => self.templates,
+        });
       },
     },
     clock,
@@ -253,4 +332,5 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     idle: (o) => world.work.idle(o),
     close: () => world.close(),
   };
+  return self;
 }

@@ -16,7 +16,8 @@ const CSP =
   "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 async function sendAsset(res: Response, file: string): Promise<void> {
-  const type = ASSETS[file];
+  // An own-property lookup: "constructor" or "__proto__" are not assets (ops, issue 12).
+  const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
   if (!type) {
     res.send(404, { error: 'not found' });
     return;

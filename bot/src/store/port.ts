@@ -3,6 +3,7 @@
  * implementations (embedded SQLite, MongoDB) that pass one contract suite
  * (tests/contract/store-contract.ts).
  */
+import type { OpsStore } from './ops-port.js';
 import { CodedError } from '../core/errors.js';
 import type {
   ContactRecord,
@@ -365,4 +366,7 @@ export interface Store extends TabStore {
   schemaMigrations(): Promise<SchemaMigrations>;
 
   close(): Promise<void>;
+
+  // ops (issue 12): readiness, job leases, metrics figures, alarms (ops-port.ts)
+  readonly ops: OpsStore;
 }

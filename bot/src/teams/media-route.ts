@@ -14,6 +14,7 @@ import type { Clock } from '../app/clock.js';
 import type { RouteModule } from '../http/server.js';
 import type { SystemRecords } from '../app/system-records.js';
 import type { MediaRef } from '../core/types.js';
+import { sniffImageType } from '../whatsapp/media-rules.js';
 
 export const MEDIA_PATH = '/api/media';
 /** Long enough to scroll back through a week of chat; short enough that a leaked link dies. */
@@ -57,6 +58,29 @@ export function mediaUrlSecret(secret: string): Buffer {
   return createHmac('sha256', secret).update('wa4t media urls v1').digest();
 }
 
+/** JPEG, PNG, or WebP (a sticker: "RIFF" size "WEBP"), by the bytes' magic numbers. */
+function pictureType(bytes: Uint8Array): string | undefined {
+  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  if (bytes.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  return sniffImageType(bytes);
+}
+
+/**
+ * ops (issue 12, hardening): the type we serve. A picture is the type its bytes are; a type
+ * a browser would run or render as a page (HTML, SVG, XML, scripts) is never served as such,
+ * whatever Graph reported: it goes as application/octet-stream.
+ */
+function servedType(ref: Pick<MediaRef, 'mimeType'>, bytes: Uint8Array): string {
+  const sniffed = pictureType(bytes);
+  if (sniffed) return sniffed;
+  const type = (ref.mimeType.split(';')[0] ?? '').trim().toLowerCase();
+  const active =
+    !/^[a-z]+\/[a-z0-9.+-]+$/.test(type) ||
+    /^text\//.test(type) ||
+    /(^|\+|\/)(xml|html|xhtml\+xml|javascript|ecmascript|svg\+xml)$/.test(type);
+  return active || type.startsWith('image/') ? 'application/octet-stream' : type;
+}
+
 export function mediaRoute(o: {
   readonly urls: MediaUrls;
   readonly records: Pick<SystemRecords, 'media'>;
@@ -77,13 +101,13 @@ export function mediaRoute(o: {
           return;
         }
         res.writeHead(200, {
-          'content-type': media.ref.mimeType,
+          'content-type': servedType(media.ref, media.bytes),
           'content-length': String(media.bytes.byteLength),
           'cache-control': 'private, max-age=86400',
           'x-content-type-options': 'nosniff',
           // media: pictures show in cards; any other file (a contact's document, audio, video)
           // is a download under its own name, never rendered on our origin.
-          'content-disposition': dispositionOf(media.ref),
+          'content-disposition': dispositionOf(media.ref, media.bytes),
           'content-security-policy': "default-src 'none'; sandbox",
         });
         res.end(Buffer.from(media.bytes));
@@ -97,8 +121,12 @@ export function mediaRoute(o: {
 const INLINE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
 /** `inline`, or `attachment` with the file name (RFC 6266, RFC 5987 for non-ASCII names). */
-export function dispositionOf(ref: Pick<MediaRef, 'mimeType' | 'filename'>): string {
-  if (INLINE_TYPES.has(ref.mimeType) && !ref.filename) return 'inline';
+export function dispositionOf(
+  ref: Pick<MediaRef, 'mimeType' | 'filename'>,
+  bytes?: Uint8Array,
+): string {
+  if (INLINE_TYPES.has(ref.mimeType) && !ref.filename && (!bytes || pictureType(bytes)))
+    return 'inline';
   const name = ref.filename?.trim();
   if (!name) return 'attachment';
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');

@@ -34,6 +34,13 @@ export function messagesRoute(o: {
           rejectUnknown: true,
         }),
         async (req, res) => {
+          // ops (issue 12, hardening): an activity names its type; anything else is the
+          // caller's mistake (400), not a crash of the adapter before authentication (500).
+          const body = req.body as { type?: unknown } | undefined;
+          if (typeof body !== 'object' || body === null || typeof body.type !== 'string') {
+            res.send(400, { error: 'not a Bot Framework activity: the body needs a "type"' });
+            return;
+          }
           try {
             await o.adapter.process(
               req as unknown as BotRequest,

@@ -63,10 +63,8 @@ export class UserActions {
   ): Promise<AddressBookContact | undefined> {
     try {
       const added = await this.s.app.commands.addContact(turn, name, phone);
-      this.s.logger.info(
-        { userId: turn.user.id, contactId: added.id },
-        'contact added to address book',
-      );
+      // Not the contact id: it embeds the phone number (ops, issue 12).
+      this.s.logger.info({ userId: turn.user.id }, 'contact added to address book');
       return added;
     } catch (error) {
       if (error instanceof CodedError && error.code === 'organisation.no_business_number')

@@ -213,7 +213,7 @@ export class TeamsUserChannel implements UserChannel {
           userId: step.user.id,
           ...posted,
         });
-      log.debug(
+      log.info(
         { userId: step.user.id, activityId: posted.activityId, messageId: step.messageId },
         'card posted',
       );

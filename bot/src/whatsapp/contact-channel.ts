@@ -5,7 +5,7 @@
  */
 import type { ContactChannel, SendResult } from '../app/ports.js';
 import type { SendBudgets } from '../app/send-budgets.js';
-import type { Message, Thread } from '../core/types.js';
+import type { Message, TemplateName, Thread } from '../core/types.js';
 import { t } from '../i18n/catalogue.js';
 import type { Store } from '../store/port.js';
 import type { CloudApiClient, SentMessage } from './cloud-api-client.js';
@@ -26,6 +26,11 @@ export interface WhatsAppChannelOptions {
   readonly businessName: (businessNumberId: string) => Promise<string> | string;
   /** The language of texts the app writes to contacts (participant notices). */
   readonly contactLocale: (businessNumberId: string) => Promise<string> | string;
+  /** ops (issue 12): the approved translation to send a template in, if any (else the configured language). */
+  readonly templateLanguage?: (
+    template: TemplateName,
+    thread: Thread,
+  ) => Promise<string | undefined> | string | undefined;
   readonly random?: () => number;
 }
 
@@ -118,16 +123,19 @@ export class WhatsAppChannel implements ContactChannel {
         return client.sendText(target, await this.noticeText(thread, message));
       case 'template': {
         const businessName = await this.o.businessName(thread.businessNumberId);
-        switch (message.template) {
+        const template = message.template ?? 'participant_notice';
+        const language = await this.o.templateLanguage?.(template, thread);
+        switch (template) {
           case 'opt_in':
-            return client.sendTemplate(target, { template: 'opt_in', businessName });
+            return client.sendTemplate(target, { template: 'opt_in', businessName }, language);
           case 'resume':
-            return client.sendTemplate(target, { template: 'resume', businessName });
+            return client.sendTemplate(target, { template: 'resume', businessName }, language);
           default:
-            return client.sendTemplate(target, {
-              template: 'participant_notice',
-              notice: await this.noticeText(thread, message),
-            });
+            return client.sendTemplate(
+              target,
+              { template: 'participant_notice', notice: await this.noticeText(thread, message) },
+              language,
+            );
         }
       }
       case 'inbound':

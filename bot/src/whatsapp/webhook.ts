@@ -220,7 +220,7 @@ function itemsOf(value: MessagesValue, wabaId: string): WebhookItem[] {
   const errors = (value.errors ?? []).map((raw): ErrorItem => ({
     ...origin,
     kind: 'error',
-    idempotencyKey: `error:${origin.phoneNumberId}:${raw.code}:${digest(raw)}`,
+    idempotencyKey: `error:${origin.phoneNumberId}:${raw.code}:${digest(errorOf(raw))}`,
     error: errorOf(raw),
   }));
   return [...messages, ...statuses, ...errors];
@@ -329,9 +329,13 @@ function errorOf(raw: z.infer<typeof wireError>): WebhookError {
   };
 }
 
-/** A short stable digest, so the same error redelivered gets the same key. */
-function digest(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+/**
+ * A short stable digest, so the same error redelivered gets the same key. Built from the typed
+ * fields only: whatever else a body nests (thousands of levels deep) never reaches it.
+ */
+function digest(error: WebhookError): string {
+  const fields = [error.code, error.title, error.message, error.details].map((f) => f ?? '');
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 16);
 }
 
 function issuesOf(error: z.ZodError, prefix: readonly (string | number)[]): string[] {

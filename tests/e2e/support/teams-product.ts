@@ -2,6 +2,7 @@
  * The real product with its Teams adapter, in local mode (no BOT_ID), the sandbox as WhatsApp
  * and a recording Bot Connector as Teams: what the teams-*.e2e tests drive.
  */
+import type { Logger } from 'pino';
 import { SANDBOX_CREDENTIALS } from '../../../bot/src/config/config.js';
 import type { Store } from '../../../bot/src/store/port.js';
 import {
@@ -24,10 +25,14 @@ export interface TeamsWorld {
 }
 
 export async function startTeamsWorld(
-  options: TeamsAdapterOptions & { env?: Record<string, string>; store?: Store } = {},
+  options: TeamsAdapterOptions & {
+    env?: Record<string, string>;
+    store?: Store;
+    logger?: Logger;
+  } = {},
 ): Promise<TeamsWorld> {
   const connector = await RecordingBotConnector.start();
-  const { env, store, ...adapterOptions } = options;
+  const { env, store, logger, ...adapterOptions } = options;
   // The product's clock is frozen in these tests, so a notice held back by Teams' rate limits
   // would never come due: the limits are wide here, and tested on their own.
   const wide = {
@@ -39,6 +44,7 @@ export async function startTeamsWorld(
     adapters: (core) => createTeamsAdapter(core, wide),
     ...(env ? { env } : {}),
     ...(store ? { store } : {}),
+    ...(logger ? { logger } : {}),
   });
   return {
     product,

@@ -228,6 +228,22 @@ describe('the organisation admin role', () => {
     await w.store.putUser({ ...eve.user, admin: true });
     expect(await app.queries.isAdmin({ ...eve, organisation: alice.organisation })).toBe(false);
   });
+
+  it("names who is told of a business number's alarms: its organisation's enabled admins", async () => {
+    const told = async (bn: string, everyoneIfNone = false) =>
+      (await app.records.organisationAdmins(bn, { everyoneIfNone })).map((u) => u.name);
+    expect(await told(BN)).toEqual([]);
+    // Local mode (no BOT_ID) with no admin yet: every enabled user, so the Playground sees them.
+    expect((await told(BN, true)).sort()).toEqual(['Alice Adams', 'Ben Brown']);
+    await w.store.putUser({ ...ben.user, admin: true });
+    await w.store.putUser({ ...eve.user, admin: true });
+    expect(await told(BN)).toEqual(['Ben Brown']);
+    expect(await told(BN, true)).toEqual(['Ben Brown']);
+    expect(await told(OTHER_BN)).toEqual(['Eve Evans']);
+    await w.store.putUser({ ...ben.user, admin: true, enabled: false });
+    expect(await told(BN)).toEqual([]);
+    expect(await told('bn-nobody', true)).toEqual([]);
+  });
 });
 
 describe('a business number that moves to another organisation', () => {

@@ -58,11 +58,37 @@ describe('configuration', () => {
   });
 
   it('requires the bot password with a bot id, and a tenant for a single-tenant bot', () => {
-    expect(problems({ BOT_ID: 'abc' })[0]).toMatch(/^BOT_PASSWORD is required/);
-    expect(problems({ BOT_ID: 'abc', BOT_PASSWORD: 'x', BOT_TYPE: 'SingleTenant' })[0]).toMatch(
-      /^BOT_TENANT_ID/,
+    expect(problems({ BOT_ID: 'abc', SANDBOX: 'on' })[0]).toMatch(/^BOT_PASSWORD is required/);
+    expect(
+      problems({ BOT_ID: 'abc', BOT_PASSWORD: 'x', BOT_TYPE: 'SingleTenant', SANDBOX: 'on' })[0],
+    ).toMatch(/^BOT_TENANT_ID/);
+    expect(loadConfig({ BOT_ID: 'abc', BOT_PASSWORD: 'x', SANDBOX: 'on' }).bot.local).toBe(false);
+  });
+
+  it('refuses the sandbox beside real WhatsApp credentials, since its secret is public', () => {
+    const p = problems({
+      SANDBOX: 'on',
+      WHATSAPP_PHONE_NUMBER_ID: '123',
+      WHATSAPP_ACCESS_TOKEN: 'token',
+      WHATSAPP_APP_SECRET: 'secret',
+      WHATSAPP_VERIFY_TOKEN: 'verify',
+    });
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(
+      /^SANDBOX =on cannot run beside real WhatsApp settings \(WHATSAPP_PHONE_NUMBER_ID/,
     );
-    expect(loadConfig({ BOT_ID: 'abc', BOT_PASSWORD: 'x' }).bot.local).toBe(false);
+    expect(problems({ SANDBOX: 'on', WHATSAPP_APP_SECRET: 'secret' })[0]).toMatch(/Unset SANDBOX/);
+  });
+
+  it('runs the sandbox for a registered bot (BOT_ID) only when SANDBOX=on says so', () => {
+    const p = problems({ BOT_ID: 'abc', BOT_PASSWORD: 'x' });
+    expect(p[0]).toMatch(
+      /^WHATSAPP_PHONE_NUMBER_ID and the other WhatsApp settings are required when BOT_ID is set.*SANDBOX=on/,
+    );
+    expect(loadConfig({ BOT_ID: 'abc', BOT_PASSWORD: 'x', SANDBOX: 'on' }).whatsapp.sandbox).toBe(
+      true,
+    );
+    expect(loadConfig({ BOT_ID: '', SANDBOX: 'auto' }).whatsapp.sandbox).toBe(true);
   });
 
   it('tells how to fix it in the message', () => {

@@ -229,6 +229,21 @@ export const INDEX_MIGRATIONS: readonly IndexMigration[] = [
       ]);
     },
   },
+  {
+    version: 8,
+    // Operate it (issue 12, ops.ts): job leases found by owner at shutdown, alarms by state,
+    // suppressions (opt-outs kept past erasure) by time, and final messages by age for
+    // retention. Creating an index creates the collection too.
+    name: 'ops: job leases, alarms, suppressions, retention by status and age',
+    up: async (db) => {
+      await create(db, 'job_leases', [{ key: { owner: 1 }, name: 'by_owner' }]);
+      await create(db, 'alarms', [{ key: { 'data.state': 1 }, name: 'by_state' }]);
+      await create(db, 'suppressions', [{ key: { at: 1 }, name: 'by_time' }]);
+      await create(db, 'messages', [
+        { key: { 'data.status': 1, 'data.createdAt': 1 }, name: 'by_status_time' },
+      ]);
+    },
+  },
 ];
 
 /** The ledger in the database: `schema_migrations` records, the lease in `store_locks`. */

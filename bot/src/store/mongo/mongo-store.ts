@@ -60,6 +60,7 @@ import * as budgets from './budgets.js';
 import * as leases from './leases.js';
 import * as participations from './participations.js';
 import { MediaBucket } from './media-bucket.js';
+import { MongoOps } from './ops.js';
 import { heldMessages, upgradePendingLists } from './pending-queue.js';
 import { MongoTabQueries, recordTabChanges, tabCollections, type TabCollections } from './tab.js';
 import { explainMongo } from './query-plans.js';
@@ -85,6 +86,8 @@ export function databaseInUri(uri: string): string | undefined {
 export class MongoStore implements Store {
   private readonly c: Collections;
   private readonly media: MediaBucket;
+  /** ops (issue 12): readiness, job leases, metrics figures, alarms. */
+  readonly ops: MongoOps;
   private readonly tabC: TabCollections;
   private readonly tab: MongoTabQueries;
   /** The index migrations this store applied when it connected. */
@@ -99,6 +102,7 @@ export class MongoStore implements Store {
   ) {
     this.c = collections(db);
     this.media = new MediaBucket(db);
+    this.ops = new MongoOps(db);
     this.participations = participations.participationsOf(db);
     this.tabC = tabCollections(db);
     this.tab = new MongoTabQueries(

@@ -209,7 +209,7 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE threads SET json = json_set(json_remove(json, '$.pending'), '$.pendingCount',
                                          coalesce(json_array_length(json, '$.pending'), 0));
       CREATE INDEX messages_held ON messages (thread_id, seq) WHERE held = 1;
-    `,
+      `,
   },
   // --- tab (issue 9): inboxes, the per-user change log, full-text search ------------------
   // (read positions are the application layer's: thread_participants.last_read_seq)
@@ -289,6 +289,23 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT p.user_id, p.thread_id, CASE WHEN p.left_at IS NULL THEN 1 ELSE 0 END,
                coalesce((SELECT max(m.created_at) FROM messages m WHERE m.thread_id = t.id), t.created_at)
         FROM thread_participants p JOIN threads t ON t.id = p.thread_id;
+    `,
+  },
+  // ops (issue 12): readiness probe, job leases, alarm records.
+  {
+    version: 8,
+    name: 'operations: probe, job leases, alarms',
+    sql: `
+      CREATE TABLE ops_probe (owner TEXT PRIMARY KEY, at INTEGER NOT NULL);
+      CREATE TABLE job_leases (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        lease_until INTEGER NOT NULL
+      );
+      CREATE TABLE alarms (key TEXT PRIMARY KEY, json TEXT NOT NULL);
+      -- An opt-out that survives the contact's erasure, keyed by a hash of the number.
+      CREATE TABLE suppressions (key TEXT PRIMARY KEY, at INTEGER NOT NULL);
+      CREATE INDEX messages_by_status_time ON messages (json_extract(json, '$.status'), created_at);
     `,
   },
   // media: every inbound media kind, kept once per WhatsApp message (issue 10 item 5, 11 item 7)

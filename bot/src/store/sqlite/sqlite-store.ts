@@ -63,6 +63,7 @@ import {
   type ThreadRow,
 } from './rows.js';
 import { Sql } from './sql.js';
+import { SqliteOps } from './ops.js';
 import { logChange } from './tab-changes.js';
 import { SqliteTabQueries } from './tab-queries.js';
 
@@ -90,6 +91,8 @@ export class SqliteStore implements Store {
   private readonly tab: SqliteTabQueries;
   private readonly sql: Sql;
   private readonly media: MediaBytes;
+  /** ops (issue 12): readiness, job leases, metrics figures, alarms. */
+  readonly ops: SqliteOps;
   private readonly writes: GroupCommit;
   private readonly inMemory: boolean;
   private readonly checkpointer: Checkpointer | undefined;
@@ -139,6 +142,7 @@ export class SqliteStore implements Store {
         : inMemory
           ? new MediaInMemory()
           : new MediaDirectory(join(dirname(file), 'media'));
+    this.ops = new SqliteOps(this.sql, this.media, (work) => this.writes.write(work));
   }
 
   // organisations and users

@@ -1,0 +1,112 @@
+/**
+ * Retention and the opt-out that survives erasure (issue 12, item 4).
+ * - RETENTION_DAYS: a leased job (one instance at a time) deletes messages in a final state
+ *   older than the period, and their media; pending messages and queues are never touched.
+ * - A number that opted out and was erased (`npm run admin -- contact erase`) is kept only as
+ *   a hashed suppression entry: a contact created again for it starts opted out, so no
+ *   business message reaches someone who said STOP until they agree again.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../app/clock.js';
+import type { Millis } from '../core/types.js';
+import type { Store } from '../store/port.js';
+
+export const DAY: Millis = 24 * 3_600_000;
+const BATCH = 500;
+
+/** One retention pass: deletes in batches until nothing older is left. Returns the count. */
+export async function enforceRetention(
+  store: Store,
+  now: Millis,
+  days: number,
+  logger?: Logger,
+): Promise<number> {
+  const cutoff = now - days * DAY;
+  let deleted = 0;
+  for (;;) {
+    const n = await store.ops.deleteMessagesBefore(cutoff, BATCH);
+    deleted += n;
+    if (n < BATCH) break;
+  }
+  if (deleted > 0) logger?.info({ deleted, days }, 'retention: old messages deleted');
+  return deleted;
+}
+
+/** A periodic job that runs on one instance at a time, under a lease in the store. */
+export class LeasedJob {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly o: {
+      readonly name: string;
+      readonly store: Store;
+      readonly clock: Clock;
+      readonly owner: string;
+      readonly intervalMs: Millis;
+      readonly logger: Logger;
+      readonly run: () => Promise<unknown>;
+    },
+  ) {}
+
+  get name(): string {
+    return this.o.name;
+  }
+
+  start(): void {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.o.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Runs now if this instance gets the lease; false when another instance holds it. */
+  async runOnce(): Promise<boolean> {
+    const mine = await this.o.store.ops.acquireJobLease(
+      this.o.name,
+      this.o.owner,
+      Date.now(),
+      this.o.intervalMs,
+    );
+    if (!mine) return false;
+    await this.o.run();
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private tick(): void {
+    if (this.running) return;
+    this.running = this.runOnce()
+      .catch((error: unknown) =>
+        this.o.logger.error({ err: error, job: this.o.name }, 'job failed'),
+      )
+      .finally(() => (this.running = undefined));
+  }
+}
+
+/** The store, with contacts created for a suppressed number starting opted out. */
+export function suppressingStore(store: Store, clock: Clock): Store {
+  const putContact: Store['putContact'] = async (contact) => {
+    if (
+      contact.optedOutAt === undefined &&
+      !(await store.getContact(contact.id)) &&
+      (await store.ops.isSuppressed(contact.phone))
+    ) {
+      return store.putContact({ ...contact, optedOutAt: clock.now() });
+    }
+    return store.putContact(contact);
+  };
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'putContact') return putContact;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
+}

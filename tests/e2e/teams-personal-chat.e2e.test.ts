@@ -175,7 +175,10 @@ describe('the bot in personal chat', () => {
     expect(alice.last().text).toContain('Bob Brown (+12025550147) is now in your contacts');
     await alice.say('contacts');
     expect(alice.last().text).toContain('Bob Brown');
+    // Carol is no contact: "new Carol" could be words for a customer, so the bot asks.
     await alice.say('new Carol');
+    expect(alice.last().text).toContain('Is “new Carol” a message or the command new?');
+    await alice.say('/new Carol');
     expect(alice.last().text).toContain('None of your contacts matches "Carol"');
     await alice.say('new +44 20 7946 0000');
     expect(alice.last().text).toContain('+442079460000 is not in your contacts yet');

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store/port.js';
+import { ChatAttention } from './chat-attention.js';
 import type { Clock } from './clock.js';
 import type { Conversations } from './conversations.js';
 import { Enablement, type EnablementMode, type LocalBusinessNumber } from './enablement.js';
@@ -16,6 +17,8 @@ export interface Application {
   readonly commands: UserCommands;
   readonly queries: UserQueries;
   readonly records: SystemRecords;
+  /** chat (issue 10): what arrived in each user's chat since they last worked in a conversation. */
+  readonly attention: ChatAttention;
   /** Who may use the app, in the given mode ('local' without BOT_ID). */
   enablement(mode: EnablementMode, localNumber: LocalBusinessNumber): Enablement;
 }
@@ -29,9 +32,11 @@ export function createApplication(options: {
 }): Application {
   const { store, conversations, clock, logger, maxParticipants } = options;
   const queries = new UserQueries(store, clock, { maxParticipants });
+  const attention = new ChatAttention();
   return {
     queries,
-    commands: new UserCommands(store, conversations, queries),
+    attention,
+    commands: new UserCommands(store, conversations, queries, attention),
     records: new SystemRecords(store),
     enablement: (mode, localNumber) =>
       new Enablement({ store, logger, mode, localNumber, maxParticipants }),

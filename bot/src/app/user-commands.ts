@@ -19,6 +19,7 @@ import { contactIdFor } from '../core/engine.js';
 import type { Conversations } from './conversations.js';
 import { prepareDocument, type DocumentToSend, type PreparedDocument } from './send-document.js';
 import type { UserQueries } from './user-queries.js';
+import type { ChatAttention } from './chat-attention.js';
 
 /** What beginning a conversation with a contact comes to. */
 export type BeginResult =
@@ -37,6 +38,7 @@ export class UserCommands {
     private readonly store: Store,
     private readonly conversations: Conversations,
     private readonly queries: UserQueries,
+    private readonly attention?: ChatAttention,
   ) {}
 
   private get access() {
@@ -150,6 +152,7 @@ export class UserCommands {
     const user = (await this.store.getUser(actor.user.id)) ?? actor.user;
     if (user.currentThreadId !== thread.id)
       await this.store.putUser({ ...user, currentThreadId: thread.id });
+    this.attention?.worked(actor.user.id);
   }
 
   /** Open a thread: it becomes current, and what it holds is read. */

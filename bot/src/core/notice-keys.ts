@@ -15,6 +15,7 @@ interface Areas {
   teams: typeof import('../i18n/locales/en/teams.json');
   media: typeof import('../i18n/locales/en/media.json');
   tab: typeof import('../i18n/locales/en/tab.json');
+  chat: typeof import('../i18n/locales/en/chat.json');
 }
 /* eslint-enable @typescript-eslint/consistent-type-imports */
 

@@ -22,6 +22,7 @@ import { helpCard, noticeCard, notEnabledCard, type AdaptiveCard } from './cards
 import { cardActivity } from './card-views.js';
 import type { ActivityDedupe } from './activity-dedupe.js';
 import type { CardActions } from './card-actions.js';
+import type { ChatRouting } from './chat-choice.js';
 import type { ComposeExtension } from './compose-extension.js';
 import type { Enablement } from '../app/enablement.js';
 import type { PersonalMessages } from './personal-message.js';
@@ -34,6 +35,8 @@ export interface WhatsAppBotParts {
   readonly dedupe: ActivityDedupe;
   readonly messages: PersonalMessages;
   readonly cardActions: CardActions;
+  /** chat (issue 10): the choice cards' buttons (which conversation; message or command). */
+  readonly chat?: ChatRouting;
   readonly composeExtension: ComposeExtension;
 }
 
@@ -87,8 +90,11 @@ export class WhatsAppBot extends TeamsActivityHandler {
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
     const value = (context.activity.value ?? {}) as { action?: unknown };
-    const card = await this.safely(context, async (turn) =>
-      this.parts.cardActions.handle(turn, value.action),
+    const card = await this.safely(
+      context,
+      async (turn) =>
+        (await this.parts.chat?.action(turn, value.action)) ??
+        this.parts.cardActions.handle(turn, value.action),
     );
     return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: card } };
   }

@@ -30,6 +30,8 @@ export class CommandHandlers {
         return this.contactsList(turn);
       case 'add_contact_usage':
         return notice(turn, 'bot.add_contact_usage');
+      case 'add_contact_invalid':
+        return notice(turn, `chat.phone.${command.problem}`, { phone: command.phone });
       case 'add_contact': {
         const added = await this.actions.addContact(turn, command.name, command.phone);
         if (!added) return notice(turn, 'bot.no_business_number');

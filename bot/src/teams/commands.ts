@@ -13,6 +13,8 @@ export type Command =
   | { readonly type: 'add_contact'; readonly name: string; readonly phone: string }
   /** `add contact` with something missing or a number that is not one: explain the syntax. */
   | { readonly type: 'add_contact_usage' }
+  /** chat (issue 10): `add contact` with a name and a number that is wrong, and what is wrong. */
+  | { readonly type: 'add_contact_invalid'; readonly phone: string; readonly problem: PhoneProblem }
   | { readonly type: 'new'; readonly query: string }
   | { readonly type: 'threads' }
   | { readonly type: 'open'; readonly query: string }
@@ -60,11 +62,12 @@ export function parseCommand(text: string): Command | undefined {
 /** "Maria Silva +44 20 7946 0000": the name, then a number with its country code. */
 function addContact(rest: string): Command {
   const match = /^(.+?)\s+(\+?[\d\s().-]{7,})$/.exec(rest.trim());
-  if (!match) return { type: 'add_contact_usage' };
+  if (!match) return badNumber(rest);
   const name = (match[1] as string).trim();
   const phone = phoneNumber.safeParse(match[2]);
   // A name has letters: "add contact +44 20 7946 0000" is a number with no name.
-  if (!/\p{L}/u.test(name) || !phone.success) return { type: 'add_contact_usage' };
+  if (!/\p{L}/u.test(name)) return { type: 'add_contact_usage' };
+  if (!phone.success) return badNumber(rest);
   return { type: 'add_contact', name, phone: phone.data };
 }
 
@@ -72,4 +75,66 @@ function addContact(rest: string): Command {
 export function asPhoneNumber(query: string): string | undefined {
   const parsed = phoneNumber.safeParse(query);
   return parsed.success ? parsed.data : undefined;
+}
+
+/** chat (issue 10): the words that are commands on their own. */
+const COMMAND_WORDS = new Set(['new', 'open', 'help', 'threads', 'contacts', 'info']);
+
+/**
+ * What a typed text is (issue 10, item 2): a command; a bare `new` / `open` (the name is
+ * missing); `new` / `open` with words to check against the contacts (`target`); a `/` that
+ * is no command (`unknown`); a command word followed by words that do not fit (`ask`); or
+ * undefined, a message. Nothing but undefined (or a confirmed choice) reaches WhatsApp.
+ */
+export type Typed =
+  | { readonly kind: 'command'; readonly command: Command }
+  | { readonly kind: 'bare'; readonly word: 'new' | 'open' }
+  | { readonly kind: 'target'; readonly command: Command & { type: 'new' | 'open' } }
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'ask'; readonly word: string };
+
+export function readTyped(text: string): Typed | undefined {
+  const words = plainText(text);
+  const slash = words.startsWith('/');
+  const body = slash ? words.slice(1).trim() : words;
+  const lower = body.toLowerCase();
+  if (lower === 'new' || lower === 'open') return { kind: 'bare', word: lower };
+  const command = parseCommand(body);
+  if (command) {
+    if (!slash && (command.type === 'new' || command.type === 'open'))
+      return { kind: 'target', command };
+    return { kind: 'command', command };
+  }
+  if (slash) return { kind: 'unknown' };
+  const first = lower.split(' ')[0] ?? '';
+  if (COMMAND_WORDS.has(first)) return { kind: 'ask', word: first };
+  return undefined;
+}
+
+/** What is wrong with a typed number (issue 10, item 4). */
+export type PhoneProblem = 'letters' | 'too_short' | 'too_long' | 'no_country_code';
+
+/**
+ * Why a typed number is not a WhatsApp number, or undefined when it is one (or when it
+ * cannot be told: digits alone are taken as having their country code).
+ */
+export function phoneProblem(raw: string): PhoneProblem | undefined {
+  const typed = raw.trim();
+  if (/[^\d\s().+-]/.test(typed) || /.\+/.test(typed)) return 'letters';
+  const digits = typed.replace(/\D/g, '');
+  const international = typed.startsWith('+') || digits.startsWith('00');
+  const national = international ? digits.replace(/^00/, '') : digits;
+  if (!international && /^0/.test(digits)) return 'no_country_code';
+  if (national.length < 7) return 'too_short';
+  if (national.length > 15) return 'too_long';
+  return undefined;
+}
+
+/** "add contact Maria Silva 020 7946 0000": a name, then something meant as a number. */
+function badNumber(rest: string): Command {
+  const match = /^(.*?\p{L}.*?)\s+([+(\d][^]*)$/u.exec(rest.trim());
+  if (!match) return { type: 'add_contact_usage' };
+  const phone = (match[2] as string).trim();
+  const problem = phoneProblem(phone);
+  return problem ? { type: 'add_contact_invalid', phone, problem } : { type: 'add_contact_usage' };
 }

@@ -17,7 +17,11 @@ import {
   picturesIn,
 } from './attachments.js';
 import type { CommandHandlers } from './command-handlers.js';
-import { parseCommand, plainText } from './commands.js';
+import { asPhoneNumber, plainText, readTyped, type Typed } from './commands.js';
+import type { ChatRouting } from './chat-choice.js';
+import { withNote } from './card-decorations.js';
+import { MAX_TEXT } from './cards/verbs.js';
+import { t } from '../i18n/catalogue.js';
 import { connectorOf } from './connector.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
@@ -27,6 +31,7 @@ export class PersonalMessages {
     private readonly services: BotServices,
     private readonly actions: UserActions,
     private readonly commands: CommandHandlers,
+    private readonly routing: ChatRouting,
   ) {}
 
   async handle(turn: Turn): Promise<void> {
@@ -34,14 +39,26 @@ export class PersonalMessages {
     const text = plainText(activity.text);
     const { pictures, files, others } = picturesIn(activity.attachments);
     const attached = pictures.length + files.length;
-    const command = attached === 0 ? parseCommand(text) : undefined;
-    if (command) return this.reply(turn, await this.commands.run(turn, command));
+    if (attached === 0) {
+      const typed = readTyped(text);
+      if (typed) return this.reply(turn, await this.typed(turn, text, typed));
+    }
     if (attached === 0 && others > 0 && !text)
       return this.reply(turn, this.notice(turn, 'bot.picture.unsupported'));
-    if (!text && attached === 0) return;
+    if (!text && attached === 0) return this.reply(turn, this.notice(turn, 'chat.empty'));
+    if (text.length > MAX_TEXT)
+      return this.reply(
+        turn,
+        noticeCard(
+          { key: 'chat.too_long', params: { length: text.length, limit: MAX_TEXT } },
+          turn.locale,
+        ),
+      );
 
-    const thread = await this.services.app.queries.currentThread(turn);
-    if (!thread) return this.reply(turn, await this.commands.noCurrentThread(turn));
+    // chat (issue 10): only where it is unambiguous; otherwise the user is asked.
+    const routed = await this.routing.route(turn, text, attached > 0);
+    if ('card' in routed) return this.reply(turn, routed.card);
+    const thread = routed.thread;
 
     // One message per picture, the words going with the first as its caption.
     const media: MediaRef[] = [];
@@ -102,6 +119,43 @@ export class PersonalMessages {
       const outcome = await this.actions.write(turn, thread.id, content, 'turn');
       if (isRejection(outcome))
         return this.reply(turn, noticeCard(outcome.notice, turn.locale, { threadId: thread.id }));
+    }
+    if (routed.only)
+      await this.reply(
+        turn,
+        noticeCard(
+          { key: 'chat.only_conversation', params: { contact: thread.contact.name } },
+          turn.locale,
+        ),
+      );
+  }
+
+  /** A command, a bare `new`/`open`, a `/` that is none, or a command word to ask about. */
+  private async typed(turn: Turn, text: string, typed: Typed): Promise<AdaptiveCard> {
+    switch (typed.kind) {
+      case 'command':
+        return this.commands.run(turn, typed.command);
+      case 'bare':
+        return withNote(
+          await this.commands.contactsList(turn),
+          t(
+            turn.locale,
+            typed.word === 'new' ? 'chat.command.new_which' : 'chat.command.open_which',
+          ),
+          'default',
+        );
+      case 'unknown':
+        return noticeCard({ key: 'chat.command.unknown', params: { text } }, turn.locale);
+      case 'target': {
+        const query = typed.command.query;
+        const fits =
+          asPhoneNumber(query) !== undefined ||
+          (await this.actions.findContacts(turn, query)).length > 0;
+        if (fits) return this.commands.run(turn, typed.command);
+        return this.routing.askCard(turn, text, typed.command.type);
+      }
+      case 'ask':
+        return this.routing.askCard(turn, text, typed.word);
     }
   }
 

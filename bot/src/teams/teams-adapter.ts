@@ -14,6 +14,7 @@ import type { ProductCore } from '../product.js';
 import { ActivityDedupe } from './activity-dedupe.js';
 import { WhatsAppBot } from './bot.js';
 import { CardActions } from './card-actions.js';
+import { ChatRouting } from './chat-choice.js';
 import { CommandHandlers } from './command-handlers.js';
 import { ComposeExtension } from './compose-extension.js';
 import type { EnablementMode } from '../app/enablement.js';
@@ -106,11 +107,13 @@ export function createTeamsAdapter(
   });
   const actions = new UserActions(services);
   const commands = new CommandHandlers(services, actions);
+  const chat = new ChatRouting(services, actions, commands);
   const whatsAppBot = new WhatsAppBot({
     services,
     enablement,
     dedupe: new ActivityDedupe(app.records, clock),
-    messages: new PersonalMessages(services, actions, commands),
+    messages: new PersonalMessages(services, actions, commands, chat),
+    chat,
     cardActions: new CardActions(services, actions, commands),
     composeExtension: new ComposeExtension(services, actions),
   });
@@ -118,7 +121,13 @@ export function createTeamsAdapter(
   return {
     adapter,
     bot: whatsAppBot,
-    users: new TeamsUserChannel({ records: app.records, messenger, media, logger }),
+    users: new TeamsUserChannel({
+      records: app.records,
+      attention: app.attention,
+      messenger,
+      media,
+      logger,
+    }),
     routes: [
       messagesRoute({ adapter, bot: whatsAppBot, logger }),
       mediaRoute({ urls: media, records: app.records, logger }),

@@ -25,6 +25,7 @@ import {
 import { deferFor, type SendBudgets, type Slot } from '../app/send-budgets.js';
 import type { Message, Thread, UserId } from '../core/types.js';
 import type { SystemRecords } from '../app/system-records.js';
+import type { ChatAttention } from '../app/chat-attention.js';
 import type { UserRecord } from '../core/records.js';
 import { noticeCard } from './cards/index.js';
 import { cardActivity, messageCard } from './card-views.js';
@@ -38,6 +39,8 @@ export interface TeamsUserChannelOptions {
   readonly messenger: TeamsMessenger;
   readonly media: MediaUrls;
   readonly logger: Logger;
+  /** chat (issue 10): told of each card about a conversation posted in a user's chat. */
+  readonly attention?: Pick<ChatAttention, 'arrived'>;
 }
 
 /** One thing to do for one user. */
@@ -48,6 +51,8 @@ type Step =
       readonly target: SendTarget;
       readonly activity: Partial<Activity>;
       readonly messageId?: string;
+      /** The conversation a new card is about (a message or notice), for ChatAttention. */
+      readonly threadId?: string;
     }
   | {
       readonly kind: 'update';
@@ -157,6 +162,7 @@ export class TeamsUserChannel implements UserChannel {
         user,
         target,
         activity: cardActivity(noticeCard(effect.notice, user.locale, { threadId: thread.id })),
+        threadId: thread.id,
       };
     }
     const m = message as Message;
@@ -164,7 +170,9 @@ export class TeamsUserChannel implements UserChannel {
     const existing = await this.options.records.messageCard(m.id, user.id);
     if (effect.type === 'deliver_inbound' || effect.type === 'share_outbound') {
       // Already shown (a retry after a later recipient failed): not twice.
-      return existing ? undefined : { kind: 'post', user, target, activity: card, messageId: m.id };
+      return existing
+        ? undefined
+        : { kind: 'post', user, target, activity: card, messageId: m.id, threadId: thread.id };
     }
     if (existing) {
       return {
@@ -198,6 +206,7 @@ export class TeamsUserChannel implements UserChannel {
         return;
       }
       const posted = await this.options.messenger.send(step.user, step.activity, gate);
+      if (step.threadId) this.options.attention?.arrived(step.user.id, step.threadId);
       if (step.messageId)
         await this.options.records.keepMessageCard({
           messageId: step.messageId,

@@ -32,7 +32,16 @@ describe('the command parser', () => {
     expect(parseCommand('add contact')).toEqual({ type: 'add_contact_usage' });
     expect(parseCommand('add contact Bob')).toEqual({ type: 'add_contact_usage' });
     expect(parseCommand('add contact +44 20 7946 0000')).toEqual({ type: 'add_contact_usage' });
-    expect(parseCommand('add contact Bob 12345')).toEqual({ type: 'add_contact_usage' });
+    // A name and a number that is wrong: what is wrong with it (issue 10).
+    expect(parseCommand('add contact Bob 12345')).toEqual({
+      type: 'add_contact_invalid',
+      phone: '12345',
+      problem: 'too_short',
+    });
+    expect(parseCommand('add contact Bob 020 7946 0000')).toMatchObject({
+      problem: 'no_country_code',
+    });
+    expect(parseCommand('add contact Bob +44 20 7946 00OO')).toMatchObject({ problem: 'letters' });
   });
 
   it('should treat anything else as a message for the current conversation', () => {

@@ -58,11 +58,11 @@ export class OutboxDispatcher {
   private wakeAt: number | undefined;
   private poke: (() => void) | undefined;
 
-  constructor(private readonly o: DispatcherOptions) {
-    this.leaseMs = o.leaseMs ?? 60_000;
-    this.batchSize = o.batchSize ?? 64;
-    this.pollMs = o.pollMs ?? 500;
-    this.retryPolicy = o.retryPolicy ?? new RetryPolicy();
+  constructor(private readonly options: DispatcherOptions) {
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.batchSize = options.batchSize ?? 64;
+    this.pollMs = options.pollMs ?? 500;
+    this.retryPolicy = options.retryPolicy ?? new RetryPolicy();
   }
 
   start(): void {
@@ -88,7 +88,7 @@ export class OutboxDispatcher {
     if (this.timer) clearTimeout(this.timer);
     this.draining = this.drain()
       .then(() => undefined)
-      .catch((error: unknown) => this.o.logger.error({ err: error }, 'outbox drain failed'))
+      .catch((error: unknown) => this.options.logger.error({ err: error }, 'outbox drain failed'))
       .finally(() => {
         this.draining = undefined;
         if (!this.running) return;
@@ -114,7 +114,12 @@ export class OutboxDispatcher {
       const room = this.batchSize - inFlight.size;
       const items =
         room > 0
-          ? await this.o.store.claimEffects(this.o.owner, this.o.clock.now(), this.leaseMs, room)
+          ? await this.options.store.claimEffects(
+              this.options.owner,
+              this.options.clock.now(),
+              this.leaseMs,
+              room,
+            )
           : [];
       for (const item of items) {
         const running: Promise<void> = this.dispatch(item).finally(() => inFlight.delete(running));
@@ -135,7 +140,7 @@ export class OutboxDispatcher {
   }
 
   private async dispatch(item: OutboxItem): Promise<void> {
-    const log = this.o.logger.child({
+    const log = this.options.logger.child({
       effectId: item.id,
       threadId: item.threadId,
       effect: item.effect.type,
@@ -148,7 +153,7 @@ export class OutboxDispatcher {
         case 'record_consent':
         case 'release_pending':
           // Kept (or, for a release, expanded) by the store itself at commit; nothing to dispatch.
-          return await this.o.store.completeEffect(item.id, this.o.owner);
+          return await this.options.store.completeEffect(item.id, this.options.owner);
         default:
           return await this.tellUsers(item, item.effect);
       }
@@ -165,7 +170,11 @@ export class OutboxDispatcher {
    */
   private async defer(item: OutboxItem, afterMs: number): Promise<void> {
     const wait = Math.max(0, Math.round(afterMs));
-    await this.o.store.deferEffect(item.id, this.o.owner, this.o.clock.now() + wait);
+    await this.options.store.deferEffect(
+      item.id,
+      this.options.owner,
+      this.options.clock.now() + wait,
+    );
     this.wakeIn(wait);
   }
 
@@ -183,35 +192,35 @@ export class OutboxDispatcher {
   }
 
   private async sendToContact(item: OutboxItem, messageId: string): Promise<void> {
-    const message = await this.o.store.getMessage(messageId);
-    const thread = await this.o.store.getThread(item.threadId);
+    const message = await this.options.store.getMessage(messageId);
+    const thread = await this.options.store.getThread(item.threadId);
     if (!message || !thread) {
-      this.o.logger.error(
+      this.options.logger.error(
         { messageId, threadId: item.threadId },
         'outbox names a message that does not exist; dropped',
       );
-      return this.o.store.completeEffect(item.id, this.o.owner);
+      return this.options.store.completeEffect(item.id, this.options.owner);
     }
     // Already acknowledged by WhatsApp (a crash after the send was recorded): done.
     if (message.status !== 'pending' || message.waMessageId) {
-      return this.o.store.completeEffect(item.id, this.o.owner);
+      return this.options.store.completeEffect(item.id, this.options.owner);
     }
     if (item.recovered) {
       // The process died while this send was in flight: WhatsApp may have it already.
-      await this.o.store.markMessagePossiblyDuplicate(message.id);
-      this.o.logger.warn(
+      await this.options.store.markMessagePossiblyDuplicate(message.id);
+      this.options.logger.warn(
         { messageId: message.id, threadId: thread.id },
         'resending a message interrupted by a crash; it may arrive twice',
       );
     }
-    const result = await this.o.contacts.send(thread, message, item.attempts + 1);
+    const result = await this.options.contacts.send(thread, message, item.attempts + 1);
     switch (result.outcome) {
       case 'sent':
-        await this.o.conversations.sent(message, result.waMessageId, thread.contact.id);
-        return this.o.store.completeEffect(item.id, this.o.owner);
+        await this.options.conversations.sent(message, result.waMessageId, thread.contact.id);
+        return this.options.store.completeEffect(item.id, this.options.owner);
       case 'failed':
-        await this.o.conversations.failed(message, result.failure);
-        return this.o.store.completeEffect(item.id, this.o.owner);
+        await this.options.conversations.failed(message, result.failure);
+        return this.options.store.completeEffect(item.id, this.options.owner);
       case 'wait':
         return this.defer(item, result.afterMs);
       case 'retry':
@@ -222,10 +231,10 @@ export class OutboxDispatcher {
   }
 
   private async tellUsers(item: OutboxItem, effect: TeamsEffect): Promise<void> {
-    const thread = await this.o.store.getThread(item.threadId);
-    if (!thread) return this.o.store.completeEffect(item.id, this.o.owner);
+    const thread = await this.options.store.getThread(item.threadId);
+    if (!thread) return this.options.store.completeEffect(item.id, this.options.owner);
     try {
-      await this.o.users.deliver(effect, thread, { key: item.id });
+      await this.options.users.deliver(effect, thread, { key: item.id });
     } catch (error) {
       if (error instanceof WaitForSlot) return this.defer(item, error.afterMs);
       // Teams' own 429: wait for its Retry-After; it is not an attempt.
@@ -238,25 +247,25 @@ export class OutboxDispatcher {
         return;
       // A user who cannot be reached (uninstalled the app, no conversation yet) or a notice
       // that failed too often: it stays in the thread's history, visible in the tab.
-      this.o.logger.warn(
+      this.options.logger.warn(
         { err: error, threadId: thread.id, effect: effect.type },
         'could not tell users in Teams; giving up on this notice',
       );
     }
-    return this.o.store.completeEffect(item.id, this.o.owner);
+    return this.options.store.completeEffect(item.id, this.options.owner);
   }
 
   private async giveUp(item: OutboxItem, message: Message): Promise<void> {
-    this.o.logger.warn(
+    this.options.logger.warn(
       { messageId: message.id, attempts: item.attempts + 1 },
       'giving up sending a message',
     );
-    await this.o.conversations.failed(message, {
+    await this.options.conversations.failed(message, {
       code: 0,
       kind: 'other',
       reasonKey: 'reason.service_unavailable',
     });
-    await this.o.store.completeEffect(item.id, this.o.owner);
+    await this.options.store.completeEffect(item.id, this.options.owner);
   }
 
   /** Put the effect back for when the retry policy says; false when it says to give up. */
@@ -268,10 +277,10 @@ export class OutboxDispatcher {
   ): Promise<boolean> {
     const decision = this.retryPolicy.decide(kind, item.attempts + 1, askedMs);
     if (!decision.retry) return false;
-    await this.o.store.retryEffect(
+    await this.options.store.retryEffect(
       item.id,
-      this.o.owner,
-      this.o.clock.now() + decision.afterMs,
+      this.options.owner,
+      this.options.clock.now() + decision.afterMs,
       reason,
     );
     return true;

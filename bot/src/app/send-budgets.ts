@@ -70,11 +70,11 @@ export class SendBudgets {
   /** How long a lease takes from the store, smoothed. */
   private latencyMs = 0;
 
-  constructor(private readonly o: SendBudgetsOptions) {
-    this.now = o.now ?? Date.now;
-    this.leaseMs = o.leaseMs ?? 100;
-    this.holdMs = o.holdMs ?? 10_000;
-    this.sleepFor = o.sleep ?? realSleep;
+  constructor(private readonly options: SendBudgetsOptions) {
+    this.now = options.now ?? Date.now;
+    this.leaseMs = options.leaseMs ?? 100;
+    this.holdMs = options.holdMs ?? 10_000;
+    this.sleepFor = options.sleep ?? realSleep;
   }
 
   /**
@@ -135,9 +135,11 @@ export class SendBudgets {
 
   /** Count a send that went now without waiting (an answer within a user's own turn). */
   count(budgets: readonly Budget[]): void {
-    this.o.store
+    this.options.store
       .takeBudget([{ budgets, want: 1, force: true }], this.now(), this.leaseMs)
-      .catch((error: unknown) => this.o.logger?.warn({ err: error }, 'could not count a send'));
+      .catch((error: unknown) =>
+        this.options.logger?.warn({ err: error }, 'could not count a send'),
+      );
   }
 
   private take(budgets: readonly Budget[]): Promise<Slot> {
@@ -190,7 +192,7 @@ export class SendBudgets {
     // Ask for slots from a little ahead: those of the moment the answer arrives, not of the
     // moment the question left (a store busy with other instances takes a while).
     const now = this.now();
-    const grants = await this.o.store.takeBudget(
+    const grants = await this.options.store.takeBudget(
       waiting.map((p) => ({ budgets: p.budgets, want: p.waiters.length })),
       now + Math.min(250, Math.round(2 * this.latencyMs)),
       this.leaseMs,

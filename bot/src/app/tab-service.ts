@@ -70,10 +70,10 @@ export interface WriteResult {
 }
 
 export class TabService {
-  constructor(private readonly o: TabServiceOptions) {}
+  constructor(private readonly options: TabServiceOptions) {}
 
   now(): number {
-    return this.o.clock.now();
+    return this.options.clock.now();
   }
 
   // --- who is asking -----------------------------------------------------------------------
@@ -83,8 +83,8 @@ export class TabService {
    * or their organisation is not enabled; locally both are enabled on arrival.
    */
   async arrive(who: { userId: string; tenantId?: string; name?: string }): Promise<TabUser> {
-    const known = await this.o.store.getUser(who.userId);
-    if (this.o.local) {
+    const known = await this.options.store.getUser(who.userId);
+    if (this.options.local) {
       if (!known && !who.tenantId) throw notFound('user');
       const user: UserRecord = {
         locale: 'en',
@@ -95,11 +95,11 @@ export class TabService {
         name: known?.name ?? who.name ?? who.userId,
         enabled: true,
       };
-      if (!known || !known.enabled) await this.o.store.putUser(user);
+      if (!known || !known.enabled) await this.options.store.putUser(user);
       return { user, organisation: await this.localOrganisation(user) };
     }
     const organisation = who.tenantId
-      ? await this.o.store.getOrganisation(who.tenantId)
+      ? await this.options.store.getOrganisation(who.tenantId)
       : undefined;
     if (!organisation?.enabled)
       throw new TabError(
@@ -113,8 +113,8 @@ export class TabService {
   }
 
   private async localOrganisation(user: UserRecord): Promise<Organisation> {
-    const local = this.o.local!;
-    const existing = await this.o.store.getOrganisation(user.tenantId);
+    const local = this.options.local!;
+    const existing = await this.options.store.getOrganisation(user.tenantId);
     const number = existing?.businessNumbers.find((n) => n.phoneNumberId === local.phoneNumberId);
     if (existing?.enabled && number?.intakeUserIds.includes(user.id)) return existing;
     const organisation: Organisation = {
@@ -125,16 +125,16 @@ export class TabService {
         { ...local, intakeUserIds: [...new Set([...(number?.intakeUserIds ?? []), user.id])] },
         ...(existing?.businessNumbers ?? []).filter((n) => n.phoneNumberId !== local.phoneNumberId),
       ],
-      maxParticipants: existing?.maxParticipants ?? this.o.maxParticipants,
+      maxParticipants: existing?.maxParticipants ?? this.options.maxParticipants,
       contactLocale: existing?.contactLocale ?? 'en',
     };
-    await this.o.store.putOrganisation(organisation);
+    await this.options.store.putOrganisation(organisation);
     return organisation;
   }
 
   /** Local development's user picker: everyone known, or two developers to start with. */
   async localUsers(): Promise<UserRecord[]> {
-    const users = await this.o.store.listAllUsers(200);
+    const users = await this.options.store.listAllUsers(200);
     if (users.length > 0) return users;
     const tenantId = 'local-tenant';
     const seeded: UserRecord[] = [
@@ -156,7 +156,7 @@ export class TabService {
       },
     ];
     for (const user of seeded) {
-      await this.o.store.putUser(user);
+      await this.options.store.putUser(user);
       await this.localOrganisation(user);
     }
     return seeded;
@@ -164,7 +164,7 @@ export class TabService {
 
   /** Whether the user is an admin of their organisation (the application layer's role). */
   isAdmin(me: TabUser): Promise<boolean> {
-    return this.o.app.queries.isAdmin(me);
+    return this.options.app.queries.isAdmin(me);
   }
 
   // --- queries -------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ export class TabService {
     query: ThreadListQuery,
   ): Promise<{ entries: InboxEntry[]; nextCursor: string | null }> {
     const after = query.cursor !== undefined ? decodeCursor(query.cursor) : undefined;
-    const page = await this.o.store.listInbox({
+    const page = await this.options.store.listInbox({
       userId: me.user.id,
       state: query.state,
       q: query.q,
@@ -195,7 +195,7 @@ export class TabService {
       const number = entry.thread.businessNumberId;
       let ours = owned.get(number);
       if (ours === undefined) {
-        ours = await this.o.app.queries.access.ownsNumber(me, number);
+        ours = await this.options.app.queries.access.ownsNumber(me, number);
         owned.set(number, ours);
       }
       if (ours) entries.push(entry);
@@ -205,8 +205,8 @@ export class TabService {
 
   /** One thread as the user sees it, or 404 (the application layer's access check). */
   async entry(me: TabUser, threadId: string): Promise<InboxEntry> {
-    await this.checked(() => this.o.app.queries.access.thread(me, threadId));
-    const entry = await this.o.store.getInboxEntry(me.user.id, threadId);
+    await this.checked(() => this.options.app.queries.access.thread(me, threadId));
+    const entry = await this.options.store.getInboxEntry(me.user.id, threadId);
     if (!entry) throw notFound('thread');
     return entry;
   }
@@ -219,34 +219,34 @@ export class TabService {
   ): Promise<{ entry: InboxEntry; page: MessagePage }> {
     const entry = await this.entry(me, threadId);
     const beforeSeq = before !== undefined ? decodeSeq(before) : undefined;
-    return { entry, page: await this.o.store.listMessagePage(threadId, beforeSeq, limit) };
+    return { entry, page: await this.options.store.listMessagePage(threadId, beforeSeq, limit) };
   }
 
   /** Read up to the newest message: the application layer's read position, as the bot's. */
   async markRead(me: TabUser, threadId: string): Promise<void> {
-    await this.checked(() => this.o.app.commands.markRead(me, threadId));
+    await this.checked(() => this.options.app.commands.markRead(me, threadId));
   }
 
   async message(me: TabUser, messageId: string): Promise<Message> {
-    return (await this.checked(() => this.o.app.queries.message(me, messageId))).message;
+    return (await this.checked(() => this.options.app.queries.message(me, messageId))).message;
   }
 
   async changes(me: TabUser, afterSeq: number, limit: number): Promise<TabChange[]> {
-    return this.o.store.listChanges(me.user.id, afterSeq, limit);
+    return this.options.store.listChanges(me.user.id, afterSeq, limit);
   }
 
   lastChangeSeq(me: TabUser): Promise<number> {
-    return this.o.store.lastChangeSeq(me.user.id);
+    return this.options.store.lastChangeSeq(me.user.id);
   }
 
   /** Colleagues who may join: the same candidates as the bot's. */
   async candidates(me: TabUser, threadId: string): Promise<UserRef[]> {
-    return this.checked(() => this.o.app.queries.candidates(me, threadId));
+    return this.checked(() => this.options.app.queries.candidates(me, threadId));
   }
 
   /** The user's contacts (app's), those whose name or number matches `q` when given. */
   async contacts(me: TabUser, q?: string): Promise<ContactView[]> {
-    const contacts = await this.o.app.queries.contacts(me);
+    const contacts = await this.options.app.queries.contacts(me);
     const needle = q ? fold(q) : '';
     const digits = q?.replace(/\D/g, '') ?? '';
     return contacts.filter(
@@ -260,11 +260,11 @@ export class TabService {
   // --- commands: the application layer's, refusals as the tab answers them -----------------
 
   async addContact(me: TabUser, name: string, phone: string): Promise<ContactView> {
-    return this.checked(() => this.o.app.commands.addContact(me, name, phone));
+    return this.checked(() => this.options.app.commands.addContact(me, name, phone));
   }
 
   async startConversation(me: TabUser, contactId: string): Promise<Thread> {
-    return this.thread(await this.checked(() => this.o.app.commands.start(me, contactId)));
+    return this.thread(await this.checked(() => this.options.app.commands.start(me, contactId)));
   }
 
   async write(
@@ -272,7 +272,9 @@ export class TabService {
     threadId: string,
     content: { body?: string; media?: MediaRef },
   ): Promise<WriteResult> {
-    const outcome = await this.checked(() => this.o.app.commands.write(me, threadId, content));
+    const outcome = await this.checked(() =>
+      this.options.app.commands.write(me, threadId, content),
+    );
     const transition = this.transition(outcome);
     const written = transition.messages
       .filter((m) => m.author?.id === me.user.id && (m.kind === 'text' || m.kind === 'image'))
@@ -298,8 +300,12 @@ export class TabService {
     picture: { bytes: Uint8Array; mimeType: string; caption?: string | undefined },
   ): Promise<WriteResult> {
     // Nothing is kept for a thread that is not the user's.
-    await this.checked(() => this.o.app.queries.access.thread(me, threadId));
-    const media = await this.o.store.putMedia(picture.bytes, picture.mimeType, picture.caption);
+    await this.checked(() => this.options.app.queries.access.thread(me, threadId));
+    const media = await this.options.store.putMedia(
+      picture.bytes,
+      picture.mimeType,
+      picture.caption,
+    );
     return this.write(me, threadId, {
       media,
       ...(picture.caption ? { body: picture.caption } : {}),
@@ -308,7 +314,7 @@ export class TabService {
 
   async remind(me: TabUser, threadId: string): Promise<Notice> {
     const transition = this.transition(
-      await this.checked(() => this.o.app.commands.remind(me, threadId)),
+      await this.checked(() => this.options.app.commands.remind(me, threadId)),
     );
     return (
       transition.effects.find(
@@ -324,36 +330,36 @@ export class TabService {
   async addParticipant(me: TabUser, threadId: string, userId: string): Promise<Thread> {
     await this.candidate(me, threadId, userId);
     return this.thread(
-      await this.checked(() => this.o.app.commands.addParticipant(me, threadId, userId)),
+      await this.checked(() => this.options.app.commands.addParticipant(me, threadId, userId)),
     );
   }
 
   async removeParticipant(me: TabUser, threadId: string, userId: string): Promise<Thread> {
-    const thread = await this.checked(() => this.o.app.queries.thread(me, threadId));
+    const thread = await this.checked(() => this.options.app.queries.thread(me, threadId));
     if (!thread.participants.some((p) => p.id === userId)) throw notFound('user');
     return this.thread(
-      await this.checked(() => this.o.app.commands.removeParticipant(me, threadId, userId)),
+      await this.checked(() => this.options.app.commands.removeParticipant(me, threadId, userId)),
     );
   }
 
   async leave(me: TabUser, threadId: string): Promise<Thread> {
-    return this.thread(await this.checked(() => this.o.app.commands.leave(me, threadId)));
+    return this.thread(await this.checked(() => this.options.app.commands.leave(me, threadId)));
   }
 
   async transfer(me: TabUser, threadId: string, userId: string): Promise<Thread> {
     await this.candidate(me, threadId, userId);
     return this.thread(
-      await this.checked(() => this.o.app.commands.transfer(me, threadId, userId)),
+      await this.checked(() => this.options.app.commands.transfer(me, threadId, userId)),
     );
   }
 
   async restart(me: TabUser, threadId: string): Promise<Thread> {
-    return this.thread(await this.checked(() => this.o.app.commands.restart(me, threadId)));
+    return this.thread(await this.checked(() => this.options.app.commands.restart(me, threadId)));
   }
 
   /** Whether the contact of a closed thread may be asked again. */
   async contactBlocked(contactId: string): Promise<boolean> {
-    const contact = await this.o.store.getContact(contactId);
+    const contact = await this.options.store.getContact(contactId);
     return contact ? isContactBlocked(contact) : false;
   }
 

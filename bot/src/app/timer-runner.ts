@@ -22,19 +22,19 @@ export class TimerRunner {
   private running = false;
   private busy: Promise<number> | undefined;
 
-  constructor(private readonly o: TimerRunnerOptions) {}
+  constructor(private readonly options: TimerRunnerOptions) {}
 
   start(): void {
     this.running = true;
     const tick = () => {
       if (!this.running) return;
       this.busy = this.runDue().catch((error: unknown) => {
-        this.o.logger.error({ err: error }, 'timer run failed');
+        this.options.logger.error({ err: error }, 'timer run failed');
         return 0;
       });
       void this.busy.finally(() => {
         if (this.running) {
-          this.timer = setTimeout(tick, this.o.pollMs ?? 1_000);
+          this.timer = setTimeout(tick, this.options.pollMs ?? 1_000);
           this.timer.unref?.();
         }
       });
@@ -52,16 +52,16 @@ export class TimerRunner {
   async runDue(): Promise<number> {
     let fired = 0;
     for (;;) {
-      const due = await this.o.store.claimDueTimers(
-        this.o.owner,
-        this.o.clock.now(),
-        this.o.leaseMs ?? 60_000,
+      const due = await this.options.store.claimDueTimers(
+        this.options.owner,
+        this.options.clock.now(),
+        this.options.leaseMs ?? 60_000,
         16,
       );
       if (due.length === 0) return fired;
       for (const timer of due) {
-        await this.o.conversations.fire(timer.threadId, timer.timer);
-        await this.o.store.completeTimer(timer.id, this.o.owner);
+        await this.options.conversations.fire(timer.threadId, timer.timer);
+        await this.options.store.completeTimer(timer.id, this.options.owner);
         fired++;
       }
     }

@@ -1,7 +1,7 @@
 /**
  * Group messaging: several business users in one thread with one contact. Each party to a
- * change gets their own notice (wording: seeds/002, "Remove a participant"), and the contact
- * is told too once they have consented.
+ * change gets their own notice (wording: `group.*` in bot/src/i18n/locales/en/core.json), and
+ * the contact is told too once they have consented.
  */
 import {
   cancelPending,

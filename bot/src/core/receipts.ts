@@ -2,7 +2,8 @@ import type { Message, MessageStatus, Millis } from './types.js';
 
 /**
  * Receipt ordering. WhatsApp reports statuses at least once and in any order
- * (whatsapp-cloud-api-notes.md §3): a status only ever moves forward, and a repeat changes
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/):
+ * a status only ever moves forward, and a repeat changes
  * nothing. `failed` ranks with `sent`: it can replace pending or sent, and better evidence
  * (delivered, read) still wins after it, as WhatsApp does for multi-device users.
  */

@@ -38,7 +38,7 @@ export class LeasedJob {
   private running: Promise<unknown> | undefined;
 
   constructor(
-    private readonly o: {
+    private readonly options: {
       readonly name: string;
       readonly store: Store;
       readonly clock: Clock;
@@ -50,25 +50,25 @@ export class LeasedJob {
   ) {}
 
   get name(): string {
-    return this.o.name;
+    return this.options.name;
   }
 
   start(): void {
     this.tick();
-    this.timer = setInterval(() => this.tick(), this.o.intervalMs);
+    this.timer = setInterval(() => this.tick(), this.options.intervalMs);
     this.timer.unref();
   }
 
   /** Runs now if this instance gets the lease; false when another instance holds it. */
   async runOnce(): Promise<boolean> {
-    const mine = await this.o.store.ops.acquireJobLease(
-      this.o.name,
-      this.o.owner,
+    const mine = await this.options.store.ops.acquireJobLease(
+      this.options.name,
+      this.options.owner,
       Date.now(),
-      this.o.intervalMs,
+      this.options.intervalMs,
     );
     if (!mine) return false;
-    await this.o.run();
+    await this.options.run();
     return true;
   }
 
@@ -82,7 +82,7 @@ export class LeasedJob {
     if (this.running) return;
     this.running = this.runOnce()
       .catch((error: unknown) =>
-        this.o.logger.error({ err: error, job: this.o.name }, 'job failed'),
+        this.options.logger.error({ err: error, job: this.options.name }, 'job failed'),
       )
       .finally(() => (this.running = undefined));
   }

@@ -135,7 +135,7 @@ export class TemplateChecker {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly o: {
+    private readonly options: {
       readonly load: () => Promise<GraphTemplate[]>;
       readonly logger: Logger;
       readonly templates?: TemplatesConfig;
@@ -151,7 +151,7 @@ export class TemplateChecker {
 
   start(): void {
     void this.run();
-    this.timer = setInterval(() => void this.run(), this.o.intervalMs ?? 3_600_000);
+    this.timer = setInterval(() => void this.run(), this.options.intervalMs ?? 3_600_000);
     this.timer.unref();
   }
 
@@ -161,20 +161,20 @@ export class TemplateChecker {
 
   async run(): Promise<TemplateCheck | undefined> {
     try {
-      const check = checkTemplates(await this.o.load(), this.o.templates);
+      const check = checkTemplates(await this.options.load(), this.options.templates);
       this.last = check;
       for (const p of check.problems) {
-        this.o.logger.warn(
+        this.options.logger.warn(
           { template: p.name, language: p.language, problem: p.problem, detail: p.detail },
           'WhatsApp template problem: sends with it will fail until it is fixed in WhatsApp Manager',
         );
       }
       if (check.problems.length === 0)
-        this.o.logger.info('WhatsApp templates checked: all approved');
-      this.o.onChecked?.(check);
+        this.options.logger.info('WhatsApp templates checked: all approved');
+      this.options.onChecked?.(check);
       return check;
     } catch (error) {
-      this.o.logger.warn({ err: error }, 'WhatsApp templates could not be checked');
+      this.options.logger.warn({ err: error }, 'WhatsApp templates could not be checked');
       return undefined;
     }
   }

@@ -2,7 +2,8 @@
  * What a contact sends, two ways: as their phone shows it, and as the webhook message WhatsApp
  * posts for it. Shapes and key order: the OpenAPI webhook examples "Text Message", "Image
  * Message", "Button Message", "Interactive Button Reply Message", "Interactive List Reply
- * Message" (notes §2.1–2.4).
+ * Message"
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages).
  */
 import type {
   ChatButton,

@@ -4,7 +4,8 @@
  *
  * Codes and titles: Meta's error-codes page
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes
- * (notes §6). Envelope: OpenAPI components/schemas/GraphAPIError; notes §4.1.
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
+ * Envelope: OpenAPI components/schemas/GraphAPIError.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -16,7 +17,11 @@ interface ErrorText {
   readonly details: string;
 }
 
-/** Errors a delivery can fail with, in status webhooks (notes §3, §6). */
+/**
+ * Errors a delivery can fail with, in status webhooks
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/,
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
+ */
 const DELIVERY_ERRORS: Readonly<Record<number, ErrorText>> = {
   131026: {
     title: 'Message undeliverable',

@@ -5,7 +5,8 @@
  * - POST /{Version}/{Phone-Number-ID}/media (uploadImage, multipart/form-data) → { id }
  * - GET /{Version}/{Media-ID} (retrieveMediaUrl) → { url, mime_type, sha256, file_size, id, … }
  * - DELETE /{Version}/{Media-ID} (deleteMedia) → { success: true }
- * - GET <url> with the same Bearer token → the bytes (notes §4.6)
+ * - GET <url> with the same Bearer token → the bytes
+ *   (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/)
  * Every call needs `Authorization: Bearer <access token>` (else 401, code 190).
  */
 import type { Request, Response, Server } from 'restify';

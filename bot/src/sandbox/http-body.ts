@@ -4,13 +4,9 @@
  * Multipart is parsed by the platform's own `Response.formData()` (undici), no extra library.
  */
 import type { Request } from 'restify';
+import { BodyTooLargeError, readRawBody } from '../http/raw-body.js';
 
-export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`request body is over ${limit} bytes`);
-    this.name = 'BodyTooLargeError';
-  }
-}
+export { BodyTooLargeError };
 
 /** The raw body, refusing more than `limit` bytes. */
 export async function readBody(req: Request, limit: number): Promise<Buffer> {
@@ -18,16 +14,7 @@ export async function readBody(req: Request, limit: number): Promise<Buffer> {
   const kept = (req as { rawBody?: unknown }).rawBody ?? (req.readableEnded ? req.body : undefined);
   if (Buffer.isBuffer(kept)) return kept;
   if (typeof kept === 'string') return Buffer.from(kept);
-  const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (declared > limit) throw new BodyTooLargeError(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLargeError(limit);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+  return readRawBody(req, limit);
 }
 
 /** The JSON body, or undefined when it is not JSON. */

@@ -3,7 +3,8 @@
  * send, and pictures fetched from links. In memory: the sandbox forgets everything on restart,
  * as a developer tool may.
  *
- * Limits: Meta's "Supported media types" table as copied by BSPs (notes §4.6).
+ * Limits: Meta's "Supported media types" table as copied by BSPs
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/).
  */
 import { createHash, randomInt } from 'node:crypto';
 import { IMAGE_MAX_BYTES, sniffImageType } from '../whatsapp/media-rules.js';
@@ -14,7 +15,10 @@ export interface StoredMedia {
   readonly bytes: Buffer;
   readonly mimeType: string;
   readonly size: number;
-  /** Base64 SHA-256 of the bytes, as in inbound media webhooks (notes §2.2). */
+  /**
+   * Base64 SHA-256 of the bytes, as in inbound media webhooks
+   * (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/).
+   */
   readonly sha256: string;
   /** Who put it here: the business (upload, link) or a contact's number. */
   readonly from: 'business' | { readonly contact: string };

@@ -4,13 +4,15 @@
  *
  * - Free-form messages (text, image, interactive) to a contact who has not written in the last
  *   24 hours, or never did, fail with 131047 "Re-engagement message", after a 200 with a wamid:
- *   the asynchronous path of notes §5.2. Templates are always allowed.
+ *   the asynchronous path (131047,
+ *   https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
+ *   Templates are always allowed.
  * - A phone set to fail its next delivery fails it with the chosen code.
  * - A picture whose media id is unknown, or whose link cannot be fetched as JPEG/PNG, fails with
  *   131053 "Media upload error".
  * - `read` only once the phone has the chat open and in view (now, or when it is next opened),
  *   templates too, so "delivered, not yet read" can be seen; never with read receipts off
- *   (notes §3).
+ *   (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/).
  */
 import { WINDOW } from '../core/types.js';
 import { sniffImageType, IMAGE_MAX_BYTES } from '../whatsapp/media-rules.js';

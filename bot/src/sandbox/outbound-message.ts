@@ -2,7 +2,8 @@
  * What a business send looks like on the contact's phone: its text, picture, rendered template
  * with quick-reply buttons, or interactive message. Templates are checked against the approved
  * table the way Graph checks them: an unknown name is 132001, a wrong number of body variables
- * 132000 (notes §6).
+ * 132000
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
  */
 import type { ChatButton, ChatEntry } from './contact-phone.js';
 import {

@@ -23,7 +23,7 @@ const base = {
   biz_opaque_callback_data: z.string().max(512).optional(),
 };
 
-/** TextMessage: the body is at most 4,096 characters (notes §4.2). */
+/** TextMessage: the body is at most 4,096 characters (OpenAPI TextMessage). */
 const text = z.strictObject({
   ...base,
   type: z.literal('text'),
@@ -257,7 +257,10 @@ export function waIdOf(to: string): string {
   return to.replace(/\D/g, '');
 }
 
-/** Everything but templates is free-form: allowed only inside the 24-hour window (notes §5.1). */
+/**
+ * Everything but templates is free-form: allowed only inside the 24-hour window
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/messaging-limits).
+ */
 export function isFreeForm(request: SendRequest): boolean {
   return request.type !== 'template';
 }

@@ -6,7 +6,9 @@
  * OpenAPI: POST /whatsapp/webhooks, schemas WebhookPayload, Entry, Change, Metadata,
  * ContactProfile, StatusMessageValue, Statuses, StatusError, Pricing; its examples "Text
  * Message", "Image Message", "Button Message", "Interactive Button Reply Message" and
- * "Interactive List Reply Message" give the inbound shapes (notes §1.2, §2, §3).
+ * "Interactive List Reply Message" give the inbound shapes
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages,
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/).
  */
 import { randomBytes } from 'node:crypto';
 import type { StatusError } from './error-codes.js';
@@ -24,7 +26,10 @@ export function newWamid(): string {
   return `wamid.${randomBytes(30).toString('base64')}`;
 }
 
-/** Webhook timestamps are Unix seconds, as strings (notes §1.2). */
+/**
+ * Webhook timestamps are Unix seconds, as strings
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages).
+ */
 export function unixSeconds(ms: number): string {
   return String(Math.floor(ms / 1000));
 }
@@ -35,7 +40,7 @@ export function unixSeconds(ms: number): string {
 export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
 
 /**
- * OpenAPI Pricing, under per-message pricing (PMP, since 1 July 2025, notes §5.4): free-form
+ * OpenAPI Pricing, under per-message pricing (PMP, since 1 July 2025): free-form
  * messages and templates inside the window are free customer service.
  */
 export interface Pricing {
@@ -131,7 +136,10 @@ export type InboundMessage =
         readonly url?: string;
       };
     })
-  /** A template's quick-reply button: payload as the business set it, text as shown (notes §2.3). */
+  /**
+   * A template's quick-reply button: payload as the business set it, text as shown
+   * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages).
+   */
   | (InboundBase & {
       readonly type: 'button';
       readonly button: { readonly payload: string; readonly text: string };

@@ -1,10 +1,12 @@
 /**
  * Posts webhooks to the app as WhatsApp does: signed with the app secret, one at a time in the
  * order they happened, and retried with backoff while the app answers non-2xx or cannot be
- * reached (WhatsApp retries for up to 7 days; the sandbox gives up sooner, notes §1.4).
+ * reached (WhatsApp retries for up to 7 days; the sandbox gives up sooner;
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/create-webhook-endpoint).
  *
  * Signature: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body bytes)>`
- * (notes §1.3). The body escapes non-ASCII characters and slashes the way Graph's JSON does, so
+ * (https://whatsapp.github.io/WhatsApp-Nodejs-SDK/api-reference/webhooks/start). The body escapes
+ * non-ASCII characters and slashes the way Graph's JSON does, so
  * an app that hashes a re-serialised body instead of the raw bytes fails here, not in production.
  */
 import { createHmac } from 'node:crypto';

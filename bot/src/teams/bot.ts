@@ -46,7 +46,7 @@ const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 type Arrived = { readonly turn: Turn } | { readonly notEnabled: AdaptiveCard };
 
 export class WhatsAppBot extends TeamsActivityHandler {
-  constructor(private readonly p: WhatsAppBotParts) {
+  constructor(private readonly parts: WhatsAppBotParts) {
     super();
     this.onMessage(async (context, next) => {
       await this.personalMessage(context);
@@ -67,8 +67,8 @@ export class WhatsAppBot extends TeamsActivityHandler {
 
   /** Every activity: once, then as TeamsActivityHandler routes it. */
   override async run(context: TurnContext): Promise<void> {
-    if (!(await this.p.dedupe.firstTime(context.activity))) {
-      this.p.services.logger.info(
+    if (!(await this.parts.dedupe.firstTime(context.activity))) {
+      this.parts.services.logger.info(
         { activityId: context.activity.id, type: context.activity.type },
         'activity sent again by Teams; already handled',
       );
@@ -93,8 +93,8 @@ export class WhatsAppBot extends TeamsActivityHandler {
     const card = await this.safely(
       context,
       async (turn) =>
-        (await this.p.chat?.action(turn, value.action)) ??
-        this.p.cardActions.handle(turn, value.action),
+        (await this.parts.chat?.action(turn, value.action)) ??
+        this.parts.cardActions.handle(turn, value.action),
     );
     return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: card } };
   }
@@ -105,7 +105,7 @@ export class WhatsAppBot extends TeamsActivityHandler {
   ): Promise<MessagingExtensionActionResponse> {
     const arrived = await this.arrive(context);
     if ('notEnabled' in arrived) return this.notEnabledDialog(context, arrived.notEnabled);
-    return this.p.composeExtension.fetchTask(arrived.turn);
+    return this.parts.composeExtension.fetchTask(arrived.turn);
   }
 
   protected override async handleTeamsMessagingExtensionSubmitAction(
@@ -115,13 +115,16 @@ export class WhatsAppBot extends TeamsActivityHandler {
     const arrived = await this.arrive(context);
     if ('notEnabled' in arrived) return this.notEnabledDialog(context, arrived.notEnabled);
     try {
-      return await this.p.composeExtension.submitAction(arrived.turn, action.data);
+      return await this.parts.composeExtension.submitAction(arrived.turn, action.data);
     } catch (error) {
-      this.p.services.logger.error(
+      this.parts.services.logger.error(
         { err: error, activityId: context.activity.id },
         'compose extension failed',
       );
-      return this.p.composeExtension.message(arrived.turn.locale, { key: 'bot.error', params: {} });
+      return this.parts.composeExtension.message(arrived.turn.locale, {
+        key: 'bot.error',
+        params: {},
+      });
     }
   }
 
@@ -138,14 +141,14 @@ export class WhatsAppBot extends TeamsActivityHandler {
         },
       };
     const text = query.parameters?.find((p) => p.name !== 'initialRun')?.value;
-    return this.p.composeExtension.query(arrived.turn, typeof text === 'string' ? text : '');
+    return this.parts.composeExtension.query(arrived.turn, typeof text === 'string' ? text : '');
   }
 
   private async personalMessage(context: TurnContext): Promise<void> {
     const type = context.activity.conversation?.conversationType;
     if (type !== undefined && type !== 'personal') return;
     const card = await this.safely(context, async (turn) => {
-      await this.p.messages.handle(turn);
+      await this.parts.messages.handle(turn);
       return undefined;
     });
     if (card) await context.sendActivity(cardActivity(card));
@@ -154,7 +157,7 @@ export class WhatsAppBot extends TeamsActivityHandler {
   /** Greet a user once per chat: what they can do, or why they cannot yet. */
   private async welcome(context: TurnContext): Promise<void> {
     const arrived = await this.arrive(context);
-    if (!(await this.p.dedupe.once(`teams:welcome:${context.activity.conversation?.id ?? ''}`)))
+    if (!(await this.parts.dedupe.once(`teams:welcome:${context.activity.conversation?.id ?? ''}`)))
       return;
     const card = 'notEnabled' in arrived ? arrived.notEnabled : helpCard(arrived.turn.locale);
     await context.sendActivity(cardActivity(card));
@@ -172,7 +175,7 @@ export class WhatsAppBot extends TeamsActivityHandler {
       locale = arrived.turn.locale;
       return await fn(arrived.turn);
     } catch (error) {
-      this.p.services.logger.error(
+      this.parts.services.logger.error(
         {
           err: error,
           activityId: context.activity.id,
@@ -187,9 +190,9 @@ export class WhatsAppBot extends TeamsActivityHandler {
 
   private async arrive(context: TurnContext): Promise<Arrived> {
     const who = identityOf(context.activity);
-    const arrival = await this.p.enablement.arrive(who);
+    const arrival = await this.parts.enablement.arrive(who);
     if (!arrival.enabled) {
-      this.p.services.logger.info(
+      this.parts.services.logger.info(
         { userId: who.userId, tenantId: who.tenantId, reason: arrival.reason },
         'not enabled',
       );
@@ -204,7 +207,7 @@ export class WhatsAppBot extends TeamsActivityHandler {
     context: TurnContext,
     card: AdaptiveCard,
   ): MessagingExtensionActionResponse {
-    return this.p.composeExtension.dialog(context.activity.locale ?? 'en', card);
+    return this.parts.composeExtension.dialog(context.activity.locale ?? 'en', card);
   }
 }
 

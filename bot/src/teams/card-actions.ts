@@ -41,7 +41,7 @@ type Data<V extends CardAction['verb']> = Extract<CardAction, { verb: V }>['data
 
 export class CardActions {
   constructor(
-    private readonly s: BotServices,
+    private readonly services: BotServices,
     private readonly actions: UserActions,
     private readonly commands: CommandHandlers,
   ) {}
@@ -59,7 +59,7 @@ export class CardActions {
         raw.verb,
         parsed.error.issues.map((i) => i.message),
       );
-    const log = this.s.logger.child({ userId: turn.user.id, verb: parsed.data.verb });
+    const log = this.services.logger.child({ userId: turn.user.id, verb: parsed.data.verb });
     try {
       const card = await this.run(turn, parsed.data);
       log.debug('card action done');
@@ -77,7 +77,7 @@ export class CardActions {
   }
 
   private async run(turn: Turn, a: CardAction): Promise<AdaptiveCard> {
-    const { commands, queries } = this.s.app;
+    const { commands, queries } = this.services.app;
     switch (a.verb) {
       case VERBS.reply:
         return this.reply(turn, a.data);
@@ -183,7 +183,7 @@ export class CardActions {
         return optInConfirmationCard(
           {
             contact: { id: c.id, name: c.name, phone: c.phone },
-            businessName: this.s.businessName,
+            businessName: this.services.businessName,
             restartThreadId: thread.id,
           },
           turn.locale,
@@ -226,7 +226,7 @@ export class CardActions {
 
   /** Reply from a contact's message card: the card comes back showing what was sent. */
   private async reply(turn: Turn, data: Data<'reply'>): Promise<AdaptiveCard> {
-    const { queries } = this.s.app;
+    const { queries } = this.services.app;
     const thread = await queries.thread(turn, data.threadId);
     const original = await this.clickedMessage(turn, thread.id);
     const outcome = await this.actions.write(turn, thread.id, { body: data.replyText }, 'turn');
@@ -234,12 +234,15 @@ export class CardActions {
     if (isRejection(outcome)) {
       const why = noticeText(outcome.notice, strings(turn.locale));
       return original
-        ? withNote(messageCard(original, fresh, turn.user.id, turn.locale, this.s.media), why)
+        ? withNote(
+            messageCard(original, fresh, turn.user.id, turn.locale, this.services.media),
+            why,
+          )
         : noticeCard(outcome.notice, turn.locale, { threadId: thread.id });
     }
     if (!original) return this.actions.threadInfo(turn, fresh);
     return withSentReply(
-      messageCard(original, fresh, turn.user.id, turn.locale, this.s.media),
+      messageCard(original, fresh, turn.user.id, turn.locale, this.services.media),
       t(turn.locale, 'bot.you_replied'),
       data.replyText,
     );
@@ -247,10 +250,10 @@ export class CardActions {
 
   /** Info: the message's receipts with their times, posted below; the card itself refreshed. */
   private async info(turn: Turn, data: Data<'info'>): Promise<AdaptiveCard> {
-    const { message, thread } = await this.s.app.queries.message(turn, data.messageId);
+    const { message, thread } = await this.services.app.queries.message(turn, data.messageId);
     if (message.threadId !== data.threadId) return this.notice(turn, 'bot.thread_gone');
     await this.post(turn, receiptInfoCard({ message, contact: contactOf(thread) }, turn.locale));
-    return messageCard(message, thread, turn.user.id, turn.locale, this.s.media);
+    return messageCard(message, thread, turn.user.id, turn.locale, this.services.media);
   }
 
   /** A group action's outcome: the refusal on the card, or the card the user started from. */
@@ -262,10 +265,10 @@ export class CardActions {
 
   /** The card the user clicked from: a message card (by its activity id), else the thread's info. */
   private async restore(turn: Turn, threadId: string, note?: string): Promise<AdaptiveCard> {
-    const fresh = await this.s.app.queries.thread(turn, threadId);
+    const fresh = await this.services.app.queries.thread(turn, threadId);
     const clicked = await this.clickedMessage(turn, fresh.id);
     const card = clicked
-      ? messageCard(clicked, fresh, turn.user.id, turn.locale, this.s.media)
+      ? messageCard(clicked, fresh, turn.user.id, turn.locale, this.services.media)
       : this.actions.threadInfo(turn, fresh);
     return note ? withNote(card, note) : card;
   }
@@ -273,13 +276,15 @@ export class CardActions {
   /** The message whose card the user clicked, when the card was one of a message's. */
   private async clickedMessage(turn: Turn, threadId: string): Promise<Message | undefined> {
     const activityId = turn.context.activity.replyToId;
-    const found = activityId ? await this.s.app.queries.messageOfCard(turn, activityId) : undefined;
+    const found = activityId
+      ? await this.services.app.queries.messageOfCard(turn, activityId)
+      : undefined;
     return found?.message.threadId === threadId ? found.message : undefined;
   }
 
   private async post(turn: Turn, card: AdaptiveCard): Promise<void> {
     await turn.context.sendActivity(cardActivity(card));
-    this.s.messenger.counted(this.s.messenger.targetOf(turn.user));
+    this.services.messenger.counted(this.services.messenger.targetOf(turn.user));
   }
 
   private notice(turn: Turn, key: NoticeKey, params: Record<string, string> = {}): AdaptiveCard {
@@ -292,7 +297,7 @@ export class CardActions {
     verb: unknown,
     issues: readonly string[],
   ): Promise<AdaptiveCard> {
-    this.s.logger.info(
+    this.services.logger.info(
       { userId: turn.user.id, verb: typeof verb === 'string' ? verb : undefined },
       'card submission refused by its schema',
     );

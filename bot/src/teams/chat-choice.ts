@@ -63,7 +63,7 @@ export interface Route {
 
 export class ChatRouting {
   constructor(
-    private readonly s: BotServices,
+    private readonly services: BotServices,
     private readonly actions: UserActions,
     private readonly commands: CommandHandlers,
   ) {}
@@ -73,7 +73,7 @@ export class ChatRouting {
    * to pick a conversation). `files`: pictures or files came with it.
    */
   async route(turn: Turn, text: string, files: boolean): Promise<Route | { card: AdaptiveCard }> {
-    const { queries } = this.s.app;
+    const { queries } = this.services.app;
     const current = await queries.currentThread(turn);
     if (current) {
       const arrived = await this.arrivedSince(turn, current.id);
@@ -113,9 +113,9 @@ export class ChatRouting {
   /** Conversations that got a card in the user's chat since they last worked (still theirs). */
   private async arrivedSince(turn: Turn, currentId: string): Promise<Option[]> {
     const options: Option[] = [];
-    for (const threadId of this.s.app.attention.since(turn.user.id, currentId)) {
+    for (const threadId of this.services.app.attention.since(turn.user.id, currentId)) {
       try {
-        const thread = await this.s.app.queries.thread(turn, threadId);
+        const thread = await this.services.app.queries.thread(turn, threadId);
         options.push({ id: thread.id, name: thread.contact.name });
       } catch (error) {
         if (!(error instanceof ThreadNotFoundError)) throw error;
@@ -173,7 +173,7 @@ export class ChatRouting {
   /** "help me with my order": a message, or the command `word`? Nothing sent until chosen. */
   async askCard(turn: Turn, text: string, word: string): Promise<AdaptiveCard> {
     const choiceId = randomUUID();
-    const current = await this.s.app.queries.currentThread(turn);
+    const current = await this.services.app.queries.currentThread(turn);
     const question = t(turn.locale, 'chat.command.ask', { text, command: word });
     return {
       type: 'AdaptiveCard',
@@ -212,9 +212,9 @@ export class ChatRouting {
     if (!parsed.success) return notice(turn, 'bot.error');
     const a = parsed.data;
     // Each card's choice is made once: a second click (or a retry) sends nothing again.
-    const first = await this.s.app.records.claimOnce(
+    const first = await this.services.app.records.claimOnce(
       `teams:chat-choice:${turn.user.id}:${a.data.choiceId}`,
-      this.s.clock.now(),
+      this.services.clock.now(),
     );
     if (!first) return notice(turn, 'chat.choose.already');
     switch (a.verb) {
@@ -231,7 +231,7 @@ export class ChatRouting {
           if ('card' in routed) return routed.card;
           return this.send(turn, routed.thread, a.data.draft);
         }
-        const thread = await this.s.app.queries.thread(turn, a.data.threadId);
+        const thread = await this.services.app.queries.thread(turn, a.data.threadId);
         return this.send(turn, thread, a.data.draft);
       }
     }

@@ -18,7 +18,7 @@ import type { UserActions } from './user-actions.js';
 
 export class CommandHandlers {
   constructor(
-    private readonly s: BotServices,
+    private readonly services: BotServices,
     private readonly actions: UserActions,
   ) {}
 
@@ -54,20 +54,22 @@ export class CommandHandlers {
 
   async threadsList(turn: Turn): Promise<AdaptiveCard> {
     return threadsListCard(
-      { threads: await this.summaries(turn), now: this.s.clock.now() },
+      { threads: await this.summaries(turn), now: this.services.clock.now() },
       turn.locale,
     );
   }
 
   /** The user's conversations as the list shows them, with their unread counts. */
   private async summaries(turn: Turn) {
-    const conversations = await this.s.app.queries.myConversations(turn, { limit: LISTED_THREADS });
+    const conversations = await this.services.app.queries.myConversations(turn, {
+      limit: LISTED_THREADS,
+    });
     return threadSummaries(conversations, turn.user.id);
   }
 
   /** The current thread's info, or how to pick or start one. */
   async info(turn: Turn): Promise<AdaptiveCard> {
-    const thread = await this.s.app.queries.currentThread(turn);
+    const thread = await this.services.app.queries.currentThread(turn);
     return thread ? this.actions.threadInfo(turn, thread) : this.noCurrentThread(turn);
   }
 
@@ -76,7 +78,7 @@ export class CommandHandlers {
     const threads = await this.summaries(turn);
     const card =
       threads.length > 0
-        ? threadsListCard({ threads, now: this.s.clock.now() }, turn.locale)
+        ? threadsListCard({ threads, now: this.services.clock.now() }, turn.locale)
         : helpCard(turn.locale);
     return withNote(card, t(turn.locale, 'bot.no_current_thread'));
   }
@@ -91,7 +93,7 @@ export class CommandHandlers {
     const found = await this.actions.findContacts(turn, query);
     if (found.length !== 1) return this.notFoundOrMany(turn, query, found.length);
     const contact = found[0]!;
-    const threads = (await this.s.app.queries.myConversations(turn)).filter(
+    const threads = (await this.services.app.queries.myConversations(turn)).filter(
       (c) => c.contact.id === contact.id,
     );
     const chosen =
@@ -99,7 +101,7 @@ export class CommandHandlers {
       threads.find((c) => c.participating) ??
       threads[0];
     if (!chosen) return notice(turn, 'bot.no_thread_with', { contact: contact.name });
-    const thread = await this.s.app.commands.open(turn, chosen.id);
+    const thread = await this.services.app.commands.open(turn, chosen.id);
     return withNote(
       this.actions.threadInfo(turn, thread),
       t(turn.locale, 'bot.now_writing_to', { contact: thread.contact.name }),

@@ -37,7 +37,7 @@ const MAX_RESULTS = 25;
 
 export class ComposeExtension {
   constructor(
-    private readonly s: BotServices,
+    private readonly services: BotServices,
     private readonly actions: UserActions,
   ) {}
 
@@ -133,14 +133,14 @@ export class ComposeExtension {
     contact: AddressBookContact,
     message: string,
   ): Promise<MessagingExtensionActionResponse> {
-    const begun = await this.s.app.commands.begin(turn, contact.id);
+    const begun = await this.services.app.commands.begin(turn, contact.id);
     if (begun.kind === 'confirm_opt_in')
       return this.dialog(
         turn.locale,
         newMessageOptInTaskCard(
           {
             contact: { id: begun.contact.id, name: begun.contact.name, phone: begun.contact.phone },
-            businessName: this.s.businessName,
+            businessName: this.services.businessName,
             message,
           },
           turn.locale,
@@ -167,7 +167,7 @@ export class ComposeExtension {
     const contacts = q
       ? await this.actions.findContacts(turn, q)
       : await this.actions.contacts(turn);
-    const conversations = await this.s.app.queries.myConversations(turn, {
+    const conversations = await this.services.app.queries.myConversations(turn, {
       participatingOnly: true,
     });
     const threads = conversations

@@ -22,7 +22,7 @@ export const MEDIA_URL_LIFETIME = 7 * 24 * 3_600_000;
 
 export class MediaUrls {
   constructor(
-    private readonly o: {
+    private readonly options: {
       readonly publicUrl: string;
       readonly secret: Buffer;
       readonly clock: Clock;
@@ -32,21 +32,25 @@ export class MediaUrls {
 
   /** A URL the Teams client can fetch the picture from until it expires. */
   urlFor(mediaId: string): string {
-    const exp = Math.floor((this.o.clock.now() + (this.o.lifetimeMs ?? MEDIA_URL_LIFETIME)) / 1000);
-    return `${this.o.publicUrl}${MEDIA_PATH}/${encodeURIComponent(mediaId)}?exp=${exp}&sig=${this.sign(mediaId, exp)}`;
+    const exp = Math.floor(
+      (this.options.clock.now() + (this.options.lifetimeMs ?? MEDIA_URL_LIFETIME)) / 1000,
+    );
+    return `${this.options.publicUrl}${MEDIA_PATH}/${encodeURIComponent(mediaId)}?exp=${exp}&sig=${this.sign(mediaId, exp)}`;
   }
 
   /** Whether a URL's signature is ours and not expired. */
   verify(mediaId: string, exp: string | undefined, sig: string | undefined): boolean {
     if (!exp || !sig || !/^\d{1,12}$/.test(exp)) return false;
-    if (Number(exp) * 1000 < this.o.clock.now()) return false;
+    if (Number(exp) * 1000 < this.options.clock.now()) return false;
     const expected = Buffer.from(this.sign(mediaId, Number(exp)));
     const given = Buffer.from(sig);
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
   private sign(mediaId: string, exp: number): string {
-    return createHmac('sha256', this.o.secret).update(`${mediaId}\n${exp}`).digest('base64url');
+    return createHmac('sha256', this.options.secret)
+      .update(`${mediaId}\n${exp}`)
+      .digest('base64url');
   }
 }
 

@@ -53,7 +53,7 @@ export interface Posted {
 }
 
 export class TeamsMessenger {
-  constructor(private readonly o: MessengerOptions) {}
+  constructor(private readonly options: MessengerOptions) {}
 
   /** Where a user's proactive messages go, or undefined when they never opened a chat with the bot. */
   targetOf(user: UserRecord): SendTarget | undefined {
@@ -66,26 +66,26 @@ export class TeamsMessenger {
    * with the wait when over, so the dispatcher tries again then.
    */
   reserve(targets: readonly SendTarget[]): void {
-    const wait = this.o.limiter.tryAcquire(targets);
+    const wait = this.options.limiter.tryAcquire(targets);
     if (wait > 0) throw new TransientDeliveryError('over Teams rate limits', wait);
   }
 
   /** Count a reply sent within the user's own turn. */
   counted(target: SendTarget | undefined): void {
     if (!target) return;
-    if (this.o.budgets) this.o.budgets.count(this.budgetsOf(target));
-    else this.o.limiter.record(target);
+    if (this.options.budgets) this.options.budgets.count(this.budgetsOf(target));
+    else this.options.limiter.record(target);
   }
 
   /** The shared budgets a send to this target counts against, when they are in use. */
   get budgets(): SendBudgets | undefined {
-    return this.o.budgets;
+    return this.options.budgets;
   }
 
   budgetsOf(target: SendTarget): Budget[] {
     return teamsBudgets(target, {
-      conversation: this.o.conversationWindows ?? CONVERSATION_WINDOWS,
-      tenant: this.o.tenantWindows ?? TENANT_WINDOWS,
+      conversation: this.options.conversationWindows ?? CONVERSATION_WINDOWS,
+      tenant: this.options.tenantWindows ?? TENANT_WINDOWS,
     });
   }
 
@@ -94,8 +94,8 @@ export class TeamsMessenger {
    * words): held up to the budgets' hold, else TransientDeliveryError.
    */
   async waitForSlot(target: SendTarget): Promise<void> {
-    if (!this.o.budgets) return this.reserve([target]);
-    const defer = await this.o.budgets.acquire(this.budgetsOf(target));
+    if (!this.options.budgets) return this.reserve([target]);
+    const defer = await this.options.budgets.acquire(this.budgetsOf(target));
     if (defer > 0) throw new TransientDeliveryError('over Teams rate limits', defer);
   }
 
@@ -150,20 +150,24 @@ export class TeamsMessenger {
     let result: { value: T } | undefined;
     let failure: unknown;
     try {
-      await this.o.adapter.continueConversationAsync(this.o.appId, reference, async (context) => {
-        // Caught here: the adapter would hand an error thrown from this callback to onTurnError.
-        try {
-          result = {
-            value: await fn(
-              withoutRetries(connectorOf(context)),
-              reference.conversation.id,
-              reference,
-            ),
-          };
-        } catch (error) {
-          failure = error;
-        }
-      });
+      await this.options.adapter.continueConversationAsync(
+        this.options.appId,
+        reference,
+        async (context) => {
+          // Caught here: the adapter would hand an error thrown from this callback to onTurnError.
+          try {
+            result = {
+              value: await fn(
+                withoutRetries(connectorOf(context)),
+                reference.conversation.id,
+                reference,
+              ),
+            };
+          } catch (error) {
+            failure = error;
+          }
+        },
+      );
     } catch (error) {
       failure = error;
     }

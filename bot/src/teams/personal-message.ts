@@ -28,7 +28,7 @@ import type { UserActions } from './user-actions.js';
 
 export class PersonalMessages {
   constructor(
-    private readonly s: BotServices,
+    private readonly services: BotServices,
     private readonly actions: UserActions,
     private readonly commands: CommandHandlers,
     private readonly routing: ChatRouting,
@@ -66,13 +66,13 @@ export class PersonalMessages {
       try {
         const { bytes, mimeType } = await downloadPicture(picture, {
           trustedOrigins: [originOf(activity.serviceUrl)],
-          ...(this.s.authenticatedDownloads ? { token: () => this.botToken(turn) } : {}),
-          ...(this.s.fetch ? { fetch: this.s.fetch } : {}),
+          ...(this.services.authenticatedDownloads ? { token: () => this.botToken(turn) } : {}),
+          ...(this.services.fetch ? { fetch: this.services.fetch } : {}),
         });
-        media.push(await this.s.app.commands.keepPicture(turn, bytes, mimeType));
+        media.push(await this.services.app.commands.keepPicture(turn, bytes, mimeType));
       } catch (error) {
         if (!(error instanceof PictureRefusedError)) throw error;
-        this.s.logger.info(
+        this.services.logger.info(
           { userId: turn.user.id, problem: error.problem },
           'picture from Teams refused',
         );
@@ -84,16 +84,16 @@ export class PersonalMessages {
     for (const file of files) {
       try {
         const bytes = await downloadFile(file, DOCUMENT_MAX_BYTES, {
-          ...(this.s.fetch ? { fetch: this.s.fetch } : {}),
+          ...(this.services.fetch ? { fetch: this.services.fetch } : {}),
         });
-        const prepared = await this.s.app.commands.keepDocument(turn, {
+        const prepared = await this.services.app.commands.keepDocument(turn, {
           bytes,
           filename: file.name,
         });
         documents.push({ media: prepared.media, mediaKind: 'document' });
       } catch (error) {
         if (error instanceof DocumentRefusedError) {
-          this.s.logger.info(
+          this.services.logger.info(
             { userId: turn.user.id, problem: error.problem },
             'document from Teams refused',
           );
@@ -170,6 +170,6 @@ export class PersonalMessages {
 
   private async reply(turn: Turn, card: AdaptiveCard): Promise<void> {
     await turn.context.sendActivity(cardActivity(card));
-    this.s.messenger.counted(this.s.messenger.targetOf(turn.user));
+    this.services.messenger.counted(this.services.messenger.targetOf(turn.user));
   }
 }

@@ -29,15 +29,15 @@ import type { BotServices, Turn } from './turn.js';
 export type PostVia = 'turn' | 'personal_chat';
 
 export class UserActions {
-  constructor(private readonly s: BotServices) {}
+  constructor(private readonly services: BotServices) {}
 
   /** The thread the user last worked in: where a plain typed message goes. */
   async setCurrentThread(turn: Turn, threadId: string): Promise<void> {
-    await this.s.app.commands.setCurrentThread(turn, threadId);
+    await this.services.app.commands.setCurrentThread(turn, threadId);
   }
 
   contacts(turn: Turn): Promise<AddressBookContact[]> {
-    return this.s.app.queries.contacts(turn);
+    return this.services.app.queries.contacts(turn);
   }
 
   /** The user's contacts matching a name or a number: exact matches first, then partial ones. */
@@ -62,9 +62,9 @@ export class UserActions {
     phone: string,
   ): Promise<AddressBookContact | undefined> {
     try {
-      const added = await this.s.app.commands.addContact(turn, name, phone);
+      const added = await this.services.app.commands.addContact(turn, name, phone);
       // Not the contact id: it embeds the phone number (ops, issue 12).
-      this.s.logger.info({ userId: turn.user.id }, 'contact added to address book');
+      this.services.logger.info({ userId: turn.user.id }, 'contact added to address book');
       return added;
     } catch (error) {
       if (error instanceof CodedError && error.code === 'organisation.no_business_number')
@@ -79,7 +79,7 @@ export class UserActions {
    * thread nobody answered).
    */
   async begin(turn: Turn, contact: AddressBookContact, draft?: string): Promise<AdaptiveCard> {
-    const begun = await this.s.app.commands.begin(turn, contact.id);
+    const begun = await this.services.app.commands.begin(turn, contact.id);
     switch (begun.kind) {
       case 'current':
         return withNote(
@@ -93,7 +93,7 @@ export class UserActions {
         return optInConfirmationCard(
           {
             contact: { id: begun.contact.id, name: begun.contact.name, phone: begun.contact.phone },
-            businessName: this.s.businessName,
+            businessName: this.services.businessName,
             ...(draft ? { draft } : {}),
           },
           turn.locale,
@@ -108,8 +108,8 @@ export class UserActions {
     via: PostVia = 'turn',
   ): Promise<{ card: AdaptiveCard; outcome: Outcome }> {
     const outcome = input.restartThreadId
-      ? await this.s.app.commands.restart(turn, input.restartThreadId)
-      : await this.s.app.commands.start(turn, input.contactId);
+      ? await this.services.app.commands.restart(turn, input.restartThreadId)
+      : await this.services.app.commands.start(turn, input.contactId);
     if (isRejection(outcome)) return { card: await this.startCard(turn, outcome), outcome };
     let thread = outcome.thread;
     if (input.draft) {
@@ -126,7 +126,7 @@ export class UserActions {
     content: { body?: string; media?: MediaRef; mediaKind?: 'image' | 'document' },
     via: PostVia,
   ): Promise<Outcome> {
-    const outcome = await this.s.app.commands.write(turn, threadId, content);
+    const outcome = await this.services.app.commands.write(turn, threadId, content);
     if (isRejection(outcome)) return outcome;
     const mine = outcome.messages.find((m) => isOwnWords(m, turn.user.id));
     if (mine) await this.postStatusCard(turn, mine, outcome.thread, via);
@@ -141,38 +141,41 @@ export class UserActions {
    */
   async postStatusCard(turn: Turn, message: Message, thread: Thread, via: PostVia): Promise<void> {
     const render = (m: Message, th: Thread) =>
-      cardActivity(messageCard(m, th, turn.user.id, turn.locale, this.s.media));
-    const log = this.s.logger.child({
+      cardActivity(messageCard(m, th, turn.user.id, turn.locale, this.services.media));
+    const log = this.services.logger.child({
       userId: turn.user.id,
       messageId: message.id,
       threadId: thread.id,
     });
     try {
-      const user = (await this.s.app.records.user(turn.user.id)) ?? turn.user;
-      const target = this.s.messenger.targetOf(user);
+      const user = (await this.services.app.records.user(turn.user.id)) ?? turn.user;
+      const target = this.services.messenger.targetOf(user);
       let posted: { activityId: string; conversationId: string } | undefined;
       if (via === 'turn') {
         const response = await turn.context.sendActivity(render(message, thread));
-        this.s.messenger.counted(target);
+        this.services.messenger.counted(target);
         if (response?.id)
           posted = {
             activityId: response.id,
             conversationId: turn.context.activity.conversation.id,
           };
       } else if (target) {
-        await this.s.messenger.waitForSlot(target);
-        posted = await this.s.messenger.send(user, render(message, thread));
+        await this.services.messenger.waitForSlot(target);
+        posted = await this.services.messenger.send(user, render(message, thread));
       }
       if (!posted) return;
-      await this.s.app.commands.keepMessageCard(turn, { messageId: message.id, ...posted });
+      await this.services.app.commands.keepMessageCard(turn, { messageId: message.id, ...posted });
 
-      const { message: now, thread: fresh } = await this.s.app.queries.message(turn, message.id);
+      const { message: now, thread: fresh } = await this.services.app.queries.message(
+        turn,
+        message.id,
+      );
       if (now.status === message.status && now.failure === message.failure) return;
       if (via === 'turn') {
         await turn.context.updateActivity({ ...render(now, fresh), id: posted.activityId });
       } else if (target) {
-        await this.s.messenger.waitForSlot(target);
-        await this.s.messenger.update(
+        await this.services.messenger.waitForSlot(target);
+        await this.services.messenger.update(
           user,
           posted.conversationId,
           posted.activityId,
@@ -185,12 +188,15 @@ export class UserActions {
   }
 
   threadInfo(turn: Turn, thread: Thread): AdaptiveCard {
-    return threadInfoCard({ thread, viewerId: turn.user.id, now: this.s.clock.now() }, turn.locale);
+    return threadInfoCard(
+      { thread, viewerId: turn.user.id, now: this.services.clock.now() },
+      turn.locale,
+    );
   }
 
   /** Colleagues who may join: enabled, same tenant and sub-organisation, not in the thread yet. */
   candidates(turn: Turn, thread: Thread): Promise<UserRef[]> {
-    return this.s.app.queries.candidatesFor(turn, thread);
+    return this.services.app.queries.candidatesFor(turn, thread);
   }
 
   /** After start: the refusal with its reason, or the thread the user now works in. */

@@ -64,15 +64,15 @@ type Step =
     };
 
 export class TeamsUserChannel implements UserChannel {
-  constructor(private readonly o: TeamsUserChannelOptions) {}
+  constructor(private readonly options: TeamsUserChannelOptions) {}
 
   /** Users an effect already reached, while the rest of it waits (Teams 429): not twice. */
   private readonly reached = new Map<string, Set<UserId>>();
 
   async deliver(effect: TeamsEffect, thread: Thread, context: DeliveryContext = {}): Promise<void> {
-    const log = this.o.logger.child({ threadId: thread.id, effect: effect.type });
+    const log = this.options.logger.child({ threadId: thread.id, effect: effect.type });
     const message =
-      'messageId' in effect ? await this.o.records.message(effect.messageId) : undefined;
+      'messageId' in effect ? await this.options.records.message(effect.messageId) : undefined;
     if ('messageId' in effect && !message) {
       log.warn(
         { messageId: effect.messageId },
@@ -82,8 +82,8 @@ export class TeamsUserChannel implements UserChannel {
     }
     const steps: Step[] = [];
     for (const userId of new Set(effect.to)) {
-      const user = await this.o.records.user(userId);
-      const target = user && this.o.messenger.targetOf(user);
+      const user = await this.options.records.user(userId);
+      const target = user && this.options.messenger.targetOf(user);
       if (!user || !target) {
         log.warn(
           { userId },
@@ -95,9 +95,9 @@ export class TeamsUserChannel implements UserChannel {
       if (step) steps.push(step);
     }
 
-    const budgets = this.o.messenger.budgets;
+    const budgets = this.options.messenger.budgets;
     if (!budgets) {
-      this.o.messenger.reserve(steps.map((s) => s.target));
+      this.options.messenger.reserve(steps.map((s) => s.target));
       for (const step of steps) await this.run(step, log);
       return;
     }
@@ -121,7 +121,7 @@ export class TeamsUserChannel implements UserChannel {
     const slots = await Promise.all(
       todo.map((step) =>
         budgets.reserve(
-          this.o.messenger.budgetsOf(step.target),
+          this.options.messenger.budgetsOf(step.target),
           key !== undefined ? `${key}:${step.user.id}` : undefined,
         ),
       ),
@@ -138,7 +138,7 @@ export class TeamsUserChannel implements UserChannel {
       // The slot is waited for right before the request leaves, inside the connector call.
       const gate = async () => {
         const deferMs = await budgets.acquire(
-          this.o.messenger.budgetsOf(step.target),
+          this.options.messenger.budgetsOf(step.target),
           key !== undefined ? `${key}:${step.user.id}` : undefined,
         );
         if (deferMs > 0) throw new WaitForSlot(deferMs);
@@ -166,8 +166,8 @@ export class TeamsUserChannel implements UserChannel {
       };
     }
     const m = message as Message;
-    const card = cardActivity(messageCard(m, thread, user.id, user.locale, this.o.media));
-    const existing = await this.o.records.messageCard(m.id, user.id);
+    const card = cardActivity(messageCard(m, thread, user.id, user.locale, this.options.media));
+    const existing = await this.options.records.messageCard(m.id, user.id);
     if (effect.type === 'deliver_inbound' || effect.type === 'share_outbound') {
       // Already shown (a retry after a later recipient failed): not twice.
       return existing
@@ -195,7 +195,7 @@ export class TeamsUserChannel implements UserChannel {
   private async run(step: Step, log: Logger, gate?: Gate): Promise<void> {
     try {
       if (step.kind === 'update') {
-        await this.o.messenger.update(
+        await this.options.messenger.update(
           step.user,
           step.conversationId,
           step.activityId,
@@ -205,10 +205,10 @@ export class TeamsUserChannel implements UserChannel {
         log.debug({ userId: step.user.id, activityId: step.activityId }, 'card updated in place');
         return;
       }
-      const posted = await this.o.messenger.send(step.user, step.activity, gate);
-      if (step.threadId) this.o.attention?.arrived(step.user.id, step.threadId);
+      const posted = await this.options.messenger.send(step.user, step.activity, gate);
+      if (step.threadId) this.options.attention?.arrived(step.user.id, step.threadId);
       if (step.messageId)
-        await this.o.records.keepMessageCard({
+        await this.options.records.keepMessageCard({
           messageId: step.messageId,
           userId: step.user.id,
           ...posted,

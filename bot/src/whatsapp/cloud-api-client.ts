@@ -36,11 +36,14 @@ export type { CloudApiLogger } from './graph-transport.js';
 export interface CloudApiClientOptions {
   /** WHATSAPP_API_URL, e.g. https://graph.facebook.com (or the sandbox). */
   readonly baseUrl: string;
-  /** Graph API version, e.g. "v23.0": pinned, upgraded on purpose (notes §4.1). */
+  /** Graph API version, e.g. "v23.0": pinned, upgraded on purpose. */
   readonly apiVersion?: string;
   /** The business number (Cloud API phone_number_id). */
   readonly phoneNumberId: string;
-  /** A System User token with whatsapp_business_messaging (notes §4.1). */
+  /**
+   * A System User token with whatsapp_business_messaging
+   * (https://developers.facebook.com/documentation/business-messaging/whatsapp/permissions/).
+   */
   readonly accessToken: string;
   /** Approved template names and languages; defaults to DEFAULT_TEMPLATES. */
   readonly templates?: Partial<TemplatesConfig>;
@@ -71,12 +74,15 @@ export interface DownloadedMedia {
   readonly size: number;
   /** Base64 SHA-256 of the bytes we received. */
   readonly sha256: string;
-  /** The sha256 WhatsApp announced, if any (notes §2.2: its exact input is unconfirmed). */
+  /**
+   * The sha256 WhatsApp announced, if any (its exact input is unconfirmed,
+   * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/).
+   */
   readonly declaredSha256?: string | undefined;
 }
 
 /**
- * Send response. OpenAPI: components/schemas/MessageResponsePayload; notes §4.1.
+ * Send response. OpenAPI: components/schemas/MessageResponsePayload.
  */
 const acceptedMessage = z.object({
   id: z.string().min(1),
@@ -88,7 +94,8 @@ const sendResponse = z.object({ messages: z.tuple([acceptedMessage]).rest(accept
 const uploadResponse = z.object({ id: z.string().min(1) });
 
 /**
- * Media metadata. OpenAPI: GET /{Version}/{Media-ID} (retrieveMediaUrl); notes §4.6.
+ * Media metadata. OpenAPI: GET /{Version}/{Media-ID} (retrieveMediaUrl);
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/.
  * `file_size` is a string of digits in the spec's example, a number in some captures.
  */
 const mediaInfo = z.object({
@@ -119,7 +126,10 @@ export class CloudApiClient {
     return { phoneNumberId: this.phoneNumberId };
   }
 
-  /** A text message (inside the customer-service window only, notes §5.1). */
+  /**
+   * A text message (inside the customer-service window only,
+   * https://developers.facebook.com/documentation/business-messaging/whatsapp/messaging-limits).
+   */
   async sendText(target: SendTarget, body: string): Promise<SentMessage> {
     return this.#send(textMessage(target, body));
   }
@@ -127,7 +137,7 @@ export class CloudApiClient {
   /**
    * A picture: checked (JPEG/PNG, ≤ 5 MB), uploaded, then sent by media id with its caption.
    * Uploading rather than linking, since Teams files need authentication Meta does not have
-   * (notes §4.5).
+   * (OpenAPI ImageMessage).
    */
   async sendPicture(
     target: SendTarget,
@@ -138,12 +148,16 @@ export class CloudApiClient {
     return { ...sent, mediaId };
   }
 
-  /** Uploads a picture and returns its media id (valid 30 days, notes §4.6). */
+  /**
+   * Uploads a picture and returns its media id (valid 30 days,
+   * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/).
+   */
   async uploadPicture(
     picture: Pick<OutboundPicture, 'bytes' | 'mimeType' | 'filename'>,
   ): Promise<string> {
     const mimeType = checkOutboundImage(picture.bytes, picture.mimeType);
-    // multipart/form-data: file, type, messaging_product (OpenAPI uploadImage; notes §4.6).
+    // multipart/form-data: file, type, messaging_product (OpenAPI uploadImage;
+    // https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/).
     const form = new FormData();
     form.append('messaging_product', 'whatsapp');
     form.append('type', mimeType);
@@ -190,7 +204,8 @@ export class CloudApiClient {
   }
 
   /**
-   * One of our templates (the only messages allowed outside the window, notes §4.3). Its
+   * One of our templates (the only messages allowed outside the window,
+   * https://developers.facebook.com/docs/whatsapp/business-management-api/message-templates). Its
    * buttons carry `wa4t:<action>:<callbackData>` (templates.ts). `language` overrides the
    * configured one, e.g. for a contact's language.
    */
@@ -208,7 +223,9 @@ export class CloudApiClient {
 
   /**
    * Downloads media a contact sent: GET /{media-id} for a short-lived URL (5 minutes), then
-   * GET that URL with the same token (notes §4.6). Refuses anything over `maxBytes` (default
+   * GET that URL with the same token
+   * (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/).
+   * Refuses anything over `maxBytes` (default
    * the 5 MB picture limit) without reading it all.
    */
   async downloadMedia(

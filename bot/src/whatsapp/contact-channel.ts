@@ -35,10 +35,10 @@ export interface WhatsAppChannelOptions {
 }
 
 export class WhatsAppChannel implements ContactChannel {
-  constructor(private readonly o: WhatsAppChannelOptions) {}
+  constructor(private readonly options: WhatsAppChannelOptions) {}
 
   async send(thread: Thread, message: Message, attempt: number): Promise<SendResult> {
-    const client = await this.o.clientFor(thread.businessNumberId);
+    const client = await this.options.clientFor(thread.businessNumberId);
     if (!client) {
       return {
         outcome: 'failed',
@@ -47,15 +47,15 @@ export class WhatsAppChannel implements ContactChannel {
     }
     // Throttling is waiting (Delivery under load): the next free slot of the number's
     // throughput and the pair rate, shared by every instance, is reserved for this message.
-    if (this.o.budgets) {
-      const deferMs = await this.o.budgets.acquire(
-        this.o.pacer.budgets(thread.businessNumberId, thread.contact.id),
+    if (this.options.budgets) {
+      const deferMs = await this.options.budgets.acquire(
+        this.options.pacer.budgets(thread.businessNumberId, thread.contact.id),
         message.id,
-        this.o.pacer.blockedMs(thread.businessNumberId, thread.contact.phone),
+        this.options.pacer.blockedMs(thread.businessNumberId, thread.contact.phone),
       );
       if (deferMs > 0) return { outcome: 'wait', afterMs: deferMs };
     } else {
-      const wait = this.o.pacer.tryAcquire(thread.businessNumberId, thread.contact.phone);
+      const wait = this.options.pacer.tryAcquire(thread.businessNumberId, thread.contact.phone);
       if (wait > 0) return { outcome: 'retry', afterMs: wait, reason: 'paced to WhatsApp limits' };
     }
 
@@ -69,12 +69,12 @@ export class WhatsAppChannel implements ContactChannel {
         };
       return { outcome: 'sent', waMessageId: sent.wamid };
     } catch (error) {
-      const decision = decideRetry(error, attempt, this.o.random);
+      const decision = decideRetry(error, attempt, this.options.random);
       if (!decision.retry) return { outcome: 'failed', failure: decision.failure };
       let afterMs = decision.afterMs;
       if (decision.throttle) {
         // 130429 / 131056: not the message's fault. Slow the number or this pair down.
-        afterMs = this.o.pacer.slowDown(
+        afterMs = this.options.pacer.slowDown(
           decision.throttle,
           thread.businessNumberId,
           thread.contact.phone,
@@ -101,7 +101,9 @@ export class WhatsAppChannel implements ContactChannel {
       case 'text':
         return client.sendText(target, message.body ?? '');
       case 'image': {
-        const stored = message.media ? await this.o.store.getMedia(message.media.id) : undefined;
+        const stored = message.media
+          ? await this.options.store.getMedia(message.media.id)
+          : undefined;
         if (!stored) return undefined;
         return client.sendPicture(target, {
           bytes: stored.bytes,
@@ -111,7 +113,9 @@ export class WhatsAppChannel implements ContactChannel {
       }
       case 'document': {
         // media: a user's document, by upload, under its file name
-        const stored = message.media ? await this.o.store.getMedia(message.media.id) : undefined;
+        const stored = message.media
+          ? await this.options.store.getMedia(message.media.id)
+          : undefined;
         if (!stored) return undefined;
         return client.sendDocument(target, {
           bytes: stored.bytes,
@@ -122,9 +126,9 @@ export class WhatsAppChannel implements ContactChannel {
       case 'notice':
         return client.sendText(target, await this.noticeText(thread, message));
       case 'template': {
-        const businessName = await this.o.businessName(thread.businessNumberId);
+        const businessName = await this.options.businessName(thread.businessNumberId);
         const template = message.template ?? 'participant_notice';
-        const language = await this.o.templateLanguage?.(template, thread);
+        const language = await this.options.templateLanguage?.(template, thread);
         switch (template) {
           case 'opt_in':
             return client.sendTemplate(target, { template: 'opt_in', businessName }, language);
@@ -144,7 +148,7 @@ export class WhatsAppChannel implements ContactChannel {
   }
 
   private async noticeText(thread: Thread, message: Message): Promise<string> {
-    const locale = await this.o.contactLocale(thread.businessNumberId);
+    const locale = await this.options.contactLocale(thread.businessNumberId);
     return t(locale, message.noticeKey ?? 'contact.participant_added', message.params ?? {});
   }
 }

@@ -4,7 +4,7 @@
  *
  * Codes and meanings: Meta's error-codes page
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes
- * (notes §6). Retry classes: notes §7.5. Meta says to key logic on `code` (and
+ * (it also gives the retry advice). Meta says to key logic on `code` (and
  * `error_data.details`), never on titles, which it will deprecate.
  */
 import type { NoticeKey } from '../core/notice-keys.js';
@@ -92,7 +92,7 @@ const CATALOGUE = new Map<number, Spec>([
   [131005, permanent('reason.permission_denied', true)], // access denied
 
   // Transient: WhatsApp's side is down or overloaded.
-  [1, transient(2)], // API Unknown: "once, with backoff; then treat as a bug" (notes §6)
+  [1, transient(2)], // API Unknown: "once, with backoff; then treat as a bug" (error-codes page)
   [2, transient()], // API Service: temporary downtime or overload
   [131000, transient()], // something went wrong
   [131016, transient()], // service unavailable
@@ -100,14 +100,17 @@ const CATALOGUE = new Map<number, Spec>([
   // Business account in maintenance (e.g. a throughput upgrade, ≤ about 1 minute).
   [131057, { ...transient(), retryAfterMs: exponentialBackoff(10_000, 60_000) }],
 
-  // Throughput (per business number, notes §7.1) and Graph rate limits (notes §7.4).
+  // Throughput (per business number,
+  // https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput) and Graph
+  // rate limits (codes 4, 80007, 17).
   [130429, throughput], // rate limit hit: messages per second
   [4, throughput], // too many calls (app)
   [80007, throughput], // WABA rate limit
   [17, throughput], // user request limit
-  [131056, pair], // pair rate limit: this business number to this contact (notes §7.2)
+  [131056, pair], // pair rate limit: this business number to this contact (error-codes page)
 
-  // Policy and quality: never retried blindly (notes §7.5).
+  // Policy and quality: never retried blindly
+  // (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
   [368, permanent('reason.account_problem', true)], // temporarily blocked for policy violations
   [131031, permanent('reason.account_problem', true)], // account locked
   [130497, permanent('reason.country_restricted', true)], // restricted for this country
@@ -187,7 +190,8 @@ function policy(code: number, spec: Spec): ErrorPolicy {
 export function policyForCode(code: number): ErrorPolicy {
   const spec = CATALOGUE.get(code);
   if (spec) return policy(code, spec);
-  // 200–299: "API permission" errors (notes §6).
+  // 200–299: "API permission" errors
+  // (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
   if (code >= 200 && code <= 299) return policy(code, permanent('reason.permission_denied', true));
   return policy(code, UNKNOWN);
 }

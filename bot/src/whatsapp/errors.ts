@@ -17,7 +17,7 @@ export interface WhatsAppApiErrorInit {
   readonly fbtraceId?: string | undefined;
   /** Graph's own hint (`error.is_transient`). */
   readonly isTransient?: boolean | undefined;
-  /** From `x-business-use-case-usage` `estimated_time_to_regain_access` (notes §7.4). */
+  /** From `x-business-use-case-usage` `estimated_time_to_regain_access` (OpenAPI components/headers). */
   readonly retryAfterMs?: number | undefined;
 }
 
@@ -53,7 +53,8 @@ export class WhatsAppApiError extends Error implements WhatsAppApiErrorInit {
 
 /**
  * WhatsApp could not be reached, did not answer in time, or answered 5xx/429 without a Graph
- * error body. Always retryable (notes §7.5, "Transient server").
+ * error body. Always retryable
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
  */
 export class WhatsAppUnavailableError extends Error {
   readonly errorCode = 'whatsapp_unavailable' as const;
@@ -64,7 +65,7 @@ export class WhatsAppUnavailableError extends Error {
     /**
      * Whether WhatsApp may have accepted the message anyway: after a timeout, a reset or a 5xx
      * the send is ambiguous and a retry can deliver it twice (the Cloud API has no idempotency
-     * key, notes §7.5). False only when the request provably never left (DNS, refused).
+     * key). False only when the request provably never left (DNS, refused).
      */
     readonly maybeDelivered: boolean,
     message: string,

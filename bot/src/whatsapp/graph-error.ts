@@ -6,7 +6,8 @@ import { WhatsAppApiError, WhatsAppUnavailableError } from './errors.js';
 
 /**
  * Graph's error envelope.
- * OpenAPI: components/schemas/GraphAPIError; notes §4.1 (error response, from a captured Meta error).
+ * OpenAPI: components/schemas/GraphAPIError;
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes.
  */
 const graphErrorEnvelope = z.object({
   error: z.object({
@@ -27,7 +28,7 @@ const graphErrorEnvelope = z.object({
 
 /**
  * The `x-business-use-case-usage` header: JSON keyed by business id, each a list of usages with
- * `estimated_time_to_regain_access` in minutes (OpenAPI components/headers; notes §7.4).
+ * `estimated_time_to_regain_access` in minutes (OpenAPI components/headers).
  */
 const businessUseCaseUsage = z.record(
   z.string(),

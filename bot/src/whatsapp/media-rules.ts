@@ -1,6 +1,7 @@
 /**
  * What WhatsApp accepts as a picture: JPEG or PNG, at most 5 MB.
- * Meta's "Supported media types" table, as copied by BSPs (notes §4.6):
+ * Meta's "Supported media types" table, as copied by BSPs
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/):
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/
  */
 import type { MediaKind } from '../core/types.js';

@@ -30,19 +30,22 @@ interface OutboundBase {
   readonly context?: { readonly message_id: string };
 }
 
-/** OpenAPI: components/schemas/TextMessage; notes §4.2. */
+/** OpenAPI: components/schemas/TextMessage. */
 export interface OutboundText extends OutboundBase {
   readonly type: 'text';
   readonly text: { readonly body: string; readonly preview_url: boolean };
 }
 
-/** OpenAPI: components/schemas/ImageMessage (MediaObject by id); notes §4.5. */
+/** OpenAPI: components/schemas/ImageMessage (MediaObject by id). */
 export interface OutboundImage extends OutboundBase {
   readonly type: 'image';
   readonly image: { readonly id: string; readonly caption?: string };
 }
 
-/** OpenAPI: components/schemas/TemplateMessage, TemplateObject, LanguageObject; notes §4.3. */
+/**
+ * OpenAPI: components/schemas/TemplateMessage, TemplateObject, LanguageObject;
+ * https://developers.facebook.com/docs/whatsapp/business-management-api/message-templates.
+ */
 export interface OutboundTemplate extends OutboundBase {
   readonly type: 'template';
   readonly template: {

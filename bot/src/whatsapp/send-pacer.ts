@@ -2,11 +2,14 @@
  * Pacing sends per business number, so WhatsApp's limits are met before it enforces them:
  *
  * - Throughput: 80 messages/s per business number by default, up to 1,000 after Meta's
- *   automatic upgrade (notes §7.1; https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput).
+ *   automatic upgrade
+ *   (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput).
  *   Over it: 130429.
  * - Pair rate: about 1 message per 6 s from one business number to one contact, with short
  *   bursts that borrow from later quota ("after a burst of 20, expect about 2 min"); over it:
- *   131056 (notes §7.2). Modelled as a token bucket per contact: a burst of 10, refilled one
+ *   131056
+ *   (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
+ *   Modelled as a token bucket per contact: a burst of 10, refilled one
  *   per 6 s, which keeps well inside the reported 45-in-6-s burst.
  *
  * The pacer never sleeps: it answers how long to wait, so the dispatcher schedules the send
@@ -21,7 +24,10 @@ import { TokenBucket } from './token-bucket.js';
 export interface SendPacerOptions {
   /** The clock (epoch ms). Default Date.now; tests pass a fake. */
   readonly now?: () => Millis;
-  /** Per business number, 1..1,000. Default 80. Inbound messages count too (notes §7.1). */
+  /**
+   * Per business number, 1..1,000. Default 80. Inbound messages count too
+   * (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput).
+   */
   readonly messagesPerSecond?: number;
   /** Messages one contact may get in a burst before pacing starts. Default 10. */
   readonly pairBurst?: number;
@@ -34,7 +40,10 @@ export const MAX_MESSAGES_PER_SECOND = 1000;
 export const DEFAULT_PAIR_BURST = 10;
 export const DEFAULT_PAIR_INTERVAL_MS: Millis = 6_000;
 
-/** After 130429: 1 s, 2 s, 4 s … capped at 60 s (notes §7.5, "Throughput"). */
+/**
+ * After 130429: 1 s, 2 s, 4 s … capped at 60 s
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput).
+ */
 export function throughputBackoff(attempt: number): Millis {
   return Math.min(60_000, 1000 * 2 ** Math.max(0, attempt - 1));
 }
@@ -98,7 +107,9 @@ export class SendPacer {
    * WhatsApp refused a send with a throttle (130429: the number, 131056: this contact): hold
    * that lane back for the backoff of this attempt (1-based), or `atLeastMs` if longer (Graph's
    * estimated_time_to_regain_access). Returns the wait before the next try.
-   * Pair backoff is Meta's 4^X seconds (notes §7.2); a pair's other contacts are unaffected.
+   * Pair backoff is Meta's 4^X seconds (131056,
+   * https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes);
+   * a pair's other contacts are unaffected.
    */
   slowDown(
     throttle: Throttle,

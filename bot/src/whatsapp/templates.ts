@@ -43,7 +43,9 @@ export const PAYLOAD_PREFIX = 'wa4t';
 /**
  * `wa4t:<action>` or `wa4t:<action>:<ref>`, where ref is our message id (the template that
  * carried the button). WhatsApp returns the payload verbatim in the inbound `button.payload`
- * (notes §2.3, §4.3), so the webhook parser can tell consent, decline and resume apart.
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages,
+ * https://developers.facebook.com/docs/whatsapp/business-management-api/message-templates), so the
+ * webhook parser can tell consent, decline and resume apart.
  */
 export function encodeQuickReply(action: QuickReplyAction, ref?: string): string {
   return ref ? `${PAYLOAD_PREFIX}:${action}:${ref}` : `${PAYLOAD_PREFIX}:${action}`;

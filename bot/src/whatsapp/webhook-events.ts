@@ -38,7 +38,7 @@ export class WebhookEvents {
   /** Messages being taken in now, by wamid: a second delivery meanwhile waits for the first. */
   private readonly inFlight = new Map<string, Promise<boolean>>();
 
-  constructor(private readonly o: WebhookEventsOptions) {}
+  constructor(private readonly options: WebhookEventsOptions) {}
 
   /** Applies every item in order; throws (→ 5xx, WhatsApp redelivers) if one cannot be kept. */
   async handle(items: readonly WebhookItem[]): Promise<HandledItems> {
@@ -46,9 +46,9 @@ export class WebhookEvents {
     let repeated = 0;
     let skipped = 0;
     for (const item of items) {
-      const client = await this.o.clientFor(item.phoneNumberId);
+      const client = await this.options.clientFor(item.phoneNumberId);
       if (!client) {
-        this.o.logger.warn(
+        this.options.logger.warn(
           { phoneNumberId: item.phoneNumberId },
           'webhook for a business number this app does not serve; skipped',
         );
@@ -65,7 +65,7 @@ export class WebhookEvents {
           break;
         case 'error':
           // About the number or the app (e.g. 130429), not one message: for operators.
-          this.o.logger.warn(
+          this.options.logger.warn(
             { phoneNumberId: item.phoneNumberId, code: item.error.code, title: item.error.title },
             'WhatsApp reported an error for the business number',
           );
@@ -97,7 +97,7 @@ export class WebhookEvents {
 
   private async takeIn(item: InboundMessageItem, client: CloudApiClient): Promise<boolean> {
     // A redelivery is recognised before anything is downloaded.
-    if (await this.o.store.hasHandledEvent(item.idempotencyKey)) return false;
+    if (await this.options.store.hasHandledEvent(item.idempotencyKey)) return false;
     const content = await this.content(item, client);
     const message: InboundMessage = {
       businessNumberId: item.phoneNumberId,
@@ -107,7 +107,7 @@ export class WebhookEvents {
       sentAt: item.sentAt,
       content,
     };
-    return this.o.conversations.receive(message);
+    return this.options.conversations.receive(message);
   }
 
   private async content(item: InboundMessageItem, client: CloudApiClient): Promise<InboundContent> {
@@ -128,7 +128,7 @@ export class WebhookEvents {
         const filename = c.type === 'media' ? c.filename : undefined;
         const downloaded = await this.download(client, c.mediaId, kind, item);
         if (!downloaded) return { type: 'media_gone', kind, caption: c.caption, filename };
-        const media = await this.o.store.putMedia(
+        const media = await this.options.store.putMedia(
           downloaded.bytes,
           downloaded.mimeType,
           c.caption,
@@ -159,7 +159,7 @@ export class WebhookEvents {
       return await client.downloadMedia(mediaId, { maxBytes: MEDIA_MAX_BYTES[kind] });
     } catch (error) {
       if (!isMediaGone(error)) throw error;
-      this.o.logger.warn(
+      this.options.logger.warn(
         {
           waMessageId: item.waMessageId,
           kind,
@@ -173,7 +173,7 @@ export class WebhookEvents {
   }
 
   private async status(item: StatusItem): Promise<boolean> {
-    return this.o.conversations.report({
+    return this.options.conversations.report({
       waMessageId: item.waMessageId,
       messageId: item.callbackData,
       status: item.status,

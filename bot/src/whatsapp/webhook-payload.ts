@@ -1,11 +1,16 @@
 /**
  * The wire shape of a WhatsApp webhook POST, as zod schemas. Strict where routing and
  * idempotency depend on a field; loose elsewhere, so a field Meta adds never turns a
- * notification into a 400 (Meta would redeliver it for up to 7 days, notes §1.4).
+ * notification into a 400 (Meta would redeliver it for up to 7 days,
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/create-webhook-endpoint).
  */
 import { z } from 'zod';
 
-/** Unix seconds, sent as a string (notes §1.2); group events send a number. → epoch ms. */
+/**
+ * Unix seconds, sent as a string
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages);
+ * group events send a number. → epoch ms.
+ */
 const unixSeconds = z
   .union([z.string().regex(/^\d+$/, 'must be Unix seconds'), z.number().int().nonnegative()])
   .transform((v) => Number(v) * 1000);
@@ -58,7 +63,8 @@ export type WireMessage = z.infer<typeof wireMessage>;
 
 /**
  * A status of a message we sent.
- * OpenAPI: components/schemas/Statuses; notes §3;
+ * OpenAPI: components/schemas/Statuses;
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/;
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/
  * `status` is any string here: a value Meta adds (e.g. `played`) is skipped, not refused.
  */
@@ -81,7 +87,10 @@ const wireStatus = z
 export const messagesValue = z
   .object({
     messaging_product: z.literal('whatsapp').optional(),
-    /** The routing key: which business number (notes §1.2). */
+    /**
+     * The routing key: which business number
+     * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages).
+     */
     metadata: z
       .object({ phone_number_id: z.string().min(1), display_phone_number: z.string().optional() })
       .loose(),
@@ -94,7 +103,8 @@ export const messagesValue = z
 export type MessagesValue = z.infer<typeof messagesValue>;
 
 /**
- * The envelope. OpenAPI: components/schemas/WebhookPayload, Entry, Change; notes §1.2.
+ * The envelope. OpenAPI: components/schemas/WebhookPayload, Entry, Change;
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages.
  * Only `field: "messages"` values are read; other fields (account_update, template status,
  * groups) have other shapes and are skipped.
  */
@@ -112,13 +122,18 @@ export const webhookEnvelope = z.object({
 });
 
 // ---------------------------------------------------------------------------------------------
-// Content by message type (notes §2). A known type whose content does not match is read as
+// Content by message type
+// (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages).
+// A known type whose content does not match is read as
 // "other": it still opens the window, and nothing is lost silently (the type is kept).
 
 /** OpenAPI: TextMessage (webhook example "Text Message"). */
 export const textContent = z.object({ text: z.object({ body: z.string() }).loose() });
 
-/** OpenAPI: ImageMessage (webhook example "Image Message"); notes §2.2. */
+/**
+ * OpenAPI: ImageMessage (webhook example "Image Message");
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/.
+ */
 export const imageContent = z.object({
   image: z
     .object({
@@ -130,14 +145,14 @@ export const imageContent = z.object({
     .loose(),
 });
 
-/** A template quick-reply tap. OpenAPI: ButtonMessage (example "Button Message"); notes §2.3. */
+/** A template quick-reply tap. OpenAPI: ButtonMessage (example "Button Message"). */
 export const buttonContent = z.object({
   button: z.object({ payload: z.string(), text: z.string() }).loose(),
 });
 
 /**
  * A reply to an interactive message. OpenAPI: InteractiveMessageReply (examples
- * "Interactive Button Reply Message", "Interactive List Reply Message"); notes §2.4.
+ * "Interactive Button Reply Message", "Interactive List Reply Message").
  */
 export const interactiveContent = z.object({
   interactive: z.discriminatedUnion('type', [
@@ -152,7 +167,7 @@ export const interactiveContent = z.object({
   ]),
 });
 
-/** OpenAPI: SystemMessage (example "System Message"); notes §2.8. */
+/** OpenAPI: SystemMessage (example "System Message"). */
 export const systemContent = z.object({
   system: z
     .object({

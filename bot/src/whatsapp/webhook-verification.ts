@@ -9,7 +9,8 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 
 /**
  * `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body, keyed with the app secret>`
- * (notes §1.3). The HMAC is over the bytes exactly as received: re-serialised JSON differs in
+ * (https://whatsapp.github.io/WhatsApp-Nodejs-SDK/api-reference/webhooks/start). The HMAC is over
+ * the bytes exactly as received: re-serialised JSON differs in
  * whitespace and in how non-ASCII text is escaped, so it must never be hashed instead.
  * Compared in constant time.
  */
@@ -42,7 +43,8 @@ const single = (v: string | readonly string[] | undefined): string | undefined =
 
 /**
  * The GET handshake Meta sends when the callback URL or verify token is saved:
- * `hub.mode=subscribe&hub.verify_token=<ours>&hub.challenge=<n>` (notes §1.1).
+ * `hub.mode=subscribe&hub.verify_token=<ours>&hub.challenge=<n>`
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/create-webhook-endpoint).
  */
 export function verifySubscription(query: QueryParams, verifyToken: string): SubscriptionResult {
   if (single(query['hub.mode']) !== 'subscribe') return { ok: false, reason: 'not_subscribe' };

@@ -2,7 +2,9 @@
  * WhatsApp webhooks in: verify (webhook-verification.ts), then parse a POST body into typed
  * items (inbound messages, statuses of our messages, errors), each tagged with the business
  * number it concerns and an idempotency key, since Meta delivers at least once and in any
- * order (notes §0, §1.4). The HTTP route stays thin: verify, parse, commit, answer 200.
+ * order
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/create-webhook-endpoint).
+ * The HTTP route stays thin: verify, parse, commit, answer 200.
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
@@ -54,7 +56,10 @@ export type WebhookContent =
   | { readonly type: 'text'; readonly text: string }
   | {
       readonly type: 'image';
-      /** Download it now: webhook media ids expire (notes §2.2). */
+      /**
+       * Download it now: webhook media ids expire after 7 days
+       * (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/).
+       */
       readonly mediaId: string;
       readonly mimeType: string;
       readonly sha256?: string | undefined;
@@ -91,7 +96,7 @@ export type WebhookContent =
     }
   /**
    * Anything else (reaction, contacts, unsupported, system …): it still opens the
-   * window. For `system` user_changed_number, `newWaId` is the contact's new number (notes §2.8).
+   * window. For `system` user_changed_number, `newWaId` is the contact's new number (OpenAPI SystemMessage).
    */
   | { readonly type: 'other'; readonly messageType: string; readonly newWaId?: string | undefined };
 
@@ -185,7 +190,8 @@ function itemsOf(value: MessagesValue, wabaId: string): WebhookItem[] {
   for (const c of value.contacts ?? []) {
     if (c.wa_id && c.profile?.name) names.set(c.wa_id, c.profile.name);
   }
-  // One profile and no wa_id match: it is the sender's (notes §1.2, contacts[]).
+  // One profile and no wa_id match: it is the sender's (contacts[],
+  // https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages).
   const onlyName = value.contacts?.length === 1 ? value.contacts[0]?.profile?.name : undefined;
 
   const messages = (value.messages ?? []).map((m): InboundMessageItem => ({

@@ -1,6 +1,7 @@
 /**
  * The sandbox's Cloud API: what a send is answered with, and what is refused as Graph refuses
- * it (OpenAPI sendMessage, GraphAPIError; notes §4.1, §6).
+ * it (OpenAPI sendMessage, GraphAPIError;
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeErrors, validatorAt } from '../whatsapp/openapi-schema.js';

@@ -123,7 +123,10 @@ export async function startHarness(options: Partial<SandboxOptions> = {}): Promi
   };
 }
 
-/** Checks `X-Hub-Signature-256` against the raw body, as the app must (notes §1.3). */
+/**
+ * Checks `X-Hub-Signature-256` against the raw body, as the app must
+ * (https://whatsapp.github.io/WhatsApp-Nodejs-SDK/api-reference/webhooks/start).
+ */
 export function signatureIsValid(
   webhook: ReceivedWebhook,
   appSecret: string = CREDENTIALS.appSecret,

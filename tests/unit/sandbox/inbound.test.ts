@@ -1,6 +1,8 @@
 /**
  * What the contact sends reaches the app as Meta's webhooks do: the same shapes as the OpenAPI
- * examples of POST /whatsapp/webhooks (notes §1.2, §2), signed over the raw bytes.
+ * examples of POST /whatsapp/webhooks
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages),
+ * signed over the raw bytes.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spec } from '../whatsapp/openapi-schema.js';

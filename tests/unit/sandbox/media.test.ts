@@ -1,6 +1,7 @@
 /**
  * Media the business uploads: POST /{phone-number-id}/media (multipart), GET /{media-id}, the
- * download URL with the token, DELETE; pictures are JPEG or PNG up to 5 MB (notes §4.6).
+ * download URL with the token, DELETE; pictures are JPEG or PNG up to 5 MB
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media/).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {

@@ -1,6 +1,8 @@
 /**
  * What becomes of a business send: signed status webhooks sent → delivered → read, the 24-hour
- * window, read receipts off, and failures on demand (notes §3, §5).
+ * window, read receipts off, and failures on demand
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/,
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/messaging-limits).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeErrors, validatorAt } from '../whatsapp/openapi-schema.js';

@@ -1,5 +1,7 @@
 /**
- * WhatsApp retries a webhook the app refuses or cannot take (notes §1.4); so does the sandbox,
+ * WhatsApp retries a webhook the app refuses or cannot take
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/create-webhook-endpoint);
+ * so does the sandbox,
  * in order, and it records what became of each one.
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -66,7 +66,8 @@ export function normalise(spec: JsonObject): JsonObject {
   // 2. `biz_opaque_callback_data` on a message send: documented on Meta's Messages reference
   //    (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages, "arbitrary
   //    string, useful for tracking", max 512 characters) and echoed in status webhooks, but the
-  //    v23.0 file only has it on the calls API (notes §3).
+  //    v23.0 file only has it on the calls API
+  // (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/).
   const base = schemas.BaseMessageProperties as JsonObject;
   (base.properties as JsonObject).biz_opaque_callback_data = { type: 'string', maxLength: 512 };
 
@@ -83,7 +84,7 @@ export function normalise(spec: JsonObject): JsonObject {
   //    inbound schemas are in the file, renamed by a collision: TextMessage_2, ReactionMessage_1,
   //    AudioMessage_1 (voice), DocumentMessage_1 (filename), ImageMessage_1, StickerMessage_1
   //    (animated), VideoMessage_1, LocationMessage_1, matching Meta's webhook reference
-  //    (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages);
+  // (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages);
   //    they in turn extend the send base instead of the inbound one (from, id, timestamp),
   //    BaseMessageProperties_1. Point both at the inbound schemas.
   const inbound: Record<string, string> = {

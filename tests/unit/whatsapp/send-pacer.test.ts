@@ -18,7 +18,7 @@ function fakeClock(start = 1_767_225_600_000) {
   };
 }
 
-describe('SendPacer: one contact (pair rate, notes §7.2)', () => {
+describe('SendPacer: one contact (pair rate, error 131056)', () => {
   // 1,000/s so the number's own burst (a tenth of a second's worth) does not get in the way.
   it('lets a burst of 10 through, then one message every 6 seconds', () => {
     const clock = fakeClock();
@@ -67,7 +67,7 @@ describe('SendPacer: one contact (pair rate, notes §7.2)', () => {
   });
 });
 
-describe('SendPacer: the business number (throughput, notes §7.1)', () => {
+describe('SendPacer: the business number (throughput, error 130429)', () => {
   /** Sends to a new contact each time, as fast as the pacer allows, for `ms`. */
   function sendFor(pacer: SendPacer, clock: ReturnType<typeof fakeClock>, ms: number): number[] {
     const start = clock.now();

@@ -182,7 +182,9 @@ describe('parseWebhook on statuses', () => {
     const validate = validatorAt('#/components/schemas/WebhookPayload');
     const failed = fixture('status-failed-window-closed.json');
     expect(validate(failed), describeErrors(validate)).toBe(true);
-    // "played" is in Meta's status reference (notes §3) but not in the v23.0 enum.
+    // "played" is in Meta's status reference
+    // (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/)
+    // but not in the v23.0 enum.
     const outOfOrder = fixture('statuses-out-of-order.json') as {
       entry: { changes: { value: { statuses: { status: string }[] } }[] }[];
     };

@@ -19,7 +19,7 @@ export interface ChangeStreamsOptions {
 export class ChangeStreams {
   private readonly open_ = new Set<() => void>();
 
-  constructor(private readonly o: ChangeStreamsOptions) {}
+  constructor(private readonly options: ChangeStreamsOptions) {}
 
   /**
    * Stream the user's changes after `after`. With `expiresAt` (the token's expiry, epoch ms)
@@ -48,7 +48,7 @@ export class ChangeStreams {
       busy = true;
       try {
         for (;;) {
-          const changes = await this.o.service.changes(me, cursor, 200);
+          const changes = await this.options.service.changes(me, cursor, 200);
           for (const change of changes) {
             if (closed) return;
             const data = {
@@ -62,15 +62,15 @@ export class ChangeStreams {
           if (changes.length < 200) break;
         }
       } catch (error) {
-        this.o.logger.warn({ err: error }, 'tab event stream could not read changes');
+        this.options.logger.warn({ err: error }, 'tab event stream could not read changes');
       } finally {
         busy = false;
       }
     };
-    const poller = setInterval(() => void poll(), this.o.pollMs);
+    const poller = setInterval(() => void poll(), this.options.pollMs);
     const pinger = setInterval(() => {
       if (!closed) res.write(': ping\n\n');
-    }, this.o.pingMs);
+    }, this.options.pingMs);
     const expiry =
       expiresAt !== undefined
         ? setTimeout(() => close(), Math.max(0, Math.min(expiresAt - Date.now(), 2 ** 31 - 1)))

@@ -44,10 +44,10 @@ const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 export class TeamsSsoVerifier {
   private keys: Promise<JWTVerifyGetKey> | undefined;
 
-  constructor(private readonly o: SsoOptions) {}
+  constructor(private readonly options: SsoOptions) {}
 
   get audiences(): string[] {
-    return [this.o.clientId, `api://${this.o.domain}/${this.o.clientId}`];
+    return [this.options.clientId, `api://${this.options.domain}/${this.options.clientId}`];
   }
 
   async verify(token: string): Promise<SsoIdentity> {
@@ -62,11 +62,11 @@ export class TeamsSsoVerifier {
     const keys = await this.jwks();
     try {
       const { payload } = await jwtVerify(token, keys, {
-        issuer: `${this.o.authorityHost}/${tid}/v2.0`,
+        issuer: `${this.options.authorityHost}/${tid}/v2.0`,
         audience: this.audiences,
         algorithms: ['RS256'],
         requiredClaims: ['exp', 'oid', 'tid'],
-        clockTolerance: this.o.clockToleranceS ?? 60,
+        clockTolerance: this.options.clockToleranceS ?? 60,
       });
       const oid = payload.oid;
       if (typeof oid !== 'string' || oid === '') throw new InvalidTokenError('no user in token');
@@ -88,7 +88,7 @@ export class TeamsSsoVerifier {
   /** The key set from the authority's OpenID configuration; looked up again after a failure. */
   private jwks(): Promise<JWTVerifyGetKey> {
     this.keys ??= (async () => {
-      const url = `${this.o.authorityHost}/common/v2.0/.well-known/openid-configuration`;
+      const url = `${this.options.authorityHost}/common/v2.0/.well-known/openid-configuration`;
       const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
       if (!response.ok) throw new KeysUnavailableError(`openid configuration: ${response.status}`);
       const { jwks_uri: jwksUri } = (await response.json()) as { jwks_uri?: unknown };

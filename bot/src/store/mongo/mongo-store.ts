@@ -84,7 +84,7 @@ export function databaseInUri(uri: string): string | undefined {
 }
 
 export class MongoStore implements Store {
-  private readonly c: Collections;
+  private readonly collections: Collections;
   private readonly media: MediaBucket;
   /** ops (issue 12): readiness, job leases, metrics figures, alarms. */
   readonly ops: MongoOps;
@@ -100,7 +100,7 @@ export class MongoStore implements Store {
     readonly db: Db,
     private readonly ownsClient: boolean,
   ) {
-    this.c = collections(db);
+    this.collections = collections(db);
     this.media = new MediaBucket(db);
     this.ops = new MongoOps(db);
     this.participations = participations.participationsOf(db);
@@ -123,7 +123,7 @@ export class MongoStore implements Store {
       const db = client.db(options.dbName ?? databaseInUri(uri) ?? 'whatsapp_teams');
       const store = new MongoStore(client, db, true);
       store.appliedNow = await migrateIndexes(db);
-      await upgradePendingLists(store.c);
+      await upgradePendingLists(store.collections);
       return store;
     } catch (error) {
       await client.close();
@@ -135,19 +135,25 @@ export class MongoStore implements Store {
 
   async putOrganisation(org: Organisation): Promise<void> {
     // issue 8: a number moving between tenants leaves its old organisation, in one transaction.
-    await participations.putOrganisation(this.client, this.c.organisations, org, TRANSACTION);
+    await participations.putOrganisation(
+      this.client,
+      this.collections.organisations,
+      org,
+      TRANSACTION,
+    );
   }
 
   async getOrganisation(tenantId: string): Promise<Organisation | undefined> {
-    return (await this.c.organisations.findOne({ _id: tenantId }))?.data;
+    return (await this.collections.organisations.findOne({ _id: tenantId }))?.data;
   }
 
   async getOrganisationByBusinessNumber(phoneNumberId: string): Promise<Organisation | undefined> {
-    return (await this.c.organisations.findOne({ businessNumberIds: phoneNumberId }))?.data;
+    return (await this.collections.organisations.findOne({ businessNumberIds: phoneNumberId }))
+      ?.data;
   }
 
   async putUser(user: UserRecord): Promise<void> {
-    await this.c.users.replaceOne(
+    await this.collections.users.replaceOne(
       { _id: user.id },
       { tenantId: user.tenantId, name: user.name, data: plain(user) },
       { upsert: true },
@@ -155,18 +161,21 @@ export class MongoStore implements Store {
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
-    return (await this.c.users.findOne({ _id: id }))?.data;
+    return (await this.collections.users.findOne({ _id: id }))?.data;
   }
 
   async listUsers(tenantId: string): Promise<UserRecord[]> {
-    const docs = await this.c.users.find({ tenantId }).sort({ name: 1, _id: 1 }).toArray();
+    const docs = await this.collections.users
+      .find({ tenantId })
+      .sort({ name: 1, _id: 1 })
+      .toArray();
     return docs.map((doc) => doc.data);
   }
 
   // contacts
 
   async putContact(contact: ContactRecord): Promise<void> {
-    await this.c.contacts.replaceOne(
+    await this.collections.contacts.replaceOne(
       { _id: contact.id },
       { businessNumberId: contact.businessNumberId, phone: contact.phone, data: plain(contact) },
       { upsert: true },
@@ -174,14 +183,14 @@ export class MongoStore implements Store {
   }
 
   async getContact(id: string): Promise<ContactRecord | undefined> {
-    return (await this.c.contacts.findOne({ _id: id }))?.data;
+    return (await this.collections.contacts.findOne({ _id: id }))?.data;
   }
 
   async findContactByPhone(
     businessNumberId: string,
     phone: string,
   ): Promise<ContactRecord | undefined> {
-    const docs = await this.c.contacts
+    const docs = await this.collections.contacts
       .find({ businessNumberId, phone })
       .sort({ _id: 1 })
       .limit(1)
@@ -190,7 +199,7 @@ export class MongoStore implements Store {
   }
 
   async putAddressBookEntry(entry: AddressBookEntry): Promise<void> {
-    await this.c.addressBook.replaceOne(
+    await this.collections.addressBook.replaceOne(
       { _id: addressBookId(entry.userId, entry.contactId) },
       { userId: entry.userId, contactId: entry.contactId, name: entry.name },
       { upsert: true },
@@ -198,7 +207,7 @@ export class MongoStore implements Store {
   }
 
   async listAddressBook(userId: string): Promise<AddressBookEntry[]> {
-    const docs = await this.c.addressBook
+    const docs = await this.collections.addressBook
       .find({ userId })
       .sort({ name: 1, contactId: 1 })
       .toArray();
@@ -208,17 +217,17 @@ export class MongoStore implements Store {
   // threads and messages
 
   async getThread(id: string): Promise<Thread | undefined> {
-    const doc = await this.c.threads.findOne({ _id: id });
+    const doc = await this.collections.threads.findOne({ _id: id });
     return doc ? threadFromDoc(doc) : undefined;
   }
 
   async findOpenThread(businessNumberId: string, contactId: string): Promise<Thread | undefined> {
-    const doc = await this.c.threads.findOne({ businessNumberId, contactId, open: true });
+    const doc = await this.collections.threads.findOne({ businessNumberId, contactId, open: true });
     return doc ? threadFromDoc(doc) : undefined;
   }
 
   async findLatestThread(businessNumberId: string, contactId: string): Promise<Thread | undefined> {
-    const docs = await this.c.threads
+    const docs = await this.collections.threads
       .find({ businessNumberId, contactId })
       .sort({ createdAt: -1, _id: -1 })
       .limit(1)
@@ -228,37 +237,37 @@ export class MongoStore implements Store {
 
   async listThreadsForUser(userId: string): Promise<Thread[]> {
     const { filter, sort } = threadsForUser(userId);
-    const docs = await this.c.threads.find(filter).sort(sort).toArray();
+    const docs = await this.collections.threads.find(filter).sort(sort).toArray();
     return docs.map(threadFromDoc);
   }
 
   async getMessage(id: string): Promise<Message | undefined> {
-    const doc = await this.c.messages.findOne({ _id: id });
+    const doc = await this.collections.messages.findOne({ _id: id });
     return doc ? messageFromDoc(doc) : undefined;
   }
 
   async getMessageByWaId(waMessageId: string): Promise<Message | undefined> {
-    const doc = await this.c.messages.findOne(waMessageIdIs(waMessageId));
+    const doc = await this.collections.messages.findOne(waMessageIdIs(waMessageId));
     return doc ? messageFromDoc(doc) : undefined;
   }
 
   async listMessages(threadId: string): Promise<Message[]> {
     const { filter, sort } = messagesOfThread(threadId);
-    const docs = await this.c.messages.find(filter).sort(sort).toArray();
+    const docs = await this.collections.messages.find(filter).sort(sort).toArray();
     return docs.map(messageFromDoc);
   }
 
   // pending queues (issue 11 item 4)
   async listHeldMessages(threadId: string): Promise<Message[]> {
-    return heldMessages(this.c, threadId);
+    return heldMessages(this.collections, threadId);
   }
 
   async listMessagesBetween(range: MessageRange): Promise<MessageInThread[]> {
     // MongoDB refuses `$limit: 0`; an empty page needs no query.
     if (range.limit <= 0) return [];
-    const docs = await this.c.messages
+    const docs = await this.collections.messages
       .aggregate<MessageDoc & { thread: Pick<ThreadDoc, 'businessNumberId' | 'data'> }>(
-        cdrPipeline(range, this.c.threads.collectionName),
+        cdrPipeline(range, this.collections.threads.collectionName),
       )
       .toArray();
     return docs.map((doc) => ({
@@ -297,7 +306,7 @@ export class MongoStore implements Store {
     const session = this.client.startSession();
     try {
       await session.withTransaction(async () => {
-        await applyTransition(this.c, session, transition, options);
+        await applyTransition(this.collections, session, transition, options);
         // issue 8: participation history, in the same transaction.
         await participations.writeParticipations(
           this.participations,
@@ -319,7 +328,9 @@ export class MongoStore implements Store {
   }
 
   async hasHandledEvent(eventKey: string): Promise<boolean> {
-    return (await this.c.handledEvents.countDocuments({ _id: eventKey }, { limit: 1 })) > 0;
+    return (
+      (await this.collections.handledEvents.countDocuments({ _id: eventKey }, { limit: 1 })) > 0
+    );
   }
 
   async claimEventKey(eventKey: string, now: Millis): Promise<boolean> {
@@ -328,10 +339,13 @@ export class MongoStore implements Store {
     return claimEventKeyOnce(
       {
         insert: async (key, claimId) => {
-          await this.c.handledEvents.insertOne({ _id: key, handledAt: now, claimId }, DURABLE);
+          await this.collections.handledEvents.insertOne(
+            { _id: key, handledAt: now, claimId },
+            DURABLE,
+          );
         },
         claimIdOf: async (key) => {
-          const doc = await this.c.handledEvents.findOne(
+          const doc = await this.collections.handledEvents.findOne(
             { _id: key },
             { readPreference: 'primary' },
           );
@@ -344,31 +358,31 @@ export class MongoStore implements Store {
   }
 
   async markMessagePossiblyDuplicate(id: string): Promise<void> {
-    await this.c.messages.updateOne({ _id: id }, { $set: { possiblyDuplicate: true } });
+    await this.collections.messages.updateOne({ _id: id }, { $set: { possiblyDuplicate: true } });
   }
 
   // outbox
 
   claimEffects(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<OutboxItem[]> {
-    return leases.claimEffects(this.c, owner, now, leaseMs, limit);
+    return leases.claimEffects(this.collections, owner, now, leaseMs, limit);
   }
 
   completeEffect(id: string, owner: string): Promise<void> {
-    return leases.completeEffect(this.c, id, owner);
+    return leases.completeEffect(this.collections, id, owner);
   }
 
   retryEffect(id: string, owner: string, notBefore: Millis, error: string): Promise<void> {
-    return leases.retryEffect(this.c, id, owner, notBefore, error);
+    return leases.retryEffect(this.collections, id, owner, notBefore, error);
   }
 
   countPendingEffects(threadId?: string): Promise<number> {
-    return leases.countPendingEffects(this.c, threadId);
+    return leases.countPendingEffects(this.collections, threadId);
   }
 
   // Delivery under load: waiting without counting, budgets shared across instances.
 
   deferEffect(id: string, owner: string, notBefore: Millis): Promise<void> {
-    return leases.deferEffect(this.c, id, owner, notBefore);
+    return leases.deferEffect(this.collections, id, owner, notBefore);
   }
 
   takeBudget(
@@ -382,11 +396,11 @@ export class MongoStore implements Store {
   // timers
 
   claimDueTimers(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<TimerItem[]> {
-    return leases.claimDueTimers(this.c, owner, now, leaseMs, limit);
+    return leases.claimDueTimers(this.collections, owner, now, leaseMs, limit);
   }
 
   completeTimer(id: string, owner: string): Promise<void> {
-    return leases.completeTimer(this.c, id, owner);
+    return leases.completeTimer(this.collections, id, owner);
   }
 
   // proof of consent
@@ -399,14 +413,17 @@ export class MongoStore implements Store {
     if (filter.businessNumberId !== undefined) query.businessNumberId = filter.businessNumberId;
     if (filter.contactId !== undefined) query.contactId = filter.contactId;
     // Same time: in commit order (the sequence given in apply), across every process.
-    const docs = await this.c.consentRecords.find(query).sort({ at: 1, seq: 1 }).toArray();
+    const docs = await this.collections.consentRecords
+      .find(query)
+      .sort({ at: 1, seq: 1 })
+      .toArray();
     return docs.map((doc) => doc.data);
   }
 
   // Teams cards
 
   async putMessageCard(card: MessageCard): Promise<void> {
-    await this.c.messageCards.replaceOne(
+    await this.collections.messageCards.replaceOne(
       { _id: messageCardId(card.messageId, card.userId) },
       {
         messageId: card.messageId,
@@ -419,7 +436,9 @@ export class MongoStore implements Store {
   }
 
   async getMessageCard(messageId: string, userId: string): Promise<MessageCard | undefined> {
-    const doc = await this.c.messageCards.findOne({ _id: messageCardId(messageId, userId) });
+    const doc = await this.collections.messageCards.findOne({
+      _id: messageCardId(messageId, userId),
+    });
     return doc ? messageCardFromDoc(doc) : undefined;
   }
 
@@ -427,7 +446,7 @@ export class MongoStore implements Store {
     userId: string,
     activityId: string,
   ): Promise<MessageCard | undefined> {
-    const docs = await this.c.messageCards
+    const docs = await this.collections.messageCards
       .find({ userId, activityId })
       .sort({ messageId: 1 })
       .limit(1)
@@ -440,16 +459,16 @@ export class MongoStore implements Store {
   async listParticipations(
     userId: string,
   ): Promise<{ thread: Thread; participation: Participation }[]> {
-    return participations.listParticipations(this.c, this.participations, userId);
+    return participations.listParticipations(this.collections, this.participations, userId);
   }
 
   async getParticipation(threadId: string, userId: string): Promise<Participation | undefined> {
-    return participations.getParticipation(this.c, this.participations, threadId, userId);
+    return participations.getParticipation(this.collections, this.participations, threadId, userId);
   }
 
   async markRead(threadId: string, userId: string, seq: number): Promise<void> {
     const before = await this.getParticipation(threadId, userId);
-    await participations.markRead(this.c, this.participations, threadId, userId, seq);
+    await participations.markRead(this.collections, this.participations, threadId, userId, seq);
     // tab (issue 9): a read position that moved is a change for the user's other tabs.
     if (before && seq > before.lastReadSeq) await this.tab.logRead(userId, threadId);
   }

@@ -136,7 +136,7 @@ async function logChange(
 
 export class MongoTabQueries implements TabStore {
   constructor(
-    private readonly c: TabCollections,
+    private readonly collections: TabCollections,
     private readonly transaction: <T>(fn: (session: ClientSession) => Promise<T>) => Promise<T>,
     /** The application layer's read position (participations.ts), 0 when none. */
     private readonly readSeqOf: (threadId: string, userId: UserId) => Promise<number>,
@@ -155,12 +155,12 @@ export class MongoTabQueries implements TabStore {
         { lastActivityAt: query.after.lastActivityAt, threadId: { $lt: query.after.threadId } },
       ];
     }
-    const rows = await this.c.inbox
+    const rows = await this.collections.inbox
       .find(filter)
       .sort({ lastActivityAt: -1, threadId: -1 })
       .limit(query.limit)
       .toArray();
-    const threads = await this.c.threads
+    const threads = await this.collections.threads
       .find({ _id: { $in: rows.map((r) => r.threadId) } })
       .toArray();
     const byId = new Map(threads.map((t) => [t._id, threadFromDoc(t)]));
@@ -175,7 +175,9 @@ export class MongoTabQueries implements TabStore {
   /** The user's threads that pass the state filter and the search. */
   private async matchingThreads(query: InboxQuery): Promise<string[]> {
     const mine = (
-      await this.c.inbox.find({ userId: query.userId }, { projection: { threadId: 1 } }).toArray()
+      await this.collections.inbox
+        .find({ userId: query.userId }, { projection: { threadId: 1 } })
+        .toArray()
     ).map((r) => r.threadId);
     const threadFilter: Filter<ThreadDoc> = { _id: { $in: mine } };
     const expired = query.now - WINDOW;
@@ -196,9 +198,9 @@ export class MongoTabQueries implements TabStore {
     } else if (query.state) {
       threadFilter.state = query.state;
     }
-    let ids = (await this.c.threads.find(threadFilter, { projection: { _id: 1 } }).toArray()).map(
-      (t) => t._id,
-    );
+    let ids = (
+      await this.collections.threads.find(threadFilter, { projection: { _id: 1 } }).toArray()
+    ).map((t) => t._id);
     const words = query.q?.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
     if (words.length > 0 && ids.length > 0) {
       const search = words
@@ -206,7 +208,7 @@ export class MongoTabQueries implements TabStore {
         .map((w) => `"${w}"`)
         .join(' ');
       const digits = /^[\d\s+().-]+$/.test(query.q!.trim()) ? query.q!.replace(/\D/g, '') : '';
-      const byContact = await this.c.threads
+      const byContact = await this.collections.threads
         .find(
           digits.length >= 3
             ? { _id: { $in: ids }, 'data.contact.phone': { $regex: digits } }
@@ -214,7 +216,7 @@ export class MongoTabQueries implements TabStore {
           { projection: { _id: 1 } },
         )
         .toArray();
-      const byText = await this.c.messages.distinct('threadId', {
+      const byText = await this.collections.messages.distinct('threadId', {
         threadId: { $in: ids },
         $text: { $search: search },
       });
@@ -225,9 +227,9 @@ export class MongoTabQueries implements TabStore {
   }
 
   async getInboxEntry(userId: UserId, threadId: string): Promise<InboxEntry | undefined> {
-    const row = await this.c.inbox.findOne({ _id: `${userId}\n${threadId}` });
+    const row = await this.collections.inbox.findOne({ _id: `${userId}\n${threadId}` });
     if (!row) return undefined;
-    const doc = await this.c.threads.findOne({ _id: threadId });
+    const doc = await this.collections.threads.findOne({ _id: threadId });
     return doc ? this.entry(row, threadFromDoc(doc)) : undefined;
   }
 
@@ -236,7 +238,7 @@ export class MongoTabQueries implements TabStore {
     beforeSeq: number | undefined,
     limit: number,
   ): Promise<MessagePage> {
-    const docs = await this.c.messages
+    const docs = await this.collections.messages
       .find({ threadId, ...(beforeSeq !== undefined ? { seq: { $lt: beforeSeq } } : {}) })
       .sort({ seq: -1 })
       .limit(limit + 1)
@@ -250,12 +252,12 @@ export class MongoTabQueries implements TabStore {
   /** A read position that moved (the application layer's markRead): a change for the user's tabs. */
   async logRead(userId: UserId, threadId: string): Promise<void> {
     await this.transaction((session) =>
-      logChange(this.c, session, userId, 'thread', threadId, null, Date.now()),
+      logChange(this.collections, session, userId, 'thread', threadId, null, Date.now()),
     );
   }
 
   async listChanges(userId: UserId, afterSeq: number, limit: number): Promise<TabChange[]> {
-    const docs = await this.c.changes
+    const docs = await this.collections.changes
       .find({ userId, seq: { $gt: afterSeq } })
       .sort({ seq: 1 })
       .limit(limit)
@@ -269,17 +271,24 @@ export class MongoTabQueries implements TabStore {
   }
 
   async lastChangeSeq(userId: UserId): Promise<number> {
-    return (await this.c.changeSeq.findOne({ _id: userId }))?.seq ?? 0;
+    return (await this.collections.changeSeq.findOne({ _id: userId }))?.seq ?? 0;
   }
 
   async listAllUsers(limit: number): Promise<UserRecord[]> {
-    const docs = await this.c.users.find({}).sort({ name: 1, _id: 1 }).limit(limit).toArray();
+    const docs = await this.collections.users
+      .find({})
+      .sort({ name: 1, _id: 1 })
+      .limit(limit)
+      .toArray();
     return docs.map((d) => d.data);
   }
 
   private async entry(row: TabInboxDoc, thread: Thread): Promise<InboxEntry> {
-    const last = await this.c.messages.findOne({ threadId: thread.id }, { sort: { seq: -1 } });
-    const unread = await this.c.messages.countDocuments({
+    const last = await this.collections.messages.findOne(
+      { threadId: thread.id },
+      { sort: { seq: -1 } },
+    );
+    const unread = await this.collections.messages.countDocuments({
       threadId: thread.id,
       seq: { $gt: await this.readSeqOf(thread.id, row.userId) },
       $or: [

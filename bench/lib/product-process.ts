@@ -10,7 +10,10 @@ import { readFileSync } from 'node:fs';
 export interface ProductProcess {
   readonly url: string;
   readonly pid: number;
-  /** From spawn to the first 200 on /healthz. */
+  /**
+   * From spawn to the first 200 on /readyz: the store open and migrated (/healthz, liveness
+   * only, answers before that).
+   */
   readonly startupMs: number;
   /** Resident set size now (VmRSS), in MiB. */
   rssMiB(): number;
@@ -49,7 +52,8 @@ async function waitUntilLive(child: ChildProcess, url: string): Promise<void> {
   while (performance.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
     try {
-      const res = await fetch(`${url}/healthz`);
+      const res = await fetch(`${url}/readyz`);
+      await res.arrayBuffer();
       if (res.ok) return;
     } catch {
       // not listening yet
@@ -57,7 +61,7 @@ async function waitUntilLive(child: ChildProcess, url: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   child.kill('SIGKILL');
-  throw new Error('the server did not answer /healthz within 2 minutes');
+  throw new Error('the server was not ready (/readyz) within 2 minutes');
 }
 
 function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {

@@ -29,7 +29,7 @@ export async function startProductProcess(
   port: number,
 ): Promise<ProductProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/src/index.ts'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'bot/src/index.ts'], {
     env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

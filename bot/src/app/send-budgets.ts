@@ -46,6 +46,10 @@ interface Pool {
   readonly waiters: ((slot: Slot | Error) => void)[];
   /** Sends counted without waiting (+) and slots given back (-), by time, not yet written. */
   readonly counts: Map<Millis, number>;
+  /** How many slots one lease asks for at least: about leaseMs worth of the tightest window. */
+  readonly worth: number;
+  /** When the leases' unused slots are next looked at (a timer is set). */
+  lookAgain?: Millis | undefined;
 }
 
 /** Give-backs and counted sends wait at most this long for a lease to carry them. */
@@ -192,12 +196,18 @@ export class SendBudgets {
     let pool = this.pools.get(id);
     if (!pool) {
       const late = Math.min(...budgets.flatMap((b) => b.windows.map((w) => w.slackMs ?? 0)));
+      const worth = Math.min(
+        ...budgets.flatMap((b) =>
+          b.windows.map((w) => Math.max(1, Math.floor((w.max * this.leaseMs) / w.perMs))),
+        ),
+      );
       pool = {
         budgets,
         leases: [],
         waiters: [],
         counts: new Map(),
         lateMs: Number.isFinite(late) ? late : 0,
+        worth: Number.isFinite(worth) ? worth : 1,
       };
       this.pools.set(id, pool);
     }
@@ -216,14 +226,7 @@ export class SendBudgets {
 
   /** The next unused slot of a pool's leases, spread evenly inside its block. */
   private fromLeases(pool: Pool, now: Millis): Slot | undefined {
-    pool.leases = pool.leases.filter((l) => {
-      if (l.used >= l.count) return false;
-      if (l.to + pool.lateMs > now) return true;
-      // Its block is over with slots unused: they go back to the store.
-      pool.counts.set(l.from, (pool.counts.get(l.from) ?? 0) - (l.count - l.used));
-      this.flushCountsSoon();
-      return false;
-    });
+    this.dropOver(pool, now);
     const lease = pool.leases[0];
     if (!lease) return undefined;
     const at = lease.from + Math.floor(((lease.to - lease.from) * lease.used) / lease.count);
@@ -268,7 +271,10 @@ export class SendBudgets {
     // moment the question left (a store busy with other instances takes a while).
     const now = this.now();
     const grants = await this.options.store.takeBudget(
-      [...counted, ...waiting.map((p) => ({ budgets: p.budgets, want: p.waiters.length }))],
+      [
+        ...counted,
+        ...waiting.map((p) => ({ budgets: p.budgets, want: Math.max(p.waiters.length, p.worth) })),
+      ],
       now + Math.min(250, Math.round(2 * this.latencyMs)),
       this.leaseMs,
     );
@@ -290,6 +296,40 @@ export class SendBudgets {
         if (!slot) break;
         (pool.waiters.shift() as (slot: Slot) => void)(slot);
       }
+      // Slots left over for the sends to come; what none of them uses goes back once its
+      // block is over (fromLeases), looked at then even if no send comes.
+      const end = Math.max(...pool.leases.map((l) => l.to + pool.lateMs));
+      if (pool.leases.length > 0) this.lookAgainAt(pool, end);
+    });
+  }
+
+  private lookAgainAt(pool: Pool, at: Millis): void {
+    if (pool.lookAgain !== undefined && pool.lookAgain <= at) return;
+    pool.lookAgain = at;
+    const timer = setTimeout(
+      () => {
+        pool.lookAgain = undefined;
+        this.fromLeasesUnused(pool);
+      },
+      Math.max(1, at - this.now() + 1),
+    );
+    timer.unref?.();
+  }
+
+  private fromLeasesUnused(pool: Pool): void {
+    this.dropOver(pool, this.now());
+    if (pool.leases.length > 0)
+      this.lookAgainAt(pool, Math.max(...pool.leases.map((l) => l.to + pool.lateMs)));
+  }
+
+  /** Forget used-up leases; give back the unused slots of those whose block is over. */
+  private dropOver(pool: Pool, now: Millis): void {
+    pool.leases = pool.leases.filter((l) => {
+      if (l.used >= l.count) return false;
+      if (l.to + pool.lateMs > now) return true;
+      pool.counts.set(l.from, (pool.counts.get(l.from) ?? 0) - (l.count - l.used));
+      this.flushCountsSoon();
+      return false;
     });
   }
 

@@ -34,6 +34,8 @@ export function blockMsOf(window: BudgetWindow): Millis {
 /** Counts taken so far, per (budget, window, block); the store loads and saves them. */
 export interface BlockCounts {
   get(budget: string, window: BudgetWindow, block: number): number;
+  /** Every count of one budget's window, by block (absent: 0). */
+  row(budget: string, window: BudgetWindow): ReadonlyMap<number, number> | undefined;
   add(budget: string, window: BudgetWindow, block: number, n: number): void;
 }
 
@@ -81,8 +83,9 @@ function roomAt(
       const k = Math.floor(t / size);
       const RUN = runOf(w);
       // Counts of blocks k-RUN+1 .. k+RUN-1, the blocks of every run holding k.
+      const row = counts.row(budget.id, w);
       const values: number[] = [];
-      for (let i = k - RUN + 1; i <= k + RUN - 1; i++) values.push(counts.get(budget.id, w, i));
+      for (let i = k - RUN + 1; i <= k + RUN - 1; i++) values.push(row?.get(i) ?? 0);
       for (const limit of limitsOf(w)) {
         // Every run of limit.run blocks holding k stays <= limit.max.
         const offset = RUN - limit.run;
@@ -149,25 +152,46 @@ export function takeSlots(
 
 /** Counts in memory, for a store to fill before and write back after. */
 export class MemoryBlockCounts implements BlockCounts {
+  /** The counts set or added, by key(); `touched` names those added (to write back). */
   readonly values = new Map<string, number>();
   readonly touched = new Map<string, { budget: string; windowMs: Millis; block: number }>();
+  /** The same counts by (budget, window) then block: what the search reads, many times. */
+  private readonly rows = new Map<string, Map<number, number>>();
 
   static key(budget: string, windowMs: Millis, block: number): string {
     return `${budget}\u0000${windowMs}\u0000${block}`;
   }
 
+  private rowOf(budget: string, windowMs: Millis): Map<number, number> {
+    const id = `${budget}\u0000${windowMs}`;
+    let row = this.rows.get(id);
+    if (!row) {
+      row = new Map();
+      this.rows.set(id, row);
+    }
+    return row;
+  }
+
   set(budget: string, windowMs: Millis, block: number, used: number): void {
     this.values.set(MemoryBlockCounts.key(budget, windowMs, block), used);
+    this.rowOf(budget, windowMs).set(block, used);
   }
 
   get(budget: string, window: BudgetWindow, block: number): number {
-    return this.values.get(MemoryBlockCounts.key(budget, window.perMs, block)) ?? 0;
+    return this.rows.get(`${budget}\u0000${window.perMs}`)?.get(block) ?? 0;
+  }
+
+  row(budget: string, window: BudgetWindow): ReadonlyMap<number, number> | undefined {
+    return this.rows.get(`${budget}\u0000${window.perMs}`);
   }
 
   add(budget: string, window: BudgetWindow, block: number, n: number): void {
     const key = MemoryBlockCounts.key(budget, window.perMs, block);
+    const row = this.rowOf(budget, window.perMs);
     // A slot given back to a block already forgotten leaves nothing to take from.
-    this.values.set(key, Math.max(0, (this.values.get(key) ?? 0) + n));
+    const used = Math.max(0, (row.get(block) ?? 0) + n);
+    row.set(block, used);
+    this.values.set(key, used);
     this.touched.set(key, { budget, windowMs: window.perMs, block });
   }
 }

@@ -29,10 +29,19 @@ export async function startProductProcess(
   port: number,
 ): Promise<ProductProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'bot/src/index.ts'], {
-    env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      'bot/src/index.ts',
+    ],
+    {
+      env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitUntilLive(child, url);
   const startupMs = performance.now() - started;

@@ -38,7 +38,12 @@ export async function startProductProcess(
       'bot/src/index.ts',
     ],
     {
-      env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port) },
+      env: {
+        ...process.env,
+        LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'error',
+        ...env,
+        PORT: String(port),
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );

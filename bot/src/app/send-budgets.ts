@@ -99,11 +99,8 @@ export class SendBudgets {
     if (key !== undefined) {
       const mine = this.reserved.get(key);
       if (mine && mine.to > now) return mine;
-      // Its block passed unused (the effect was back in the outbox, or its work took long).
-      if (mine) {
-        const next = this.takeOver(key, mine);
-        if (next) return next;
-      }
+      // Its block passed while the effect was back in the outbox: unused, so given back.
+      if (mine) this.giveBack(mine);
     }
     const slot = await this.take(budgets);
     if (key !== undefined) this.reserved.set(key, slot);
@@ -144,49 +141,16 @@ export class SendBudgets {
         if (key === undefined) this.giveBack(slot);
         return defer;
       }
-      // Another send, late for its own slot, took this one meanwhile: reserve again.
-      if (key !== undefined && this.reserved.get(key) !== slot) continue;
       if (key !== undefined) this.release(key);
       if (this.now() < slot.to) {
         this.slotPools.delete(slot);
         return 0;
       }
-      // Woke too late for the block (a busy event loop, work before the request): the slot
-      // goes back to the store, where the runs holding its block have room again; this send
-      // takes the next slot reserved here for a later one (which reserves again when it
-      // wakes), rather than a new slot behind every send already waiting.
-      if (key !== undefined) this.takeOver(key, slot);
-      else this.giveBack(slot);
+      // Woke too late for the block (a busy event loop): the slot goes back to the store,
+      // where the runs holding its block have room again, and a new one is taken.
+      this.giveBack(slot);
       atLeastMs = 0;
     }
-  }
-
-  /**
-   * The key's slot passed unused: give it back, and take over the next slot reserved here
-   * for another key of the same budgets (that key reserves again when it comes to send), so
-   * the late send keeps its place in line. Undefined when there is none within holdMs.
-   */
-  private takeOver(key: string, late: Slot): Slot | undefined {
-    const next = this.nextReserved(late);
-    this.giveBack(late);
-    this.reserved.delete(key);
-    if (!next) return undefined;
-    this.reserved.delete(next.key);
-    this.reserved.set(key, next.slot);
-    return next.slot;
-  }
-
-  /** The earliest slot reserved for another key in the same pool, still to come. */
-  private nextReserved(late: Slot): { key: string; slot: Slot } | undefined {
-    const pool = this.slotPools.get(late)?.pool;
-    if (!pool) return undefined;
-    const now = this.now();
-    let best: { key: string; slot: Slot } | undefined;
-    for (const [key, slot] of this.reserved) {
-      if (slot === late || slot.to <= now || this.slotPools.get(slot)?.pool !== pool) continue;
-      if (!best || slot.at < best.slot.at) best = { key, slot };
-    }
-    return best && best.slot.at - now <= this.holdMs ? best : undefined;
   }
 
   sleep(ms: Millis): Promise<void> {

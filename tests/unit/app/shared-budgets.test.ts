@@ -73,25 +73,6 @@ describe('budgets shared by several instances', () => {
     await w.store.close();
   });
 
-  it('a send late for its slot takes the next one reserved here, not a place behind every waiting send', async () => {
-    const w = world();
-    const a = w.instance();
-    // Ten a second, spread: one per 100 ms. Three sends reserve theirs.
-    const first = await a.budgets.reserve(number(10), 'first');
-    const second = await a.budgets.reserve(number(10), 'second');
-    const third = await a.budgets.reserve(number(10), 'third');
-    expect([first.at, second.at, third.at]).toEqual([T0, T0 + 100, T0 + 200]);
-    // The first one's work before its request took 80 ms: its slot is over.
-    w.clock.advance(80);
-    expect(await a.budgets.acquire(number(10), 'first')).toBe(0);
-    // It went in the second's slot, not after the third...
-    expect(w.clock.now()).toBe(T0 + 100);
-    // ...and the second reserves again when it comes to send (never both in one slot).
-    expect(await a.budgets.acquire(number(10), 'second')).toBe(0);
-    expect(w.clock.now()).toBeGreaterThan(T0 + 100);
-    await w.store.close();
-  });
-
   it('lets another instance use the slots one gave back', async () => {
     const w = world();
     const a = w.instance();

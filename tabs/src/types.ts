@@ -55,7 +55,7 @@ export interface MessageView {
   } | null;
   readonly status: MessageStatus;
   readonly statusTimes: Partial<Record<MessageStatus, number>>;
-  readonly failure: { readonly code: number; readonly reasonKey: string } | null;
+  readonly failure: { readonly graphCode: number; readonly reasonKey: string } | null;
   readonly possiblyDuplicate: boolean;
   readonly createdAt: number;
 }

@@ -29,7 +29,7 @@ export interface MessageView {
   media: { url: string; mimeType: string; size: number; fileName?: string } | null;
   status: Message['status'];
   statusTimes: Message['statusTimes'];
-  failure: { code: number; reasonKey: string } | null;
+  failure: { graphCode: number; reasonKey: string } | null;
   possiblyDuplicate: boolean;
   createdAt: Millis;
 }
@@ -81,7 +81,7 @@ export function messageView(m: Message, ctx: ViewContext): MessageView {
       : null,
     status: m.status,
     statusTimes: m.statusTimes,
-    failure: m.failure ? { code: m.failure.code, reasonKey: m.failure.reasonKey } : null,
+    failure: m.failure ? { graphCode: m.failure.graphCode, reasonKey: m.failure.reasonKey } : null,
     possiblyDuplicate: m.possiblyDuplicate === true,
     createdAt: m.createdAt,
   };

@@ -3,6 +3,7 @@
  * local runs), validated once at start. Nothing else in the code reads process.env.
  */
 import { z } from 'zod';
+import { CodedError } from '../core/errors.js';
 
 const optionalString = z
   .string()
@@ -205,10 +206,11 @@ export const SANDBOX_CREDENTIALS = {
 /** The sandbox's WhatsApp Business Account (its webhooks' `entry[].id`). */
 export const SANDBOX_BUSINESS_ACCOUNT_ID = '100000000000000';
 
-export class ConfigError extends Error {
-  readonly code = 'config_invalid';
+export class ConfigError extends CodedError {
+  declare readonly code: 'config.invalid';
   constructor(readonly problems: readonly string[]) {
     super(
+      'config.invalid',
       `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSet these in the environment or in env/.env.local.user (see README.md, "Configuration").`,
     );
   }

@@ -1,6 +1,7 @@
 /**
  * The typed configuration. Every setting comes from the environment (and env/.env.local for
- * local runs), validated once at start. Nothing else in the code reads process.env.
+ * local runs, read by environment.ts), validated once at start. Only the entry points
+ * (index.ts, admin/cli.ts) read process.env.
  */
 import { z } from 'zod';
 import { CodedError } from '../core/errors.js';

@@ -22,9 +22,11 @@ import type { Store } from '../../bot/src/store/port.js';
 
 const child = join(import.meta.dirname, 'shared-budgets.child.ts');
 const NUMBER = '100000000000001';
-const RATE = 40;
+const RATE = 20;
 /** Seconds of backlog at the full rate. */
-const SECONDS = 10;
+const SECONDS = 12;
+// 20 a second keeps the processes' own work (a few store commits per send) small enough for
+// a loaded 2-core machine: what is measured is the budget, not whether they got a core.
 const MESSAGES = RATE * SECONDS;
 
 /**
@@ -180,6 +182,7 @@ async function run(storeEnv: Record<string, string>, processes: number): Promise
   const times = [...api.arrivals.values()].flat();
   const seconds = clockSeconds(times);
   const figures = `arrivals in each second of the clock: ${seconds.join(', ')}`;
+  if (process.env.BUDGETS_FIGURES) console.log(`${processes} processes: ${figures}`);
   // Together never over the number's throughput in any second, as WhatsApp would count it...
   expect(Math.max(...seconds), figures).toBeLessThanOrEqual(RATE);
   // ...and using at least 90 % of it while there was work (no instance count divides it):

@@ -254,9 +254,11 @@ export function countedContacts(
 /** Counts Teams sends by outcome; a transient refusal is a throttle. */
 export function countedUsers(channel: UserChannel, metrics: Metrics, logger?: Logger): UserChannel {
   return {
-    async deliver(effect, thread) {
+    async deliver(effect, thread, context) {
       try {
-        await channel.deliver(effect, thread);
+        // budgets: the context carries the effect's key, under which its send slots are kept
+        // while it waits in the outbox; without it each return took a new slot at the back.
+        await channel.deliver(effect, thread, context);
         metrics.teamsSend('delivered');
         logger?.info(
           {

@@ -8,17 +8,17 @@
  *   this user cannot be reached now; trying again would not help.
  */
 import { TransientDeliveryError } from '../app/ports.js';
+import { CodedError } from '../core/errors.js';
 
 export const TRANSIENT_STATUSES = new Set([412, 429, 502, 504]);
 
 /** The user has no conversation with the bot we can write to (never installed, or removed it). */
-export class UserUnreachableError extends Error {
-  readonly code = 'user_unreachable';
+export class UserUnreachableError extends CodedError {
   constructor(
     readonly userId: string,
     reason: string,
   ) {
-    super(`Teams user ${userId} cannot be reached: ${reason}`);
+    super('teams.user_unreachable', `Teams user ${userId} cannot be reached: ${reason}`);
   }
 }
 

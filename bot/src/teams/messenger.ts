@@ -24,6 +24,7 @@ import {
   type Window,
 } from './rate-limits.js';
 import { conversationReferenceOf } from './teams-user.js';
+import { ConnectorPace } from './connector-pace.js';
 
 export interface MessengerOptions {
   readonly adapter: CloudAdapter;
@@ -53,7 +54,15 @@ export interface Posted {
 }
 
 export class TeamsMessenger {
-  constructor(private readonly options: MessengerOptions) {}
+  /** gather: the last gate, on the times calls actually leave and are answered. */
+  readonly pace: ConnectorPace;
+
+  constructor(private readonly options: MessengerOptions) {
+    this.pace = new ConnectorPace({
+      conversationWindows: options.conversationWindows ?? CONVERSATION_WINDOWS,
+      tenantWindows: options.tenantWindows ?? TENANT_WINDOWS,
+    });
+  }
 
   /** Where a user's proactive messages go, or undefined when they never opened a chat with the bot. */
   targetOf(user: UserRecord): SendTarget | undefined {
@@ -73,6 +82,7 @@ export class TeamsMessenger {
   /** Count a reply sent within the user's own turn. */
   counted(target: SendTarget | undefined): void {
     if (!target) return;
+    this.pace.record(target);
     if (this.options.budgets) this.options.budgets.count(this.budgetsOf(target));
     else this.options.limiter.record(target);
   }
@@ -105,7 +115,9 @@ export class TeamsMessenger {
       const outgoing = TurnContext.applyConversationReference({ ...activity }, reference);
       delete outgoing.replyToId;
       await gate?.();
-      const response = await client.conversations.sendToConversation(conversationId, outgoing);
+      const response = await this.paced(user, conversationId, () =>
+        client.conversations.sendToConversation(conversationId, outgoing),
+      );
       if (!response.id) throw new Error('the Bot Connector returned no activity id');
       return { activityId: response.id, conversationId };
     });
@@ -126,11 +138,33 @@ export class TeamsMessenger {
       );
       delete outgoing.replyToId;
       await gate?.();
-      await client.conversations.updateActivity(conversationId, activityId, {
-        ...outgoing,
-        id: activityId,
-      });
+      await this.paced(user, conversationId, () =>
+        client.conversations.updateActivity(conversationId, activityId, {
+          ...outgoing,
+          id: activityId,
+        }),
+      );
     });
+  }
+
+  /**
+   * gather: every call to the connector passes the pace, right before it leaves, and counts
+   * until it is answered, whatever the answer (Teams counts refused calls too). A wait longer
+   * than the budgets hold in memory puts the effect back in the outbox (WaitForSlot).
+   */
+  private async paced<T>(
+    user: UserRecord,
+    conversationId: string,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    const target = { conversationId, tenantId: user.tenantId };
+    const entered = await this.pace.enter(target, this.options.budgets?.holdMs ?? 10_000);
+    if ('waitMs' in entered) throw new WaitForSlot(entered.waitMs);
+    try {
+      return await call();
+    } finally {
+      entered.done();
+    }
   }
 
   private async withConnector<T>(

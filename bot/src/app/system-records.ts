@@ -4,8 +4,8 @@
  * UserChannel), the users, messages and the cards their chats show for them.
  */
 import type { MessageCard, UserRecord } from '../core/records.js';
-import type { MediaRef, Message, Millis } from '../core/types.js';
-import type { Store } from '../store/port.js';
+import type { MediaRef, Message, Millis, Thread } from '../core/types.js';
+import type { OutboxItem, Store } from '../store/port.js';
 import { isOrganisationAdmin } from './user-queries.js';
 
 export class SystemRecords {
@@ -53,5 +53,25 @@ export class SystemRecords {
 
   keepMessageCard(card: MessageCard): Promise<void> {
     return this.store.putMessageCard(card);
+  }
+
+  // gather (issue 11 item 2): gathered cards
+
+  /** The messages one card in a user's chat carries, oldest first. */
+  async messagesOfCard(userId: string, activityId: string): Promise<Message[]> {
+    const cards = await this.store.listMessageCardsByActivity(userId, activityId);
+    const messages = await Promise.all(cards.map((c) => this.store.getMessage(c.messageId)));
+    return messages
+      .filter((m): m is Message => m !== undefined)
+      .sort((a, b) => a.seq - b.seq || a.createdAt - b.createdAt);
+  }
+
+  /** The thread's Teams effects waiting behind the one at `afterSeq`, in order. */
+  waitingTeamsEffects(threadId: string, afterSeq: number, limit: number): Promise<OutboxItem[]> {
+    return this.store.listWaitingTeamsEffects(threadId, afterSeq, limit);
+  }
+
+  thread(id: string): Promise<Thread | undefined> {
+    return this.store.getThread(id);
   }
 }

@@ -33,6 +33,7 @@ import { UserUnreachableError } from './connector-errors.js';
 import type { MediaUrls } from './media-route.js';
 import type { Gate, TeamsMessenger } from './messenger.js';
 import type { SendTarget } from './rate-limits.js';
+import { CardGathering, gatheredCard } from './gathered-cards.js';
 
 export interface TeamsUserChannelOptions {
   readonly records: SystemRecords;
@@ -53,6 +54,8 @@ type Step =
       readonly messageId?: string;
       /** The conversation a new card is about (a message or notice), for ChatAttention. */
       readonly threadId?: string;
+      /** gather: the messages the card carries, when it gathered several. */
+      readonly carries?: readonly string[];
     }
   | {
       readonly kind: 'update';
@@ -64,7 +67,14 @@ type Step =
     };
 
 export class TeamsUserChannel implements UserChannel {
-  constructor(private readonly options: TeamsUserChannelOptions) {}
+  /** gather (issue 11 item 2): several messages of a conversation in one card when waiting. */
+  private readonly gathering: CardGathering;
+  /** gather: effects (by key) sent back to the outbox to wait for their slot. */
+  private readonly waited = new Set<string>();
+
+  constructor(private readonly options: TeamsUserChannelOptions) {
+    this.gathering = new CardGathering({ records: options.records, media: options.media });
+  }
 
   /** Users an effect already reached, while the rest of it waits (Teams 429): not twice. */
   private readonly reached = new Map<string, Set<UserId>>();
@@ -101,7 +111,7 @@ export class TeamsUserChannel implements UserChannel {
       for (const step of steps) await this.run(step, log);
       return;
     }
-    await this.deliverInSlots(steps, budgets, context.key, log);
+    await this.deliverInSlots(steps, budgets, context, thread, log);
   }
 
   /**
@@ -113,9 +123,12 @@ export class TeamsUserChannel implements UserChannel {
   private async deliverInSlots(
     steps: readonly Step[],
     budgets: SendBudgets,
-    key: string | undefined,
+    context: DeliveryContext,
+    thread: Thread,
     log: Logger,
   ): Promise<void> {
+    const key = context.key;
+    const reservedAt = budgets.now();
     const reached = key !== undefined ? (this.reached.get(key) ?? new Set<UserId>()) : undefined;
     const todo = steps.filter((s) => !reached?.has(s.user.id));
     const slots = await Promise.all(
@@ -127,7 +140,12 @@ export class TeamsUserChannel implements UserChannel {
       ),
     );
     const wait = Math.max(0, ...slots.map((slot) => slot.at)) - budgets.now();
-    if (wait > budgets.holdMs) throw new WaitForSlot(deferFor(wait, budgets.holdMs));
+    if (wait > budgets.holdMs) {
+      if (key !== undefined) this.waited.add(key);
+      throw new WaitForSlot(deferFor(wait, budgets.holdMs));
+    }
+    // gather: the chat is at its limits when this effect waits for its slot.
+    const atLimits = (key !== undefined && this.waited.has(key)) || wait > GATHER_AFTER_MS;
     const order = todo.map((step, i) => ({ step, slot: slots[i] as Slot }));
     order.sort((a, b) => a.slot.at - b.slot.at);
     if (key !== undefined && reached) {
@@ -141,12 +159,41 @@ export class TeamsUserChannel implements UserChannel {
           this.options.messenger.budgetsOf(step.target),
           key !== undefined ? `${key}:${step.user.id}` : undefined,
         );
-        if (deferMs > 0) throw new WaitForSlot(deferMs);
+        if (deferMs > 0) {
+          if (key !== undefined) this.waited.add(key);
+          throw new WaitForSlot(deferMs);
+        }
       };
-      await this.run(step, log, gate);
+      const gathered = atLimits ? await this.gathered(step, thread, context, gate) : undefined;
+      await this.run(gathered ?? step, log, gathered ? undefined : gate);
       reached?.add(step.user.id);
     }
-    if (key !== undefined) this.reached.delete(key);
+    if (key !== undefined) {
+      this.reached.delete(key);
+      this.waited.delete(key);
+      if (this.waited.size > 10_000) this.waited.clear();
+    }
+  }
+
+  /**
+   * gather: once the slot has come, the card for a message also carries the messages of the
+   * same conversation waiting behind it for this user (gathered-cards.ts).
+   */
+  private async gathered(
+    step: Step,
+    thread: Thread,
+    context: DeliveryContext,
+    gate: Gate,
+  ): Promise<Step | undefined> {
+    if (step.kind !== 'post' || !step.messageId || context.seq === undefined) return undefined;
+    const message = await this.options.records.message(step.messageId);
+    if (!message) return undefined;
+    await gate();
+    const fresh = (await this.options.records.thread(thread.id)) ?? thread;
+    const messages = await this.gathering.gather(message, fresh, step.user, context.seq);
+    if (messages.length < 2) return { ...step };
+    const card = gatheredCard(messages, fresh, step.user.id, step.user.locale, this.options.media);
+    return { ...step, activity: cardActivity(card), carries: messages.map((m) => m.id) };
   }
 
   private async plan(
@@ -179,7 +226,10 @@ export class TeamsUserChannel implements UserChannel {
         kind: 'update',
         user,
         target,
-        activity: card,
+        // gather: the whole card carrying the message, each message with its current status.
+        activity: cardActivity(
+          await this.gathering.cardCarrying(m, existing.activityId, thread, user),
+        ),
         conversationId: existing.conversationId,
         activityId: existing.activityId,
       };
@@ -207,12 +257,8 @@ export class TeamsUserChannel implements UserChannel {
       }
       const posted = await this.options.messenger.send(step.user, step.activity, gate);
       if (step.threadId) this.options.attention?.arrived(step.user.id, step.threadId);
-      if (step.messageId)
-        await this.options.records.keepMessageCard({
-          messageId: step.messageId,
-          userId: step.user.id,
-          ...posted,
-        });
+      for (const messageId of step.carries ?? (step.messageId ? [step.messageId] : []))
+        await this.options.records.keepMessageCard({ messageId, userId: step.user.id, ...posted });
       log.info(
         { userId: step.user.id, activityId: posted.activityId, messageId: step.messageId },
         'card posted',
@@ -229,6 +275,9 @@ export class TeamsUserChannel implements UserChannel {
     }
   }
 }
+
+/** gather: a slot further away than this means the chat is at its limits: gather. */
+const GATHER_AFTER_MS = 250;
 
 /** A user's own text or picture (not what the app sent on their behalf, like the opt-in). */
 export function isOwnWords(message: Message, userId: UserId): boolean {

@@ -6,7 +6,8 @@
  * limits is exceeded as the connector counts arrivals.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { executeActions, type RecordedCall } from './support/bot-connector.js';
+import { executeActions, textOf, type RecordedCall } from './support/bot-connector.js';
+import { TeamsUser } from './support/teams-client.js';
 import { startTeamsWorld, type TeamsWorld } from './support/teams-product.js';
 
 let world: TeamsWorld | undefined;
@@ -93,6 +94,12 @@ describe('gathered cards: a chat at Teams limits', () => {
     expect(
       new Set(actions.filter((a) => a.verb === 'info').map((a) => a.data.messageId)).size,
     ).toBe(count);
+
+    // A button on it (Info of its second message) brings the whole card back, none missing.
+    const info = actions.filter((a) => a.verb === 'info')[1]!;
+    const back = TeamsUser.card(await alice.execute('info', info.data, one.activityId));
+    for (const text of written.filter((t) => one.text.includes(t)))
+      expect(textOf(back), text).toContain(text);
 
     // Every window held, as the connector counts every call (posts and updates).
     const proactive = w.connector.calls.slice(before);

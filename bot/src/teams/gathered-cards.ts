@@ -109,6 +109,23 @@ export function cardBytes(card: AdaptiveCard): number {
   return Buffer.byteLength(JSON.stringify(card));
 }
 
+/**
+ * The card a button on a message's card comes back as (card-actions.ts): the whole gathered
+ * card when the clicked card carries several messages of this thread, else the message's own.
+ */
+export async function clickedCard(
+  carried: readonly Message[],
+  message: Message,
+  thread: Thread,
+  viewerId: UserId,
+  locale: string,
+  media: MediaUrls,
+): Promise<AdaptiveCard> {
+  const same = carried.filter((m) => m.threadId === thread.id);
+  const messages = same.some((m) => m.id === message.id) ? same : [message];
+  return gatheredCard(messages, thread, viewerId, locale, media);
+}
+
 export interface CardGatheringOptions {
   readonly records: SystemRecords;
   readonly media: MediaUrls;

@@ -71,6 +71,27 @@ export class SystemRecords {
     return this.store.listWaitingTeamsEffects(threadId, afterSeq, limit);
   }
 
+  /**
+   * What waits to be shown to a user, by conversation (oldest first), leaving out messages a
+   * card of theirs already carries: for the hourly summary.
+   */
+  async waitingFor(userId: string): Promise<{ thread: Thread; messageIds: string[] }[]> {
+    const waiting = await this.store.listMessagesWaitingFor(userId, 5_000);
+    const byThread = new Map<string, string[]>();
+    for (const w of waiting) {
+      if (await this.store.getMessageCard(w.messageId, userId)) continue;
+      const ids = byThread.get(w.threadId) ?? [];
+      if (!ids.includes(w.messageId)) ids.push(w.messageId);
+      byThread.set(w.threadId, ids);
+    }
+    const out: { thread: Thread; messageIds: string[] }[] = [];
+    for (const [threadId, messageIds] of byThread) {
+      const thread = await this.store.getThread(threadId);
+      if (thread) out.push({ thread, messageIds });
+    }
+    return out;
+  }
+
   thread(id: string): Promise<Thread | undefined> {
     return this.store.getThread(id);
   }

@@ -338,6 +338,11 @@ export interface Store extends TabStore {
     afterSeq: number,
     limit: number,
   ): Promise<OutboxItem[]>;
+  /** Messages waiting in the outbox to be shown to a user (any thread), oldest first. */
+  listMessagesWaitingFor(
+    userId: UserId,
+    limit: number,
+  ): Promise<{ threadId: ThreadId; messageId: MessageId }[]>;
 
   // participation and read positions (issue 8)
   /**

@@ -34,6 +34,7 @@ import { strings } from './cards/format.js';
 import { withNote, withSentReply } from './card-decorations.js';
 import { cardActivity, contactOf } from './card-views.js';
 import { clickedCard } from './gathered-cards.js';
+import { openFromSummary } from './gather-actions.js';
 import type { CommandHandlers } from './command-handlers.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
@@ -222,6 +223,8 @@ export class CardActions {
       case VERBS.listContacts:
         await this.post(turn, await this.commands.contactsList(turn));
         return helpCard(turn.locale);
+      case VERBS.gatherOpen:
+        return openFromSummary(this.services, turn, a.data.threadId);
     }
   }
 

@@ -23,6 +23,12 @@ export interface ConnectorPaceOptions {
   readonly sleep?: (ms: Millis) => Promise<void>;
 }
 
+/** Calls of one window kept for another kind of call (the hourly summary keeps the hour's last). */
+export interface Spare {
+  readonly perMs: Millis;
+  readonly calls: number;
+}
+
 interface Call {
   /** When it was answered; undefined while in flight. */
   doneAt: Millis | undefined;
@@ -33,20 +39,24 @@ class CallLog {
   readonly calls: Call[] = [];
   constructor(private readonly windows: readonly Window[]) {}
 
-  /** 0 when one more call may leave now, else how long to wait before asking again. */
-  waitMs(now: Millis): Millis {
+  /**
+   * 0 when one more call may leave now, else how long to wait before asking again. `spare`
+   * keeps the last calls of one window (by its perMs) for another kind of call.
+   */
+  waitMs(now: Millis, spare?: Spare): Millis {
     this.forget(now);
     let wait = 0;
     for (const w of this.windows) {
+      const max = spare && spare.perMs === w.perMs ? w.max - spare.calls : w.max;
       // Calls that might still be within perMs of a call leaving now, as the connector sees it.
       const close = this.calls.filter((c) => c.doneAt === undefined || c.doneAt > now - w.perMs);
-      if (close.length < w.max) continue;
+      if (close.length < max) continue;
       // The oldest of them must drop out: when it is answered, perMs after that.
       const answered = close
         .map((c) => c.doneAt)
         .filter((d): d is Millis => d !== undefined)
         .sort((a, b) => a - b);
-      const over = close.length - w.max + 1;
+      const over = close.length - max + 1;
       // Enough answered calls leave the window in time; else wait for an answer.
       const leaves =
         answered.length >= over
@@ -101,9 +111,9 @@ export class ConnectorPace {
    * How long until a call to this target may leave (0: now). A caller that will not wait that
    * long (more than it holds in memory) puts its effect back in the outbox instead.
    */
-  waitMs(target: SendTarget): Millis {
+  waitMs(target: SendTarget, spare?: Spare): Millis {
     const now = this.now();
-    return Math.max(this.chat(target).waitMs(now), this.tenant(target).waitMs(now));
+    return Math.max(this.chat(target).waitMs(now, spare), this.tenant(target).waitMs(now));
   }
 
   /**
@@ -114,10 +124,11 @@ export class ConnectorPace {
   async enter(
     target: SendTarget,
     holdMs: Millis,
+    spare?: Spare,
   ): Promise<{ readonly done: () => void } | { readonly waitMs: Millis }> {
     const started = this.now();
     for (;;) {
-      const wait = this.waitMs(target);
+      const wait = this.waitMs(target, spare);
       if (wait === 0) break;
       if (this.now() + wait - started > holdMs) return { waitMs: wait };
       await this.sleep(wait);

@@ -24,7 +24,7 @@ import {
   type Window,
 } from './rate-limits.js';
 import { conversationReferenceOf } from './teams-user.js';
-import { ConnectorPace } from './connector-pace.js';
+import { ConnectorPace, type Spare } from './connector-pace.js';
 
 export interface MessengerOptions {
   readonly adapter: CloudAdapter;
@@ -87,6 +87,15 @@ export class TeamsMessenger {
     else this.options.limiter.record(target);
   }
 
+  /**
+   * gather: the chat's hourly window, where the summary stands in: the fourth of its windows,
+   * as in CONVERSATION_WINDOWS (1,800 an hour; tests scale the four down). Windows without a
+   * fourth have no hourly limit.
+   */
+  get hourlyWindow(): Window | undefined {
+    return (this.options.conversationWindows ?? CONVERSATION_WINDOWS)[3];
+  }
+
   /** The shared budgets a send to this target counts against, when they are in use. */
   get budgets(): SendBudgets | undefined {
     return this.options.budgets;
@@ -109,14 +118,38 @@ export class TeamsMessenger {
     if (defer > 0) throw new TransientDeliveryError('over Teams rate limits', defer);
   }
 
+  /**
+   * gather: every call but the hourly summary leaves the hour's last call to it, so the
+   * summary can always stand in once the chat is at its hourly limit.
+   */
+  get hourlySpare(): Spare | undefined {
+    const hour = this.hourlyWindow;
+    return hour ? { perMs: hour.perMs, calls: 1 } : undefined;
+  }
+
+  /** gather: the chat has used every call of the hour but the one kept for the summary. */
+  hourlyFull(target: SendTarget): boolean {
+    const hour = this.hourlyWindow;
+    return hour !== undefined && this.pace.recentCalls(target, hour.perMs) >= hour.max - 1;
+  }
+
   /** Post a new message in the user's personal chat. Call reserve() first. */
-  async send(user: UserRecord, activity: Partial<Activity>, gate?: Gate): Promise<Posted> {
+  async send(
+    user: UserRecord,
+    activity: Partial<Activity>,
+    gate?: Gate,
+    /** gather: the hourly summary, which may take the hour's last call. */
+    summary = false,
+  ): Promise<Posted> {
     return this.withConnector(user, async (client, conversationId, reference) => {
       const outgoing = TurnContext.applyConversationReference({ ...activity }, reference);
       delete outgoing.replyToId;
       await gate?.();
-      const response = await this.paced(user, conversationId, () =>
-        client.conversations.sendToConversation(conversationId, outgoing),
+      const response = await this.paced(
+        user,
+        conversationId,
+        () => client.conversations.sendToConversation(conversationId, outgoing),
+        summary ? undefined : this.hourlySpare,
       );
       if (!response.id) throw new Error('the Bot Connector returned no activity id');
       return { activityId: response.id, conversationId };
@@ -138,11 +171,15 @@ export class TeamsMessenger {
       );
       delete outgoing.replyToId;
       await gate?.();
-      await this.paced(user, conversationId, () =>
-        client.conversations.updateActivity(conversationId, activityId, {
-          ...outgoing,
-          id: activityId,
-        }),
+      await this.paced(
+        user,
+        conversationId,
+        () =>
+          client.conversations.updateActivity(conversationId, activityId, {
+            ...outgoing,
+            id: activityId,
+          }),
+        this.hourlySpare,
       );
     });
   }
@@ -156,9 +193,10 @@ export class TeamsMessenger {
     user: UserRecord,
     conversationId: string,
     call: () => Promise<T>,
+    spare: Spare | undefined,
   ): Promise<T> {
     const target = { conversationId, tenantId: user.tenantId };
-    const entered = await this.pace.enter(target, this.options.budgets?.holdMs ?? 10_000);
+    const entered = await this.pace.enter(target, this.options.budgets?.holdMs ?? 10_000, spare);
     if ('waitMs' in entered) throw new WaitForSlot(entered.waitMs);
     try {
       return await call();

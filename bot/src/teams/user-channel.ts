@@ -34,6 +34,8 @@ import type { MediaUrls } from './media-route.js';
 import type { Gate, TeamsMessenger } from './messenger.js';
 import type { SendTarget } from './rate-limits.js';
 import { CardGathering, gatheredCard } from './gathered-cards.js';
+import { hourlySummaryCard } from './hourly-summary.js';
+import { KeyedLock } from '../app/keyed-lock.js';
 
 export interface TeamsUserChannelOptions {
   readonly records: SystemRecords;
@@ -56,6 +58,8 @@ type Step =
       readonly threadId?: string;
       /** gather: the messages the card carries, when it gathered several. */
       readonly carries?: readonly string[];
+      /** gather: the hourly summary, which takes the hour's last call. */
+      readonly summary?: boolean;
     }
   | {
       readonly kind: 'update';
@@ -71,6 +75,10 @@ export class TeamsUserChannel implements UserChannel {
   private readonly gathering: CardGathering;
   /** gather: effects (by key) sent back to the outbox to wait for their slot. */
   private readonly waited = new Set<string>();
+  /** gather: at the limits, one decision and call at a time per chat. */
+  private readonly chats = new KeyedLock();
+  /** gather: when each chat last got the hourly summary. */
+  private readonly summarised = new Map<string, number>();
 
   constructor(private readonly options: TeamsUserChannelOptions) {
     this.gathering = new CardGathering({ records: options.records, media: options.media });
@@ -164,8 +172,30 @@ export class TeamsUserChannel implements UserChannel {
           throw new WaitForSlot(deferMs);
         }
       };
-      const gathered = atLimits ? await this.gathered(step, thread, context, gate) : undefined;
-      await this.run(gathered ?? step, log, gathered ? undefined : gate);
+      if (step.kind === 'post' && step.messageId && (atLimits || this.nearHourly(step.target))) {
+        // gather: at the limits the card is made once its slot has come, with what waits then.
+        await gate();
+        // Shown meanwhile (Open on the hourly summary carries it): not twice.
+        if (await this.options.records.messageCard(step.messageId, step.user.id)) {
+          reached?.add(step.user.id);
+          continue;
+        }
+        // One chat at a time from here: whether this call is the hour's last, and the call.
+        const summarised = await this.chats.run(step.target.conversationId, async () => {
+          if (this.summaryDue(step.target)) {
+            await this.postHourlySummary(step, log);
+            return true;
+          }
+          const gathered = await this.gathered(step, thread, context);
+          await this.run(gathered ?? step, log);
+          return false;
+        });
+        if (summarised) {
+          if (key !== undefined) this.waited.add(key);
+          const pace = this.options.messenger.pace;
+          throw new WaitForSlot(Math.max(1_000, pace.waitMs(step.target)));
+        }
+      } else await this.run(step, log, gate);
       reached?.add(step.user.id);
     }
     if (key !== undefined) {
@@ -183,17 +213,70 @@ export class TeamsUserChannel implements UserChannel {
     step: Step,
     thread: Thread,
     context: DeliveryContext,
-    gate: Gate,
   ): Promise<Step | undefined> {
     if (step.kind !== 'post' || !step.messageId || context.seq === undefined) return undefined;
     const message = await this.options.records.message(step.messageId);
     if (!message) return undefined;
-    await gate();
     const fresh = (await this.options.records.thread(thread.id)) ?? thread;
     const messages = await this.gathering.gather(message, fresh, step.user, context.seq);
     if (messages.length < 2) return { ...step };
     const card = gatheredCard(messages, fresh, step.user.id, step.user.locale, this.options.media);
     return { ...step, activity: cardActivity(card), carries: messages.map((m) => m.id) };
+  }
+
+  /**
+   * gather: within `room` calls of the chat's hourly limit (the longest of its windows), as
+   * the connector pace counts them.
+   */
+  private nearHourly(target: SendTarget, room = HOURLY_NEAR): boolean {
+    const hour = this.options.messenger.hourlyWindow;
+    if (!hour) return false;
+    return this.options.messenger.pace.recentCalls(target, hour.perMs) >= hour.max - room;
+  }
+
+  /**
+   * gather: the summary stands in when this call is the last the hour allows, at most once per
+   * hourly window per chat (in a chat kept full, every slot is some window's last one).
+   */
+  private summaryDue(target: SendTarget): boolean {
+    const hour = this.options.messenger.hourlyWindow;
+    if (!hour || !this.options.messenger.hourlyFull(target)) return false;
+    const now = Date.now();
+    const last = this.summarised.get(target.conversationId);
+    if (last !== undefined && last > now - hour.perMs) return false;
+    if (this.summarised.size > 10_000) this.summarised.clear();
+    this.summarised.set(target.conversationId, now);
+    return true;
+  }
+
+  /**
+   * gather: the chat's last call of the hour: one summary across conversations stands in
+   * (hourly-summary.ts), "12 new messages from 5 contacts" with Open on each; the cards
+   * themselves wait for the hour to allow them.
+   */
+  private async postHourlySummary(step: Step, log: Logger): Promise<void> {
+    const waiting = await this.options.records.waitingFor(step.user.id);
+    const card = hourlySummaryCard(
+      waiting.map((w) => ({ thread: w.thread, count: w.messageIds.length })),
+      [],
+      step.user.id,
+      step.user.locale,
+      this.options.media,
+    );
+    await this.run(
+      {
+        kind: 'post',
+        user: step.user,
+        target: step.target,
+        activity: cardActivity(card),
+        summary: true,
+      },
+      log,
+    );
+    log.info(
+      { userId: step.user.id, conversations: waiting.length },
+      'chat at the hourly limit: summary posted',
+    );
   }
 
   private async plan(
@@ -255,7 +338,12 @@ export class TeamsUserChannel implements UserChannel {
         log.debug({ userId: step.user.id, activityId: step.activityId }, 'card updated in place');
         return;
       }
-      const posted = await this.options.messenger.send(step.user, step.activity, gate);
+      const posted = await this.options.messenger.send(
+        step.user,
+        step.activity,
+        gate,
+        step.summary ?? false,
+      );
       if (step.threadId) this.options.attention?.arrived(step.user.id, step.threadId);
       for (const messageId of step.carries ?? (step.messageId ? [step.messageId] : []))
         await this.options.records.keepMessageCard({ messageId, userId: step.user.id, ...posted });
@@ -278,6 +366,8 @@ export class TeamsUserChannel implements UserChannel {
 
 /** gather: a slot further away than this means the chat is at its limits: gather. */
 const GATHER_AFTER_MS = 250;
+/** gather: this close to the hourly limit, each card is made only once its slot has come. */
+const HOURLY_NEAR = 10;
 
 /** A user's own text or picture (not what the app sent on their behalf, like the opt-in). */
 export function isOwnWords(message: Message, userId: UserId): boolean {

@@ -38,3 +38,22 @@ export async function listWaitingTeamsEffects(
     .toArray();
   return docs.map((doc) => outboxItemFromDoc(doc, false));
 }
+
+/**
+ * Messages waiting in the outbox to be shown to a user, any thread, oldest first: read when a
+ * chat reaches Teams' hourly limit (at most once an hour per user).
+ */
+export async function listMessagesWaitingFor(
+  c: Collections,
+  userId: string,
+  limit: number,
+): Promise<{ threadId: string; messageId: string }[]> {
+  const docs = await c.outbox
+    .find({ 'effect.type': { $in: ['deliver_inbound', 'share_outbound'] }, 'effect.to': userId })
+    .sort({ createdAt: 1, threadId: 1, seq: 1 })
+    .limit(limit)
+    .toArray();
+  return docs.flatMap((doc) =>
+    'messageId' in doc.effect ? [{ threadId: doc.threadId, messageId: doc.effect.messageId }] : [],
+  );
+}

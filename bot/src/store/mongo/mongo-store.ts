@@ -468,6 +468,12 @@ export class MongoStore implements Store {
   ): Promise<OutboxItem[]> {
     return gather.listWaitingTeamsEffects(this.collections, threadId, afterSeq, limit);
   }
+  async listMessagesWaitingFor(
+    userId: string,
+    limit: number,
+  ): Promise<{ threadId: string; messageId: string }[]> {
+    return gather.listMessagesWaitingFor(this.collections, userId, limit);
+  }
 
   // participation and read positions (issue 8)
 

@@ -50,3 +50,24 @@ export function listWaitingTeamsEffects(
     )
     .map((row) => outboxItemFromRow(row, false));
 }
+
+/**
+ * Messages waiting in the outbox to be shown to a user, any thread, oldest first: read when a
+ * chat reaches Teams' hourly limit (at most once an hour per user), so a scan of the Teams
+ * lane's effects is acceptable.
+ */
+export function listMessagesWaitingFor(
+  sql: Sql,
+  userId: string,
+  limit: number,
+): { threadId: string; messageId: string }[] {
+  return sql.all<{ threadId: string; messageId: string }>(
+    `SELECT thread_id AS threadId, json_extract(effect, '$.messageId') AS messageId FROM outbox
+     WHERE lane = 'teams'
+       AND json_extract(effect, '$.type') IN ('deliver_inbound', 'share_outbound')
+       AND EXISTS (SELECT 1 FROM json_each(outbox.effect, '$.to') WHERE value = ?)
+     ORDER BY created_at, thread_id, seq LIMIT ?`,
+    userId,
+    limit,
+  );
+}

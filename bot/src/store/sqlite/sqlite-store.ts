@@ -487,6 +487,12 @@ export class SqliteStore implements Store {
   ): Promise<OutboxItem[]> {
     return gather.listWaitingTeamsEffects(this.sql, threadId, afterSeq, limit);
   }
+  async listMessagesWaitingFor(
+    userId: string,
+    limit: number,
+  ): Promise<{ threadId: string; messageId: string }[]> {
+    return gather.listMessagesWaitingFor(this.sql, userId, limit);
+  }
 
   // participation and read positions (issue 8)
 

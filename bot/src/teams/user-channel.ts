@@ -77,6 +77,8 @@ export class TeamsUserChannel implements UserChannel {
   private readonly waited = new Set<string>();
   /** gather: at the limits, one decision and call at a time per chat. */
   private readonly chats = new KeyedLock();
+  /** gather: when the admins last heard that a user cannot be reached. */
+  private readonly toldUnreachable = new Map<string, number>();
   /** gather: when each chat last got the hourly summary. */
   private readonly summarised = new Map<string, number>();
 
@@ -136,7 +138,6 @@ export class TeamsUserChannel implements UserChannel {
     log: Logger,
   ): Promise<void> {
     const key = context.key;
-    const reservedAt = budgets.now();
     const reached = key !== undefined ? (this.reached.get(key) ?? new Set<UserId>()) : undefined;
     const todo = steps.filter((s) => !reached?.has(s.user.id));
     const slots = await Promise.all(
@@ -232,6 +233,40 @@ export class TeamsUserChannel implements UserChannel {
     const hour = this.options.messenger.hourlyWindow;
     if (!hour) return false;
     return this.options.messenger.pace.recentCalls(target, hour.perMs) >= hour.max - room;
+  }
+
+  /**
+   * gather: Teams refused a user for good while a contact's message was on its way. The
+   * message stays in the store and the conversation's history (the tab); the admins of the
+   * organisation that owns the number are told who and from whom, never what it says, at most
+   * once an hour per user.
+   */
+  private async tellAdminsUnreachable(step: Step, log: Logger): Promise<void> {
+    if (step.kind !== 'post' || !step.threadId) return;
+    const now = Date.now();
+    const last = this.toldUnreachable.get(step.user.id);
+    if (last !== undefined && last > now - 3_600_000) return;
+    if (this.toldUnreachable.size > 10_000) this.toldUnreachable.clear();
+    this.toldUnreachable.set(step.user.id, now);
+    try {
+      const thread = await this.options.records.thread(step.threadId);
+      if (!thread) return;
+      const admins = (await this.options.records.organisationAdmins(thread.businessNumberId))
+        .map((a) => a.id)
+        .filter((id) => id !== step.user.id);
+      if (admins.length === 0) return;
+      const notice = {
+        key: 'gather.unreachable.admin' as const,
+        params: { user: step.user.name, contact: thread.contact.name },
+      };
+      // Not about the conversation (the admins may not take part in it): no thread on the card.
+      await this.deliver({ type: 'notify', threadId: '', to: admins, notice }, {
+        id: '',
+      } as Thread);
+      log.info({ userId: step.user.id, admins: admins.length }, 'admins told: user unreachable');
+    } catch (error) {
+      log.warn({ err: error, userId: step.user.id }, 'could not tell admins a user is unreachable');
+    }
   }
 
   /**
@@ -357,6 +392,13 @@ export class TeamsUserChannel implements UserChannel {
           { userId: step.user.id, reason: error.message },
           'user cannot be reached in Teams; skipped',
         );
+        // gather: refused for good (the app removed or blocked): the organisation's admins hear.
+        if (
+          (error.status === 403 || error.status === 404) &&
+          step.kind === 'post' &&
+          step.messageId
+        )
+          await this.tellAdminsUnreachable(step, log);
         return;
       }
       throw error;

@@ -14,6 +14,7 @@ import { MediaUrls } from '../../../bot/src/teams/media-route.js';
 import { TeamsMessenger, type Posted } from '../../../bot/src/teams/messenger.js';
 import { TeamsRateLimiter } from '../../../bot/src/teams/rate-limits.js';
 import { TeamsUserChannel } from '../../../bot/src/teams/user-channel.js';
+import { UserUnreachableError } from '../../../bot/src/teams/connector-errors.js';
 import { executeActions, textOf } from '../../e2e/support/bot-connector.js';
 
 const T0 = Date.UTC(2026, 0, 5, 9);
@@ -227,5 +228,53 @@ describe('receipts on a gathered card', () => {
     const afterSecond = words.slice(words.indexOf('It arrives'));
     expect(afterFirst).toMatch(/Gesendet/);
     expect(afterSecond).toMatch(/Gelesen/);
+  });
+});
+
+describe('a user Teams refuses for good', () => {
+  it("tells the organisation's admins who and from whom (never what), keeps the message, and only once an hour", async () => {
+    await store.putOrganisation({
+      tenantId: 't1',
+      name: 'Contoso',
+      enabled: true,
+      businessNumbers: [
+        { phoneNumberId: 'pn', displayPhoneNumber: '+44 20 7946 0000', intakeUserIds: ['alice'] },
+      ],
+      maxParticipants: 5,
+      contactLocale: 'en',
+    });
+    await store.putUser({ ...user('ben', 'Ben Brown', 'de-DE'), admin: true });
+    const question = inbound(1, 'Where is my secret parcel?');
+    await store.apply({ thread, messages: [question], effects: [] }, { now: T0 });
+    const messenger = new (class extends RecordingMessenger {
+      override async send(u: UserRecord, activity: Partial<Activity>): Promise<Posted> {
+        // The app was removed from Alice's Teams: 403 for her, the rest goes through.
+        if (u.id === 'alice')
+          throw new UserUnreachableError('alice', 'Bot Connector answered 403', 403);
+        return super.send(u, activity);
+      }
+    })();
+    const channel = new TeamsUserChannel({
+      records,
+      messenger,
+      media,
+      logger: pino({ level: 'silent' }),
+    });
+    const effect = {
+      type: 'deliver_inbound',
+      threadId: 't1',
+      messageId: question.id,
+      to: ['alice'],
+    } as const;
+    await channel.deliver(effect, thread);
+    await channel.deliver(effect, thread);
+
+    expect(messenger.sent.map((s) => s.userId)).toEqual(['ben']);
+    const words = textOf(messenger.sent[0]!.activity.attachments![0]!.content);
+    expect(words).toContain('Alice Adams ist in Teams nicht mehr erreichbar');
+    expect(words).toContain('Maria Silva');
+    expect(words).not.toContain('secret parcel');
+    // Kept: in the store and the conversation's history.
+    expect((await store.getMessage(question.id))?.body).toBe('Where is my secret parcel?');
   });
 });

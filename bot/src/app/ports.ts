@@ -63,6 +63,8 @@ export class WaitForSlot extends CodedError {
 export interface DeliveryContext {
   /** The outbox effect's id: slots reserved for it are found again when it comes back. */
   readonly key?: string;
+  /** gather: the effect's place in its thread, to find what waits behind it. */
+  readonly seq?: number;
 }
 
 /** Tells business users in Teams (the Teams adapter): notices, inbound messages, receipts. */

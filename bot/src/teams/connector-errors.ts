@@ -17,6 +17,8 @@ export class UserUnreachableError extends CodedError {
   constructor(
     readonly userId: string,
     reason: string,
+    /** gather: the connector's answer (403, 404: the app was removed or blocked), if any. */
+    readonly status?: number,
   ) {
     super('teams.user_unreachable', `Teams user ${userId} cannot be reached: ${reason}`);
   }
@@ -70,5 +72,6 @@ export function classifyConnectorError(error: unknown, userId: string, now: numb
       : error instanceof Error
         ? error.message
         : 'unknown error',
+    status,
   );
 }

@@ -256,8 +256,7 @@ export function countedUsers(channel: UserChannel, metrics: Metrics, logger?: Lo
   return {
     async deliver(effect, thread, context) {
       try {
-        // budgets: the context carries the effect's key, under which its send slots are kept
-        // while it waits in the outbox; without it each return took a new slot at the back.
+        // gather: the outbox effect's key and place pass through (slots found again, gathering).
         await channel.deliver(effect, thread, context);
         metrics.teamsSend('delivered');
         logger?.info(

@@ -46,6 +46,8 @@ export const VERBS = {
   addContact: 'contact.add',
   listThreads: 'threads.list',
   listContacts: 'contacts.list',
+  /** gather: Open on the hourly summary: make the conversation current and show its messages. */
+  gatherOpen: 'gather.open',
 } as const;
 
 /** Verbs of the compose extension's dialog (Action.Submit, verb inside the data). */
@@ -117,6 +119,7 @@ export const cardActionSchema = z.discriminatedUnion('verb', [
   ),
   action(VERBS.listThreads, z.object({})),
   action(VERBS.listContacts, z.object({})),
+  action(VERBS.gatherOpen, thread),
 ]);
 export type CardAction = z.infer<typeof cardActionSchema>;
 

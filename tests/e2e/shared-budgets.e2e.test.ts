@@ -169,6 +169,9 @@ async function run(storeEnv: Record<string, string>, processes: number): Promise
   const numbers = Array.from({ length: MESSAGES }, (_, i) => i + 1);
   for (let i = 0; i < numbers.length; i += 50)
     await Promise.all(numbers.slice(i, i + 50).map((n) => seed(store, n, dueAt)));
+  // On a loaded machine the writing may outlast dueAt: the stand-in, in this process, notes
+  // arrivals only late while it writes, bunching them into one second.
+  const written = Date.now();
   const deadline = Date.now() + 30_000 + 3 * SECONDS * 1_000;
   while (api.arrivals.size < MESSAGES && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -183,8 +186,10 @@ async function run(storeEnv: Record<string, string>, processes: number): Promise
   const seconds = clockSeconds(times);
   const figures = `arrivals in each second of the clock: ${seconds.join(', ')}`;
   if (process.env.BUDGETS_FIGURES) console.log(`${processes} processes: ${figures}`);
-  // Together never over the number's throughput in any second, as WhatsApp would count it...
-  expect(Math.max(...seconds), figures).toBeLessThanOrEqual(RATE);
+  // Together never over the number's throughput in any second, as WhatsApp would count it
+  // (every second from the one after this process stopped writing)...
+  const steady = clockSeconds(times.filter((t) => t >= Math.ceil(written / 1_000) * 1_000));
+  expect(Math.max(...steady), figures).toBeLessThanOrEqual(RATE);
   // ...and using at least 90 % of it while there was work (no instance count divides it):
   // the whole seconds after the first two (the first partial, then the processes' first
   // leases) up to the one before the last (the tail, when less than a second's worth was left).

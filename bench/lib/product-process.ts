@@ -10,7 +10,10 @@ import { readFileSync } from 'node:fs';
 export interface ProductProcess {
   readonly url: string;
   readonly pid: number;
-  /** From spawn to the first 200 on /healthz. */
+  /**
+   * From spawn to the first 200 on /readyz: the store open and migrated (/healthz, liveness
+   * only, answers before that).
+   */
   readonly startupMs: number;
   /** Resident set size now (VmRSS), in MiB. */
   rssMiB(): number;
@@ -26,10 +29,24 @@ export async function startProductProcess(
   port: number,
 ): Promise<ProductProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/src/index.ts'], {
-    env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      'bot/src/index.ts',
+    ],
+    {
+      env: {
+        ...process.env,
+        LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'error',
+        ...env,
+        PORT: String(port),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitUntilLive(child, url);
   const startupMs = performance.now() - started;
@@ -49,7 +66,8 @@ async function waitUntilLive(child: ChildProcess, url: string): Promise<void> {
   while (performance.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
     try {
-      const res = await fetch(`${url}/healthz`);
+      const res = await fetch(`${url}/readyz`);
+      await res.arrayBuffer();
       if (res.ok) return;
     } catch {
       // not listening yet
@@ -57,7 +75,7 @@ async function waitUntilLive(child: ChildProcess, url: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   child.kill('SIGKILL');
-  throw new Error('the server did not answer /healthz within 2 minutes');
+  throw new Error('the server was not ready (/readyz) within 2 minutes');
 }
 
 function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {

@@ -145,7 +145,7 @@ export const bigStore: Scenario = {
         rows: [
           ['database written (before start, not measured)', `${fmt(seedMs / 1000, 1)} s`, '–'],
           [
-            'start-up (spawn to first /healthz 200)',
+            'start-up (spawn to first /readyz 200)',
             `${fmt(product.startupMs / 1000, 2)} s (empty store: ${fmt(emptyStartupMs / 1000, 2)} s)`,
             '–',
           ],

@@ -58,6 +58,7 @@ export const replies: Scenario = {
       if (threads.length < THREADS) throw new Error(`${threads.length} threads opened`);
 
       const sendsBefore = graph.sends.length;
+      const cpuBefore = product.cpuMs();
       const replyTexts = Array.from({ length: REPLIES }, (_, i) => `reply ${i} end`);
       const started = Date.now();
       let refused = 0;
@@ -74,6 +75,7 @@ export const replies: Scenario = {
       const isReply = (text?: string) => text !== undefined && /^reply \d+ end$/.test(text);
       const count = () => graph.sends.slice(sendsBefore).filter((s) => isReply(s.text)).length;
       while (count() < REPLIES && Date.now() < deadline) await sleep(250);
+      const cpuPerReply = (product.cpuMs() - cpuBefore) / REPLIES;
       const sends = graph.sends.slice(sendsBefore).filter((s) => isReply(s.text));
       const times = sends.map((s) => s.at).sort((a, b) => a - b);
       const all = graph.sends
@@ -87,8 +89,17 @@ export const replies: Scenario = {
           `SELECT count(*) AS n FROM messages WHERE json_extract(json, '$.status') = 'failed'`,
         )
         .get()!.n;
+      const first = Math.floor((all[0] ?? 0) / 1000);
+      const perSecond: number[] = [];
+      for (const t of all) {
+        const k = Math.floor(t / 1000) - first;
+        perSecond[k] = (perSecond[k] ?? 0) + 1;
+      }
       return {
         title: `${fmt(REPLIES)} replies against a cap of ${CAP}/s`,
+        notes: [
+          `Sends in each second of the clock: ${Array.from(perSecond, (n) => n ?? 0).join(', ')}.`,
+        ],
         header: ['figure', 'value', 'goal'],
         rows: [
           [
@@ -96,6 +107,7 @@ export const replies: Scenario = {
             `${fmt(acceptedIn / 1000, 1)} s (${refused} refused)`,
             '–',
           ],
+          ['server CPU per reply (its turn and its send)', `${fmt(cpuPerReply, 2)} ms`, '–'],
           ['replies that reached WhatsApp', `${fmt(sends.length)} of ${fmt(REPLIES)}`, 'all'],
           ['messages marked failed', fmt(failed), '0'],
           [

@@ -1,8 +1,13 @@
 /**
- * Budgets shared across instances (Delivery under load): two server processes on one
- * embedded store (and on MongoDB when MONGODB_URI is set) release one outbox to a stand-in
- * for WhatsApp's Cloud API. Together they keep the business number's throughput in every
- * second and use at least 90 % of it, with no instance count configured anywhere.
+ * Budgets shared across instances (Delivery under load, issue 11 item 8): two, then three
+ * server processes on one embedded store (and on MongoDB when MONGODB_URI is set) release
+ * one outbox to a stand-in for WhatsApp's Cloud API. Together, as the stand-in sees them,
+ * they never exceed the business number's throughput in any second of the clock and use at
+ * least 90 % of it over the run, with no instance count configured anywhere.
+ *
+ * The run is long enough to be fair on a loaded machine: RATE × SECONDS replies, counted per
+ * second of the clock after a warm-up (the processes' first leases), up to the last whole
+ * second of the backlog. At the 60 % the budgets once reached, this fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -17,25 +22,38 @@ import type { Store } from '../../bot/src/store/port.js';
 
 const child = join(import.meta.dirname, 'shared-budgets.child.ts');
 const NUMBER = '100000000000001';
-const RATE = 10;
-const MESSAGES = 60;
+const RATE = 20;
+/** Seconds of backlog at the full rate. */
+const SECONDS = 12;
+// 20 a second keeps the processes' own work (a few store commits per send) small enough for
+// a loaded 2-core machine: what is measured is the budget, not whether they got a core.
+const MESSAGES = RATE * SECONDS;
 
-/** WhatsApp's Cloud API, as far as sending goes: notes when each message arrived. */
+/**
+ * WhatsApp's Cloud API, as far as sending goes: notes when each message arrived (as the
+ * request comes in) and which process sent it (each has its own access token).
+ */
 async function standIn(): Promise<{
   server: Server;
   url: string;
   arrivals: Map<string, number[]>;
+  senders: Map<string, number>;
 }> {
   const arrivals = new Map<string, number[]>();
+  const senders = new Map<string, number>();
   let n = 0;
   const server = createServer((req, res) => {
+    const at = Date.now();
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
-      const at = Date.now();
       const sent = JSON.parse(body || '{}') as { biz_opaque_callback_data?: string };
       const id = sent.biz_opaque_callback_data;
-      if (id) arrivals.set(id, [...(arrivals.get(id) ?? []), at]);
+      if (id) {
+        arrivals.set(id, [...(arrivals.get(id) ?? []), at]);
+        const token = req.headers.authorization ?? '';
+        senders.set(token, (senders.get(token) ?? 0) + 1);
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({ messaging_product: 'whatsapp', messages: [{ id: `wamid.s${++n}` }] }),
@@ -45,7 +63,7 @@ async function standIn(): Promise<{
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { server, url: `http://127.0.0.1:${port}`, arrivals };
+  return { server, url: `http://127.0.0.1:${port}`, arrivals, senders };
 }
 
 /** A consented thread with one reply waiting to go, and its send in the outbox. */
@@ -91,15 +109,13 @@ async function seed(store: Store, n: number, now: number): Promise<void> {
   );
 }
 
-/** The most arrivals in any one second (sliding). */
-function busiestSecond(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while ((sorted[i] as number) - (sorted[j] as number) >= 1_000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
+/** Arrivals in each second of the clock (epoch-aligned), from the first arrival's to the last's. */
+function clockSeconds(times: readonly number[]): number[] {
+  const seconds = times.map((t) => Math.floor(t / 1_000));
+  const first = Math.min(...seconds);
+  const counts = Array.from({ length: Math.max(...seconds) - first + 1 }, () => 0);
+  for (const s of seconds) counts[s - first] = (counts[s - first] as number) + 1;
+  return counts;
 }
 
 const children: ChildProcess[] = [];
@@ -123,32 +139,40 @@ function startServer(env: Record<string, string>): Promise<ChildProcess> {
   });
 }
 
-async function run(storeEnv: Record<string, string>): Promise<void> {
+async function run(storeEnv: Record<string, string>, processes: number): Promise<void> {
   const api = await standIn();
   cleanups.push(() => new Promise<void>((resolve) => api.server.close(() => resolve())));
   const env = {
     ...storeEnv,
     WHATSAPP_API_URL: api.url,
     WHATSAPP_PHONE_NUMBER_ID: NUMBER,
-    WHATSAPP_ACCESS_TOKEN: 'test-token',
     WHATSAPP_APP_SECRET: 'test-secret',
     WHATSAPP_VERIFY_TOKEN: 'test-verify',
     WHATSAPP_MESSAGES_PER_SECOND: String(RATE),
     LOG_LEVEL: 'silent',
   };
-  const servers = await Promise.all([1, 2].map(() => startServer(env)));
-  expect(servers).toHaveLength(2);
+  const servers = await Promise.all(
+    Array.from({ length: processes }, (_, i) =>
+      startServer({ ...env, WHATSAPP_ACCESS_TOKEN: `test-token-${i + 1}` }),
+    ),
+  );
+  expect(servers).toHaveLength(processes);
 
-  // The outbox fills while all three are running: they share it and the number's budget.
+  // The outbox fills while they all run: they share it and the number's budget.
   const store = await openStore({
     mongodbUri: storeEnv.MONGODB_URI,
     dataDir: storeEnv.DATA_DIR ?? '',
   });
   // Due all at once, a moment after the parent finished writing them (its own writes would
-  // hold up the stand-in that notes arrival times).
-  const dueAt = Date.now() + 3_000;
-  for (let n = 1; n <= MESSAGES; n++) await seed(store, n, dueAt);
-  const deadline = Date.now() + 60_000;
+  // hold up the stand-in that notes arrival times). Written together, in a few commits.
+  const dueAt = Date.now() + 4_000;
+  const numbers = Array.from({ length: MESSAGES }, (_, i) => i + 1);
+  for (let i = 0; i < numbers.length; i += 50)
+    await Promise.all(numbers.slice(i, i + 50).map((n) => seed(store, n, dueAt)));
+  // On a loaded machine the writing may outlast dueAt: the stand-in, in this process, notes
+  // arrivals only late while it writes, bunching them into one second.
+  const written = Date.now();
+  const deadline = Date.now() + 30_000 + 3 * SECONDS * 1_000;
   while (api.arrivals.size < MESSAGES && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 100));
   await store.close();
@@ -156,31 +180,48 @@ async function run(storeEnv: Record<string, string>): Promise<void> {
   // Every reply arrived, once.
   expect(api.arrivals.size).toBe(MESSAGES);
   expect([...api.arrivals.values()].every((times) => times.length === 1)).toBe(true);
+  // Every process took its share of the outbox, under the one budget.
+  expect(api.senders.size).toBe(processes);
   const times = [...api.arrivals.values()].flat();
-  // Together about the number's throughput in every second. The slots granted never exceed
-  // it (the store contract checks that exactly); what the stand-in sees can run up to a fifth
-  // over, because the embedded store's synchronous writes, contended by several processes,
-  // can hold a request back by a few hundred milliseconds after its slot.
-  expect(busiestSecond(times)).toBeLessThanOrEqual(RATE * 1.2);
-  // ...and using most of it while there was work (no instance count divides the rate).
-  const span = Math.max(...times) - Math.min(...times);
-  expect((MESSAGES - RATE) / (span / 1_000)).toBeGreaterThanOrEqual(0.6 * RATE);
+  const seconds = clockSeconds(times);
+  const figures = `arrivals in each second of the clock: ${seconds.join(', ')}`;
+  if (process.env.BUDGETS_FIGURES) console.log(`${processes} processes: ${figures}`);
+  // Together never over the number's throughput in any second, as WhatsApp would count it
+  // (every second from the one after this process stopped writing)...
+  const steady = clockSeconds(times.filter((t) => t >= Math.ceil(written / 1_000) * 1_000));
+  expect(Math.max(...steady), figures).toBeLessThanOrEqual(RATE);
+  // ...and using at least 90 % of it while there was work (no instance count divides it):
+  // the whole seconds after the first two (the first partial, then the processes' first
+  // leases) up to the one before the last (the tail, when less than a second's worth was left).
+  const measured = seconds.slice(2, -1);
+  expect(measured.length, figures).toBeGreaterThanOrEqual(SECONDS - 4);
+  const mean = measured.reduce((sum, n) => sum + n, 0) / measured.length;
+  expect(mean / RATE, figures).toBeGreaterThanOrEqual(0.9);
 }
 
 describe('budgets shared by several server processes', () => {
-  it('two processes on one embedded store keep the number about its rate together, and use it', async () => {
+  const embedded = (): Record<string, string> => {
     const dir = mkdtempSync(join(tmpdir(), 'wa-teams-budgets-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    await run({ DATA_DIR: dir });
-  }, 90_000);
+    return { DATA_DIR: dir };
+  };
+  const mongo = (): Record<string, string> => {
+    const uri = new URL(process.env.MONGODB_URI as string);
+    uri.pathname = `/wa_teams_budgets_${randomUUID().slice(0, 8)}`;
+    return { MONGODB_URI: uri.toString(), DATA_DIR: '/nonexistent' };
+  };
 
-  it.skipIf(!process.env.MONGODB_URI)(
-    'two processes on MongoDB keep the number about its rate together, and use it (needs MONGODB_URI)',
-    async () => {
-      const uri = new URL(process.env.MONGODB_URI as string);
-      uri.pathname = `/wa_teams_budgets_${randomUUID().slice(0, 8)}`;
-      await run({ MONGODB_URI: uri.toString(), DATA_DIR: '/nonexistent' });
-    },
-    90_000,
-  );
+  for (const processes of [2, 3]) {
+    it(`${processes} processes on one embedded store keep the number's rate in every second together, and use at least 90 % of it`, async () => {
+      await run(embedded(), processes);
+    }, 120_000);
+
+    it.skipIf(!process.env.MONGODB_URI)(
+      `${processes} processes on MongoDB keep the number's rate in every second together, and use at least 90 % of it (needs MONGODB_URI)`,
+      async () => {
+        await run(mongo(), processes);
+      },
+      120_000,
+    );
+  }
 });

@@ -110,8 +110,13 @@ export interface BudgetClaim {
   readonly budgets: readonly Budget[];
   /** How many slots; the store grants up to about `leaseMs` worth. */
   readonly want: number;
-  /** Count `want` sends made now whatever the budgets say (a reply within a user's own turn). */
+  /**
+   * Count `want` sends made whatever the budgets say (a reply within a user's own turn), in
+   * the block holding `at` (default now); a negative `want` gives back slots granted earlier
+   * and not used.
+   */
   readonly force?: boolean;
+  readonly at?: Millis;
 }
 
 /** Slots granted to one instance: `count` sends may go in [from, to). */

@@ -34,6 +34,8 @@ export function blockMsOf(window: BudgetWindow): Millis {
 /** Counts taken so far, per (budget, window, block); the store loads and saves them. */
 export interface BlockCounts {
   get(budget: string, window: BudgetWindow, block: number): number;
+  /** Every count of one budget's window, by block (absent: 0). */
+  row(budget: string, window: BudgetWindow): ReadonlyMap<number, number> | undefined;
   add(budget: string, window: BudgetWindow, block: number, n: number): void;
 }
 
@@ -44,6 +46,27 @@ export function firstKeptBlock(window: BudgetWindow, now: Millis): number {
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * Smoothing for windows of a second or less (a number's throughput, a chat's or a tenant's
+ * per-second limit), so that a lease of many slots does not put them all in one block: a
+ * burst of concurrent requests arrives spread over tens of milliseconds, eating the slack.
+ * At most ceil(max / DIVISIONS) sends in one block and ceil(max / 10) in any tenth of the
+ * run: both allow at least the window's own rate, so they shape the stream without lowering
+ * it. Longer windows (the pair rate's burst of 10, Teams' 60 per 30 s) keep their bursts.
+ */
+export const SMOOTHED_UP_TO_MS: Millis = 1_000;
+
+function limitsOf(window: BudgetWindow): { run: number; max: number }[] {
+  const run = runOf(window);
+  if (window.perMs > SMOOTHED_UP_TO_MS) return [{ run, max: window.max }];
+  const tenth = Math.max(1, Math.floor(run / 10));
+  return [
+    { run, max: window.max },
+    { run: tenth, max: Math.ceil(window.max / 10) },
+    { run: 1, max: Math.ceil(window.max / DIVISIONS) },
+  ];
 }
 
 /** How many more sends fit in the block holding `t`, and if none, the earliest time worth trying. */
@@ -57,23 +80,29 @@ function roomAt(
   for (const budget of budgets) {
     for (const w of budget.windows) {
       const size = blockMsOf(w);
-      const RUN = runOf(w);
       const k = Math.floor(t / size);
-      // Counts of blocks k-RUN+1 .. k+RUN-1; every run of RUN blocks holding k stays <= max.
+      const RUN = runOf(w);
+      // Counts of blocks k-RUN+1 .. k+RUN-1, the blocks of every run holding k.
+      const row = counts.row(budget.id, w);
       const values: number[] = [];
-      for (let i = k - RUN + 1; i <= k + RUN - 1; i++) values.push(counts.get(budget.id, w, i));
-      let sum = 0;
-      for (let i = 0; i < RUN; i++) sum += values[i] as number;
-      let free = w.max - sum;
-      // The last full run (starting at block k-RUN+1+j): no room before it ends.
-      let lastFull = free <= 0 ? 0 : -1;
-      for (let j = 1; j < RUN; j++) {
-        sum += (values[j + RUN - 1] as number) - (values[j - 1] as number);
-        free = Math.min(free, w.max - sum);
-        if (w.max - sum <= 0) lastFull = j;
+      for (let i = k - RUN + 1; i <= k + RUN - 1; i++) values.push(row?.get(i) ?? 0);
+      for (const limit of limitsOf(w)) {
+        // Every run of limit.run blocks holding k stays <= limit.max.
+        const offset = RUN - limit.run;
+        let sum = 0;
+        for (let i = 0; i < limit.run; i++) sum += values[offset + i] as number;
+        let free = limit.max - sum;
+        // The last full run (starting at block k-limit.run+1+j): no room before it ends.
+        let lastFull = free <= 0 ? 0 : -1;
+        for (let j = 1; j < limit.run; j++) {
+          sum +=
+            (values[offset + j + limit.run - 1] as number) - (values[offset + j - 1] as number);
+          free = Math.min(free, limit.max - sum);
+          if (limit.max - sum <= 0) lastFull = j;
+        }
+        if (lastFull >= 0) next = Math.max(next, (k + lastFull + 1) * size);
+        room = Math.min(room, free);
       }
-      if (lastFull >= 0) next = Math.max(next, (k + lastFull + 1) * size);
-      room = Math.min(room, free);
     }
   }
   return { room, next };
@@ -90,10 +119,13 @@ export function takeSlots(
   counts: BlockCounts,
 ): BudgetGrant[] {
   const windows = claim.budgets.flatMap((b) => b.windows.map((w) => ({ b, w })));
-  if (claim.want <= 0 || windows.length === 0) return [];
+  if (claim.want === 0 || (claim.want < 0 && !claim.force) || windows.length === 0) return [];
   if (claim.force) {
-    for (const { b, w } of windows) counts.add(b.id, w, Math.floor(now / blockMsOf(w)), claim.want);
-    return [{ from: now, to: now + 1, count: claim.want }];
+    // Sends that went without waiting, counted in the block they went in; or (want < 0)
+    // slots given back unused, freeing the runs that hold their block for other sends.
+    const at = claim.at ?? now;
+    for (const { b, w } of windows) counts.add(b.id, w, Math.floor(at / blockMsOf(w)), claim.want);
+    return [{ from: at, to: at + 1, count: claim.want }];
   }
   const fine = windows.map(({ w }) => blockMsOf(w)).reduce(gcd);
   const grants: BudgetGrant[] = [];
@@ -120,24 +152,46 @@ export function takeSlots(
 
 /** Counts in memory, for a store to fill before and write back after. */
 export class MemoryBlockCounts implements BlockCounts {
+  /** The counts set or added, by key(); `touched` names those added (to write back). */
   readonly values = new Map<string, number>();
   readonly touched = new Map<string, { budget: string; windowMs: Millis; block: number }>();
+  /** The same counts by (budget, window) then block: what the search reads, many times. */
+  private readonly rows = new Map<string, Map<number, number>>();
 
   static key(budget: string, windowMs: Millis, block: number): string {
     return `${budget}\u0000${windowMs}\u0000${block}`;
   }
 
+  private rowOf(budget: string, windowMs: Millis): Map<number, number> {
+    const id = `${budget}\u0000${windowMs}`;
+    let row = this.rows.get(id);
+    if (!row) {
+      row = new Map();
+      this.rows.set(id, row);
+    }
+    return row;
+  }
+
   set(budget: string, windowMs: Millis, block: number, used: number): void {
     this.values.set(MemoryBlockCounts.key(budget, windowMs, block), used);
+    this.rowOf(budget, windowMs).set(block, used);
   }
 
   get(budget: string, window: BudgetWindow, block: number): number {
-    return this.values.get(MemoryBlockCounts.key(budget, window.perMs, block)) ?? 0;
+    return this.rows.get(`${budget}\u0000${window.perMs}`)?.get(block) ?? 0;
+  }
+
+  row(budget: string, window: BudgetWindow): ReadonlyMap<number, number> | undefined {
+    return this.rows.get(`${budget}\u0000${window.perMs}`);
   }
 
   add(budget: string, window: BudgetWindow, block: number, n: number): void {
     const key = MemoryBlockCounts.key(budget, window.perMs, block);
-    this.values.set(key, (this.values.get(key) ?? 0) + n);
+    const row = this.rowOf(budget, window.perMs);
+    // A slot given back to a block already forgotten leaves nothing to take from.
+    const used = Math.max(0, (row.get(block) ?? 0) + n);
+    row.set(block, used);
+    this.values.set(key, used);
     this.touched.set(key, { budget, windowMs: window.perMs, block });
   }
 }

@@ -142,8 +142,12 @@ export class CloudApiClient {
   async sendPicture(
     target: SendTarget,
     picture: OutboundPicture,
+    beforeSend?: () => Promise<void>,
   ): Promise<SentMessage & { mediaId: string }> {
     const mediaId = await this.uploadPicture(picture);
+    // The message, not the upload, counts against the number's throughput: its slot is
+    // waited for here, after the upload (issue 11 item 8).
+    await beforeSend?.();
     const sent = await this.sendImageById(target, mediaId, picture.caption);
     return { ...sent, mediaId };
   }
@@ -179,6 +183,7 @@ export class CloudApiClient {
   async sendDocument(
     target: SendTarget,
     document: { bytes: Uint8Array; filename: string; caption?: string | undefined },
+    beforeSend?: () => Promise<void>,
   ): Promise<SentMessage & { mediaId: string }> {
     const mimeType = checkOutboundDocument(document.bytes, document.filename);
     const form = new FormData();
@@ -192,6 +197,7 @@ export class CloudApiClient {
       body: form,
     });
     const mediaId = (await this.#http.json(response, uploadResponse, 'upload')).id;
+    await beforeSend?.();
     const sent = await this.#send(
       documentMessage(target, mediaId, document.filename, document.caption),
     );

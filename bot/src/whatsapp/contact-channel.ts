@@ -3,7 +3,7 @@
  * (text, picture, template or notice), paced to WhatsApp's limits, and WhatsApp's answer into
  * what the dispatcher does next (done, try again later, or failed with a reason).
  */
-import type { ContactChannel, SendResult } from '../app/ports.js';
+import { WaitForSlot, type ContactChannel, type SendResult } from '../app/ports.js';
 import type { SendBudgets } from '../app/send-budgets.js';
 import type { Message, TemplateName, Thread } from '../core/types.js';
 import { t } from '../i18n/catalogue.js';
@@ -47,22 +47,27 @@ export class WhatsAppChannel implements ContactChannel {
       };
     }
     // Throttling is waiting (Delivery under load): the next free slot of the number's
-    // throughput and the pair rate, shared by every instance, is reserved for this message.
-    if (this.options.budgets) {
-      const deferMs = await this.options.budgets.acquire(
+    // throughput and the pair rate, shared by every instance, is reserved for this message,
+    // and waited for right before the message's own request (after any upload or lookup),
+    // so it reaches WhatsApp within its slot's slack.
+    const budgets = this.options.budgets;
+    const ready = async (): Promise<void> => {
+      if (!budgets) return;
+      const deferMs = await budgets.acquire(
         this.options.pacer.budgets(thread.businessNumberId, thread.contact.id),
         message.id,
         this.options.pacer.blockedMs(thread.businessNumberId, thread.contact.phone),
       );
-      if (deferMs > 0) return { outcome: 'wait', afterMs: deferMs };
-    } else {
+      if (deferMs > 0) throw new WaitForSlot(deferMs);
+    };
+    if (!budgets) {
       const wait = this.options.pacer.tryAcquire(thread.businessNumberId, thread.contact.phone);
       if (wait > 0) return { outcome: 'retry', afterMs: wait, reason: 'paced to WhatsApp limits' };
     }
 
     const target: SendTarget = { to: thread.contact.phone, callbackData: message.id };
     try {
-      const sent = await this.deliver(client, thread, message, target);
+      const sent = await this.deliver(client, thread, message, target, ready);
       if (!sent)
         return {
           outcome: 'failed',
@@ -70,6 +75,7 @@ export class WhatsAppChannel implements ContactChannel {
         };
       return { outcome: 'sent', waMessageId: sent.wamid };
     } catch (error) {
+      if (error instanceof WaitForSlot) return { outcome: 'wait', afterMs: error.afterMs };
       const decision = decideRetry(error, attempt, this.options.random);
       if (!decision.retry) return { outcome: 'failed', failure: decision.failure };
       let afterMs = decision.afterMs;
@@ -98,20 +104,26 @@ export class WhatsAppChannel implements ContactChannel {
     thread: Thread,
     message: Message,
     target: SendTarget,
+    ready: () => Promise<void>,
   ): Promise<SentMessage | undefined> {
     switch (message.kind) {
       case 'text':
+        await ready();
         return client.sendText(target, message.body ?? '');
       case 'image': {
         const stored = message.media
           ? await this.options.store.getMedia(message.media.id)
           : undefined;
         if (!stored) return undefined;
-        return client.sendPicture(target, {
-          bytes: stored.bytes,
-          mimeType: stored.ref.mimeType,
-          caption: message.body ?? stored.ref.caption,
-        });
+        return client.sendPicture(
+          target,
+          {
+            bytes: stored.bytes,
+            mimeType: stored.ref.mimeType,
+            caption: message.body ?? stored.ref.caption,
+          },
+          ready,
+        );
       }
       case 'document': {
         // media: a user's document, by upload, under its file name
@@ -119,18 +131,30 @@ export class WhatsAppChannel implements ContactChannel {
           ? await this.options.store.getMedia(message.media.id)
           : undefined;
         if (!stored) return undefined;
-        return client.sendDocument(target, {
-          bytes: stored.bytes,
-          filename: stored.ref.filename ?? 'document.pdf',
-          caption: message.body ?? stored.ref.caption,
-        });
+        return client.sendDocument(
+          target,
+          {
+            bytes: stored.bytes,
+            filename: stored.ref.filename ?? 'document.pdf',
+            caption: message.body ?? stored.ref.caption,
+          },
+          ready,
+        );
       }
-      case 'notice':
-        return client.sendText(target, await this.noticeText(thread, message));
+      case 'notice': {
+        const text = await this.noticeText(thread, message);
+        await ready();
+        return client.sendText(target, text);
+      }
       case 'template': {
         const businessName = await this.options.businessName(thread.businessNumberId);
         const template = message.template ?? 'participant_notice';
         const language = await this.options.templateLanguage?.(template, thread);
+        const notice =
+          template === 'opt_in' || template === 'resume'
+            ? ''
+            : await this.noticeText(thread, message);
+        await ready();
         switch (template) {
           case 'opt_in':
             return client.sendTemplate(target, { template: 'opt_in', businessName }, language);
@@ -139,7 +163,7 @@ export class WhatsAppChannel implements ContactChannel {
           default:
             return client.sendTemplate(
               target,
-              { template: 'participant_notice', notice: await this.noticeText(thread, message) },
+              { template: 'participant_notice', notice },
               language,
             );
         }

@@ -28,6 +28,35 @@ async function consented(w: AppWorld): Promise<void> {
   await w.dispatcher.drain();
 }
 
+/**
+ * Waiting on the fake clock: sleepers wake one at a time, earliest first, each moving the
+ * clock to the end of its wait (never back), as timers would.
+ */
+function fakeSleep(w: AppWorld): (ms: number) => Promise<void> {
+  const sleepers: { target: number; wake: () => void }[] = [];
+  let scheduled = false;
+  const next = () => {
+    scheduled = false;
+    sleepers.sort((a, b) => a.target - b.target);
+    const first = sleepers.shift();
+    if (!first) return;
+    if (w.clock.now() < first.target) w.clock.advance(first.target - w.clock.now());
+    first.wake();
+    if (sleepers.length > 0) schedule();
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    // After the store's own batches (setImmediate) of this turn, so every sleeper is in.
+    setTimeout(next, 0);
+  };
+  return (ms) =>
+    new Promise<void>((wake) => {
+      sleepers.push({ target: w.clock.now() + ms, wake });
+      schedule();
+    });
+}
+
 /** WhatsApp's Cloud API as a fake: accepts every message and notes when (on the fake clock). */
 function paced(w: AppWorld, options: { messagesPerSecond: number; pairBurst?: number }) {
   const sentAt: number[] = [];
@@ -48,12 +77,7 @@ function paced(w: AppWorld, options: { messagesPerSecond: number; pairBurst?: nu
     store: w.store,
     now: () => w.clock.now(),
     holdMs: 2_000,
-    // Waiting moves the fake clock to the end of the wait (never back).
-    sleep: async (ms) => {
-      const target = w.clock.now() + ms;
-      await Promise.resolve();
-      if (w.clock.now() < target) w.clock.advance(target - w.clock.now());
-    },
+    sleep: fakeSleep(w),
   });
   const contacts = new WhatsAppChannel({
     clientFor: () => client,

@@ -2,10 +2,12 @@
  * The WhatsApp side of the outbox: what the dispatcher is told after each kind of answer.
  */
 import { describe, expect, it } from 'vitest';
+import { SendBudgets } from '../../../bot/src/app/send-budgets.js';
 import { CloudApiClient } from '../../../bot/src/whatsapp/cloud-api-client.js';
 import { WhatsAppChannel } from '../../../bot/src/whatsapp/contact-channel.js';
 import { SendPacer } from '../../../bot/src/whatsapp/send-pacer.js';
 import type { Message, Thread } from '../../../bot/src/core/types.js';
+import { PNG } from './support/fixtures.js';
 
 const thread: Thread = {
   id: 't',
@@ -144,5 +146,59 @@ describe('sending a stored message to WhatsApp', () => {
     expect(await ch.send({ ...thread, businessNumberId: 'other' }, text, 1)).toMatchObject({
       outcome: 'failed',
     });
+  });
+});
+
+describe('waiting for the send slot (shared budgets, issue 11 item 8)', () => {
+  it("waits for a picture's slot after its upload, right before the message itself", async () => {
+    const order: string[] = [];
+    const client = new CloudApiClient({
+      baseUrl: 'http://graph.test',
+      phoneNumberId: 'bn',
+      accessToken: 'token',
+      fetch: async (url) => {
+        order.push(String(url).endsWith('/media') ? 'upload' : 'message');
+        return String(url).endsWith('/media')
+          ? new Response(JSON.stringify({ id: 'media-1' }), {
+              status: 200,
+              headers: { 'content-type': 'application/json' },
+            })
+          : accepted();
+      },
+    });
+    const budgets = new SendBudgets({
+      store: {
+        takeBudget: async (claims, now) => {
+          order.push('slot');
+          return claims.map(() => [{ from: now, to: now + 10, count: 1 }]);
+        },
+      },
+      now: () => 1_000,
+    });
+    const ch = new WhatsAppChannel({
+      clientFor: () => client,
+      pacer: new SendPacer({ now: () => 1_000 }),
+      budgets,
+      store: {
+        getMedia: async () => ({
+          ref: { id: 'm1', mimeType: 'image/png', size: PNG.length },
+          bytes: PNG,
+        }),
+      },
+      businessName: () => 'Contoso',
+      contactLocale: () => 'en',
+    });
+    const picture: Message = {
+      ...text,
+      kind: 'image',
+      media: { id: 'm1', mimeType: 'image/png', size: PNG.length },
+    };
+    expect(await ch.send(thread, picture, 1)).toEqual({
+      outcome: 'sent',
+      waMessageId: 'wamid.OK',
+    });
+    // An upload can take long: had the slot been taken first, the message would reach
+    // WhatsApp after its slot, where the number's other sends are counted.
+    expect(order).toEqual(['upload', 'slot', 'message']);
   });
 });

@@ -397,7 +397,9 @@ export class SqliteStore implements Store {
     now: Millis,
     leaseMs: Millis,
   ): Promise<BudgetGrant[][]> {
-    return budgets.takeBudget(this.sql, claims, now, leaseMs);
+    // budgets: through the group commit, never waiting on another process's lock in SQLite
+    // (and no longer switching the connection to synchronous=FULL for good after a lease).
+    return this.writes.write(() => budgets.takeBudget(this.sql, claims, now, leaseMs));
   }
 
   // timers

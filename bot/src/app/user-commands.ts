@@ -152,7 +152,7 @@ export class UserCommands {
     const user = (await this.store.getUser(actor.user.id)) ?? actor.user;
     if (user.currentThreadId !== thread.id)
       await this.store.putUser({ ...user, currentThreadId: thread.id });
-    this.attention?.worked(actor.user.id);
+    await this.attention?.worked(actor.user.id);
   }
 
   /** Open a thread: it becomes current, and what it holds is read. */

@@ -205,8 +205,9 @@ export class TeamsUserChannel implements UserChannel {
         log.debug({ userId: step.user.id, activityId: step.activityId }, 'card updated in place');
         return;
       }
+      // reply (issue 10 item 1): noted before the card goes, so a card never arrives unnoted.
+      if (step.threadId) await this.options.attention?.arrived(step.user.id, step.threadId);
       const posted = await this.options.messenger.send(step.user, step.activity, gate);
-      if (step.threadId) this.options.attention?.arrived(step.user.id, step.threadId);
       if (step.messageId)
         await this.options.records.keepMessageCard({
           messageId: step.messageId,

@@ -4,7 +4,7 @@
  * UserChannel), the users, messages and the cards their chats show for them.
  */
 import type { MessageCard, UserRecord } from '../core/records.js';
-import type { MediaRef, Message, Millis } from '../core/types.js';
+import type { MediaRef, Message, Millis, Thread } from '../core/types.js';
 import type { Store } from '../store/port.js';
 import { isOrganisationAdmin } from './user-queries.js';
 
@@ -53,5 +53,15 @@ export class SystemRecords {
 
   keepMessageCard(card: MessageCard): Promise<void> {
     return this.store.putMessageCard(card);
+  }
+
+  /** reply (issue 10): the thread with the user's own name for its contact (names are per user). */
+  async namedFor(userId: string, thread: Thread): Promise<Thread> {
+    const entry = (await this.store.listAddressBook(userId)).find(
+      (e) => e.contactId === thread.contact.id,
+    );
+    return entry === undefined || entry.name === thread.contact.name
+      ? thread
+      : { ...thread, contact: { ...thread.contact, name: entry.name } };
   }
 }

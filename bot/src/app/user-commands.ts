@@ -20,6 +20,7 @@ import type { Conversations } from './conversations.js';
 import { prepareDocument, type DocumentToSend, type PreparedDocument } from './send-document.js';
 import type { UserQueries } from './user-queries.js';
 import type { ChatAttention } from './chat-attention.js';
+import { sameName, type AddContactResult, type DuplicateChoice } from './duplicate-contact.js';
 
 /** What beginning a conversation with a contact comes to. */
 export type BeginResult =
@@ -58,6 +59,47 @@ export class UserCommands {
       await this.store.putContact({ id, businessNumberId, phone: digits, name });
     await this.store.putAddressBookEntry({ userId: actor.user.id, contactId: id, name });
     return { id, name, phone: digits, businessNumberId };
+  }
+
+  // reply (issue 10 item 4): a number already in the user's contacts under another name.
+  /**
+   * Add a contact, asking first (`choice` 'ask') when the number is already one of the
+   * user's contacts under another name; 'rename' renames the user's own entry, 'keep' keeps
+   * it as it is. Invalid numbers throw as addContact does.
+   */
+  async addContactOrAsk(
+    actor: Actor,
+    name: string,
+    phone: string,
+    choice: DuplicateChoice = 'ask',
+  ): Promise<AddContactResult> {
+    const digits = phone.replace(/^\+/, '');
+    const existing = (await this.access.contacts(actor)).find(
+      (c) =>
+        c.phone === digits &&
+        c.businessNumberId === actor.organisation.businessNumbers[0]?.phoneNumberId,
+    );
+    if (!existing || sameName(existing.name, name))
+      return { kind: 'added', contact: existing ?? (await this.addContact(actor, name, phone)) };
+    if (choice === 'keep') return { kind: 'kept', contact: existing };
+    if (choice === 'ask') return { kind: 'duplicate', existing, name: name.trim() };
+    return {
+      kind: 'renamed',
+      contact: await this.renameContact(actor, existing.id, name),
+      previousName: existing.name,
+    };
+  }
+
+  /** Rename the user's own entry for one of their contacts (names are per user). */
+  async renameContact(actor: Actor, contactId: string, name: string): Promise<ContactView> {
+    const { view } = await this.access.contact(actor, contactId);
+    const renamed = name.trim();
+    await this.store.putAddressBookEntry({
+      userId: actor.user.id,
+      contactId: view.id,
+      name: renamed,
+    });
+    return { ...view, name: renamed };
   }
 
   /**

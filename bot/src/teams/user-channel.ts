@@ -91,7 +91,9 @@ export class TeamsUserChannel implements UserChannel {
         );
         continue;
       }
-      const step = await this.plan(effect, thread, message, user, target);
+      // reply (issue 10): each user's cards carry their own name for the contact.
+      const named = await this.options.records.namedFor(user.id, thread);
+      const step = await this.plan(effect, named, message, user, target);
       if (step) steps.push(step);
     }
 

@@ -74,6 +74,8 @@ const schemas = {
   contact: z.object({
     name: z.string({ error: 'must be a string' }).trim().min(1, { error: 'is required' }).max(100),
     phone: z.string({ error: 'must be a string' }).max(40),
+    // reply (issue 10): the answer to "already a contact under another name" (409 without it).
+    onDuplicate: z.enum(['rename', 'keep']).optional(),
   }),
   conversation: z.object({ contactId: id }),
 };
@@ -450,8 +452,33 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
             });
             return;
           }
-          const contact = await service.addContact(me, input.name, phone.data);
-          res.send(201, {
+          // reply (issue 10): a number already in the user's contacts under another name is
+          // answered 409 with both names, and nothing changes until the tab asks again with
+          // `onDuplicate` ('rename' the user's entry, or 'keep' it).
+          const result = await service.addContactOrAsk(
+            me,
+            input.name,
+            phone.data,
+            input.onDuplicate ?? 'ask',
+          );
+          if (result.kind === 'duplicate') {
+            res.send(409, {
+              error: {
+                code: 'contact.duplicate',
+                message: 'This number is already one of your contacts under another name.',
+                field: 'phone',
+              },
+              existing: {
+                id: result.existing.id,
+                name: result.existing.name,
+                phone: `+${result.existing.phone}`,
+              },
+              requested: { name: result.name },
+            });
+            return;
+          }
+          const contact = result.contact;
+          res.send(result.kind === 'added' ? 201 : 200, {
             contact: { id: contact.id, name: contact.name, phone: `+${contact.phone}` },
           });
         }),

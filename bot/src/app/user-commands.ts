@@ -111,7 +111,8 @@ export class UserCommands {
     const open = await this.store.findOpenThread(record.businessNumberId, record.id);
     if (open?.participants.some((p) => p.id === actor.user.id)) {
       await this.setCurrentThread(actor, open.id);
-      return { kind: 'current', thread: open };
+      // reply (issue 10): with the user's own name for the contact.
+      return { kind: 'current', thread: await this.access.named(actor, open) };
     }
     if (open || isContactBlocked(record))
       return { kind: 'started', outcome: await this.start(actor, contactId) };
@@ -123,7 +124,7 @@ export class UserCommands {
     const { record } = await this.access.contact(actor, contactId);
     const outcome = await this.conversations.start(this.ref(actor), record.id);
     if (!isRejection(outcome)) await this.setCurrentThread(actor, outcome.thread.id);
-    return outcome;
+    return this.namedOutcome(actor, outcome);
   }
 
   /** Restart a closed thread the user took part in: a new opt-in, in a new thread. */
@@ -131,7 +132,7 @@ export class UserCommands {
     const { thread } = await this.access.thread(actor, threadId);
     const outcome = await this.conversations.restart(this.ref(actor), thread.id);
     if (!isRejection(outcome)) await this.setCurrentThread(actor, outcome.thread.id);
-    return outcome;
+    return this.namedOutcome(actor, outcome);
   }
 
   /** Write (words, a picture) to a thread; on success it becomes current and is read. */
@@ -145,12 +146,12 @@ export class UserCommands {
     if (isRejection(outcome)) return outcome;
     await this.setCurrentThread(actor, thread.id);
     await this.markRead(actor, thread.id);
-    return outcome;
+    return this.namedOutcome(actor, outcome);
   }
 
   async remind(actor: Actor, threadId: string): Promise<Outcome> {
     const { thread } = await this.access.thread(actor, threadId);
-    return this.conversations.remind(actor.user.id, thread.id);
+    return this.namedOutcome(actor, await this.conversations.remind(actor.user.id, thread.id));
   }
 
   async addParticipant(actor: Actor, threadId: string, userId: string): Promise<Outcome> {
@@ -221,6 +222,12 @@ export class UserCommands {
   ): Promise<void> {
     await this.access.message(actor, card.messageId);
     await this.store.putMessageCard({ ...card, userId: actor.user.id });
+  }
+
+  /** reply (issue 10): an outcome's thread with the user's own name for the contact. */
+  private async namedOutcome(actor: Actor, outcome: Outcome): Promise<Outcome> {
+    if (isRejection(outcome)) return outcome;
+    return { ...outcome, thread: await this.access.named(actor, outcome.thread) };
   }
 
   private ref(actor: Actor) {

@@ -186,7 +186,7 @@ export class ComposeExtension {
     const message = text('message') ?? '';
     const phone = text('newContactPhone')?.trim() ? text('newContactPhone') : undefined;
     const problem =
-      textProblem(message, { attachments: 0, surface: 'dialog' }) ??
+      textProblem(message, { attachments: 0, surface: 'dialog', locale: turn.locale }) ??
       (phone !== undefined ? numberProblem(phone) : undefined);
     if (!problem) return undefined;
     return this.dialog(

@@ -4,6 +4,7 @@
  * 4,096 characters; a number says what is wrong with it (commands.ts, phoneProblem).
  */
 import type { Notice } from '../core/types.js';
+import { resolveLocale } from '../i18n/catalogue.js';
 import { MAX_TEXT } from './cards/verbs.js';
 import { phoneProblem } from './commands.js';
 
@@ -13,12 +14,22 @@ import { phoneProblem } from './commands.js';
  */
 export function textProblem(
   text: string,
-  where: { readonly attachments: number; readonly surface: 'chat' | 'dialog' },
+  where: {
+    readonly attachments: number;
+    readonly surface: 'chat' | 'dialog';
+    /** The user's language: the length and the limit are written as it writes numbers. */
+    readonly locale: string;
+  },
 ): Notice | undefined {
   if (text.trim() === '' && where.attachments === 0)
     return { key: where.surface === 'chat' ? 'chat.empty' : 'reply.compose.empty', params: {} };
-  if (text.length > MAX_TEXT)
-    return { key: 'chat.too_long', params: { length: text.length, limit: MAX_TEXT } };
+  if (text.length > MAX_TEXT) {
+    const number = new Intl.NumberFormat(resolveLocale(where.locale));
+    return {
+      key: 'chat.too_long',
+      params: { length: number.format(text.length), limit: number.format(MAX_TEXT) },
+    };
+  }
   return undefined;
 }
 

@@ -46,7 +46,11 @@ export class PersonalMessages {
     if (attached === 0 && others > 0 && !text)
       return this.reply(turn, this.notice(turn, 'bot.picture.unsupported'));
     // reply (issue 10): the same input rules as the compose extension (input-rules.ts).
-    const problem = textProblem(text, { attachments: attached, surface: 'chat' });
+    const problem = textProblem(text, {
+      attachments: attached,
+      surface: 'chat',
+      locale: turn.locale,
+    });
     if (problem) return this.reply(turn, noticeCard(problem, turn.locale));
 
     // chat (issue 10): only where it is unambiguous; otherwise the user is asked.

@@ -29,10 +29,12 @@ export async function startTeamsWorld(
     env?: Record<string, string>;
     store?: Store;
     logger?: Logger;
+    /** reply (issue 10): the same Teams across a restart of the product (not closed by stop). */
+    connector?: RecordingBotConnector;
   } = {},
 ): Promise<TeamsWorld> {
-  const connector = await RecordingBotConnector.start();
-  const { env, store, logger, ...adapterOptions } = options;
+  const { env, store, logger, connector: given, ...adapterOptions } = options;
+  const connector = given ?? (await RecordingBotConnector.start());
   // The product's clock is frozen in these tests, so a notice held back by Teams' rate limits
   // would never come due: the limits are wide here, and tested on their own.
   const wide = {
@@ -53,7 +55,7 @@ export async function startTeamsWorld(
     settle: () => product.settle(),
     async stop() {
       await product.stop();
-      await connector.close();
+      if (!given) await connector.close();
     },
   };
 }

@@ -220,6 +220,15 @@ describe('a number already in the contacts under another name (issue 10 item 4)'
       'Maria Silva',
     ]);
 
+    // The contacts card's add form asks the same.
+    const fromCard = answerText(
+      await alice.execute('contact.add', { contactName: 'Mary', contactPhone: '+447700900123' }),
+    );
+    expect(fromCard).toContain('+447700900123 is already in your contacts as Maria Silva.');
+    expect((await w.product.store.listAddressBook(alice.id)).map((e) => e.name)).toEqual([
+      'Maria Silva',
+    ]);
+
     const keep = buttons.find((b) => b.title === 'Keep Maria Silva')!;
     const kept = answerText(await alice.execute(keep.verb, keep.data, asked.activityId));
     expect(kept).toContain('Nothing changed: +447700900123 stays Maria Silva in your contacts.');

@@ -208,7 +208,10 @@ export class TeamsUserChannel implements UserChannel {
         return;
       }
       // reply (issue 10 item 1): noted before the card goes, so a card never arrives unnoted.
-      if (step.threadId) await this.options.attention?.arrived(step.user.id, step.threadId);
+      // A card about the user's current conversation needs no note (nothing to ask about it,
+      // and making another one current forgets the notes anyway): the usual case costs nothing.
+      if (step.threadId && step.threadId !== step.user.currentThreadId)
+        await this.options.attention?.arrived(step.user.id, step.threadId);
       const posted = await this.options.messenger.send(step.user, step.activity, gate);
       if (step.messageId)
         await this.options.records.keepMessageCard({

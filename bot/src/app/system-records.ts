@@ -57,6 +57,8 @@ export class SystemRecords {
 
   /** reply (issue 10): the thread with the user's own name for its contact (names are per user). */
   async namedFor(userId: string, thread: Thread): Promise<Thread> {
+    // A notice about no conversation (an ops alarm) has no contact to name.
+    if (!thread.contact) return thread;
     const entry = (await this.store.listAddressBook(userId)).find(
       (e) => e.contactId === thread.contact.id,
     );

@@ -23,14 +23,14 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { useTab } from './context';
-import type { Contact, ThreadSummary } from './types';
+import type { Contact, DuplicateContactBody, ThreadSummary } from './types';
 import { errorText } from './words';
 import { TabApiError } from './api';
 
 /** reply (issue 10): the 409 that asks whether to rename a contact or keep its name. */
 function duplicateOf(error: unknown): { existing: Contact; name: string } | null {
   if (!(error instanceof TabApiError) || error.code !== 'contact.duplicate') return null;
-  const body = error.body as { existing?: Contact; requested?: { name?: string } } | undefined;
+  const body = error.body as Partial<DuplicateContactBody> | undefined;
   if (!body?.existing || typeof body.requested?.name !== 'string') return null;
   return { existing: body.existing, name: body.requested.name };
 }

@@ -4,9 +4,15 @@
  * sees what the first posted. Without it a typed message would go to the current
  * conversation although another contact's message arrived since.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../bot/src/store/port.js';
-import { MINUTE, T0, useStore, type MakeStore, type MakeTwoClients } from './store-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import {
+  MINUTE,
+  T0,
+  useStore,
+  useTwoClients,
+  type MakeStore,
+  type MakeTwoClients,
+} from './store-fixtures.js';
 
 export function describeChatArrivalsContract(
   makeStore: MakeStore,
@@ -50,15 +56,10 @@ export function describeChatArrivalsContract(
   });
 
   describe('chat arrivals across instances', () => {
-    let clients: readonly [Store, Store] | undefined;
-    afterEach(async () => {
-      for (const c of clients ?? []) await c.close();
-      clients = undefined;
-    });
+    const clients = useTwoClients(makeTwoClients);
 
     it('one instance sees what another posted, and what another cleared', async () => {
-      clients = await makeTwoClients();
-      const [a, b] = clients;
+      const [a, b] = clients();
       await a.noteArrival('user-ana', 't-maria', T0);
       expect(await b.listArrivals('user-ana')).toEqual(['t-maria']);
       await b.clearArrivals('user-ana', T0 + MINUTE);

@@ -6,6 +6,7 @@
 import { describe } from 'vitest';
 import { describeBudgetContract } from './contract-budgets.js';
 import { describeChatArrivalsContract } from './contract-chat-arrivals.js';
+import { describeGatherContract } from './contract-gather.js';
 import { describeConcurrentCommitContract } from './contract-concurrent-commits.js';
 import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
@@ -48,5 +49,7 @@ export function describeStoreContract(
     describeMediaOnceContract(makeStore, makeTwoClients);
     // reply (issue 10 item 1): chat arrivals kept in the store.
     describeChatArrivalsContract(makeStore, makeTwoClients);
+    // gather (issue 11 item 2): gathered cards.
+    describeGatherContract(makeStore);
   });
 }

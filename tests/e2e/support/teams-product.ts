@@ -2,6 +2,7 @@
  * The real product with its Teams adapter, in local mode (no BOT_ID), the sandbox as WhatsApp
  * and a recording Bot Connector as Teams: what the teams-*.e2e tests drive.
  */
+import type { SandboxClock } from '../../../bot/src/sandbox/clock.js';
 import type { Logger } from 'pino';
 import { SANDBOX_CREDENTIALS } from '../../../bot/src/config/config.js';
 import type { Store } from '../../../bot/src/store/port.js';
@@ -31,9 +32,11 @@ export async function startTeamsWorld(
     logger?: Logger;
     /** reply (issue 10): the same Teams across a restart of the product (not closed by stop). */
     connector?: RecordingBotConnector;
+    /** gather: a clock that runs (the default is frozen), so what waits in the outbox comes due. */
+    clock?: SandboxClock;
   } = {},
 ): Promise<TeamsWorld> {
-  const { env, store, logger, connector: given, ...adapterOptions } = options;
+  const { env, store, logger, clock, connector: given, ...adapterOptions } = options;
   const connector = given ?? (await RecordingBotConnector.start());
   // The product's clock is frozen in these tests, so a notice held back by Teams' rate limits
   // would never come due: the limits are wide here, and tested on their own.
@@ -47,6 +50,7 @@ export async function startTeamsWorld(
     ...(env ? { env } : {}),
     ...(store ? { store } : {}),
     ...(logger ? { logger } : {}),
+    ...(clock ? { clock } : {}),
   });
   return {
     product,

@@ -51,6 +51,8 @@ export const VERBS = {
   /** reply (issue 10): a number already in the user's contacts under another name. */
   duplicateRename: 'contact.duplicate.rename',
   duplicateKeep: 'contact.duplicate.keep',
+  /** gather: Open on the hourly summary: make the conversation current and show its messages. */
+  gatherOpen: 'gather.open',
 } as const;
 
 /** Verbs of the compose extension's dialog (Action.Submit, verb inside the data). */
@@ -129,6 +131,7 @@ export const cardActionSchema = z.discriminatedUnion('verb', [
     z.object({ contactId: id, name: z.string().trim().min(1).max(256) }),
   ),
   action(VERBS.duplicateKeep, z.object({ contactId: id })),
+  action(VERBS.gatherOpen, thread),
 ]);
 export type CardAction = z.infer<typeof cardActionSchema>;
 

@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import { describeBudgetContract } from './contract-budgets.js';
+import { describeChatArrivalsContract } from './contract-chat-arrivals.js';
 import { describeGatherContract } from './contract-gather.js';
 import { describeConcurrentCommitContract } from './contract-concurrent-commits.js';
 import { describeMediaOnceContract } from './contract-media.js';
@@ -46,6 +47,8 @@ export function describeStoreContract(
     describeBudgetContract(makeStore, makeTwoClients);
     describeParticipationContract(makeStore);
     describeMediaOnceContract(makeStore, makeTwoClients);
+    // reply (issue 10 item 1): chat arrivals kept in the store.
+    describeChatArrivalsContract(makeStore, makeTwoClients);
     // gather (issue 11 item 2): gathered cards.
     describeGatherContract(makeStore);
   });

@@ -32,7 +32,7 @@ export function createApplication(options: {
 }): Application {
   const { store, conversations, clock, logger, maxParticipants } = options;
   const queries = new UserQueries(store, clock, { maxParticipants });
-  const attention = new ChatAttention();
+  const attention = new ChatAttention(store, clock);
   return {
     queries,
     attention,

@@ -55,6 +55,18 @@ export class SystemRecords {
     return this.store.putMessageCard(card);
   }
 
+  /** reply (issue 10): the thread with the user's own name for its contact (names are per user). */
+  async namedFor(userId: string, thread: Thread): Promise<Thread> {
+    // A notice about no conversation (an ops alarm) has no contact to name.
+    if (!thread.contact) return thread;
+    const entry = (await this.store.listAddressBook(userId)).find(
+      (e) => e.contactId === thread.contact.id,
+    );
+    return entry === undefined || entry.name === thread.contact.name
+      ? thread
+      : { ...thread, contact: { ...thread.contact, name: entry.name } };
+  }
+
   // gather (issue 11 item 2): gathered cards
 
   /** The messages one card in a user's chat carries, oldest first. */

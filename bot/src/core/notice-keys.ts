@@ -17,6 +17,7 @@ interface Areas {
   tab: typeof import('../i18n/locales/en/tab.json');
   chat: typeof import('../i18n/locales/en/chat.json');
   ops: typeof import('../i18n/locales/en/ops.json');
+  reply: typeof import('../i18n/locales/en/reply.json');
   gather: typeof import('../i18n/locales/en/gather.json');
 }
 /* eslint-enable @typescript-eslint/consistent-type-imports */

@@ -359,6 +359,15 @@ export interface Store extends TabStore {
    */
   markRead(threadId: ThreadId, userId: UserId, seq: number): Promise<void>;
 
+  // reply (issue 10 item 1): what arrived in a user's chat since they last worked in a
+  // conversation, kept in the store so a restart or another instance does not forget it.
+  /** A card about `threadId` goes to the user's chat at `at` (one upsert; a later `at` wins). */
+  noteArrival(userId: UserId, threadId: ThreadId, at: Millis): Promise<void>;
+  /** The user worked in a conversation: forget what arrived up to `upTo` (inclusive). */
+  clearArrivals(userId: UserId, upTo: Millis): Promise<void>;
+  /** The conversations that got a card since the user last worked, oldest arrival first. */
+  listArrivals(userId: UserId): Promise<ThreadId[]>;
+
   // media
   /**
    * Keep media bytes. With `options.key` (the WhatsApp message that carried it) the media is

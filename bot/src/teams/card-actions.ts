@@ -38,15 +38,21 @@ import { openFromSummary } from './gather-actions.js';
 import type { CommandHandlers } from './command-handlers.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
+import { ReplyActions } from './reply-actions.js';
 
 type Data<V extends CardAction['verb']> = Extract<CardAction, { verb: V }>['data'];
 
 export class CardActions {
+  /** reply (issue 10): Reply on every card about a conversation, duplicate numbers. */
+  private readonly reply10: ReplyActions;
+
   constructor(
     private readonly services: BotServices,
     private readonly actions: UserActions,
     private readonly commands: CommandHandlers,
-  ) {}
+  ) {
+    this.reply10 = new ReplyActions(services, actions);
+  }
 
   /** `action` is the invoke's value.action: { type: 'Action.Execute', verb, data }. */
   async handle(turn: Turn, action: unknown): Promise<AdaptiveCard> {
@@ -209,8 +215,12 @@ export class CardActions {
         return this.commands.contactsList(turn);
       }
       case VERBS.addContact: {
-        const added = await this.actions.addContact(turn, a.data.contactName, a.data.contactPhone);
-        if (!added) return this.notice(turn, 'bot.no_business_number');
+        // reply (issue 10): a number already in the contacts under another name asks first.
+        const result = await this.reply10.addContact(turn, a.data.contactName, a.data.contactPhone);
+        if (!result) return this.notice(turn, 'bot.no_business_number');
+        if (result.kind === 'duplicate')
+          return this.reply10.duplicateCard(turn, result.existing, result.name);
+        const added = result.contact;
         return withNote(
           await this.commands.contactsList(turn),
           t(turn.locale, 'bot.contact_added', { contact: added.name, phone: `+${added.phone}` }),
@@ -223,6 +233,13 @@ export class CardActions {
       case VERBS.listContacts:
         await this.post(turn, await this.commands.contactsList(turn));
         return helpCard(turn.locale);
+      // reply (issue 10): Reply on any card about a conversation; the duplicate number's choice.
+      case VERBS.replyHere:
+        return this.reply10.replyHere(turn, a.data);
+      case VERBS.duplicateRename:
+        return this.reply10.rename(turn, a.data);
+      case VERBS.duplicateKeep:
+        return this.reply10.keep(turn, a.data);
       case VERBS.gatherOpen:
         return openFromSummary(this.services, turn, a.data.threadId);
     }

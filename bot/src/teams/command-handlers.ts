@@ -15,6 +15,7 @@ import { LISTED_THREADS, threadSummaries } from './card-views.js';
 import { asPhoneNumber, type Command } from './commands.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
+import { ReplyActions } from './reply-actions.js';
 
 export class CommandHandlers {
   constructor(
@@ -33,8 +34,13 @@ export class CommandHandlers {
       case 'add_contact_invalid':
         return notice(turn, `chat.phone.${command.problem}`, { phone: command.phone });
       case 'add_contact': {
-        const added = await this.actions.addContact(turn, command.name, command.phone);
-        if (!added) return notice(turn, 'bot.no_business_number');
+        // reply (issue 10): a number already in the contacts under another name asks first.
+        const replies = new ReplyActions(this.services, this.actions);
+        const result = await replies.addContact(turn, command.name, command.phone);
+        if (!result) return notice(turn, 'bot.no_business_number');
+        if (result.kind === 'duplicate')
+          return replies.duplicateCard(turn, result.existing, result.name);
+        const added = result.contact;
         return notice(turn, 'bot.contact_added', { contact: added.name, phone: `+${added.phone}` });
       }
       case 'threads':

@@ -113,7 +113,9 @@ export class TeamsUserChannel implements UserChannel {
         );
         continue;
       }
-      const step = await this.plan(effect, thread, message, user, target);
+      // reply (issue 10): each user's cards carry their own name for the contact.
+      const named = await this.options.records.namedFor(user.id, thread);
+      const step = await this.plan(effect, named, message, user, target);
       if (step) steps.push(step);
     }
 
@@ -220,7 +222,11 @@ export class TeamsUserChannel implements UserChannel {
     if (step.kind !== 'post' || !step.messageId || context.seq === undefined) return undefined;
     const message = await this.options.records.message(step.messageId);
     if (!message) return undefined;
-    const fresh = (await this.options.records.thread(thread.id)) ?? thread;
+    // reply (issue 10): with the user's own name for the contact.
+    const fresh = await this.options.records.namedFor(
+      step.user.id,
+      (await this.options.records.thread(thread.id)) ?? thread,
+    );
     const messages = await this.gathering.gather(message, fresh, step.user, context.seq);
     if (messages.length < 2) return { ...step };
     const card = gatheredCard(
@@ -394,13 +400,17 @@ export class TeamsUserChannel implements UserChannel {
         log.debug({ userId: step.user.id, activityId: step.activityId }, 'card updated in place');
         return;
       }
+      // reply (issue 10 item 1): noted before the card goes, so a card never arrives unnoted.
+      // A card about the user's current conversation needs no note (nothing to ask about it,
+      // and making another one current forgets the notes anyway): the usual case costs nothing.
+      if (step.threadId && step.threadId !== step.user.currentThreadId)
+        await this.options.attention?.arrived(step.user.id, step.threadId);
       const posted = await this.options.messenger.send(
         step.user,
         step.activity,
         gate,
         step.summary ?? false,
       );
-      if (step.threadId) this.options.attention?.arrived(step.user.id, step.threadId);
       for (const messageId of step.carries ?? (step.messageId ? [step.messageId] : []))
         await this.options.records.keepMessageCard({ messageId, userId: step.user.id, ...posted });
       log.info(

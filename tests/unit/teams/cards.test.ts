@@ -769,6 +769,8 @@ describe('the message status card', () => {
 
   it('should keep the message and thread ids on Info, so the card can be updated in place', () => {
     expect(actionsOf(status('read'))).toEqual([
+      // reply (issue 10): Reply makes the conversation current.
+      expect.objectContaining({ title: 'Reply', verb: VERBS.replyHere, data: { threadId: 't1' } }),
       expect.objectContaining({ verb: VERBS.info, data: { threadId: 't1', messageId: 't1:4' } }),
     ]);
   });
@@ -823,7 +825,18 @@ describe('the notice card', () => {
           threadId: 't1',
         }),
       ),
-    ).toEqual([expect.objectContaining({ verb: VERBS.remind, data: { threadId: 't1' } })]);
+    ).toEqual([
+      // reply (issue 10): a notice about an open conversation offers Reply, carrying itself.
+      expect.objectContaining({
+        title: 'Reply',
+        verb: VERBS.replyHere,
+        data: {
+          threadId: 't1',
+          notice: JSON.stringify({ key: 'thread.optin_sent', params: { contact: 'A' } }),
+        },
+      }),
+      expect.objectContaining({ verb: VERBS.remind, data: { threadId: 't1' } }),
+    ]);
     expect(actionsOf(noticeCard({ key: 'thread.closed', params: { contact: 'A' } }, 'en'))).toEqual(
       [],
     );

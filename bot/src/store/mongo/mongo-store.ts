@@ -58,6 +58,7 @@ import { claimEventKeyOnce } from './event-keys.js';
 import { cdrPipeline, messagesOfThread, threadsForUser, waMessageIdIs } from './hot-queries.js';
 import { migrateIndexes, MongoMigrationLedger } from './index-migrations.js';
 import * as budgets from './budgets.js';
+import { MongoChatArrivals } from './chat-arrivals.js';
 import * as leases from './leases.js';
 import * as participations from './participations.js';
 import { MediaBucket } from './media-bucket.js';
@@ -94,6 +95,8 @@ export class MongoStore implements Store {
   /** The index migrations this store applied when it connected. */
   private appliedNow: readonly number[] = [];
   private readonly participations: Collection<participations.ParticipationDoc>;
+  /** reply (issue 10 item 1): chat arrivals. */
+  private readonly arrivals: MongoChatArrivals;
 
   /** Use `MongoStore.connect`; this takes a connected client and a database whose indexes exist. */
   constructor(
@@ -105,6 +108,7 @@ export class MongoStore implements Store {
     this.media = new MediaBucket(db);
     this.ops = new MongoOps(db, this.collections);
     this.participations = participations.participationsOf(db);
+    this.arrivals = new MongoChatArrivals(db);
     this.tabC = tabCollections(db, this.collections);
     this.tab = new MongoTabQueries(
       this.tabC,
@@ -419,6 +423,20 @@ export class MongoStore implements Store {
       .sort({ at: 1, seq: 1 })
       .toArray();
     return docs.map((doc) => doc.data);
+  }
+
+  // reply (issue 10 item 1): chat arrivals (chat-arrivals.ts)
+
+  async noteArrival(userId: string, threadId: string, at: Millis): Promise<void> {
+    await this.arrivals.note(userId, threadId, at);
+  }
+
+  async clearArrivals(userId: string, upTo: Millis): Promise<void> {
+    await this.arrivals.clear(userId, upTo);
+  }
+
+  async listArrivals(userId: string): Promise<string[]> {
+    return this.arrivals.list(userId);
   }
 
   // Teams cards

@@ -332,6 +332,20 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS outbox_by_due;
     `,
   },
+  // reply (issue 10 item 1): what arrived in each user's chat since they last worked, kept
+  // across restarts and shared by every process on the file (chat-arrivals.ts).
+  {
+    version: 11,
+    name: 'chat arrivals since the user last worked',
+    sql: `
+      CREATE TABLE chat_arrivals (
+        user_id TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, thread_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

@@ -40,6 +40,7 @@ import type {
 } from '../port.js';
 import { applyTransition, writeContact } from './apply-transition.js';
 import * as budgets from './budgets.js';
+import * as arrivals from './chat-arrivals.js';
 import * as leases from './leases.js';
 import * as participations from './participations.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
@@ -514,6 +515,21 @@ export class SqliteStore implements Store {
       if (participations.markRead(this.sql, threadId, userId, seq))
         logChange(this.sql, userId, 'thread', threadId, null, Date.now());
     });
+  }
+
+  // reply (issue 10 item 1): chat arrivals (chat-arrivals.ts)
+
+  async noteArrival(userId: string, threadId: string, at: Millis): Promise<void> {
+    await this.writes.write(() => arrivals.noteArrival(this.sql, userId, threadId, at));
+  }
+
+  async clearArrivals(userId: string, upTo: Millis): Promise<void> {
+    if (!arrivals.hasArrivals(this.sql, userId, upTo)) return;
+    await this.writes.write(() => arrivals.clearArrivals(this.sql, userId, upTo));
+  }
+
+  async listArrivals(userId: string): Promise<string[]> {
+    return arrivals.listArrivals(this.sql, userId);
   }
 
   // media

@@ -6,6 +6,7 @@ import type { Message, UserId } from '../../core/types.js';
 import { cardLang, clientDateTime, strings, threadLine, type CardContact } from './format.js';
 import { fileView } from './media-view.js';
 import { messageWords, STATUS_MARKS, statusTime } from './message-view.js';
+import { withReplyAction } from './reply-action.js';
 import { expand, type AdaptiveCard } from './templates.js';
 
 export interface MessageStatusCardData {
@@ -46,7 +47,7 @@ export function messageStatusCard(
     info: tr('card.action.info'),
     download: tr('media.download'),
   };
-  return expand('message-status', {
+  const card = expand('message-status', {
     lang: cardLang(tr.locale),
     fallbackText: `${t.heading}: ${text ?? (file ? `${file.icon} ${file.name}` : tr('card.picture.preview'))} (${tr(`card.status.${status}`)})`,
     threadId: message.threadId,
@@ -66,4 +67,6 @@ export function messageStatusCard(
     possiblyTwice: message.possiblyDuplicate === true,
     t,
   });
+  // reply (issue 10): Reply makes this conversation the current one.
+  return withReplyAction(card, message.threadId, tr);
 }

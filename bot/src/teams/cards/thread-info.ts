@@ -1,6 +1,7 @@
 /** The `info` command: the current conversation, its participants, state and window. */
 import { WINDOW, type Millis, type Thread, type UserId } from '../../core/types.js';
 import { cardLang, clientDateTime, nameList, phoneLabel, strings, windowLeft } from './format.js';
+import { withReplyAction } from './reply-action.js';
 import { expand, type AdaptiveCard } from './templates.js';
 
 export interface ThreadInfoCardData {
@@ -37,7 +38,7 @@ export function threadInfoCard(data: ThreadInfoCardData, locale: string | undefi
     { label: tr('card.thread_info.started'), value: clientDateTime(thread.createdAt) },
   ];
   const isParticipant = thread.participants.some((p) => p.id === data.viewerId);
-  return expand('thread-info', {
+  const card = expand('thread-info', {
     lang: cardLang(tr.locale),
     threadId: thread.id,
     rows,
@@ -54,4 +55,6 @@ export function threadInfoCard(data: ThreadInfoCardData, locale: string | undefi
       leave: tr('card.inbound.leave'),
     },
   });
+  // reply (issue 10): an open conversation the user takes part in offers Reply.
+  return thread.state !== 'closed' && isParticipant ? withReplyAction(card, thread.id, tr) : card;
 }

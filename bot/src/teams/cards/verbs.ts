@@ -46,6 +46,11 @@ export const VERBS = {
   addContact: 'contact.add',
   listThreads: 'threads.list',
   listContacts: 'contacts.list',
+  /** reply (issue 10): make the conversation of a notice or status card the current one. */
+  replyHere: 'thread.reply',
+  /** reply (issue 10): a number already in the user's contacts under another name. */
+  duplicateRename: 'contact.duplicate.rename',
+  duplicateKeep: 'contact.duplicate.keep',
   /** gather: Open on the hourly summary: make the conversation current and show its messages. */
   gatherOpen: 'gather.open',
 } as const;
@@ -119,6 +124,13 @@ export const cardActionSchema = z.discriminatedUnion('verb', [
   ),
   action(VERBS.listThreads, z.object({})),
   action(VERBS.listContacts, z.object({})),
+  // reply (issue 10)
+  action(VERBS.replyHere, z.object({ threadId: id, notice: optional(z.string().max(8000)) })),
+  action(
+    VERBS.duplicateRename,
+    z.object({ contactId: id, name: z.string().trim().min(1).max(256) }),
+  ),
+  action(VERBS.duplicateKeep, z.object({ contactId: id })),
   action(VERBS.gatherOpen, thread),
 ]);
 export type CardAction = z.infer<typeof cardActionSchema>;

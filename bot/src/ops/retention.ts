@@ -36,6 +36,8 @@ export async function enforceRetention(
 export class LeasedJob {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  private again = false;
+  private stopped = false;
 
   constructor(
     private readonly options: {
@@ -54,6 +56,7 @@ export class LeasedJob {
   }
 
   start(): void {
+    this.stopped = false;
     this.tick();
     this.timer = setInterval(() => this.tick(), this.options.intervalMs);
     this.timer.unref();
@@ -75,7 +78,18 @@ export class LeasedJob {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.stopped = true;
     await this.running;
+  }
+
+  /**
+   * alarm (issue 12): run now rather than at the next interval (again right after the run in
+   * progress, if one is), when this instance gets the lease.
+   */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.tick();
   }
 
   private tick(): void {
@@ -84,7 +98,13 @@ export class LeasedJob {
       .catch((error: unknown) =>
         this.options.logger.error({ err: error, job: this.options.name }, 'job failed'),
       )
-      .finally(() => (this.running = undefined));
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.tick();
+        }
+      });
   }
 }
 

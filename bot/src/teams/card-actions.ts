@@ -36,6 +36,7 @@ import { cardActivity, contactOf, messageCard } from './card-views.js';
 import type { CommandHandlers } from './command-handlers.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
+import { assignFromCard } from './alarm-actions.js'; // alarm (issue 12)
 
 type Data<V extends CardAction['verb']> = Extract<CardAction, { verb: V }>['data'];
 
@@ -221,6 +222,9 @@ export class CardActions {
       case VERBS.listContacts:
         await this.post(turn, await this.commands.contactsList(turn));
         return helpCard(turn.locale);
+      // alarm (issue 12): an admin assigns a contact's message that reached nobody.
+      case VERBS.alarmAssign:
+        return assignFromCard(this.services, turn, a.data);
     }
   }
 

@@ -46,6 +46,8 @@ export const VERBS = {
   addContact: 'contact.add',
   listThreads: 'threads.list',
   listContacts: 'contacts.list',
+  /** alarm (issue 12): an admin assigns a contact's message that reached nobody. */
+  alarmAssign: 'alarm.assign',
 } as const;
 
 /** Verbs of the compose extension's dialog (Action.Submit, verb inside the data). */
@@ -117,6 +119,7 @@ export const cardActionSchema = z.discriminatedUnion('verb', [
   ),
   action(VERBS.listThreads, z.object({})),
   action(VERBS.listContacts, z.object({})),
+  action(VERBS.alarmAssign, picked), // alarm (issue 12)
 ]);
 export type CardAction = z.infer<typeof cardActionSchema>;
 

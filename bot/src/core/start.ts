@@ -59,14 +59,12 @@ export function startThread(input: StartThreadInput, now: Millis): Outcome {
           },
           // alarm (issue 12): and is shown what the contact wrote while nobody answered
           // (only the contact writes in such a thread: every message is theirs, in order).
-          ...waitingMessages(openThread).map(
-            (messageId): Effect => ({
-              type: 'deliver_inbound',
-              threadId: openThread.id,
-              messageId,
-              to: [by.id],
-            }),
-          ),
+          ...waitingMessages(openThread).map((messageId): Effect => ({
+            type: 'deliver_inbound',
+            threadId: openThread.id,
+            messageId,
+            to: [by.id],
+          })),
         ],
       );
     }

@@ -37,6 +37,7 @@ export class LeasedJob {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private again = false;
+  private chain: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
   constructor(
@@ -62,8 +63,17 @@ export class LeasedJob {
     this.timer.unref();
   }
 
-  /** Runs now if this instance gets the lease; false when another instance holds it. */
-  async runOnce(): Promise<boolean> {
+  /**
+   * Runs now if this instance gets the lease; false when another instance holds it. Runs in
+   * this process follow one another (a kick, the interval, a test's call), never overlap.
+   */
+  runOnce(): Promise<boolean> {
+    const run = this.chain.then(() => this.runNow());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runNow(): Promise<boolean> {
     const mine = await this.options.store.ops.acquireJobLease(
       this.options.name,
       this.options.owner,

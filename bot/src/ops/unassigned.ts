@@ -153,7 +153,10 @@ async function checkThread(
       state: 'cleared',
       since: now,
       toldCleared: [],
-      detail: { ...record.detail, ...outcomeOf(thread, byKey.get(unassignedKeys.assigned(threadId))) },
+      detail: {
+        ...record.detail,
+        ...outcomeOf(thread, byKey.get(unassignedKeys.assigned(threadId))),
+      },
     };
     await o.store.ops.putAlarm(record);
     o.logger.info({ alarm: UNASSIGNED_ALARM, threadId }, 'alarm cleared');
@@ -178,7 +181,9 @@ function outcomeOf(
   if (!thread || thread.participants.length === 0) return { outcome: 'closed' };
   const user = thread.participants[0]?.name ?? '';
   const by = assigned?.detail?.by;
-  return by ? { outcome: 'assigned', user: assigned.detail?.user ?? user, by } : { outcome: 'taken', user };
+  return by
+    ? { outcome: 'assigned', user: assigned.detail?.user ?? user, by }
+    : { outcome: 'taken', user };
 }
 
 function viewOutcome(detail: Readonly<Record<string, string>>): UnassignedView['outcome'] {

@@ -14,8 +14,6 @@ export async function assignFromCard(
   data: { readonly threadId: string; readonly userId: string },
 ): Promise<AdaptiveCard> {
   const { outcome, view } = await services.app.unassigned.assign(turn, data.threadId, data.userId);
-  const note = isRejection(outcome)
-    ? noticeText(outcome.notice, strings(turn.locale))
-    : undefined;
+  const note = isRejection(outcome) ? noticeText(outcome.notice, strings(turn.locale)) : undefined;
   return unassignedAlarmCard(view, turn.locale, { viewerId: turn.user.id, note });
 }

@@ -188,8 +188,12 @@ export async function startProduct(
     store,
   );
   const clientFor = (businessNumberId: string) => numbers.clientFor(businessNumberId);
-  const contactLocale = async (businessNumberId: string) =>
+  const organisationLocale = async (businessNumberId: string) =>
     (await store.getOrganisationByBusinessNumber(businessNumberId))?.contactLocale ?? 'en';
+  // alarm (issue 12): what the app writes to a contact (participant notices) is in the
+  // contact's language when one is set, as templates are, else the organisation's default.
+  const contactLocale = async (businessNumberId: string, contactId: string) =>
+    (await store.getContact(contactId))?.locale ?? (await organisationLocale(businessNumberId));
 
   // Delivery under load: WhatsApp's and Teams' limits as send budgets shared by every
   // instance through the store; each send waits for its reserved slot, in wall-clock time.
@@ -212,7 +216,7 @@ export async function startProduct(
   const templateLanguage = async (template: TemplateName, thread: Thread) => {
     if (!templateChecker) return undefined;
     const contact = await store.getContact(thread.contact.id);
-    const locale = contact?.locale ?? (await contactLocale(thread.businessNumberId));
+    const locale = contact?.locale ?? (await organisationLocale(thread.businessNumberId));
     return templateChecker.languageFor(template, locale);
   };
   const whatsAppChannel = new WhatsAppChannel({

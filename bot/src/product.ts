@@ -169,11 +169,10 @@ export async function startProduct(
     maxParticipants: config.maxParticipants,
     onCommitted: () => wake.dispatcher?.kick(),
     // alarm (issue 12): a message nobody receives raises its alarm at once (the job below).
-    onUnanswered: (threadId) => {
-      void signalUnanswered(store, threadId, clock.now())
+    onUnanswered: (threadId) =>
+      signalUnanswered(store, threadId, clock.now())
         .then(() => wake.unassigned?.kick())
-        .catch((error: unknown) => logger.warn({ err: error, threadId }, 'alarm signal not kept'));
-    },
+        .catch((error: unknown) => logger.warn({ err: error, threadId }, 'alarm signal not kept')),
   });
 
   const wa = config.whatsapp;
@@ -250,7 +249,9 @@ export async function startProduct(
     clock,
     logger,
     maxParticipants: config.maxParticipants,
-    onAssigned: () => wake.unassigned?.kick(), // alarm (issue 12)
+    // alarm (issue 12): who is told of a message nobody received may assign it.
+    onAssigned: () => wake.unassigned?.kick(),
+    everyoneIfNoAdmin: config.bot.local,
   });
   const core: ProductCore = { config, store, clock, conversations, app, logger, sandbox, budgets };
   const edge = options.adapters?.(core);

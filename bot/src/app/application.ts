@@ -34,6 +34,8 @@ export function createApplication(options: {
   readonly maxParticipants: number;
   /** alarm (issue 12): a thread nobody answered was assigned (the alarm job tells the admins). */
   readonly onAssigned?: () => void;
+  /** alarm (issue 12): local mode, where every enabled user is told of alarms when no admin is named. */
+  readonly everyoneIfNoAdmin?: boolean;
 }): Application {
   const { store, conversations, clock, logger, maxParticipants } = options;
   const queries = new UserQueries(store, clock, { maxParticipants });
@@ -43,7 +45,13 @@ export function createApplication(options: {
     attention,
     commands: new UserCommands(store, conversations, queries, attention),
     records: new SystemRecords(store),
-    unassigned: new UnassignedMessages(store, conversations, clock, options.onAssigned),
+    unassigned: new UnassignedMessages(
+      store,
+      conversations,
+      clock,
+      options.onAssigned,
+      options.everyoneIfNoAdmin,
+    ),
     enablement: (mode, localNumber) =>
       new Enablement({ store, logger, mode, localNumber, maxParticipants }),
   };

@@ -73,9 +73,10 @@ export interface ConversationsOptions {
   readonly newId?: () => string;
   /**
    * alarm (issue 12): a contact's message was kept in a thread nobody takes part in (no
-   * participants to reopen with, no intake users); called after the commit.
+   * participants to reopen with, no intake users); called after the commit, before the
+   * webhook is answered. It must not throw.
    */
-  readonly onUnanswered?: (threadId: ThreadId) => void;
+  readonly onUnanswered?: (threadId: ThreadId) => Promise<void>;
 }
 
 /** How often a command is recomputed when another instance changed the thread meanwhile. */
@@ -227,7 +228,7 @@ export class Conversations {
             'a contact wrote and no one can answer: name intake users for the number',
           );
           // alarm (issue 12): the organisation's admins are told, and can assign it.
-          this.options.onUnanswered?.(begun.thread.id);
+          await this.options.onUnanswered?.(begun.thread.id);
         }
         return done;
       }
@@ -246,7 +247,7 @@ export class Conversations {
           'a contact wrote and no one can answer: name intake users for the number',
         );
         // alarm (issue 12): counted on the alarm its first message raised.
-        this.options.onUnanswered?.(outcome.thread.id);
+        await this.options.onUnanswered?.(outcome.thread.id);
       }
       return done;
     }

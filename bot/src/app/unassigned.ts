@@ -72,6 +72,11 @@ export class UnassignedMessages {
     private readonly clock: Clock,
     /** Called once a thread was assigned, so the alarm job tells the other admins at once. */
     private readonly onAssigned?: () => void,
+    /**
+     * Local mode (no BOT_ID): with no admin named, every enabled user of the organisation is
+     * told of alarms (SystemRecords.organisationAdmins), so every one of them may assign.
+     */
+    private readonly everyoneIfNoAdmin = false,
   ) {}
 
   /**
@@ -134,14 +139,16 @@ export class UnassignedMessages {
 
   /** The thread, for an admin of the organisation that owns its number; else not found. */
   private async adminsThread(actor: Actor, threadId: ThreadId): Promise<Thread> {
-    const [user, thread] = await Promise.all([
-      this.store.getUser(actor.user.id),
-      this.store.getThread(threadId),
-    ]);
-    if (!thread || !isOrganisationAdmin(user, actor.organisation.tenantId))
-      throw new ThreadNotFoundError(threadId);
+    const thread = await this.store.getThread(threadId);
+    if (!thread) throw new ThreadNotFoundError(threadId);
     const owner = await this.store.getOrganisationByBusinessNumber(thread.businessNumberId);
-    if (owner?.tenantId !== actor.organisation.tenantId) throw new ThreadNotFoundError(threadId);
+    if (!owner || owner.tenantId !== actor.organisation.tenantId)
+      throw new ThreadNotFoundError(threadId);
+    const users = await this.store.listUsers(owner.tenantId);
+    const admins = users.filter((u) => isOrganisationAdmin(u, owner.tenantId));
+    const allowed =
+      admins.length === 0 && this.everyoneIfNoAdmin ? users.filter((u) => u.enabled) : admins;
+    if (!allowed.some((u) => u.id === actor.user.id)) throw new ThreadNotFoundError(threadId);
     return thread;
   }
 

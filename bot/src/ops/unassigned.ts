@@ -180,10 +180,9 @@ function outcomeOf(
 ): Record<string, string> {
   if (!thread || thread.participants.length === 0) return { outcome: 'closed' };
   const user = thread.participants[0]?.name ?? '';
-  const by = assigned?.detail?.by;
-  return by
-    ? { outcome: 'assigned', user: assigned.detail?.user ?? user, by }
-    : { outcome: 'taken', user };
+  // The admin's assignment, unless someone else took the contact first meanwhile.
+  const by = assigned?.detail?.user === user ? assigned.detail.by : undefined;
+  return by ? { outcome: 'assigned', user, by } : { outcome: 'taken', user };
 }
 
 function viewOutcome(detail: Readonly<Record<string, string>>): UnassignedView['outcome'] {

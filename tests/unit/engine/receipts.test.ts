@@ -77,7 +77,7 @@ describe('receipts on a message', () => {
   it('tells the author why a message failed, with the reason from the error catalogue', () => {
     const { w, id } = sentMessage();
     const t = w.report(id, 'failed', failure(131026, 'other', 'reason.undeliverable'));
-    expect(w.message(id)).toMatchObject({ status: 'failed', failure: { code: 131026 } });
+    expect(w.message(id)).toMatchObject({ status: 'failed', failure: { graphCode: 131026 } });
     const n = t.effects.find((e) => e.type === 'notify');
     expect(n).toMatchObject({
       to: [alice.id],

@@ -156,7 +156,7 @@ function samples(locale: Locale): Record<CardTemplate, AdaptiveCard[]> {
         {
           message: message({
             status: 'failed',
-            failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+            failure: { graphCode: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
           }),
           contact,
           viewerId: sam.id,
@@ -292,7 +292,7 @@ function samples(locale: Locale): Record<CardTemplate, AdaptiveCard[]> {
           message: message({
             status: 'failed',
             statusTimes: { pending: NOW, failed: NOW + 1 },
-            failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+            failure: { graphCode: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
           }),
           contact,
         },
@@ -735,7 +735,7 @@ describe('the message status card', () => {
 
   it('should give the plain-language reason of a failure', () => {
     const card = status('failed', {
-      failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+      failure: { graphCode: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
     });
     expect(nodes(card).find((n) => n.text === t('en', 'reason.undeliverable'))).toMatchObject({
       color: 'attention',

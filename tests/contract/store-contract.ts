@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import { describeBudgetContract } from './contract-budgets.js';
+import { describeGatherContract } from './contract-gather.js';
 import { describeConcurrentCommitContract } from './contract-concurrent-commits.js';
 import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
@@ -45,5 +46,7 @@ export function describeStoreContract(
     describeBudgetContract(makeStore, makeTwoClients);
     describeParticipationContract(makeStore);
     describeMediaOnceContract(makeStore, makeTwoClients);
+    // gather (issue 11 item 2): gathered cards.
+    describeGatherContract(makeStore);
   });
 }

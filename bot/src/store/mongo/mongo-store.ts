@@ -3,6 +3,7 @@
  * stateless instances. It needs a replica set (Atlas, a self-hosted replica set, Cosmos DB
  * for MongoDB vCore) because `apply` runs in a multi-document transaction.
  */
+import * as gather from './gather.js';
 import { randomUUID } from 'node:crypto';
 import {
   MongoClient,
@@ -452,6 +453,26 @@ export class MongoStore implements Store {
       .limit(1)
       .toArray();
     return docs[0] ? messageCardFromDoc(docs[0]) : undefined;
+  }
+
+  // gather (issue 11 item 2): gathered cards
+
+  listMessageCardsByActivity(userId: string, activityId: string): Promise<MessageCard[]> {
+    return gather.listMessageCardsByActivity(this.collections, userId, activityId);
+  }
+
+  listWaitingTeamsEffects(
+    threadId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<OutboxItem[]> {
+    return gather.listWaitingTeamsEffects(this.collections, threadId, afterSeq, limit);
+  }
+  async listMessagesWaitingFor(
+    userId: string,
+    limit: number,
+  ): Promise<{ threadId: string; messageId: string }[]> {
+    return gather.listMessagesWaitingFor(this.collections, userId, limit);
   }
 
   // participation and read positions (issue 8)

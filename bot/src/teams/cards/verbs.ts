@@ -46,6 +46,8 @@ export const VERBS = {
   addContact: 'contact.add',
   listThreads: 'threads.list',
   listContacts: 'contacts.list',
+  /** gather: Open on the hourly summary: make the conversation current and show its messages. */
+  gatherOpen: 'gather.open',
   /** alarm (issue 12): an admin assigns a contact's message that reached nobody. */
   alarmAssign: 'alarm.assign',
 } as const;
@@ -119,6 +121,7 @@ export const cardActionSchema = z.discriminatedUnion('verb', [
   ),
   action(VERBS.listThreads, z.object({})),
   action(VERBS.listContacts, z.object({})),
+  action(VERBS.gatherOpen, thread),
   action(VERBS.alarmAssign, picked), // alarm (issue 12)
 ]);
 export type CardAction = z.infer<typeof cardActionSchema>;

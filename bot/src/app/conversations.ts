@@ -71,6 +71,12 @@ export interface ConversationsOptions {
   /** Called after every commit that added effects, so dispatchers start at once. */
   readonly onCommitted?: () => void;
   readonly newId?: () => string;
+  /**
+   * alarm (issue 12): a contact's message was kept in a thread nobody takes part in (no
+   * participants to reopen with, no intake users); called after the commit, before the
+   * webhook is answered. It must not throw.
+   */
+  readonly onUnanswered?: (threadId: ThreadId) => Promise<void>;
 }
 
 /** How often a command is recomputed when another instance changed the thread meanwhile. */
@@ -221,6 +227,8 @@ export class Conversations {
             { threadId: begun.thread.id, businessNumberId: message.businessNumberId },
             'a contact wrote and no one can answer: name intake users for the number',
           );
+          // alarm (issue 12): the organisation's admins are told, and can assign it.
+          await this.options.onUnanswered?.(begun.thread.id);
         }
         return done;
       }
@@ -238,6 +246,8 @@ export class Conversations {
           { threadId: outcome.thread.id, businessNumberId: message.businessNumberId },
           'a contact wrote and no one can answer: name intake users for the number',
         );
+        // alarm (issue 12): counted on the alarm its first message raised.
+        await this.options.onUnanswered?.(outcome.thread.id);
       }
       return done;
     }

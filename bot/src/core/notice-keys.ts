@@ -19,6 +19,7 @@ interface Areas {
   ops: typeof import('../i18n/locales/en/ops.json');
   reply: typeof import('../i18n/locales/en/reply.json');
   gather: typeof import('../i18n/locales/en/gather.json');
+  alarm: typeof import('../i18n/locales/en/alarm.json');
 }
 /* eslint-enable @typescript-eslint/consistent-type-imports */
 

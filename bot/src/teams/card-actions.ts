@@ -39,6 +39,7 @@ import type { CommandHandlers } from './command-handlers.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
 import { ReplyActions } from './reply-actions.js';
+import { assignFromCard } from './alarm-actions.js'; // alarm (issue 12)
 
 type Data<V extends CardAction['verb']> = Extract<CardAction, { verb: V }>['data'];
 
@@ -242,6 +243,9 @@ export class CardActions {
         return this.reply10.keep(turn, a.data);
       case VERBS.gatherOpen:
         return openFromSummary(this.services, turn, a.data.threadId);
+      // alarm (issue 12): an admin assigns a contact's message that reached nobody.
+      case VERBS.alarmAssign:
+        return assignFromCard(this.services, turn, a.data);
     }
   }
 

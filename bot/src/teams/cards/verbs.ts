@@ -53,6 +53,8 @@ export const VERBS = {
   duplicateKeep: 'contact.duplicate.keep',
   /** gather: Open on the hourly summary: make the conversation current and show its messages. */
   gatherOpen: 'gather.open',
+  /** alarm (issue 12): an admin assigns a contact's message that reached nobody. */
+  alarmAssign: 'alarm.assign',
 } as const;
 
 /** Verbs of the compose extension's dialog (Action.Submit, verb inside the data). */
@@ -132,6 +134,7 @@ export const cardActionSchema = z.discriminatedUnion('verb', [
   ),
   action(VERBS.duplicateKeep, z.object({ contactId: id })),
   action(VERBS.gatherOpen, thread),
+  action(VERBS.alarmAssign, picked), // alarm (issue 12)
 ]);
 export type CardAction = z.infer<typeof cardActionSchema>;
 

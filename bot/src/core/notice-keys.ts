@@ -17,6 +17,7 @@ interface Areas {
   tab: typeof import('../i18n/locales/en/tab.json');
   chat: typeof import('../i18n/locales/en/chat.json');
   ops: typeof import('../i18n/locales/en/ops.json');
+  release: typeof import('../i18n/locales/en/release.json');
 }
 /* eslint-enable @typescript-eslint/consistent-type-imports */
 

@@ -106,6 +106,19 @@ export class UserCommands {
     return outcome;
   }
 
+  /**
+   * release (issue 10): Send again on a failed message the user can reach (not found
+   * otherwise, as everything else); on success the conversation becomes current.
+   */
+  async sendAgain(actor: Actor, messageId: string): Promise<Outcome> {
+    const { message, thread } = await this.access.message(actor, messageId);
+    const outcome = await this.conversations.sendAgain(actor.user.id, message);
+    if (isRejection(outcome)) return outcome;
+    await this.setCurrentThread(actor, thread.id);
+    await this.markRead(actor, thread.id);
+    return outcome;
+  }
+
   async remind(actor: Actor, threadId: string): Promise<Outcome> {
     const { thread } = await this.access.thread(actor, threadId);
     return this.conversations.remind(actor.user.id, thread.id);

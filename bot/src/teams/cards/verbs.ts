@@ -46,6 +46,10 @@ export const VERBS = {
   addContact: 'contact.add',
   listThreads: 'threads.list',
   listContacts: 'contacts.list',
+  /** release (issue 10): a failed message, tried again as a new message (once). */
+  sendAgain: 'message.send_again',
+  /** release (issue 10): a card showing a conversation's state asks for its current look. */
+  refreshThread: 'thread.refresh',
 } as const;
 
 /** Verbs of the compose extension's dialog (Action.Submit, verb inside the data). */
@@ -117,6 +121,9 @@ export const cardActionSchema = z.discriminatedUnion('verb', [
   ),
   action(VERBS.listThreads, z.object({})),
   action(VERBS.listContacts, z.object({})),
+  // release (issue 10)
+  action(VERBS.sendAgain, z.object({ threadId: id, messageId: id })),
+  action(VERBS.refreshThread, thread),
 ]);
 export type CardAction = z.infer<typeof cardActionSchema>;
 

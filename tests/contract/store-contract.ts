@@ -18,6 +18,7 @@ import { describeTabContract } from './contract-tab.js';
 import { describeStoreReviewContract } from './contract-store-review.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
+import { describeThreadCardContract } from './contract-thread-cards.js';
 import { describeTwoClientContract } from './contract-two-clients.js';
 import type { MakeStore, MakeTwoClients } from './store-fixtures.js';
 
@@ -45,5 +46,7 @@ export function describeStoreContract(
     describeBudgetContract(makeStore, makeTwoClients);
     describeParticipationContract(makeStore);
     describeMediaOnceContract(makeStore, makeTwoClients);
+    // release (issue 10): conversation cards updated in place
+    describeThreadCardContract(makeStore);
   });
 }

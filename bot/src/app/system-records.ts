@@ -3,7 +3,7 @@
  * pictures behind signed URLs, and, for the channel that tells users (the dispatcher's
  * UserChannel), the users, messages and the cards their chats show for them.
  */
-import type { MessageCard, UserRecord } from '../core/records.js';
+import type { MessageCard, ThreadCard, UserRecord } from '../core/records.js';
 import type { MediaRef, Message, Millis } from '../core/types.js';
 import type { Store } from '../store/port.js';
 import { isOrganisationAdmin } from './user-queries.js';
@@ -53,5 +53,10 @@ export class SystemRecords {
 
   keepMessageCard(card: MessageCard): Promise<void> {
     return this.store.putMessageCard(card);
+  }
+
+  /** release (issue 10): the newest conversation cards a user's chat shows for a thread. */
+  threadCards(threadId: string, userId: string, limit = 3): Promise<ThreadCard[]> {
+    return this.store.listThreadCards(threadId, userId, limit);
   }
 }

@@ -185,6 +185,15 @@ export class UserCommands {
     return prepareDocument(this.store, document);
   }
 
+  /** release (issue 10): the conversation card the user's chat shows, updated on state changes. */
+  async keepThreadCard(
+    actor: Actor,
+    card: { threadId: string; activityId: string; conversationId: string },
+  ): Promise<void> {
+    await this.access.thread(actor, card.threadId);
+    await this.store.putThreadCard({ ...card, userId: actor.user.id });
+  }
+
   /** Remember the card the user's chat shows for a message, so receipts update it in place. */
   async keepMessageCard(
     actor: Actor,

@@ -127,6 +127,7 @@ export function createTeamsAdapter(
       messenger,
       media,
       logger,
+      clock, // release (issue 10): conversation cards show the window's time left
     }),
     routes: [
       messagesRoute({ adapter, bot: whatsAppBot, logger }),

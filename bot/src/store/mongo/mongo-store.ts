@@ -28,6 +28,7 @@ import {
   type ContactRecord,
   type HotQuery,
   type MessageCard,
+  type ThreadCard,
   type MessageInThread,
   type MessageRange,
   type Organisation,
@@ -59,6 +60,7 @@ import { migrateIndexes, MongoMigrationLedger } from './index-migrations.js';
 import * as budgets from './budgets.js';
 import * as leases from './leases.js';
 import * as participations from './participations.js';
+import * as threadCards from './thread-cards.js';
 import { MediaBucket } from './media-bucket.js';
 import { MongoOps } from './ops.js';
 import { heldMessages, upgradePendingLists } from './pending-queue.js';
@@ -452,6 +454,16 @@ export class MongoStore implements Store {
       .limit(1)
       .toArray();
     return docs[0] ? messageCardFromDoc(docs[0]) : undefined;
+  }
+
+  // release (issue 10): conversation cards, updated in place (thread-cards.ts)
+
+  async putThreadCard(card: ThreadCard): Promise<void> {
+    await threadCards.putThreadCard(threadCards.threadCardsOf(this.db), card);
+  }
+
+  async listThreadCards(threadId: string, userId: string, limit: number): Promise<ThreadCard[]> {
+    return threadCards.listThreadCards(threadCards.threadCardsOf(this.db), threadId, userId, limit);
   }
 
   // participation and read positions (issue 8)

@@ -25,6 +25,7 @@ import type {
   ContactRecord,
   HotQuery,
   MessageCard,
+  ThreadCard,
   MessageInThread,
   MessageRange,
   Organisation,
@@ -41,6 +42,7 @@ import { applyTransition, writeContact } from './apply-transition.js';
 import * as budgets from './budgets.js';
 import * as leases from './leases.js';
 import * as participations from './participations.js';
+import * as threadCards from './thread-cards.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
 import { Checkpointer } from './checkpointer.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
@@ -471,6 +473,16 @@ export class SqliteStore implements Store {
       activityId,
     );
     return row && messageCardFromRow(row);
+  }
+
+  // release (issue 10): conversation cards, updated in place (thread-cards.ts)
+
+  async putThreadCard(card: ThreadCard): Promise<void> {
+    await this.writes.write(() => threadCards.putThreadCard(this.sql, card));
+  }
+
+  async listThreadCards(threadId: string, userId: string, limit: number): Promise<ThreadCard[]> {
+    return threadCards.listThreadCards(this.sql, threadId, userId, limit);
   }
 
   // participation and read positions (issue 8)

@@ -74,6 +74,10 @@ const verbs = (o: TwoOrganisations, prober: TeamsUser): [string, Record<string, 
   ['thread.new', { contactId: o.mariaId }],
   ['threads.list', {}],
   ['contacts.list', {}],
+  // release (issue 10)
+  ['message.send_again', { threadId: o.threadId, messageId: o.inboundId }],
+  ['thread.refresh', { threadId: o.threadId }],
+  ['threads.refresh', {}],
 ];
 
 describe.each([

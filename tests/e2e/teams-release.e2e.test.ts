@@ -188,10 +188,17 @@ describe('the conversation card', () => {
       userIds: ['29:aad-alice'],
     });
 
-    // `info` shows the same state, on a card of its own.
+    // `info` shows the same state, on a card of its own; `threads` lists it.
     await alice.say('info');
     const infoCard = alice.last();
     expect(infoCard.text).toContain('Waiting for consent');
+    await alice.say('threads');
+    const list = alice.last();
+    expect(list.text).toContain('Waiting for consent');
+    expect(list.card.refresh).toMatchObject({
+      action: { type: 'Action.Execute', verb: 'threads.refresh' },
+      userIds: ['29:aad-alice'],
+    });
 
     w.product.sandbox.phone(MARIA.phone).tapButton('wa4t:consent');
     await w.settle();
@@ -210,6 +217,9 @@ describe('the conversation card', () => {
     expect(textOf(refreshed)).not.toContain('Waiting for consent');
     expect(textOf(refreshed)).toContain('Active');
     expect(refreshed.refresh).toBeDefined();
+    const relisted = TeamsUser.card(await alice.execute('threads.refresh', {}, list.activityId));
+    expect(textOf(relisted)).toContain('Maria Silva');
+    expect(textOf(relisted)).not.toContain('Waiting for consent');
   });
 
   it("answers a refresh of someone else's conversation with the same not-found as everything else", async () => {

@@ -227,6 +227,8 @@ export class CardActions {
       case VERBS.refreshThread:
         // A card showing the conversation's state asks for its current look (refresh).
         return this.actions.threadInfo(turn, await queries.thread(turn, a.data.threadId));
+      case VERBS.refreshThreads:
+        return this.commands.threadsList(turn);
     }
   }
 

@@ -59,6 +59,21 @@ export function keepConversationCards(turn: Turn, services: BotServices): void {
   });
 }
 
+/** A card that Teams refreshes with `verb` for the user of this turn (their Teams id) when shown. */
+export function refreshedFor(
+  turn: Turn,
+  card: AdaptiveCard,
+  verb: string,
+  data: Record<string, string> = {},
+): AdaptiveCard {
+  const viewer = turn.context.activity.from?.id;
+  if (!viewer) return card;
+  return {
+    ...card,
+    refresh: { action: { type: 'Action.Execute', verb, data }, userIds: [viewer] },
+  };
+}
+
 /** The conversation card as a user sees it now, refreshing itself for them. */
 export function conversationCardFor(thread: Thread, user: UserRecord, now: number): AdaptiveCard {
   const mri = conversationReferenceOf(user.conversationReference)?.user?.id;

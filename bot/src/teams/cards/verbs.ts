@@ -50,6 +50,8 @@ export const VERBS = {
   sendAgain: 'message.send_again',
   /** release (issue 10): a card showing a conversation's state asks for its current look. */
   refreshThread: 'thread.refresh',
+  /** release (issue 10): the threads list (each conversation's state) asks for its current look. */
+  refreshThreads: 'threads.refresh',
 } as const;
 
 /** Verbs of the compose extension's dialog (Action.Submit, verb inside the data). */
@@ -124,6 +126,7 @@ export const cardActionSchema = z.discriminatedUnion('verb', [
   // release (issue 10)
   action(VERBS.sendAgain, z.object({ threadId: id, messageId: id })),
   action(VERBS.refreshThread, thread),
+  action(VERBS.refreshThreads, z.object({})),
 ]);
 export type CardAction = z.infer<typeof cardActionSchema>;
 

@@ -1,22 +1,19 @@
 /**
  * The composition root: reads the typed configuration, opens the store, wires the adapters
- * and starts the server. The only module that reads process.env.
+ * and starts the server. With the admin command line (admin/cli.ts), the only module that
+ * reads process.env.
  */
-import { existsSync } from 'node:fs';
-import { config as loadDotenv } from 'dotenv';
-import { ConfigError, loadConfig } from './config/config.js';
+import { ConfigError } from './config/config.js';
+import { configFromEnvironment } from './config/environment.js';
 import { createLogger } from './log.js';
 import { startProduct } from './product.js';
 import { createTeamsAdapter } from './teams/teams-adapter.js';
 
 async function main(): Promise<void> {
-  // Local runs read env/.env.local (written by the Teams Toolkit); real environment wins.
-  for (const file of ['env/.env.local', 'env/.env.local.user']) {
-    if (existsSync(file)) loadDotenv({ path: file, override: false, quiet: true });
-  }
   let config;
   try {
-    config = loadConfig(process.env);
+    // The real environment over env/.env.local and env/.env.local.user, as the admin CLI reads it.
+    config = configFromEnvironment(process.env, process.cwd());
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

@@ -1,6 +1,21 @@
 /** The tab's HTTP API, as the contract (TAB_API.md) defines it. Times are epoch milliseconds. */
+import type { MessageStatus, ThreadState } from '../../bot/src/http/tab-api/contract.js';
 
-export type ThreadState = 'awaiting_consent' | 'active' | 'paused' | 'closed';
+// The payloads' one source: the server builds them from the same file.
+export type {
+  ApiErrorBody,
+  Contact,
+  Me,
+  MessageStatus,
+  MessageView,
+  Notice,
+  SendOutcome,
+  SendResult,
+  ThreadState,
+  ThreadSummary,
+  UserRef,
+} from '../../bot/src/http/tab-api/contract.js';
+
 export const THREAD_STATES: readonly ThreadState[] = [
   'awaiting_consent',
   'active',
@@ -8,7 +23,6 @@ export const THREAD_STATES: readonly ThreadState[] = [
   'closed',
 ];
 
-export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
 export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'pending',
   'sent',
@@ -17,96 +31,3 @@ export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'failed',
   'received',
 ];
-
-export interface Notice {
-  readonly key: string;
-  readonly params?: Readonly<Record<string, string | number>>;
-}
-
-export interface UserRef {
-  readonly id: string;
-  readonly name: string;
-}
-
-export interface MessageView {
-  readonly id: string;
-  readonly seq: number;
-  readonly direction: 'inbound' | 'outbound';
-  readonly kind:
-    | 'text'
-    | 'image'
-    | 'document'
-    | 'audio'
-    | 'video'
-    | 'sticker'
-    | 'location'
-    | 'template'
-    | 'notice'
-    | 'system'
-    | 'other';
-  readonly author: UserRef | null;
-  readonly text: string | null;
-  readonly notice: Notice | null;
-  readonly media: {
-    readonly url: string;
-    readonly mimeType: string;
-    readonly size: number;
-    readonly fileName?: string;
-  } | null;
-  readonly status: MessageStatus;
-  readonly statusTimes: Partial<Record<MessageStatus, number>>;
-  readonly failure: { readonly code: number; readonly reasonKey: string } | null;
-  readonly possiblyDuplicate: boolean;
-  readonly createdAt: number;
-}
-
-export interface ThreadSummary {
-  readonly id: string;
-  readonly contact: { readonly id: string; readonly name: string; readonly phone: string };
-  readonly businessNumber: { readonly id: string; readonly display: string };
-  readonly state: ThreadState;
-  readonly windowExpiresAt: number | null;
-  readonly closedReason?: 'all_left' | 'declined' | 'opted_out' | 'optin_undeliverable';
-  readonly participating: boolean;
-  readonly participants: readonly UserRef[];
-  readonly lastMessage: MessageView | null;
-  readonly lastActivityAt: number;
-  readonly unread: number;
-  readonly canRestart: boolean;
-  readonly canRemind: boolean;
-}
-
-export interface Me {
-  readonly user: {
-    readonly id: string;
-    readonly name: string;
-    readonly locale: string;
-    readonly tenantId: string;
-    readonly isAdmin: boolean;
-  };
-  readonly local: boolean;
-  readonly now: number;
-}
-
-export interface Contact {
-  readonly id: string;
-  readonly name: string;
-  readonly phone: string;
-}
-
-export type SendOutcome = 'sent' | 'pending' | 'resume_requested';
-
-export interface SendResult {
-  readonly message: MessageView;
-  readonly outcome: SendOutcome;
-  readonly notice?: Notice;
-}
-
-export interface ApiErrorBody {
-  readonly error?: {
-    readonly code?: string;
-    readonly message?: string;
-    readonly field?: string;
-  };
-  readonly notice?: Notice;
-}

@@ -4,8 +4,8 @@
  * visible to every other client, a refused change fails alone, and a repeated event is
  * refused only once the first one is kept.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuplicateEventError, StaleThreadError, type Store } from '../../bot/src/store/port.js';
+import { describe, expect, it } from 'vitest';
+import { DuplicateEventError, StaleThreadError } from '../../bot/src/store/port.js';
 import {
   aContact,
   aMessage,
@@ -14,22 +14,12 @@ import {
   create,
   T0,
   type MakeTwoClients,
+  useTwoClients,
 } from './store-fixtures.js';
 
 export function describeConcurrentCommitContract(makeTwoClients: MakeTwoClients): void {
   describe('concurrent commits', () => {
-    let clients: readonly [Store, Store] | undefined;
-    beforeEach(async () => {
-      clients = await makeTwoClients();
-    });
-    afterEach(async () => {
-      await Promise.all(clients?.map((c) => c.close()) ?? []);
-      clients = undefined;
-    });
-    const both = (): readonly [Store, Store] => {
-      if (!clients) throw new Error('the clients are opened in beforeEach');
-      return clients;
-    };
+    const both = useTwoClients(makeTwoClients);
 
     it('answers each of many concurrent commits only once the other client can read it', async () => {
       const [a, b] = both();

@@ -3,8 +3,7 @@
  * instance runs a job; a released lease is taken over at once), the figures the metrics
  * report, and alarm records.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../bot/src/store/port.js';
+import { describe, expect, it } from 'vitest';
 import {
   aConsentRecord,
   aContact,
@@ -22,6 +21,7 @@ import {
   useStore,
   type MakeStore,
   type MakeTwoClients,
+  useTwoClients,
 } from './store-fixtures.js';
 
 export function describeOpsContract(makeStore: MakeStore, makeTwoClients: MakeTwoClients): void {
@@ -203,17 +203,10 @@ export function describeOpsContract(makeStore: MakeStore, makeTwoClients: MakeTw
   });
 
   describe('operations with two instances', () => {
-    let clients: readonly [Store, Store] | undefined;
-    beforeEach(async () => {
-      clients = await makeTwoClients();
-    });
-    afterEach(async () => {
-      await Promise.all(clients?.map((c) => c.close()) ?? []);
-      clients = undefined;
-    });
+    const both = useTwoClients(makeTwoClients);
 
     it('gives a job lease to one owner until it runs out, and renews it for its holder', async () => {
-      const [a, b] = clients!;
+      const [a, b] = both();
       expect(await a.ops.acquireJobLease('alarms', 'A', T0, MINUTE)).toBe(true);
       expect(await b.ops.acquireJobLease('alarms', 'B', T0 + 1000, MINUTE)).toBe(false);
       expect(await a.ops.acquireJobLease('alarms', 'A', T0 + 2000, MINUTE)).toBe(true);
@@ -223,7 +216,7 @@ export function describeOpsContract(makeStore: MakeStore, makeTwoClients: MakeTw
     });
 
     it("hands a released owner's job leases, effects and timers to another instance at once", async () => {
-      const [a, b] = clients!;
+      const [a, b] = both();
       const t1 = aThread('t1');
       await create(a, t1, { effects: [sendToContact(t1, 1), schedule(t1, T0)] });
       expect(await a.ops.acquireJobLease('alarms', 'A', T0, HOUR)).toBe(true);

@@ -3,8 +3,8 @@
  * activity again when it thinks we missed it), and the card each user sees for a message, so
  * receipts update that card in place.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MessageCard, Store } from '../../bot/src/store/port.js';
+import { describe, expect, it } from 'vitest';
+import type { MessageCard } from '../../bot/src/store/port.js';
 import {
   aThread,
   change,
@@ -12,6 +12,7 @@ import {
   useStore,
   type MakeStore,
   type MakeTwoClients,
+  useTwoClients,
 } from './store-fixtures.js';
 
 const card = (overrides: Partial<MessageCard> = {}): MessageCard => ({
@@ -63,17 +64,10 @@ export function describeTeamsContract(makeStore: MakeStore, makeTwoClients: Make
   });
 
   describe('Teams activities on two clients', () => {
-    let clients: readonly [Store, Store] | undefined;
-    beforeEach(async () => {
-      clients = await makeTwoClients();
-    });
-    afterEach(async () => {
-      await Promise.all(clients?.map((c) => c.close()) ?? []);
-      clients = undefined;
-    });
+    const both = useTwoClients(makeTwoClients);
 
     it('lets exactly one of two instances claim an activity sent to both at once', async () => {
-      const [a, b] = clients!;
+      const [a, b] = both();
       const claims = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
           (i % 2 === 0 ? a : b).claimEventKey('teams:a:1:repeated', T0),

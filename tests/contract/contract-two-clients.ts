@@ -2,13 +2,12 @@
  * The contract for several instances sharing one store: the version check, the one-open-
  * thread rule and the leases hold across clients, not only inside one.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../bot/src/core/types.js';
 import {
   OpenThreadExistsError,
   StaleThreadError,
   type OutboxItem,
-  type Store,
   type TimerItem,
 } from '../../bot/src/store/port.js';
 import {
@@ -22,22 +21,12 @@ import {
   schedule,
   T0,
   type MakeTwoClients,
+  useTwoClients,
 } from './store-fixtures.js';
 
 export function describeTwoClientContract(makeTwoClients: MakeTwoClients): void {
   describe('two clients on one store', () => {
-    let clients: readonly [Store, Store] | undefined;
-    beforeEach(async () => {
-      clients = await makeTwoClients();
-    });
-    afterEach(async () => {
-      await Promise.all(clients?.map((c) => c.close()) ?? []);
-      clients = undefined;
-    });
-    const both = (): readonly [Store, Store] => {
-      if (!clients) throw new Error('the clients are opened in beforeEach');
-      return clients;
-    };
+    const both = useTwoClients(makeTwoClients);
 
     it('sees what the other client wrote', async () => {
       const [a, b] = both();

@@ -141,3 +141,19 @@ export function useStore(makeStore: MakeStore): () => Store {
     return current;
   };
 }
+
+/** Two fresh clients of one store for each test (two instances), closed after it. */
+export function useTwoClients(makeTwoClients: MakeTwoClients): () => readonly [Store, Store] {
+  let clients: readonly [Store, Store] | undefined;
+  beforeEach(async () => {
+    clients = await makeTwoClients();
+  });
+  afterEach(async () => {
+    await Promise.all(clients?.map((c) => c.close()) ?? []);
+    clients = undefined;
+  });
+  return () => {
+    if (!clients) throw new Error('the clients are opened in beforeEach');
+    return clients;
+  };
+}

@@ -138,7 +138,7 @@ describe('/metrics', () => {
     await world.settle();
     const text = await scrape(world.product.url);
     expect(
-      value(text, 'wa4t_whatsapp_sends_total{outcome="sent",error_code="none"}'),
+      value(text, 'wa4t_whatsapp_sends_total{outcome="sent",graph_code="none"}'),
     ).toBeGreaterThanOrEqual(2);
     expect(value(text, 'wa4t_teams_sends_total{outcome="delivered"}')).toBeGreaterThanOrEqual(1);
     // Label values: words and codes only. No phone number, wamid, user, thread or tenant.
@@ -167,23 +167,23 @@ describe('send counters', () => {
     const results = [
       {
         outcome: 'failed',
-        failure: { code: 131026, kind: 'other', reasonKey: 'reason.access_token' },
+        failure: { graphCode: 131026, kind: 'other', reasonKey: 'reason.access_token' },
       },
-      { outcome: 'retry', afterMs: 1, reason: 'WhatsApp 130429' },
+      { outcome: 'retry', afterMs: 1, reason: 'WhatsApp 130429', graphCode: 130429 },
       { outcome: 'retry', afterMs: 1, reason: 'paced to WhatsApp limits' },
       {
         outcome: 'failed',
-        failure: { code: 447700900, kind: 'other', reasonKey: 'reason.access_token' },
+        failure: { graphCode: 447700900, kind: 'other', reasonKey: 'reason.access_token' },
       },
     ] as const;
     let i = 0;
     const channel = countedContacts({ send: async () => results[i++]! }, metrics);
     for (let n = 0; n < results.length; n++) await channel.send(thread, message, 1);
     const text = await metrics.registry.metrics();
-    expect(value(text, 'wa4t_whatsapp_sends_total{outcome="failed",error_code="131026"}')).toBe(1);
-    expect(value(text, 'wa4t_whatsapp_sends_total{outcome="retry",error_code="130429"}')).toBe(1);
-    expect(value(text, 'wa4t_whatsapp_sends_total{outcome="retry",error_code="none"}')).toBe(1);
-    expect(value(text, 'wa4t_whatsapp_sends_total{outcome="failed",error_code="other"}')).toBe(1);
+    expect(value(text, 'wa4t_whatsapp_sends_total{outcome="failed",graph_code="131026"}')).toBe(1);
+    expect(value(text, 'wa4t_whatsapp_sends_total{outcome="retry",graph_code="130429"}')).toBe(1);
+    expect(value(text, 'wa4t_whatsapp_sends_total{outcome="retry",graph_code="none"}')).toBe(1);
+    expect(value(text, 'wa4t_whatsapp_sends_total{outcome="failed",graph_code="other"}')).toBe(1);
     expect(text).not.toContain('447700900');
   });
 

@@ -78,6 +78,18 @@ describe('pictures between Teams and WhatsApp', () => {
     expect(w.product.sandbox.phone(PHONE).received()).toHaveLength(before);
   });
 
+  it('says so when Teams does not hand over the picture, and sends nothing', async () => {
+    const { w, alice } = await consented();
+    const served = w.connector.serveFile('label.png', PNG, 'image/png');
+    const before = w.product.sandbox.phone(PHONE).received().length;
+    await alice.say('The label', [
+      { contentType: 'image/png', contentUrl: served.replace('label.png', 'missing.png') },
+    ]);
+    expect(alice.last().text).toContain("We couldn't get that picture from Teams");
+    await w.settle();
+    expect(w.product.sandbox.phone(PHONE).received()).toHaveLength(before);
+  });
+
   it("shows the contact's picture in a card whose link Teams can fetch, and nobody else can forge", async () => {
     const { w, alice } = await consented();
     w.product.sandbox.phone(PHONE).sendImage(PNG, 'image/png', { caption: 'the damaged box' });

@@ -6,6 +6,7 @@
  * "Enabling organisations and users".
  */
 import { parseArgs } from 'node:util';
+import { CodedError } from '../core/errors.js';
 import { HOUR, type Millis } from '../core/types.js';
 import { SUPPORTED_LOCALES } from '../i18n/catalogue.js';
 import type { Organisation, Store, UserRecord } from '../store/port.js';
@@ -55,8 +56,12 @@ export const USAGE = `Usage: npm run admin -- <command>
                                   it ahead of a rollout: new instances then start at once).
   store migrations                List the migrations recorded in the store.`;
 
-export class AdminUsageError extends Error {
-  readonly code = 'admin_usage';
+/** The admin typed a command the command line cannot run: it prints why and the usage. */
+export class AdminUsageError extends CodedError {
+  declare readonly code: 'admin.usage';
+  constructor(message: string) {
+    super('admin.usage', message);
+  }
 }
 
 /** Where exports go without --out. */

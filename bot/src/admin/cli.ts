@@ -1,19 +1,15 @@
 /**
  * `npm run admin -- …`: the admin's command line, on the store the product is configured
  * with (DATA_DIR's embedded store, or MONGODB_URI). Like index.ts, an entry point: it reads
- * the environment (and env/.env.local) for the configuration.
+ * the environment and the .env files through config/environment.ts, as the server does.
  */
-import { existsSync } from 'node:fs';
-import { config as loadDotenv } from 'dotenv';
-import { ConfigError, loadConfig } from '../config/config.js';
+import { ConfigError } from '../config/config.js';
+import { configFromEnvironment } from '../config/environment.js';
 import { openStore } from '../store/open-store.js';
 import { AdminUsageError, runAdmin, USAGE } from './admin-commands.js';
 import { CONTACT_USAGE, runContactCommand } from './contact-commands.js';
 
 async function main(): Promise<number> {
-  for (const file of ['env/.env.local', 'env/.env.local.user']) {
-    if (existsSync(file)) loadDotenv({ path: file, override: false, quiet: true });
-  }
   const argv = process.argv.slice(2);
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
     console.log(USAGE + CONTACT_USAGE);
@@ -21,7 +17,8 @@ async function main(): Promise<number> {
   }
   let config;
   try {
-    config = loadConfig(process.env);
+    // The real environment over env/.env.local and env/.env.local.user, as the server reads it.
+    config = configFromEnvironment(process.env, process.cwd());
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

@@ -180,7 +180,7 @@ export async function exportMessages(
         m.waMessageId,
         m.status,
         ...STATUS_COLUMNS.map((s) => isoTime(statusTimesOf(m)[s])),
-        m.failure?.code,
+        m.failure?.graphCode,
         m.failure && reasonWords(m.failure.reasonKey, options.locale),
         m.failure?.reasonKey,
         m.direction === 'outbound' ? m.attempts : undefined,

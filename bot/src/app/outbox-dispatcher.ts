@@ -261,7 +261,7 @@ export class OutboxDispatcher {
       'giving up sending a message',
     );
     await this.options.conversations.failed(message, {
-      code: 0,
+      graphCode: 0,
       kind: 'other',
       reasonKey: 'reason.service_unavailable',
     });

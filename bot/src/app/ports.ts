@@ -8,7 +8,13 @@ import type { Effect, Failure, Message, Thread } from '../core/types.js';
 export type SendResult =
   | { readonly outcome: 'sent'; readonly waMessageId: string }
   /** Try again later: a transient error or a throttle (130429, 131056). */
-  | { readonly outcome: 'retry'; readonly afterMs?: number | undefined; readonly reason: string }
+  | {
+      readonly outcome: 'retry';
+      readonly afterMs?: number | undefined;
+      readonly reason: string;
+      /** WhatsApp's numeric error code, when it answered with one. */
+      readonly graphCode?: number | undefined;
+    }
   /**
    * Our own limits (throughput, pair rate): its slot is reserved, later than the dispatcher
    * holds an effect in memory. Waiting, not an attempt: put it back in the outbox this long.

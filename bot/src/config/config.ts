@@ -1,8 +1,10 @@
 /**
  * The typed configuration. Every setting comes from the environment (and env/.env.local for
- * local runs), validated once at start. Nothing else in the code reads process.env.
+ * local runs, read by environment.ts), validated once at start. Only the entry points
+ * (index.ts, admin/cli.ts) read process.env.
  */
 import { z } from 'zod';
+import { CodedError } from '../core/errors.js';
 
 const optionalString = z
   .string()
@@ -205,10 +207,11 @@ export const SANDBOX_CREDENTIALS = {
 /** The sandbox's WhatsApp Business Account (its webhooks' `entry[].id`). */
 export const SANDBOX_BUSINESS_ACCOUNT_ID = '100000000000000';
 
-export class ConfigError extends Error {
-  readonly code = 'config_invalid';
+export class ConfigError extends CodedError {
+  declare readonly code: 'config.invalid';
   constructor(readonly problems: readonly string[]) {
     super(
+      'config.invalid',
       `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSet these in the environment or in env/.env.local.user (see README.md, "Configuration").`,
     );
   }

@@ -171,7 +171,7 @@ export function cancelPending(
       held: undefined,
       status: 'failed',
       statusTimes: { ...m.statusTimes, failed: now },
-      failure: { code: 0, kind: 'other', reasonKey },
+      failure: { graphCode: 0, kind: 'other', reasonKey },
     }));
   const effects: Effect[] = [];
   for (const m of messages) {

@@ -60,7 +60,11 @@ export function status(snapshot: ThreadSnapshot, input: StatusInput, now: Millis
     return transition(thread, [receipt.message], statusChanged);
   }
 
-  const failure: Failure = input.failure ?? { code: 0, kind: 'other', reasonKey: 'reason.unknown' };
+  const failure: Failure = input.failure ?? {
+    graphCode: 0,
+    kind: 'other',
+    reasonKey: 'reason.unknown',
+  };
   const failed: Message = { ...receipt.message, failure };
 
   if (thread.optIn?.messageId === m.id && thread.state === 'awaiting_consent') {

@@ -146,7 +146,11 @@ export type FailureKind =
   | 'other';
 
 export interface Failure {
-  readonly code: number;
+  /**
+   * WhatsApp's numeric error code (Graph's `code`, e.g. 131026); 0 or -1 when WhatsApp gave
+   * none. Records written before it had this name kept it as `code`: the stores read both.
+   */
+  readonly graphCode: number;
   readonly kind: FailureKind;
   /** i18n key of the plain-language reason and what to do next. */
   readonly reasonKey: NoticeKey;

@@ -33,7 +33,7 @@ const SIGNAL_EVERY_MS = 30_000;
 /** Feeds the alarm job from this instance: called by the metrics fan-out. */
 export class AlarmSignals implements Metrics {
   private readonly written = new Map<string, Millis>();
-  private readonly refusedCode: { code?: number } = {};
+  private readonly refused: { graphCode?: number } = {};
   /** The first send since the last webhook this instance saw. */
   private sendSince: Millis | undefined;
 
@@ -48,17 +48,17 @@ export class AlarmSignals implements Metrics {
     this.signal('signal:webhook', 'raised', undefined, this.sendSince !== undefined);
     this.sendSince = undefined;
   }
-  whatsappSend(outcome: 'sent' | 'retry' | 'failed', errorCode: number | undefined): void {
+  whatsappSend(outcome: 'sent' | 'retry' | 'failed', graphCode: number | undefined): void {
     if (this.sendSince === undefined) {
       this.sendSince = this.clock.now();
       this.signal('signal:send', 'raised', undefined, true);
     }
-    if (errorCode !== undefined && ACCOUNT_CODES.has(errorCode)) {
-      this.refusedCode.code = errorCode;
-      this.signal('signal:refused', 'raised', { code: String(errorCode) }, true);
+    if (graphCode !== undefined && ACCOUNT_CODES.has(graphCode)) {
+      this.refused.graphCode = graphCode;
+      this.signal('signal:refused', 'raised', { graphCode: String(graphCode) }, true);
     } else if (outcome === 'sent') {
-      this.signal('signal:refused', 'cleared', undefined, this.refusedCode.code !== undefined);
-      this.refusedCode.code = undefined;
+      this.signal('signal:refused', 'cleared', undefined, this.refused.graphCode !== undefined);
+      this.refused.graphCode = undefined;
     }
   }
   webhookRefused(): void {}
@@ -143,8 +143,11 @@ export async function checkAlarms(o: AlarmOptions): Promise<void> {
             minutes: String(Math.round((now - send.since) / MINUTE)),
           }
         : undefined,
+    // The notice's {code} is Graph's code; a signal kept before the rename named it `code`.
     whatsapp_refused:
-      refused?.state === 'raised' ? { code: refused.detail?.code ?? '?' } : undefined,
+      refused?.state === 'raised'
+        ? { code: refused.detail?.graphCode ?? refused.detail?.code ?? '?' }
+        : undefined,
     outbox_stuck:
       outbox.oldestCreatedAt !== undefined && now - outbox.oldestCreatedAt >= o.outboxAgeMs
         ? { minutes: String(Math.round((now - outbox.oldestCreatedAt) / MINUTE)) }

@@ -28,7 +28,7 @@ export interface Metrics {
   webhookRefused(reason: WebhookRefusal): void;
   webhookDeduplicated(items: number): void;
   commitSeconds(seconds: number): void;
-  whatsappSend(outcome: 'sent' | 'retry' | 'failed', errorCode: number | undefined): void;
+  whatsappSend(outcome: 'sent' | 'retry' | 'failed', graphCode: number | undefined): void;
   teamsSend(outcome: TeamsOutcome): void;
   alarm(kind: string, active: boolean): void;
   templateProblems(count: number): void;
@@ -58,7 +58,7 @@ export class PrometheusMetrics implements Metrics {
   private readonly refused: Counter<'reason'>;
   private readonly deduplicated: Counter;
   private readonly commits: Histogram;
-  private readonly whatsapp: Counter<'outcome' | 'error_code'>;
+  private readonly whatsapp: Counter<'outcome' | 'graph_code'>;
   private readonly teams: Counter<'outcome'>;
   private readonly teamsThrottles: Counter;
   private readonly alarms: Gauge<'alarm'>;
@@ -95,7 +95,7 @@ export class PrometheusMetrics implements Metrics {
     this.whatsapp = new Counter({
       name: 'wa4t_whatsapp_sends_total',
       help: 'Messages handed to the WhatsApp Cloud API, by outcome and WhatsApp error code.',
-      labelNames: ['outcome', 'error_code'],
+      labelNames: ['outcome', 'graph_code'],
       registers,
     });
     this.teams = new Counter({
@@ -184,8 +184,8 @@ export class PrometheusMetrics implements Metrics {
   commitSeconds(seconds: number): void {
     this.commits.observe(seconds);
   }
-  whatsappSend(outcome: 'sent' | 'retry' | 'failed', errorCode: number | undefined): void {
-    this.whatsapp.inc({ outcome, error_code: codeLabel(errorCode) });
+  whatsappSend(outcome: 'sent' | 'retry' | 'failed', graphCode: number | undefined): void {
+    this.whatsapp.inc({ outcome, graph_code: codeLabel(graphCode) });
   }
   teamsSend(outcome: TeamsOutcome): void {
     this.teams.inc({ outcome });
@@ -237,17 +237,14 @@ export function countedContacts(
           attempt,
           outcome: result.outcome,
           ...(result.outcome === 'sent' ? { waMessageId: result.waMessageId } : {}),
-          ...(result.outcome === 'failed' ? { code: result.failure.code } : {}),
+          ...(result.outcome === 'failed' ? { graphCode: result.failure.graphCode } : {}),
         },
         'message handed to WhatsApp',
       );
       if (result.outcome === 'sent') metrics.whatsappSend('sent', undefined);
-      else if (result.outcome === 'failed') metrics.whatsappSend('failed', result.failure.code);
-      else if (result.outcome === 'retry')
-        metrics.whatsappSend(
-          'retry',
-          Number(/^WhatsApp (\d+)$/.exec(result.reason)?.[1]) || undefined,
-        );
+      else if (result.outcome === 'failed')
+        metrics.whatsappSend('failed', result.failure.graphCode);
+      else if (result.outcome === 'retry') metrics.whatsappSend('retry', result.graphCode);
       // 'wait': held for a slot of the shared budgets, nothing was sent.
       return result;
     },

@@ -10,6 +10,7 @@
  * WhatsApp takes JPEG and PNG up to 5 MB: anything else is refused with a reason the user reads.
  */
 import type { Attachment } from 'botbuilder';
+import { CodedError } from '../core/errors.js';
 import { checkOutboundImage, IMAGE_MAX_BYTES } from '../whatsapp/media-rules.js';
 import { MediaRejectedError } from '../whatsapp/errors.js';
 
@@ -26,13 +27,14 @@ export interface TeamsPicture {
 
 export type PictureProblem = 'unsupported' | 'too_large' | 'download_failed';
 
-export class PictureRefusedError extends Error {
-  readonly code = 'picture_refused';
+/** A picture (or file) from Teams we cannot send: its code says which problem (app/errors.ts). */
+export class PictureRefusedError extends CodedError {
+  declare readonly code: `picture.${PictureProblem}`;
   constructor(
     readonly problem: PictureProblem,
     detail: string,
   ) {
-    super(detail);
+    super(`picture.${problem}`, detail);
   }
 }
 

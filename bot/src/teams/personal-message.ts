@@ -8,6 +8,7 @@ import { isRejection, type MediaRef } from '../core/types.js';
 import { noticeCard, type AdaptiveCard } from './cards/index.js';
 import { cardActivity } from './card-views.js';
 import { DocumentRefusedError } from '../app/send-document.js';
+import { noticeKeyOf } from '../app/errors.js';
 import { DOCUMENT_MAX_BYTES } from '../whatsapp/media-rules.js';
 import {
   downloadFile,
@@ -76,7 +77,7 @@ export class PersonalMessages {
           { userId: turn.user.id, problem: error.problem },
           'picture from Teams refused',
         );
-        return this.reply(turn, this.notice(turn, `bot.picture.${error.problem}`));
+        return this.reply(turn, this.notice(turn, noticeKeyOf(error)));
       }
     }
     // media: documents (PDF, Office files), checked by the same use case the tab calls.

@@ -10,6 +10,7 @@ import { t } from '../i18n/catalogue.js';
 import type { Store } from '../store/port.js';
 import type { CloudApiClient, SentMessage } from './cloud-api-client.js';
 import { decideRetry } from './error-catalogue.js';
+import { WhatsAppApiError } from './errors.js';
 import type { SendPacer } from './send-pacer.js';
 import type { SendTarget } from './message-payloads.js';
 
@@ -42,7 +43,7 @@ export class WhatsAppChannel implements ContactChannel {
     if (!client) {
       return {
         outcome: 'failed',
-        failure: { code: 10, kind: 'other', reasonKey: 'reason.permission_denied' },
+        failure: { graphCode: 10, kind: 'other', reasonKey: 'reason.permission_denied' },
       };
     }
     // Throttling is waiting (Delivery under load): the next free slot of the number's
@@ -65,7 +66,7 @@ export class WhatsAppChannel implements ContactChannel {
       if (!sent)
         return {
           outcome: 'failed',
-          failure: { code: 131053, kind: 'other', reasonKey: 'reason.media_upload_failed' },
+          failure: { graphCode: 131053, kind: 'other', reasonKey: 'reason.media_upload_failed' },
         };
       return { outcome: 'sent', waMessageId: sent.wamid };
     } catch (error) {
@@ -82,11 +83,12 @@ export class WhatsAppChannel implements ContactChannel {
           afterMs,
         );
       }
-      const code = (error as { code?: unknown }).code;
+      const graphCode = error instanceof WhatsAppApiError ? error.graphCode : undefined;
       return {
         outcome: 'retry',
         afterMs,
-        reason: `WhatsApp ${typeof code === 'number' ? code : 'unavailable'}`,
+        reason: `WhatsApp ${graphCode ?? 'unavailable'}`,
+        graphCode,
       };
     }
   }

@@ -4,7 +4,7 @@
  *
  * Codes and meanings: Meta's error-codes page
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes
- * (it also gives the retry advice). Meta says to key logic on `code` (and
+ * (it also gives the retry advice). Meta says to key logic on Graph's `code` (our `graphCode`, and
  * `error_data.details`), never on titles, which it will deprecate.
  */
 import type { NoticeKey } from '../core/notice-keys.js';
@@ -38,7 +38,7 @@ export interface ErrorPolicy {
   readonly failure: Failure;
 }
 
-/** A Failure code for errors with no WhatsApp code: no answer, or our own bug. */
+/** A Failure's `graphCode` for errors with no WhatsApp code: no answer, or our own bug. */
 export const NO_WHATSAPP_CODE = -1;
 
 // ---------------------------------------------------------------------------------------------
@@ -175,25 +175,26 @@ export const REASON_KEYS: readonly string[] = [
 /** The codes the catalogue knows (the rest get the unknown policy). */
 export const KNOWN_CODES: readonly number[] = [...CATALOGUE.keys()].sort((a, b) => a - b);
 
-function kindOf(code: number): FailureKind {
-  if (code === 131047) return 'window_closed';
-  if (code === 131050) return 'opted_out';
+function kindOf(graphCode: number): FailureKind {
+  if (graphCode === 131047) return 'window_closed';
+  if (graphCode === 131050) return 'opted_out';
   return 'other';
 }
 
-function policy(code: number, spec: Spec): ErrorPolicy {
+function policy(graphCode: number, spec: Spec): ErrorPolicy {
   const { reasonKey, ...rest } = spec;
-  return { ...rest, failure: { code, kind: kindOf(code), reasonKey } };
+  return { ...rest, failure: { graphCode, kind: kindOf(graphCode), reasonKey } };
 }
 
 /** The policy for a WhatsApp error code, from a send response or a webhook's `errors[]`. */
-export function policyForCode(code: number): ErrorPolicy {
-  const spec = CATALOGUE.get(code);
-  if (spec) return policy(code, spec);
+export function policyForCode(graphCode: number): ErrorPolicy {
+  const spec = CATALOGUE.get(graphCode);
+  if (spec) return policy(graphCode, spec);
   // 200–299: "API permission" errors
   // (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
-  if (code >= 200 && code <= 299) return policy(code, permanent('reason.permission_denied', true));
-  return policy(code, UNKNOWN);
+  if (graphCode >= 200 && graphCode <= 299)
+    return policy(graphCode, permanent('reason.permission_denied', true));
+  return policy(graphCode, UNKNOWN);
 }
 
 /**
@@ -204,12 +205,13 @@ export function policyForCode(code: number): ErrorPolicy {
  */
 export function policyForError(error: unknown): ErrorPolicy {
   if (error instanceof WhatsAppApiError) {
-    if (CATALOGUE.has(error.code) || (error.code >= 200 && error.code <= 299)) {
-      return policyForCode(error.code);
+    const { graphCode } = error;
+    if (CATALOGUE.has(graphCode) || (graphCode >= 200 && graphCode <= 299)) {
+      return policyForCode(graphCode);
     }
-    if (error.httpStatus === 429) return policy(error.code, throughput);
-    if (error.httpStatus >= 500 || error.isTransient) return policy(error.code, transient());
-    return policyForCode(error.code);
+    if (error.httpStatus === 429) return policy(graphCode, throughput);
+    if (error.httpStatus >= 500 || error.isTransient) return policy(graphCode, transient());
+    return policyForCode(graphCode);
   }
   if (error instanceof WhatsAppUnavailableError) {
     if (error.httpStatus === 429) return policy(NO_WHATSAPP_CODE, throughput);

@@ -1,14 +1,16 @@
 /**
- * The WhatsApp adapter's coded errors: one class per way a call can fail, each with a string
- * `errorCode` (`code` is kept for Graph's numeric code), so logs and the error catalogue
- * (error-catalogue.ts) tell them apart without reading messages. None carries the access token.
+ * The WhatsApp adapter's coded errors: one class per way a call can fail, each a CodedError
+ * (core/errors.ts) with a string `code` in the product's words; Graph's own numeric error code
+ * travels as `graphCode`. Logs and the error catalogue (error-catalogue.ts) tell them apart
+ * without reading messages. None carries the access token.
  */
+import { CodedError } from '../core/errors.js';
 
 /** What Graph said when it refused a request (its error envelope, see graph-error.ts). */
 export interface WhatsAppApiErrorInit {
   readonly httpStatus: number;
   /** Graph's `error.code`, e.g. 131056. The key to error-catalogue.ts. */
-  readonly code: number;
+  readonly graphCode: number;
   readonly subcode?: number | undefined;
   /** Graph's `error.message`, e.g. "(#131056) (Business Account, Consumer Account) pair rate limit hit". */
   readonly title: string;
@@ -25,10 +27,10 @@ export interface WhatsAppApiErrorInit {
  * The Cloud API answered with an error envelope.
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes
  */
-export class WhatsAppApiError extends Error implements WhatsAppApiErrorInit {
-  readonly errorCode = 'whatsapp_api_error' as const;
+export class WhatsAppApiError extends CodedError implements WhatsAppApiErrorInit {
+  declare readonly code: 'whatsapp.api_error';
   readonly httpStatus: number;
-  readonly code: number;
+  readonly graphCode: number;
   readonly subcode?: number | undefined;
   readonly title: string;
   readonly details: string;
@@ -38,10 +40,13 @@ export class WhatsAppApiError extends Error implements WhatsAppApiErrorInit {
 
   constructor(init: WhatsAppApiErrorInit) {
     const sub = init.subcode === undefined ? '' : `/${init.subcode}`;
-    super(`WhatsApp API error ${init.code}${sub} (HTTP ${init.httpStatus}): ${init.title}`);
+    super(
+      'whatsapp.api_error',
+      `WhatsApp API error ${init.graphCode}${sub} (HTTP ${init.httpStatus}): ${init.title}`,
+    );
     this.name = 'WhatsAppApiError';
     this.httpStatus = init.httpStatus;
-    this.code = init.code;
+    this.graphCode = init.graphCode;
     this.subcode = init.subcode;
     this.title = init.title;
     this.details = init.details;
@@ -56,8 +61,8 @@ export class WhatsAppApiError extends Error implements WhatsAppApiErrorInit {
  * error body. Always retryable
  * (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
  */
-export class WhatsAppUnavailableError extends Error {
-  readonly errorCode = 'whatsapp_unavailable' as const;
+export class WhatsAppUnavailableError extends CodedError {
+  declare readonly code: 'whatsapp.unavailable';
   readonly retryable = true as const;
 
   constructor(
@@ -72,7 +77,7 @@ export class WhatsAppUnavailableError extends Error {
     readonly httpStatus?: number,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super('whatsapp.unavailable', message, options);
     this.name = 'WhatsAppUnavailableError';
   }
 }
@@ -80,21 +85,21 @@ export class WhatsAppUnavailableError extends Error {
 export type MediaRejection = 'too_large' | 'unsupported_type';
 
 /** A picture we refuse before calling WhatsApp: not JPEG/PNG, or over 5 MB (media-rules.ts). */
-export class MediaRejectedError extends Error {
-  readonly errorCode = 'whatsapp_media_rejected' as const;
+export class MediaRejectedError extends CodedError {
+  declare readonly code: 'whatsapp.media_rejected';
 
   constructor(
     readonly rejection: MediaRejection,
     message: string,
   ) {
-    super(message);
+    super('whatsapp.media_rejected', message);
     this.name = 'MediaRejectedError';
   }
 }
 
 /** A webhook POST whose body is not a WhatsApp notification: answer 400. */
-export class WebhookPayloadError extends Error {
-  readonly errorCode = 'whatsapp_webhook_payload_invalid' as const;
+export class WebhookPayloadError extends CodedError {
+  declare readonly code: 'whatsapp.webhook_invalid';
   readonly httpStatus = 400 as const;
 
   constructor(
@@ -102,7 +107,7 @@ export class WebhookPayloadError extends Error {
     /** Where the body deviates, e.g. ["entry.0.changes.0.value.metadata: Required"]. */
     readonly issues: readonly string[] = [],
   ) {
-    super(message);
+    super('whatsapp.webhook_invalid', message);
     this.name = 'WebhookPayloadError';
   }
 }

@@ -81,7 +81,7 @@ export function errorFromResponse(
     const e = envelope.data.error;
     return new WhatsAppApiError({
       httpStatus: status,
-      code: e.code,
+      graphCode: e.code,
       subcode: e.error_subcode,
       title: scrub(e.message ?? e.error_user_title ?? e.type ?? `HTTP ${status}`),
       details: scrub(e.error_data?.details ?? e.error_user_msg ?? ''),
@@ -100,7 +100,7 @@ export function errorFromResponse(
   }
   return new WhatsAppApiError({
     httpStatus: status,
-    code: UNKNOWN_GRAPH_CODE,
+    graphCode: UNKNOWN_GRAPH_CODE,
     title: `Unexpected HTTP ${status} from WhatsApp`,
     details: scrub(bodyText.slice(0, 200)),
     fbtraceId: headers.get('x-fb-trace-id') ?? undefined,

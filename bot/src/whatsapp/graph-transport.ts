@@ -85,7 +85,7 @@ export class GraphTransport {
     } catch {
       throw new WhatsAppApiError({
         httpStatus: 200,
-        code: UNKNOWN_GRAPH_CODE,
+        graphCode: UNKNOWN_GRAPH_CODE,
         title: 'Media URL is not a URL',
         details: '',
       });
@@ -93,7 +93,7 @@ export class GraphTransport {
     if (url.protocol !== 'https:' && url.origin !== this.#base.origin) {
       throw new WhatsAppApiError({
         httpStatus: 200,
-        code: UNKNOWN_GRAPH_CODE,
+        graphCode: UNKNOWN_GRAPH_CODE,
         title: 'Media URL is not HTTPS',
         details: `refusing to send credentials to ${url.origin}`,
       });
@@ -147,7 +147,7 @@ export class GraphTransport {
             operation: call.operation,
             path,
             status: error.httpStatus,
-            code: error.code,
+            graphCode: error.graphCode,
             subcode: error.subcode,
             fbtraceId: error.fbtraceId,
           }
@@ -195,7 +195,7 @@ export class GraphTransport {
     if (parsed.success) return parsed.data;
     throw new WhatsAppApiError({
       httpStatus: response.status,
-      code: UNKNOWN_GRAPH_CODE,
+      graphCode: UNKNOWN_GRAPH_CODE,
       title: `Unexpected ${operation} response from WhatsApp`,
       details: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
       fbtraceId: response.headers.get('x-fb-trace-id') ?? undefined,

@@ -66,7 +66,11 @@ export class WebhookEvents {
         case 'error':
           // About the number or the app (e.g. 130429), not one message: for operators.
           this.options.logger.warn(
-            { phoneNumberId: item.phoneNumberId, code: item.error.code, title: item.error.title },
+            {
+              phoneNumberId: item.phoneNumberId,
+              graphCode: item.error.graphCode,
+              title: item.error.title,
+            },
             'WhatsApp reported an error for the business number',
           );
           done = true;
@@ -163,7 +167,7 @@ export class WebhookEvents {
         {
           waMessageId: item.waMessageId,
           kind,
-          code: error instanceof WhatsAppApiError ? error.code : undefined,
+          graphCode: error instanceof WhatsAppApiError ? error.graphCode : undefined,
           reason: error instanceof MediaRejectedError ? error.rejection : undefined,
         },
         'media the contact sent could not be downloaded for good; kept as a message saying so',
@@ -179,7 +183,7 @@ export class WebhookEvents {
       status: item.status,
       at: item.at,
       failure:
-        item.status === 'failed' ? failureForCodes(item.errors.map((e) => e.code)) : undefined,
+        item.status === 'failed' ? failureForCodes(item.errors.map((e) => e.graphCode)) : undefined,
       // recipient_id is the contact's wa_id: whose queue this status waits in.
       contactId: item.recipientId ? contactIdFor(item.phoneNumberId, item.recipientId) : undefined,
     });

@@ -41,9 +41,10 @@ export interface WebhookOrigin {
   readonly wabaId: string;
 }
 
-/** An error WhatsApp reports in a notification. Key logic on `code` (Meta's advice). */
+/** An error WhatsApp reports in a notification. Key logic on its code (Meta's advice). */
 export interface WebhookError {
-  readonly code: number;
+  /** Graph's `code`, e.g. 131047. */
+  readonly graphCode: number;
   readonly title?: string | undefined;
   readonly message?: string | undefined;
   readonly details?: string | undefined;
@@ -328,7 +329,7 @@ function contentOf(m: WireMessage): WebhookContent {
 
 function errorOf(raw: z.infer<typeof wireError>): WebhookError {
   return {
-    code: raw.code,
+    graphCode: raw.code,
     title: raw.title,
     message: raw.message,
     details: raw.error_data?.details,
@@ -340,7 +341,7 @@ function errorOf(raw: z.infer<typeof wireError>): WebhookError {
  * fields only: whatever else a body nests (thousands of levels deep) never reaches it.
  */
 function digest(error: WebhookError): string {
-  const fields = [error.code, error.title, error.message, error.details].map((f) => f ?? '');
+  const fields = [error.graphCode, error.title, error.message, error.details].map((f) => f ?? '');
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 16);
 }
 

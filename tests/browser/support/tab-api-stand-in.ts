@@ -39,7 +39,7 @@ interface Message {
   media: { url: string; mimeType: string; size: number } | null;
   status: Status;
   statusTimes: Partial<Record<Status, number>>;
-  failure: { code: number; reasonKey: string } | null;
+  failure: { graphCode: number; reasonKey: string } | null;
   possiblyDuplicate: boolean;
   createdAt: number;
 }

@@ -79,7 +79,7 @@ export async function startWorld(): Promise<World> {
     text: 'Here is the tracking link.',
     status: 'failed',
     statusTimes: { pending: now - 23.8 * HOUR, failed: now - 23.8 * HOUR + 2000 },
-    failure: { code: 131026, reasonKey: 'reason.undeliverable' },
+    failure: { graphCode: 131026, reasonKey: 'reason.undeliverable' },
     createdAt: now - 23.8 * HOUR,
   });
   api.addMessage(t1, {

@@ -117,7 +117,7 @@ beforeAll(async () => {
     { outcome: 'sent', waMessageId: 'wamid.out2' },
     {
       outcome: 'failed',
-      failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+      failure: { graphCode: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
     },
   );
   await w.dispatcher.drain();

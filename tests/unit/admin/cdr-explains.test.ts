@@ -70,7 +70,7 @@ beforeAll(async () => {
     waMessageId: 'wamid.out1',
     status: 'failed',
     at: w.clock.now() - 700,
-    failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+    failure: { graphCode: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
   });
 });
 

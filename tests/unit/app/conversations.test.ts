@@ -133,7 +133,7 @@ describe('timers', () => {
       waMessageId: 'wamid.out1',
       status: 'failed',
       at: w.clock.now(),
-      failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+      failure: { graphCode: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
     });
     await w.dispatcher.drain();
     expect(w.teams.noticesFor(alice.id)).toContain('optin.failed');

@@ -109,12 +109,12 @@ describe('the outbox dispatcher', () => {
     await startedAndConsented(w);
     w.whatsapp.answerNext({
       outcome: 'failed',
-      failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+      failure: { graphCode: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
     });
     await w.conversations.compose(alice.id, 't-1', { body: 'refused' });
     await w.dispatcher.drain();
     const refused = (await w.messages()).find((m) => m.body === 'refused')!;
-    expect(refused).toMatchObject({ status: 'failed', failure: { code: 131026 } });
+    expect(refused).toMatchObject({ status: 'failed', failure: { graphCode: 131026 } });
     expect(refused.failure?.reasonKey).toBe('reason.undeliverable');
     expect(
       w.teams.delivered.filter((e) => e.type === 'notify').map((e) => e.notice.key),

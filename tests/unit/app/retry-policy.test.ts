@@ -44,7 +44,7 @@ describe('the retry policy', () => {
     const last = RETRY_CLASSES.transient.maxAttempts;
     const graphError = new WhatsAppApiError({
       httpStatus: 500,
-      code: 131000,
+      graphCode: 131000,
       title: 'Something went wrong',
       details: '',
     });

@@ -46,7 +46,7 @@ export function failure(
   kind: Failure['kind'] = 'other',
   reasonKey: NoticeKey = 'reason.unknown',
 ): Failure {
-  return { code, kind, reasonKey };
+  return { graphCode: code, kind, reasonKey };
 }
 
 let wamidCounter = 0;

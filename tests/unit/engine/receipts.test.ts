@@ -79,7 +79,7 @@ describe('receipts on a message', () => {
     const t = w.report(id, 'failed', failure(131026, 'other', 'reason.undeliverable'));
     expect(w.message(id)).toMatchObject({
       status: 'failed',
-      failure: { code: 131026, reasonKey: 'reason.undeliverable' },
+      failure: { graphCode: 131026, reasonKey: 'reason.undeliverable' },
     });
     // The card (failed, the reason, Send again) is the news: no separate notice (issue 10).
     expect(effectsOf(t, 'status_changed')).toEqual([

@@ -103,6 +103,6 @@ describe('the app’s Cloud API client against the sandbox', () => {
     });
     const error = await wrong.sendText(target('x'), 'hi').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WhatsAppApiError);
-    expect((error as WhatsAppApiError).code).toBe(190);
+    expect((error as WhatsAppApiError).graphCode).toBe(190);
   });
 });

@@ -216,3 +216,21 @@ export async function send(h: Harness, body: unknown): Promise<string> {
 }
 
 export const HOUR = 60 * 60 * 1000;
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * The structure of a JSON value: keys and value types, arrays by their first element. What the
+ * sandbox posts is compared with Meta's examples by shape, not by value.
+ */
+export function shape(value: unknown): Json {
+  if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0])];
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .map(([k, v]) => [k, shape(v)])
+        .sort(([a], [b]) => String(a).localeCompare(String(b))),
+    );
+  }
+  return typeof value;
+}

@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeErrors, spec, validatorAt } from '../whatsapp/openapi-schema.js';
 import { fixture } from '../whatsapp/support/fixtures.js';
-import { CONTACT, startHarness, valueOf, type Harness } from './harness.js';
+import { CONTACT, shape, startHarness, valueOf, type Harness } from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -17,21 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** Keys and value types, arrays by their first element. */
-function shape(value: unknown): Json {
-  if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0])];
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .map(([k, v]) => [k, shape(v)])
-        .sort(([a], [b]) => String(a).localeCompare(String(b))),
-    );
-  }
-  return typeof value;
-}
 
 function lastInbound(): unknown {
   const payload = h

@@ -12,6 +12,7 @@ import {
   PNG,
   optInBody,
   send,
+  shape,
   signatureIsValid,
   startHarness,
   valueOf,
@@ -25,21 +26,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** The structure of a JSON value: keys and value types, arrays by their first element. */
-function shape(value: unknown): Json {
-  if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0])];
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .map(([k, v]) => [k, shape(v)])
-        .sort(([a], [b]) => String(a).localeCompare(String(b))),
-    );
-  }
-  return typeof value;
-}
 
 function webhookExample(name: string): unknown {
   const paths = spec().paths as Record<

@@ -154,7 +154,7 @@ function samples(locale: Locale): Record<CardTemplate, AdaptiveCard[]> {
         {
           message: message({
             status: 'failed',
-            failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+            failure: { graphCode: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
           }),
           contact,
           viewerId: sam.id,
@@ -290,7 +290,7 @@ function samples(locale: Locale): Record<CardTemplate, AdaptiveCard[]> {
           message: message({
             status: 'failed',
             statusTimes: { pending: NOW, failed: NOW + 1 },
-            failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+            failure: { graphCode: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
           }),
           contact,
         },
@@ -705,7 +705,7 @@ describe('the message status card', () => {
 
   it('should give the plain-language reason of a failure', () => {
     const card = status('failed', {
-      failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+      failure: { graphCode: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
     });
     expect(nodes(card).find((n) => n.text === t('en', 'reason.undeliverable'))).toMatchObject({
       color: 'attention',

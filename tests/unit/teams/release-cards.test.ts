@@ -19,7 +19,7 @@ const failed: Message = {
   body: 'Your order has shipped.',
   status: 'failed',
   statusTimes: { pending: 0, sent: 1, failed: 2 },
-  failure: { code: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
+  failure: { graphCode: 131026, kind: 'other', reasonKey: 'reason.undeliverable' },
   attempts: 1,
   createdAt: 0,
 };

@@ -451,7 +451,12 @@ describe('CloudApiClient: downloading what a contact sent', () => {
     const error = await client()
       .downloadMedia(MEDIA_ID)
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 100, subcode: 33, httpStatus: 400, fbtraceId: 'AXyz' });
+    expect(error).toMatchObject({
+      graphCode: 100,
+      subcode: 33,
+      httpStatus: 400,
+      fbtraceId: 'AXyz',
+    });
   });
 });
 
@@ -487,7 +492,8 @@ describe('CloudApiClient: failures', () => {
     expect(error).toBeInstanceOf(WhatsAppApiError);
     expect(error).toMatchObject({
       httpStatus: 400,
-      code: 131056,
+      code: 'whatsapp.api_error',
+      graphCode: 131056,
       title: '(#131056) (Business Account, Consumer Account) pair rate limit hit',
       details: expect.stringContaining('too many messages') as string,
       fbtraceId: 'A4O5a8RAgePwbcGSu',
@@ -512,7 +518,7 @@ describe('CloudApiClient: failures', () => {
   it('reads a 2xx that is not a send response as an API error, not a crash', async () => {
     nock(GRAPH).post(MESSAGES_PATH).reply(200, { messaging_product: 'whatsapp', messages: [] });
     await expect(client().sendText(target, 'hi')).rejects.toMatchObject({
-      code: 1,
+      graphCode: 1,
       title: 'Unexpected send response from WhatsApp',
     });
   });

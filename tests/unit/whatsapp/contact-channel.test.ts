@@ -97,7 +97,7 @@ describe('sending a stored message to WhatsApp', () => {
     const { ch } = channel(refused(131047));
     expect(await ch.send(thread, text, 1)).toEqual({
       outcome: 'failed',
-      failure: expect.objectContaining({ code: 131047, kind: 'window_closed' }),
+      failure: expect.objectContaining({ graphCode: 131047, kind: 'window_closed' }),
     });
   });
 
@@ -105,7 +105,7 @@ describe('sending a stored message to WhatsApp', () => {
     const { ch } = channel(refused(131026));
     expect(await ch.send(thread, text, 1)).toMatchObject({
       outcome: 'failed',
-      failure: { code: 131026, reasonKey: 'reason.undeliverable' },
+      failure: { graphCode: 131026, reasonKey: 'reason.undeliverable' },
     });
   });
 

@@ -36,7 +36,8 @@ const apiError = (
   code: number,
   httpStatus = 400,
   extra: Partial<ConstructorParameters<typeof WhatsAppApiError>[0]> = {},
-) => new WhatsAppApiError({ httpStatus, code, title: `(#${code})`, details: '', ...extra });
+) =>
+  new WhatsAppApiError({ httpStatus, graphCode: code, title: `(#${code})`, details: '', ...extra });
 
 describe('the error catalogue', () => {
   it.each(REQUIRED_CODES)('knows code %i', (code) => {
@@ -49,18 +50,18 @@ describe('the error catalogue', () => {
     expect(policyForCode(424242)).toMatchObject({
       retryable: false,
       maxAttempts: 1,
-      failure: { code: 424242, kind: 'other', reasonKey: 'reason.unknown' },
+      failure: { graphCode: 424242, kind: 'other', reasonKey: 'reason.unknown' },
     });
   });
 
   it('reads 131047 as the window having closed and 131050 as an opt-out', () => {
     expect(policyForCode(131047).failure).toEqual({
-      code: 131047,
+      graphCode: 131047,
       kind: 'window_closed',
       reasonKey: 'reason.window_closed',
     });
     expect(policyForCode(131050).failure).toEqual({
-      code: 131050,
+      graphCode: 131050,
       kind: 'opted_out',
       reasonKey: 'reason.opted_out',
     });
@@ -86,7 +87,7 @@ describe('the error catalogue', () => {
     expect(decideRetry(apiError(131056), 5)).toEqual({
       retry: false,
       needsAdmin: false,
-      failure: { code: 131056, kind: 'other', reasonKey: 'reason.pair_rate_limited' },
+      failure: { graphCode: 131056, kind: 'other', reasonKey: 'reason.pair_rate_limited' },
     });
   });
 
@@ -143,7 +144,7 @@ describe('policyForError: the one place that classifies what a send threw', () =
     });
     expect(policyForError(apiError(777, 400))).toMatchObject({
       retryable: false,
-      failure: { code: 777, reasonKey: 'reason.unknown' },
+      failure: { graphCode: 777, reasonKey: 'reason.unknown' },
     });
   });
 
@@ -159,7 +160,7 @@ describe('policyForError: the one place that classifies what a send threw', () =
     expect(policyForError(down)).toMatchObject({
       retryable: true,
       maxAttempts: 5,
-      failure: { code: NO_WHATSAPP_CODE },
+      failure: { graphCode: NO_WHATSAPP_CODE },
     });
     expect(policyForError(new WhatsAppUnavailableError('http', false, '429', 429))).toMatchObject({
       throttle: 'throughput',
@@ -168,7 +169,7 @@ describe('policyForError: the one place that classifies what a send threw', () =
 
   it("gives a refused picture its own reason under WhatsApp's media code", () => {
     expect(policyForError(new MediaRejectedError('too_large', 'big')).failure).toEqual({
-      code: 131053,
+      graphCode: 131053,
       kind: 'other',
       reasonKey: 'reason.picture_too_large',
     });
@@ -190,12 +191,12 @@ describe('failureForCodes (a failed status webhook)', () => {
     expect(failureForCodes([131047]).kind).toBe('window_closed');
     expect(failureForCodes([999, 131026]).reasonKey).toBe('reason.undeliverable');
     expect(failureForCodes([999])).toEqual({
-      code: 999,
+      graphCode: 999,
       kind: 'other',
       reasonKey: 'reason.unknown',
     });
     expect(failureForCodes([])).toEqual({
-      code: NO_WHATSAPP_CODE,
+      graphCode: NO_WHATSAPP_CODE,
       kind: 'other',
       reasonKey: 'reason.unknown',
     });

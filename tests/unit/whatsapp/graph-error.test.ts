@@ -14,7 +14,7 @@ const parse = (status: number, body: unknown, h = headers(), maybeDelivered = tr
   );
 
 describe("Graph's error envelope", () => {
-  it('keeps code, subcode, title, details, trace id and the transient hint', () => {
+  it('keeps the Graph code, subcode, title, details, trace id and the transient hint', () => {
     // The shape of Meta's own example (OpenAPI GraphAPIError: code 17, subcode 2446079).
     const error = parse(400, {
       error: {
@@ -30,13 +30,13 @@ describe("Graph's error envelope", () => {
     expect(error).toBeInstanceOf(WhatsAppApiError);
     expect(error).toMatchObject({
       httpStatus: 400,
-      code: 17,
+      graphCode: 17,
       subcode: 2446079,
       title: '(#17) User request limit reached',
       details: 'Too many calls',
       fbtraceId: 'AbCdEf',
       isTransient: true,
-      errorCode: 'whatsapp_api_error',
+      code: 'whatsapp.api_error',
     });
     expect((error as Error).message).toBe(
       'WhatsApp API error 17/2446079 (HTTP 400): (#17) User request limit reached',
@@ -53,11 +53,11 @@ describe("Graph's error envelope", () => {
         },
       }),
     ).toMatchObject({
-      code: 100,
+      graphCode: 100,
       details: 'The number is not valid',
     });
     expect(parse(500, { error: { code: 131000 } })).toMatchObject({
-      code: 131000,
+      graphCode: 131000,
       httpStatus: 500,
       title: 'HTTP 500',
       details: '',
@@ -117,7 +117,7 @@ describe('an error answer without an envelope', () => {
     const error = parse(404, 'Not Found', headers({ 'x-fb-trace-id': 'TR' }));
     expect(error).toBeInstanceOf(WhatsAppApiError);
     expect(error).toMatchObject({
-      code: 1,
+      graphCode: 1,
       httpStatus: 404,
       details: 'Not Found',
       fbtraceId: 'TR',
@@ -125,6 +125,6 @@ describe('an error answer without an envelope', () => {
   });
 
   it('does not mistake an envelope with a non-numeric code for one', () => {
-    expect(parse(400, { error: { code: 'oops' } })).toMatchObject({ code: 1 });
+    expect(parse(400, { error: { code: 'oops' } })).toMatchObject({ graphCode: 1 });
   });
 });

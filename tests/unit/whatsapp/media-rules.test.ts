@@ -35,7 +35,7 @@ describe('pictures WhatsApp accepts', () => {
     })();
     expect(error).toMatchObject({
       rejection: 'unsupported_type',
-      errorCode: 'whatsapp_media_rejected',
+      code: 'whatsapp.media_rejected',
     });
   });
 

@@ -42,7 +42,7 @@ function world(failure: unknown) {
 }
 
 const graphError = (httpStatus: number, code: number) =>
-  new WhatsAppApiError({ httpStatus, code, title: `(#${code})`, details: '' });
+  new WhatsAppApiError({ httpStatus, graphCode: code, title: `(#${code})`, details: '' });
 
 describe('a document whose media cannot be downloaded', () => {
   it.each([

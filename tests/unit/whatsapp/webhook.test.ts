@@ -67,7 +67,7 @@ const expected: Record<string, Partial<InboundMessageItem> | null> = {
     content: { type: 'other', messageType: 'unsupported' },
     errors: [
       {
-        code: 131051,
+        graphCode: 131051,
         title: 'Message type unknown',
         message: 'Message type unknown',
         details: 'Message type is currently not supported.',
@@ -151,7 +151,7 @@ describe('parseWebhook on statuses', () => {
         callbackData: 'thread-7:3',
         errors: [
           {
-            code: 131047,
+            graphCode: 131047,
             title: 'Re-engagement message',
             message: 'Re-engagement message',
             details:
@@ -207,7 +207,7 @@ describe('parseWebhook on errors and batches', () => {
       kind: 'error',
       phoneNumberId: '106540352242922',
       error: {
-        code: 130429,
+        graphCode: 130429,
         title: 'Rate limit hit',
         details: 'Cloud API message throughput has been reached.',
       },
@@ -309,7 +309,7 @@ describe('parseWebhook on what is not a WhatsApp notification', () => {
   ])('refuses %s with a 400', (_, body) => {
     const error = refusal(body);
     expect(error.httpStatus).toBe(400);
-    expect(error.errorCode).toBe('whatsapp_webhook_payload_invalid');
+    expect(error.code).toBe('whatsapp.webhook_invalid');
   });
 
   it('refuses a messages change that does not say which business number it is for', () => {

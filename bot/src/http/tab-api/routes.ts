@@ -232,6 +232,28 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
     return { thread: await summary(me, await service.entry(me, threadId)) };
   }
 
+  /** A route whose use case changes a thread: it answers with the thread as the caller now sees it. */
+  const threadChange = (
+    status: 200 | 201,
+    run: (req: restify.Request, me: TabUser) => Promise<{ readonly id: string }>,
+  ) =>
+    authed(async (req, res, me) => {
+      const thread = await run(req, me);
+      res.send(status, await afterThreadChange(me, thread.id));
+    });
+
+  /** What the tab hears after writing a message or a picture: the message, its outcome, a notice. */
+  async function written(me: TabUser, result: Awaited<ReturnType<TabService['write']>>) {
+    const ctx = await context(me);
+    return {
+      message: messageView(result.message, ctx),
+      outcome: result.outcome,
+      ...(result.notice
+        ? { notice: { key: result.notice.key, params: result.notice.params } }
+        : {}),
+    };
+  }
+
   return {
     stop: () => streams.stop(),
     register(server: restify.Server) {
@@ -326,14 +348,7 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
         authed(async (req, res, me) => {
           const input = await body(req, schemas.message);
           const result = await service.write(me, param(req, 'threadId'), { body: input.text });
-          const ctx = await context(me);
-          res.send(201, {
-            message: messageView(result.message, ctx),
-            outcome: result.outcome,
-            ...(result.notice
-              ? { notice: { key: result.notice.key, params: result.notice.params } }
-              : {}),
-          });
+          res.send(201, await written(me, result));
         }),
       );
 
@@ -343,15 +358,7 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
           const threadId = param(req, 'threadId');
           await service.entry(me, threadId);
           const picture = await readPicture(req);
-          const result = await service.writePicture(me, threadId, picture);
-          const ctx = await context(me);
-          res.send(201, {
-            message: messageView(result.message, ctx),
-            outcome: result.outcome,
-            ...(result.notice
-              ? { notice: { key: result.notice.key, params: result.notice.params } }
-              : {}),
-          });
+          res.send(201, await written(me, await service.writePicture(me, threadId, picture)));
         }),
       );
 
@@ -371,50 +378,34 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
         }),
       );
 
+      // The thread actions: each answers with the thread as the caller now sees it.
       server.post(
         `${TAB_API}/threads/:threadId/participants`,
-        authed(async (req, res, me) => {
+        threadChange(200, async (req, me) => {
           const { userId } = await body(req, schemas.user);
-          const thread = await service.addParticipant(me, param(req, 'threadId'), userId);
-          res.send(200, await afterThreadChange(me, thread.id));
+          return service.addParticipant(me, param(req, 'threadId'), userId);
         }),
       );
-
       server.del(
         `${TAB_API}/threads/:threadId/participants/:userId`,
-        authed(async (req, res, me) => {
-          const thread = await service.removeParticipant(
-            me,
-            param(req, 'threadId'),
-            param(req, 'userId'),
-          );
-          res.send(200, await afterThreadChange(me, thread.id));
-        }),
+        threadChange(200, (req, me) =>
+          service.removeParticipant(me, param(req, 'threadId'), param(req, 'userId')),
+        ),
       );
-
       server.post(
         `${TAB_API}/threads/:threadId/leave`,
-        authed(async (req, res, me) => {
-          const thread = await service.leave(me, param(req, 'threadId'));
-          res.send(200, await afterThreadChange(me, thread.id));
-        }),
+        threadChange(200, (req, me) => service.leave(me, param(req, 'threadId'))),
       );
-
       server.post(
         `${TAB_API}/threads/:threadId/transfer`,
-        authed(async (req, res, me) => {
+        threadChange(200, async (req, me) => {
           const { userId } = await body(req, schemas.user);
-          const thread = await service.transfer(me, param(req, 'threadId'), userId);
-          res.send(200, await afterThreadChange(me, thread.id));
+          return service.transfer(me, param(req, 'threadId'), userId);
         }),
       );
-
       server.post(
         `${TAB_API}/threads/:threadId/restart`,
-        authed(async (req, res, me) => {
-          const thread = await service.restart(me, param(req, 'threadId'));
-          res.send(201, await afterThreadChange(me, thread.id));
-        }),
+        threadChange(201, (req, me) => service.restart(me, param(req, 'threadId'))),
       );
 
       server.get(
@@ -459,10 +450,9 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
 
       server.post(
         `${TAB_API}/conversations`,
-        authed(async (req, res, me) => {
+        threadChange(201, async (req, me) => {
           const { contactId } = await body(req, schemas.conversation);
-          const thread = await service.startConversation(me, contactId);
-          res.send(201, await afterThreadChange(me, thread.id));
+          return service.startConversation(me, contactId);
         }),
       );
 

@@ -1,54 +1,14 @@
 /**
- * The tab API's payloads (/work contract "ThreadSummary" and "MessageView"): what the tab
+ * The tab API's payloads (their types: contract.ts, which the tab imports too): what the tab
  * shows, with no sentence in them but what people wrote and their names. Notices travel as
  * catalogue keys with parameters; the tab renders them in the user's language.
  */
 import { windowClosesAt, stateAt } from '../../core/window.js';
-import type { Message, Millis, Thread } from '../../core/types.js';
+import type { Message, Millis } from '../../core/types.js';
 import type { InboxEntry } from '../../store/tab-port.js';
+import type { MessageView, ThreadSummary } from './contract.js';
 
-export interface MessageView {
-  id: string;
-  seq: number;
-  direction: 'inbound' | 'outbound';
-  kind:
-    | 'text'
-    | 'image'
-    | 'document'
-    | 'audio'
-    | 'video'
-    | 'sticker'
-    | 'location'
-    | 'template'
-    | 'notice'
-    | 'system'
-    | 'other';
-  author: { id: string; name: string } | null;
-  text: string | null;
-  notice: { key: string; params: Record<string, string | number> } | null;
-  media: { url: string; mimeType: string; size: number; fileName?: string } | null;
-  status: Message['status'];
-  statusTimes: Message['statusTimes'];
-  failure: { code: number; reasonKey: string } | null;
-  possiblyDuplicate: boolean;
-  createdAt: Millis;
-}
-
-export interface ThreadSummary {
-  id: string;
-  contact: { id: string; name: string; phone: string };
-  businessNumber: { id: string; display: string };
-  state: Thread['state'];
-  windowExpiresAt: Millis | null;
-  closedReason?: NonNullable<Thread['closedReason']>;
-  participating: boolean;
-  participants: { id: string; name: string }[];
-  lastMessage: MessageView | null;
-  lastActivityAt: Millis;
-  unread: number;
-  canRestart: boolean;
-  canRemind: boolean;
-}
+export type { MessageView, ThreadSummary };
 
 export interface ViewContext {
   readonly now: Millis;
@@ -81,7 +41,7 @@ export function messageView(m: Message, ctx: ViewContext): MessageView {
       : null,
     status: m.status,
     statusTimes: m.statusTimes,
-    failure: m.failure ? { code: m.failure.code, reasonKey: m.failure.reasonKey } : null,
+    failure: m.failure ? { graphCode: m.failure.graphCode, reasonKey: m.failure.reasonKey } : null,
     possiblyDuplicate: m.possiblyDuplicate === true,
     createdAt: m.createdAt,
   };

@@ -6,6 +6,7 @@
 import type { ObjectId } from 'mongodb';
 import type { ConsentRecord, Effect, Message, Thread } from '../../core/types.js';
 import type { ContactRecord, Organisation, OutboxItem, TimerItem, UserRecord } from '../port.js';
+import { withGraphCode } from '../record-compat.js';
 
 export interface OrganisationDoc {
   _id: string;
@@ -127,7 +128,8 @@ export function threadFromDoc(doc: ThreadDoc): Thread {
 }
 
 export function messageFromDoc(doc: MessageDoc): Message {
-  return doc.possiblyDuplicate ? { ...doc.data, possiblyDuplicate: true } : doc.data;
+  const message = withGraphCode(doc.data);
+  return doc.possiblyDuplicate ? { ...message, possiblyDuplicate: true } : message;
 }
 
 export function outboxItemFromDoc(doc: OutboxDoc, recovered: boolean): OutboxItem {

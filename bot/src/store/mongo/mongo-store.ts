@@ -104,9 +104,9 @@ export class MongoStore implements Store {
   ) {
     this.collections = collections(db);
     this.media = new MediaBucket(db);
-    this.ops = new MongoOps(db);
+    this.ops = new MongoOps(db, this.collections);
     this.participations = participations.participationsOf(db);
-    this.tabC = tabCollections(db);
+    this.tabC = tabCollections(db, this.collections);
     this.tab = new MongoTabQueries(
       this.tabC,
       (fn) => this.transaction(fn),

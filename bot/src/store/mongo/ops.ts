@@ -12,19 +12,8 @@ import {
   type OutboxStats,
   type TimerStats,
 } from '../ops-port.js';
-import {
-  messageFromDoc,
-  plain,
-  threadFromDoc,
-  type AddressBookDoc,
-  type ConsentDoc,
-  type ContactDoc,
-  type MessageCardDoc,
-  type MessageDoc,
-  type OutboxDoc,
-  type ThreadDoc,
-  type TimerDoc,
-} from './documents.js';
+import { messageFromDoc, plain, threadFromDoc, type MessageDoc } from './documents.js';
+import { collections, type Collections } from './collections.js';
 import { isDuplicateKey } from './errors.js';
 
 interface ProbeDoc {
@@ -51,31 +40,19 @@ export class MongoOps implements OpsStore {
   private readonly probe: Collection<ProbeDoc>;
   private readonly jobs: Collection<JobLeaseDoc>;
   private readonly alarms: Collection<AlarmDoc>;
-  private readonly outbox: Collection<OutboxDoc>;
-  private readonly timers: Collection<TimerDoc>;
-  private readonly threads: Collection<ThreadDoc>;
-  private readonly messages: Collection<MessageDoc>;
-  private readonly cards: Collection<MessageCardDoc>;
-  private readonly contacts: Collection<ContactDoc>;
-  private readonly addressBook: Collection<AddressBookDoc>;
-  private readonly consents: Collection<ConsentDoc>;
   private readonly suppressions: Collection<SuppressionDoc>;
   private readonly bucket: GridFSBucket;
 
-  constructor(db: Db) {
-    this.messages = db.collection('messages');
-    this.cards = db.collection('message_cards');
-    this.contacts = db.collection('contacts');
-    this.addressBook = db.collection('address_book');
-    this.consents = db.collection('consent_records');
+  /** The store's own collections (collections.ts), shared with MongoStore. */
+  constructor(
+    db: Db,
+    private readonly c: Collections = collections(db),
+  ) {
     this.suppressions = db.collection('suppressions');
     this.bucket = new GridFSBucket(db, { bucketName: 'media' });
     this.probe = db.collection('ops_probe');
     this.jobs = db.collection('job_leases');
     this.alarms = db.collection('alarms');
-    this.outbox = db.collection('outbox');
-    this.timers = db.collection('timers');
-    this.threads = db.collection('threads');
   }
 
   async probeCommit(owner: string, now: Millis): Promise<void> {
@@ -108,25 +85,25 @@ export class MongoOps implements OpsStore {
 
   async releaseLeases(owner: string): Promise<void> {
     await this.jobs.deleteMany({ owner });
-    await this.timers.updateMany({ owner }, { $set: { owner: null, leaseUntil: null } });
-    await this.outbox.updateMany({ owner }, { $set: { owner: null, leaseUntil: null } });
+    await this.c.timers.updateMany({ owner }, { $set: { owner: null, leaseUntil: null } });
+    await this.c.outbox.updateMany({ owner }, { $set: { owner: null, leaseUntil: null } });
     await this.probe.deleteOne({ _id: owner });
   }
 
   async outboxStats(): Promise<OutboxStats> {
-    const depth = await this.outbox.countDocuments();
-    const oldest = await this.outbox.find().sort({ createdAt: 1 }).limit(1).next();
+    const depth = await this.c.outbox.countDocuments();
+    const oldest = await this.c.outbox.find().sort({ createdAt: 1 }).limit(1).next();
     return { depth, oldestCreatedAt: oldest?.createdAt };
   }
 
   async timerStats(now: Millis, lateAfterMs: Millis): Promise<TimerStats> {
-    const due = await this.timers.countDocuments({ at: { $lte: now } });
-    const late = await this.timers.countDocuments({ at: { $lt: now - lateAfterMs } });
+    const due = await this.c.timers.countDocuments({ at: { $lte: now } });
+    const late = await this.c.timers.countDocuments({ at: { $lt: now - lateAfterMs } });
     return { due, late };
   }
 
   async openThreads(now: Millis, windowMs: Millis): Promise<OpenThreadCount[]> {
-    const rows = await this.threads
+    const rows = await this.c.threads
       .aggregate<{
         _id: { state: OpenThreadCount['state']; window: 'open' | 'closed' };
         count: number;
@@ -169,7 +146,7 @@ export class MongoOps implements OpsStore {
   // retention and erasure
 
   async deleteMessagesBefore(before: Millis, limit: number): Promise<number> {
-    const docs = await this.messages
+    const docs = await this.c.messages
       .find(
         { 'data.status': { $in: [...FINAL_STATUSES] }, 'data.createdAt': { $lt: before } },
         { projection: { _id: 1, 'data.media.id': 1 } },
@@ -184,21 +161,23 @@ export class MongoOps implements OpsStore {
   async contactData(phone: string): Promise<ContactData> {
     const { contactIds, threadIds } = await this.ownedBy(phone);
     return {
-      contacts: (await this.contacts.find({ _id: { $in: contactIds } }).toArray()).map(
+      contacts: (await this.c.contacts.find({ _id: { $in: contactIds } }).toArray()).map(
         (d) => d.data,
       ),
-      addressBook: (await this.addressBook.find({ contactId: { $in: contactIds } }).toArray()).map(
-        (d) => ({ userId: d.userId, contactId: d.contactId, name: d.name }),
+      addressBook: (
+        await this.c.addressBook.find({ contactId: { $in: contactIds } }).toArray()
+      ).map((d) => ({ userId: d.userId, contactId: d.contactId, name: d.name })),
+      threads: (await this.c.threads.find({ _id: { $in: threadIds } }).toArray()).map(
+        threadFromDoc,
       ),
-      threads: (await this.threads.find({ _id: { $in: threadIds } }).toArray()).map(threadFromDoc),
       messages: (
-        await this.messages
+        await this.c.messages
           .find({ threadId: { $in: threadIds } })
           .sort({ threadId: 1, seq: 1 })
           .toArray()
       ).map(messageFromDoc),
       consentRecords: (
-        await this.consents
+        await this.c.consentRecords
           .find({ contactId: { $in: contactIds } })
           .sort({ at: 1, _id: 1 })
           .toArray()
@@ -213,7 +192,7 @@ export class MongoOps implements OpsStore {
   ): Promise<ErasureResult> {
     const key = suppressionKey(phone);
     const { contactIds, threadIds } = await this.ownedBy(phone);
-    const contacts = await this.contacts.find({ _id: { $in: contactIds } }).toArray();
+    const contacts = await this.c.contacts.find({ _id: { $in: contactIds } }).toArray();
     const optedOut = contacts.some((c) => c.data.optedOutAt !== undefined);
     // The suppression entry first: an erasure cut short never loses an opt-out.
     if (optedOut) {
@@ -223,19 +202,19 @@ export class MongoOps implements OpsStore {
         { upsert: true },
       );
     }
-    const messages = await this.messages
+    const messages = await this.c.messages
       .find({ threadId: { $in: threadIds } }, { projection: { _id: 1, 'data.media.id': 1 } })
       .toArray();
     const media = await this.deleteMessages(messages);
-    await this.outbox.deleteMany({ threadId: { $in: threadIds } });
-    await this.timers.deleteMany({ threadId: { $in: threadIds } });
-    await this.threads.deleteMany({ _id: { $in: threadIds } });
-    await this.addressBook.deleteMany({ contactId: { $in: contactIds } });
-    const consents = await this.consents.find({ contactId: { $in: contactIds } }).toArray();
+    await this.c.outbox.deleteMany({ threadId: { $in: threadIds } });
+    await this.c.timers.deleteMany({ threadId: { $in: threadIds } });
+    await this.c.threads.deleteMany({ _id: { $in: threadIds } });
+    await this.c.addressBook.deleteMany({ contactId: { $in: contactIds } });
+    const consents = await this.c.consentRecords.find({ contactId: { $in: contactIds } }).toArray();
     if (options.keepConsentProof) {
       const erasedId = `erased:${key.slice(0, 16)}`;
       for (const c of consents) {
-        await this.consents.updateOne(
+        await this.c.consentRecords.updateOne(
           { _id: c._id },
           {
             $set: {
@@ -246,9 +225,9 @@ export class MongoOps implements OpsStore {
         );
       }
     } else {
-      await this.consents.deleteMany({ contactId: { $in: contactIds } });
+      await this.c.consentRecords.deleteMany({ contactId: { $in: contactIds } });
     }
-    await this.contacts.deleteMany({ _id: { $in: contactIds } });
+    await this.c.contacts.deleteMany({ _id: { $in: contactIds } });
     return {
       contacts: contacts.length,
       threads: threadIds.length,
@@ -266,9 +245,9 @@ export class MongoOps implements OpsStore {
   private async ownedBy(phone: string): Promise<{ contactIds: string[]; threadIds: string[] }> {
     const forms = [digits(phone), `+${digits(phone)}`];
     const contactIds = (
-      await this.contacts.find({ phone: { $in: forms } }, { projection: { _id: 1 } }).toArray()
+      await this.c.contacts.find({ phone: { $in: forms } }, { projection: { _id: 1 } }).toArray()
     ).map((d) => d._id);
-    const threads = await this.threads
+    const threads = await this.c.threads
       .find({ 'data.contact.phone': { $in: forms } }, { projection: { _id: 1, contactId: 1 } })
       .toArray();
     // A thread's contact id counts even when no contact record was written.
@@ -280,8 +259,8 @@ export class MongoOps implements OpsStore {
   private async deleteMessages(docs: readonly Pick<MessageDoc, '_id' | 'data'>[]): Promise<number> {
     const ids = docs.map((d) => d._id);
     if (ids.length === 0) return 0;
-    await this.cards.deleteMany({ messageId: { $in: ids } });
-    await this.messages.deleteMany({ _id: { $in: ids } });
+    await this.c.messageCards.deleteMany({ messageId: { $in: ids } });
+    await this.c.messages.deleteMany({ _id: { $in: ids } });
     let media = 0;
     for (const d of docs) {
       const id = d.data?.media?.id;

@@ -16,13 +16,8 @@ import {
   type TabChange,
   type TabStore,
 } from '../tab-port.js';
-import {
-  messageFromDoc,
-  threadFromDoc,
-  type MessageDoc,
-  type ThreadDoc,
-  type UserDoc,
-} from './documents.js';
+import { messageFromDoc, threadFromDoc, type ThreadDoc } from './documents.js';
+import { collections, type Collections } from './collections.js';
 
 export interface TabInboxDoc {
   /** `${userId}\n${threadId}` */
@@ -49,23 +44,21 @@ export interface TabChangeDoc {
   at: number;
 }
 
-export interface TabCollections {
+/** The tab's own collections, and the store's (collections.ts) it reads. */
+export interface TabCollections extends Pick<Collections, 'threads' | 'messages' | 'users'> {
   readonly inbox: Collection<TabInboxDoc>;
   readonly changeSeq: Collection<TabChangeSeqDoc>;
   readonly changes: Collection<TabChangeDoc>;
-  readonly threads: Collection<ThreadDoc>;
-  readonly messages: Collection<MessageDoc>;
-  readonly users: Collection<UserDoc>;
 }
 
-export function tabCollections(db: Db): TabCollections {
+export function tabCollections(db: Db, store: Collections = collections(db)): TabCollections {
   return {
     inbox: db.collection<TabInboxDoc>('tab_inbox'),
     changeSeq: db.collection<TabChangeSeqDoc>('tab_change_seq'),
     changes: db.collection<TabChangeDoc>('tab_changes'),
-    threads: db.collection<ThreadDoc>('threads'),
-    messages: db.collection<MessageDoc>('messages'),
-    users: db.collection<UserDoc>('users'),
+    threads: store.threads,
+    messages: store.messages,
+    users: store.users,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Effect, Message, Thread } from '../../core/types.js';
 import type { OutboxItem, TimerItem } from '../port.js';
+import { withGraphCode } from '../record-compat.js';
 
 export interface JsonRow {
   readonly json: string;
@@ -54,7 +55,7 @@ export function threadFromRow(row: ThreadRow): Thread {
 }
 
 export function messageFromRow(row: MessageRow): Message {
-  const message = fromJson<Message>(row);
+  const message = withGraphCode(fromJson<Message>(row));
   return row.possibly_duplicate ? { ...message, possiblyDuplicate: true } : message;
 }
 

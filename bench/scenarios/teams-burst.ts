@@ -25,7 +25,13 @@ export const teamsBurst: Scenario = {
     const product = await startProductProcess(productEnv(dataDir(), graph.url), await freePort());
     try {
       const user = new BenchTeamsUser(product.url, connector.url, 'bench-intake', 'Ines Intake');
-      if ((await user.say('help')) !== 200) throw new Error('the bot did not answer the user');
+      // /healthz is liveness only: the server answers 503 until it is ready (readiness, ops).
+      let said = await user.say('help');
+      for (let i = 0; said === 503 && i < 120; i++) {
+        await sleep(500);
+        said = await user.say('help');
+      }
+      if (said !== 200) throw new Error(`the bot did not answer the user (${said})`);
       await sleep(500);
       const before = connector.calls.length;
 

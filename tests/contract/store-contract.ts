@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import { describeBudgetContract } from './contract-budgets.js';
+import { describeGatherContract } from './contract-gather.js';
 import { describeConcurrentCommitContract } from './contract-concurrent-commits.js';
 import { describeMediaOnceContract } from './contract-media.js';
 import { describeMessageRangeContract } from './contract-message-range.js';
@@ -48,5 +49,7 @@ export function describeStoreContract(
     describeMediaOnceContract(makeStore, makeTwoClients);
     // release (issue 10): conversation cards updated in place
     describeThreadCardContract(makeStore);
+    // gather (issue 11 item 2): gathered cards.
+    describeGatherContract(makeStore);
   });
 }

@@ -50,11 +50,13 @@ describe('a burst of contacts writing to one Teams user', () => {
       expect(shown, `order ${i}`).toHaveLength(1);
     }
     const proactive = w.connector.calls.slice(before);
-    // Slots are granted within every window (the store contract checks that exactly). Here
-    // the stand-in notes arrivals, and in this one busy process a card can reach it a few
-    // hundred milliseconds after its slot, beyond the 100 ms kept to spare: at most one over.
-    for (const window of CHAT)
-      expect(busiest(proactive, window.perMs)).toBeLessThanOrEqual(window.max + 1);
+    // Every window holds as the connector counts arrivals, however late a card left after
+    // its slot (the connector pace counts calls until they are answered).
+    for (const window of [...CHAT, ...TENANT])
+      expect(
+        busiest(proactive, window.perMs),
+        `${window.max}/${window.perMs} ms`,
+      ).toBeLessThanOrEqual(window.max);
     // Without slots they would all arrive at once.
     expect(busiest(proactive, 1_000)).toBeLessThan(contacts.length);
     // Nothing was given up: no effect is left, none failed.

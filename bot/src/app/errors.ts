@@ -36,6 +36,28 @@ export const ERROR_ANSWERS: Readonly<Record<ErrorCode, ErrorAnswer>> = {
   'picture.unsupported': { status: 400, notice: 'bot.picture.unsupported' },
   'picture.too_large': { status: 413, notice: 'bot.picture.too_large' },
   'picture.download_failed': { status: 502, notice: 'bot.picture.download_failed' },
+  // Not an error: an effect waits for its send slot (the dispatcher puts it back in the outbox).
+  'teams.waiting_for_slot': { status: 503 },
+  'document.unsupported': { status: 400, notice: 'media.document.unsupported' },
+  'document.too_large': { status: 413, notice: 'media.document.too_large' },
+  // The store cannot take the write now: 503 so WhatsApp (or the tab) tries again.
+  'store.busy': { status: 503 },
+  'store.migrations_pending': { status: 503 },
+  'store.migration_lease_lost': { status: 503 },
+  // The tab's sign-in (Teams SSO): 401 for a token we cannot accept, 503 when we cannot check it.
+  'auth.missing_token': { status: 401 },
+  'auth.invalid_token': { status: 401 },
+  'auth.not_configured': { status: 401 },
+  'auth.unavailable': { status: 503 },
+  'auth.unknown_local_user': { status: 401 },
+  'thread.write_failed': { status: 500 },
+  'action.refused': { status: 409 },
+  // The local WhatsApp sandbox's phone API (a contact's phone in development).
+  'sandbox.invalid_number': { status: 400 },
+  'sandbox.invalid_message': { status: 400 },
+  'sandbox.no_such_message': { status: 404 },
+  'sandbox.no_such_button': { status: 404 },
+  'sandbox.no_such_media': { status: 404 },
   'config.invalid': { status: 500 },
   'admin.usage': { status: 400 },
   internal: { status: 500 },

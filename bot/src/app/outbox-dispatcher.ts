@@ -234,7 +234,7 @@ export class OutboxDispatcher {
     const thread = await this.options.store.getThread(item.threadId);
     if (!thread) return this.options.store.completeEffect(item.id, this.options.owner);
     try {
-      await this.options.users.deliver(effect, thread, { key: item.id });
+      await this.options.users.deliver(effect, thread, { key: item.id, seq: item.seq });
     } catch (error) {
       if (error instanceof WaitForSlot) return this.defer(item, error.afterMs);
       // Teams' own 429: wait for its Retry-After; it is not an attempt.

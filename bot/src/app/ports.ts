@@ -53,10 +53,9 @@ export class TransientDeliveryError extends CodedError {
  * per tenant), later than the dispatcher holds an effect in memory. Put it back in the outbox
  * for `afterMs` without counting an attempt; the slots stay reserved for it.
  */
-export class WaitForSlot extends Error {
-  readonly code = 'wait_for_slot';
+export class WaitForSlot extends CodedError {
   constructor(readonly afterMs: number) {
-    super(`waiting ${afterMs} ms for a send slot`);
+    super('teams.waiting_for_slot', `waiting ${afterMs} ms for a send slot`);
   }
 }
 
@@ -64,6 +63,8 @@ export class WaitForSlot extends Error {
 export interface DeliveryContext {
   /** The outbox effect's id: slots reserved for it are found again when it comes back. */
   readonly key?: string;
+  /** gather: the effect's place in its thread, to find what waits behind it. */
+  readonly seq?: number;
 }
 
 /** Tells business users in Teams (the Teams adapter): notices, inbound messages, receipts. */

@@ -5,6 +5,7 @@
  * what was wrong; then it is kept (under its name) and written to the thread like any message,
  * subject to the same consent, window and queue.
  */
+import { CodedError } from '../core/errors.js';
 import type { NoticeKey } from '../core/notice-keys.js';
 import type { MediaRef, Outcome, ThreadId, UserId } from '../core/types.js';
 import type { Store } from '../store/port.js';
@@ -15,6 +16,7 @@ import {
   DOCUMENT_MAX_BYTES,
 } from '../whatsapp/media-rules.js';
 import type { Conversations } from './conversations.js';
+import { noticeKeyOf } from './errors.js';
 
 export interface DocumentToSend {
   readonly bytes: Uint8Array;
@@ -27,18 +29,17 @@ export interface DocumentToSend {
 export type DocumentProblem = 'too_large' | 'unsupported';
 
 /** WhatsApp would refuse this document: the notice key says why and what to do. */
-export class DocumentRefusedError extends Error {
-  readonly code = 'document_refused';
+export class DocumentRefusedError extends CodedError {
   constructor(
     readonly problem: DocumentProblem,
     detail: string,
   ) {
-    super(detail);
+    super(`document.${problem}`, detail);
   }
 
-  /** The catalogue key of the sentence the user reads (locales/<lang>/media.json). */
+  /** The catalogue key of the sentence the user reads (the one mapping, app/errors.ts). */
   get noticeKey(): NoticeKey {
-    return `media.document.${this.problem}`;
+    return noticeKeyOf(this);
   }
 
   /** Its parameters: WhatsApp's limit and the kinds it takes. */

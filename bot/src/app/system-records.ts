@@ -4,8 +4,8 @@
  * UserChannel), the users, messages and the cards their chats show for them.
  */
 import type { MessageCard, ThreadCard, UserRecord } from '../core/records.js';
-import type { MediaRef, Message, Millis } from '../core/types.js';
-import type { Store } from '../store/port.js';
+import type { MediaRef, Message, Millis, Thread } from '../core/types.js';
+import type { OutboxItem, Store } from '../store/port.js';
 import { isOrganisationAdmin } from './user-queries.js';
 
 export class SystemRecords {
@@ -58,5 +58,46 @@ export class SystemRecords {
   /** release (issue 10): the newest conversation cards a user's chat shows for a thread. */
   threadCards(threadId: string, userId: string, limit = 3): Promise<ThreadCard[]> {
     return this.store.listThreadCards(threadId, userId, limit);
+  }
+
+  // gather (issue 11 item 2): gathered cards
+
+  /** The messages one card in a user's chat carries, oldest first. */
+  async messagesOfCard(userId: string, activityId: string): Promise<Message[]> {
+    const cards = await this.store.listMessageCardsByActivity(userId, activityId);
+    const messages = await Promise.all(cards.map((c) => this.store.getMessage(c.messageId)));
+    return messages
+      .filter((m): m is Message => m !== undefined)
+      .sort((a, b) => a.seq - b.seq || a.createdAt - b.createdAt);
+  }
+
+  /** The thread's Teams effects waiting behind the one at `afterSeq`, in order. */
+  waitingTeamsEffects(threadId: string, afterSeq: number, limit: number): Promise<OutboxItem[]> {
+    return this.store.listWaitingTeamsEffects(threadId, afterSeq, limit);
+  }
+
+  /**
+   * What waits to be shown to a user, by conversation (oldest first), leaving out messages a
+   * card of theirs already carries: for the hourly summary.
+   */
+  async waitingFor(userId: string): Promise<{ thread: Thread; messageIds: string[] }[]> {
+    const waiting = await this.store.listMessagesWaitingFor(userId, 5_000);
+    const byThread = new Map<string, string[]>();
+    for (const w of waiting) {
+      if (await this.store.getMessageCard(w.messageId, userId)) continue;
+      const ids = byThread.get(w.threadId) ?? [];
+      if (!ids.includes(w.messageId)) ids.push(w.messageId);
+      byThread.set(w.threadId, ids);
+    }
+    const out: { thread: Thread; messageIds: string[] }[] = [];
+    for (const [threadId, messageIds] of byThread) {
+      const thread = await this.store.getThread(threadId);
+      if (thread) out.push({ thread, messageIds });
+    }
+    return out;
+  }
+
+  thread(id: string): Promise<Thread | undefined> {
+    return this.store.getThread(id);
   }
 }

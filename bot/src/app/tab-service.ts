@@ -8,7 +8,7 @@
  * filtered, searched in the store), message pages and the per-user change log.
  */
 import type { Logger } from 'pino';
-import { CodedError } from '../core/errors.js';
+import { CodedError, type ErrorCode } from '../core/errors.js';
 import { isContactBlocked } from '../core/start.js';
 import {
   isRejection,
@@ -27,20 +27,26 @@ import type { Application } from './application.js';
 import type { Clock } from './clock.js';
 import { httpStatusOf } from './errors.js';
 
-/** A refusal the tab shows: a code in the product's words, its HTTP status, maybe a notice. */
-export class TabError extends Error {
+/**
+ * A refusal the tab shows: a coded error with the sentence the tab's API answers and maybe a
+ * notice; its HTTP status is the code's in the one mapping (app/errors.ts).
+ */
+export class TabError extends CodedError {
   constructor(
-    readonly code: string,
-    readonly status: number,
+    code: ErrorCode,
     message: string,
     readonly notice?: Notice,
   ) {
-    super(message);
+    super(code, message);
+  }
+
+  get status(): number {
+    return httpStatusOf(this);
   }
 }
 
 export const notFound = (what: 'thread' | 'message' | 'contact' | 'user') =>
-  new TabError(`${what}.not_found`, 404, `No such ${what}, or it is not yours.`);
+  new TabError(`${what}.not_found`, `No such ${what}, or it is not yours.`);
 
 /** The signed-in user, enabled, with their organisation: the application layer's actor. */
 export type TabUser = Actor;
@@ -104,11 +110,10 @@ export class TabService {
     if (!organisation?.enabled)
       throw new TabError(
         'organisation.not_enabled',
-        403,
         'Your organisation has not enabled WhatsApp for Teams.',
       );
     if (!known?.enabled || known.tenantId !== who.tenantId)
-      throw new TabError('user.not_enabled', 403, 'Your administrator has not enabled you yet.');
+      throw new TabError('user.not_enabled', 'Your administrator has not enabled you yet.');
     return { user: known, organisation };
   }
 
@@ -279,7 +284,7 @@ export class TabService {
     const written = transition.messages
       .filter((m) => m.author?.id === me.user.id && (m.kind === 'text' || m.kind === 'image'))
       .sort((a, b) => b.seq - a.seq)[0];
-    if (!written) throw new TabError('thread.write_failed', 500, 'The message was not kept.');
+    if (!written) throw new TabError('thread.write_failed', 'The message was not kept.');
     const held = written.held === true;
     const resume = transition.messages.some((m) => m.template === 'resume');
     const notice = transition.effects.find(
@@ -384,7 +389,7 @@ export class TabService {
         case 'user.not_found':
           throw notFound('user');
         default:
-          throw new TabError(error.code, httpStatusOf(error), error.message);
+          throw new TabError(error.code, error.message);
       }
     }
   }
@@ -393,7 +398,6 @@ export class TabService {
     if (isRejection(outcome))
       throw new TabError(
         'action.refused',
-        409,
         'The conversation does not allow this now.',
         outcome.notice,
       );
@@ -411,7 +415,7 @@ export function encodeCursor(c: { lastActivityAt: number; threadId: string }): s
 
 export class BadCursorError extends TabError {
   constructor(field: string) {
-    super('request.invalid', 400, `${field} is not a cursor this server gave out.`);
+    super('request.invalid', `${field} is not a cursor this server gave out.`);
     this.field = field;
   }
   readonly field: string;

@@ -157,6 +157,25 @@ export class UserQueries {
     }
   }
 
+  /**
+   * gather (issue 11 item 2): every message the card the user clicked carries (a gathered card
+   * carries several), oldest first, each in a thread the user may still read.
+   */
+  async messagesOfCard(actor: Actor, activityId: string): Promise<Message[]> {
+    const cards = await this.store.listMessageCardsByActivity(actor.user.id, activityId);
+    const found = await Promise.all(
+      cards.map((c) =>
+        this.message(actor, c.messageId).then(
+          (r) => r.message,
+          () => undefined,
+        ),
+      ),
+    );
+    return found
+      .filter((m): m is Message => m !== undefined)
+      .sort((a, b) => a.seq - b.seq || a.createdAt - b.createdAt);
+  }
+
   /** The user's contacts, by name. */
   contacts(actor: Actor): Promise<ContactView[]> {
     return this.access.contacts(actor);

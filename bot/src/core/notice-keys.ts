@@ -18,6 +18,7 @@ interface Areas {
   chat: typeof import('../i18n/locales/en/chat.json');
   ops: typeof import('../i18n/locales/en/ops.json');
   release: typeof import('../i18n/locales/en/release.json');
+  gather: typeof import('../i18n/locales/en/gather.json');
 }
 /* eslint-enable @typescript-eslint/consistent-type-imports */
 

@@ -254,9 +254,10 @@ export function countedContacts(
 /** Counts Teams sends by outcome; a transient refusal is a throttle. */
 export function countedUsers(channel: UserChannel, metrics: Metrics, logger?: Logger): UserChannel {
   return {
-    async deliver(effect, thread) {
+    async deliver(effect, thread, context) {
       try {
-        await channel.deliver(effect, thread);
+        // gather: the outbox effect's key and place pass through (slots found again, gathering).
+        await channel.deliver(effect, thread, context);
         metrics.teamsSend('delivered');
         logger?.info(
           {

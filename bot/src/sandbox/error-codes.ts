@@ -113,7 +113,13 @@ export interface GraphErrorBody {
   };
 }
 
-/** A refused request: the HTTP status and Graph's envelope. */
+/**
+ * A refused request: the HTTP status and Graph's envelope. The one error class outside the
+ * product's coded base (core/errors.ts), on purpose: it is the sandbox playing Meta's Graph
+ * API, so its `code` is Graph's number and its answer Meta's envelope, which the product reads
+ * back as a WhatsAppApiError (with that number as `graphCode`). It never reaches a Teams user
+ * or the product's own HTTP answers.
+ */
 export class GraphError extends Error {
   constructor(
     readonly httpStatus: number,

@@ -23,9 +23,11 @@ import { z } from 'zod';
 import type { SandboxClock } from './clock.js';
 import type { ContactPhone } from './contact-phone.js';
 import { errorTitle, FAILURE_CHOICES } from './error-codes.js';
-import { BodyTooLargeError, formFile, readForm, readJson } from './http-body.js';
+import { formFile, readForm, readJson } from './http-body.js';
 import { IMAGE_MAX_BYTES } from '../whatsapp/media-rules.js';
 import { SandboxError } from './sandbox-error.js';
+import { httpStatusOf } from '../app/errors.js';
+import { CodedError } from '../core/errors.js';
 import type { WhatsAppSandbox } from './whatsapp-sandbox.js';
 import { WINDOW } from '../core/types.js';
 import type { ChatMediaKind } from './contact-phone.js';
@@ -77,21 +79,12 @@ const locationBody = z.object({
 export const VIEWING_LEASE_MS = 5_000;
 const clockBody = z.object({ advanceMs: z.number().int().positive().max(MAX_ADVANCE_MS) });
 
-class BadRequest extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new BadRequest(
-      400,
+    throw new CodedError(
+      'request.invalid',
       issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body',
     );
   }
@@ -110,13 +103,11 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
       try {
         await handler(req, res);
       } catch (error) {
-        if (error instanceof BadRequest) res.send(error.status, { error: error.message });
-        else if (error instanceof SandboxError) {
-          res.send(
-            error.code === 'invalid_number' || error.code === 'invalid_message' ? 400 : 404,
-            { error: error.message, code: error.code },
-          );
-        } else if (error instanceof BodyTooLargeError) res.send(413, { error: error.message });
+        // The status is the code's in the one mapping (app/errors.ts).
+        if (error instanceof SandboxError)
+          res.send(httpStatusOf(error), { error: error.message, code: error.code });
+        else if (error instanceof CodedError && error.code !== 'internal')
+          res.send(httpStatusOf(error), { error: error.message });
         else throw error;
       }
     };
@@ -187,9 +178,12 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
     api(async (req, res) => {
       const form = await readForm(req, IMAGE_MAX_BYTES * 4);
       if (!form)
-        throw new BadRequest(400, 'send the picture as multipart/form-data with a "file" field');
+        throw new CodedError(
+          'request.invalid',
+          'send the picture as multipart/form-data with a "file" field',
+        );
       const file = await formFile(form, 'file');
-      if (!file) throw new BadRequest(400, 'file: a picture is required');
+      if (!file) throw new CodedError('request.invalid', 'file: a picture is required');
       const caption = form.get('caption');
       const sent = sandbox.sendImage(
         phoneOf(req).number,
@@ -206,9 +200,12 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
     api(async (req, res) => {
       const form = await readForm(req, MAX_UPLOAD_BYTES + 64 * 1024);
       if (!form)
-        throw new BadRequest(400, 'send the file as multipart/form-data with a "file" field');
+        throw new CodedError(
+          'request.invalid',
+          'send the file as multipart/form-data with a "file" field',
+        );
       const file = await formFile(form, 'file');
-      if (!file) throw new BadRequest(400, 'file: a file is required');
+      if (!file) throw new CodedError('request.invalid', 'file: a file is required');
       const caption = form.get('caption');
       const type = (file.type || 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
       const sent = sandbox.sendMedia(phoneOf(req).number, kindOfFile(type), file.bytes, type, {
@@ -286,7 +283,7 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
     `${PHONE_API_PATH}/media/:id`,
     api(async (req, res) => {
       const stored = sandbox.media.get(req.params.id as string);
-      if (!stored) throw new BadRequest(404, 'no such media');
+      if (!stored) throw new CodedError('sandbox.no_such_media', 'no such media');
       res.sendRaw(200, stored.bytes, {
         'content-type': stored.mimeType,
         'content-length': String(stored.size),

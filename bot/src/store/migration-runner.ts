@@ -9,6 +9,7 @@
  * The MongoDB store keeps its ledger in the database (mongo/index-migrations.ts); this file
  * holds the ordering and lease logic only, so it is tested without a server.
  */
+import { CodedError } from '../core/errors.js';
 
 export interface VersionedMigration {
   readonly version: number;
@@ -43,10 +44,10 @@ export interface RunMigrationsOptions {
 }
 
 /** Another instance held the lease for longer than we were prepared to wait. */
-export class MigrationWaitTimeout extends Error {
-  readonly code = 'migration_wait_timeout';
+export class MigrationWaitTimeout extends CodedError {
   constructor(readonly pending: readonly number[]) {
     super(
+      'store.migrations_pending',
       `Store migrations ${pending.join(', ')} are being applied by another instance and did not ` +
         'finish in time. Run `npm run admin -- store migrate` and start again when it is done.',
     );
@@ -54,10 +55,12 @@ export class MigrationWaitTimeout extends Error {
 }
 
 /** This runner's lease ran out and someone else took it: stop before applying more. */
-export class MigrationLeaseLost extends Error {
-  readonly code = 'migration_lease_lost';
+export class MigrationLeaseLost extends CodedError {
   constructor(readonly version: number) {
-    super(`Lost the migration lease before migration ${version}; another instance carries on.`);
+    super(
+      'store.migration_lease_lost',
+      `Lost the migration lease before migration ${version}; another instance carries on.`,
+    );
   }
 }
 

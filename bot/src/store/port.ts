@@ -331,6 +331,20 @@ export interface Store extends TabStore {
   getMessageCard(messageId: MessageId, userId: UserId): Promise<MessageCard | undefined>;
   /** The message card a user acted on, found by the card's activity id. */
   findMessageCardByActivity(userId: UserId, activityId: string): Promise<MessageCard | undefined>;
+  // gather (issue 11 item 2): gathered cards
+  /** Every message one card in a user's chat carries (a gathered card carries several). */
+  listMessageCardsByActivity(userId: UserId, activityId: string): Promise<MessageCard[]>;
+  /** The thread's Teams effects after `afterSeq` not yet done, in order (at most `limit`). */
+  listWaitingTeamsEffects(
+    threadId: ThreadId,
+    afterSeq: number,
+    limit: number,
+  ): Promise<OutboxItem[]>;
+  /** Messages waiting in the outbox to be shown to a user (any thread), oldest first. */
+  listMessagesWaitingFor(
+    userId: UserId,
+    limit: number,
+  ): Promise<{ threadId: ThreadId; messageId: MessageId }[]>;
 
   // release (issue 10): conversation cards per (thread, user), updated in place
   /** Keep a conversation card a user's chat shows for a thread (again: it is the newest). */

@@ -13,7 +13,7 @@ import { noticeKeyOf } from '../app/errors.js';
 import { ContactNotFoundError, MessageNotFoundError, ThreadNotFoundError } from '../core/errors.js';
 import { isRejection, type Outcome } from '../core/types.js';
 import { hasKey, t } from '../i18n/catalogue.js';
-import type { Message } from '../core/types.js';
+import type { Message, Thread } from '../core/types.js';
 import {
   addParticipantCard,
   helpCard,
@@ -32,7 +32,9 @@ import {
 } from './cards/index.js';
 import { strings } from './cards/format.js';
 import { withNote, withSentReply } from './card-decorations.js';
-import { cardActivity, contactOf, messageCard } from './card-views.js';
+import { cardActivity, contactOf } from './card-views.js';
+import { clickedCard } from './gathered-cards.js';
+import { openFromSummary } from './gather-actions.js';
 import type { CommandHandlers } from './command-handlers.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
@@ -229,6 +231,8 @@ export class CardActions {
         return this.actions.threadInfo(turn, await queries.thread(turn, a.data.threadId));
       case VERBS.refreshThreads:
         return this.commands.threadsList(turn);
+      case VERBS.gatherOpen:
+        return openFromSummary(this.services, turn, a.data.threadId);
     }
   }
 
@@ -242,7 +246,7 @@ export class CardActions {
     const outcome = await this.actions.sendAgain(turn, data.messageId);
     const { message, thread } = await queries.message(turn, data.messageId);
     if (message.threadId !== data.threadId) return this.notice(turn, 'bot.thread_gone');
-    const card = messageCard(message, thread, turn.user.id, turn.locale, this.services.media);
+    const card = await this.messageCard(turn, message, thread);
     if (!isRejection(outcome)) return card;
     if (outcome.notice.key === 'thread.closed') {
       await this.post(turn, noticeCard(outcome.notice, turn.locale, { threadId: thread.id }));
@@ -261,15 +265,12 @@ export class CardActions {
     if (isRejection(outcome)) {
       const why = noticeText(outcome.notice, strings(turn.locale));
       return original
-        ? withNote(
-            messageCard(original, fresh, turn.user.id, turn.locale, this.services.media),
-            why,
-          )
+        ? withNote(await this.messageCard(turn, original, fresh), why)
         : noticeCard(outcome.notice, turn.locale, { threadId: thread.id });
     }
     if (!original) return this.actions.threadInfo(turn, fresh);
     return withSentReply(
-      messageCard(original, fresh, turn.user.id, turn.locale, this.services.media),
+      await this.messageCard(turn, original, fresh),
       t(turn.locale, 'bot.you_replied'),
       data.replyText,
     );
@@ -280,7 +281,7 @@ export class CardActions {
     const { message, thread } = await this.services.app.queries.message(turn, data.messageId);
     if (message.threadId !== data.threadId) return this.notice(turn, 'bot.thread_gone');
     await this.post(turn, receiptInfoCard({ message, contact: contactOf(thread) }, turn.locale));
-    return messageCard(message, thread, turn.user.id, turn.locale, this.services.media);
+    return this.messageCard(turn, message, thread);
   }
 
   /** A group action's outcome: the refusal on the card, or the card the user started from. */
@@ -295,7 +296,7 @@ export class CardActions {
     const fresh = await this.services.app.queries.thread(turn, threadId);
     const clicked = await this.clickedMessage(turn, fresh.id);
     const card = clicked
-      ? messageCard(clicked, fresh, turn.user.id, turn.locale, this.services.media)
+      ? await this.messageCard(turn, clicked, fresh)
       : this.actions.threadInfo(turn, fresh);
     return note ? withNote(card, note) : card;
   }
@@ -307,6 +308,18 @@ export class CardActions {
       ? await this.services.app.queries.messageOfCard(turn, activityId)
       : undefined;
     return found?.message.threadId === threadId ? found.message : undefined;
+  }
+
+  /**
+   * gather: the clicked message's card as it comes back: the whole gathered card when the
+   * clicked card carries several messages, so none of them goes away.
+   */
+  private async messageCard(turn: Turn, message: Message, thread: Thread): Promise<AdaptiveCard> {
+    const activityId = turn.context.activity.replyToId;
+    const carried = activityId
+      ? await this.services.app.queries.messagesOfCard(turn, activityId)
+      : [];
+    return clickedCard(carried, message, thread, turn.user.id, turn.locale, this.services.media);
   }
 
   private async post(turn: Turn, card: AdaptiveCard): Promise<void> {

@@ -8,17 +8,19 @@
  *   this user cannot be reached now; trying again would not help.
  */
 import { TransientDeliveryError } from '../app/ports.js';
+import { CodedError } from '../core/errors.js';
 
 export const TRANSIENT_STATUSES = new Set([412, 429, 502, 504]);
 
 /** The user has no conversation with the bot we can write to (never installed, or removed it). */
-export class UserUnreachableError extends Error {
-  readonly code = 'user_unreachable';
+export class UserUnreachableError extends CodedError {
   constructor(
     readonly userId: string,
     reason: string,
+    /** gather: the connector's answer (403, 404: the app was removed or blocked), if any. */
+    readonly status?: number,
   ) {
-    super(`Teams user ${userId} cannot be reached: ${reason}`);
+    super('teams.user_unreachable', `Teams user ${userId} cannot be reached: ${reason}`);
   }
 }
 
@@ -70,5 +72,6 @@ export function classifyConnectorError(error: unknown, userId: string, now: numb
       : error instanceof Error
         ? error.message
         : 'unknown error',
+    status,
   );
 }

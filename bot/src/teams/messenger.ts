@@ -24,6 +24,7 @@ import {
   type Window,
 } from './rate-limits.js';
 import { conversationReferenceOf } from './teams-user.js';
+import { ConnectorPace, type Spare } from './connector-pace.js';
 
 export interface MessengerOptions {
   readonly adapter: CloudAdapter;
@@ -53,7 +54,15 @@ export interface Posted {
 }
 
 export class TeamsMessenger {
-  constructor(private readonly options: MessengerOptions) {}
+  /** gather: the last gate, on the times calls actually leave and are answered. */
+  readonly pace: ConnectorPace;
+
+  constructor(private readonly options: MessengerOptions) {
+    this.pace = new ConnectorPace({
+      conversationWindows: options.conversationWindows ?? CONVERSATION_WINDOWS,
+      tenantWindows: options.tenantWindows ?? TENANT_WINDOWS,
+    });
+  }
 
   /** Where a user's proactive messages go, or undefined when they never opened a chat with the bot. */
   targetOf(user: UserRecord): SendTarget | undefined {
@@ -73,8 +82,18 @@ export class TeamsMessenger {
   /** Count a reply sent within the user's own turn. */
   counted(target: SendTarget | undefined): void {
     if (!target) return;
+    this.pace.record(target);
     if (this.options.budgets) this.options.budgets.count(this.budgetsOf(target));
     else this.options.limiter.record(target);
+  }
+
+  /**
+   * gather: the chat's hourly window, where the summary stands in: the fourth of its windows,
+   * as in CONVERSATION_WINDOWS (1,800 an hour; tests scale the four down). Windows without a
+   * fourth have no hourly limit.
+   */
+  get hourlyWindow(): Window | undefined {
+    return (this.options.conversationWindows ?? CONVERSATION_WINDOWS)[3];
   }
 
   /** The shared budgets a send to this target counts against, when they are in use. */
@@ -99,13 +118,39 @@ export class TeamsMessenger {
     if (defer > 0) throw new TransientDeliveryError('over Teams rate limits', defer);
   }
 
+  /**
+   * gather: every call but the hourly summary leaves the hour's last call to it, so the
+   * summary can always stand in once the chat is at its hourly limit.
+   */
+  get hourlySpare(): Spare | undefined {
+    const hour = this.hourlyWindow;
+    return hour ? { perMs: hour.perMs, calls: 1 } : undefined;
+  }
+
+  /** gather: the chat has used every call of the hour but the one kept for the summary. */
+  hourlyFull(target: SendTarget): boolean {
+    const hour = this.hourlyWindow;
+    return hour !== undefined && this.pace.recentCalls(target, hour.perMs) >= hour.max - 1;
+  }
+
   /** Post a new message in the user's personal chat. Call reserve() first. */
-  async send(user: UserRecord, activity: Partial<Activity>, gate?: Gate): Promise<Posted> {
+  async send(
+    user: UserRecord,
+    activity: Partial<Activity>,
+    gate?: Gate,
+    /** gather: the hourly summary, which may take the hour's last call. */
+    summary = false,
+  ): Promise<Posted> {
     return this.withConnector(user, async (client, conversationId, reference) => {
       const outgoing = TurnContext.applyConversationReference({ ...activity }, reference);
       delete outgoing.replyToId;
       await gate?.();
-      const response = await client.conversations.sendToConversation(conversationId, outgoing);
+      const response = await this.paced(
+        user,
+        conversationId,
+        () => client.conversations.sendToConversation(conversationId, outgoing),
+        summary ? undefined : this.hourlySpare,
+      );
       if (!response.id) throw new Error('the Bot Connector returned no activity id');
       return { activityId: response.id, conversationId };
     });
@@ -126,11 +171,38 @@ export class TeamsMessenger {
       );
       delete outgoing.replyToId;
       await gate?.();
-      await client.conversations.updateActivity(conversationId, activityId, {
-        ...outgoing,
-        id: activityId,
-      });
+      await this.paced(
+        user,
+        conversationId,
+        () =>
+          client.conversations.updateActivity(conversationId, activityId, {
+            ...outgoing,
+            id: activityId,
+          }),
+        this.hourlySpare,
+      );
     });
+  }
+
+  /**
+   * gather: every call to the connector passes the pace, right before it leaves, and counts
+   * until it is answered, whatever the answer (Teams counts refused calls too). A wait longer
+   * than the budgets hold in memory puts the effect back in the outbox (WaitForSlot).
+   */
+  private async paced<T>(
+    user: UserRecord,
+    conversationId: string,
+    call: () => Promise<T>,
+    spare: Spare | undefined,
+  ): Promise<T> {
+    const target = { conversationId, tenantId: user.tenantId };
+    const entered = await this.pace.enter(target, this.options.budgets?.holdMs ?? 10_000, spare);
+    if ('waitMs' in entered) throw new WaitForSlot(entered.waitMs);
+    try {
+      return await call();
+    } finally {
+      entered.done();
+    }
   }
 
   private async withConnector<T>(

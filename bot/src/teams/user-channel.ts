@@ -34,6 +34,9 @@ import { UserUnreachableError } from './connector-errors.js';
 import type { MediaUrls } from './media-route.js';
 import type { Gate, TeamsMessenger } from './messenger.js';
 import type { SendTarget } from './rate-limits.js';
+import { CardGathering, gatheredCard } from './gathered-cards.js';
+import { hourlySummaryCard } from './hourly-summary.js';
+import { KeyedLock } from '../app/keyed-lock.js';
 
 export interface TeamsUserChannelOptions {
   readonly records: SystemRecords;
@@ -56,6 +59,10 @@ type Step =
       readonly messageId?: string;
       /** The conversation a new card is about (a message or notice), for ChatAttention. */
       readonly threadId?: string;
+      /** gather: the messages the card carries, when it gathered several. */
+      readonly carries?: readonly string[];
+      /** gather: the hourly summary, which takes the hour's last call. */
+      readonly summary?: boolean;
     }
   | {
       readonly kind: 'update';
@@ -69,7 +76,20 @@ type Step =
     };
 
 export class TeamsUserChannel implements UserChannel {
-  constructor(private readonly options: TeamsUserChannelOptions) {}
+  /** gather (issue 11 item 2): several messages of a conversation in one card when waiting. */
+  private readonly gathering: CardGathering;
+  /** gather: effects (by key) sent back to the outbox to wait for their slot. */
+  private readonly waited = new Set<string>();
+  /** gather: at the limits, one decision and call at a time per chat. */
+  private readonly chats = new KeyedLock();
+  /** gather: when the admins last heard that a user cannot be reached. */
+  private readonly toldUnreachable = new Map<string, number>();
+  /** gather: when each chat last got the hourly summary. */
+  private readonly summarised = new Map<string, number>();
+
+  constructor(private readonly options: TeamsUserChannelOptions) {
+    this.gathering = new CardGathering({ records: options.records, media: options.media });
+  }
 
   /** Users an effect already reached, while the rest of it waits (Teams 429): not twice. */
   private readonly reached = new Map<string, Set<UserId>>();
@@ -119,7 +139,7 @@ export class TeamsUserChannel implements UserChannel {
       for (const step of steps) await this.run(step, log);
       return;
     }
-    await this.deliverInSlots(steps, budgets, context.key, log);
+    await this.deliverInSlots(steps, budgets, context, thread, log);
   }
 
   /**
@@ -131,9 +151,11 @@ export class TeamsUserChannel implements UserChannel {
   private async deliverInSlots(
     steps: readonly Step[],
     budgets: SendBudgets,
-    key: string | undefined,
+    context: DeliveryContext,
+    thread: Thread,
     log: Logger,
   ): Promise<void> {
+    const key = context.key;
     const reached = key !== undefined ? (this.reached.get(key) ?? new Set<UserId>()) : undefined;
     const todo = steps.filter((s) => !reached?.has(s.user.id));
     const slots = await Promise.all(
@@ -145,7 +167,12 @@ export class TeamsUserChannel implements UserChannel {
       ),
     );
     const wait = Math.max(0, ...slots.map((slot) => slot.at)) - budgets.now();
-    if (wait > budgets.holdMs) throw new WaitForSlot(deferFor(wait, budgets.holdMs));
+    if (wait > budgets.holdMs) {
+      if (key !== undefined) this.waited.add(key);
+      throw new WaitForSlot(deferFor(wait, budgets.holdMs));
+    }
+    // gather: the chat is at its limits when this effect waits for its slot.
+    const atLimits = (key !== undefined && this.waited.has(key)) || wait > GATHER_AFTER_MS;
     const order = todo.map((step, i) => ({ step, slot: slots[i] as Slot }));
     order.sort((a, b) => a.slot.at - b.slot.at);
     if (key !== undefined && reached) {
@@ -159,12 +186,150 @@ export class TeamsUserChannel implements UserChannel {
           this.options.messenger.budgetsOf(step.target),
           key !== undefined ? `${key}:${step.user.id}` : undefined,
         );
-        if (deferMs > 0) throw new WaitForSlot(deferMs);
+        if (deferMs > 0) {
+          if (key !== undefined) this.waited.add(key);
+          throw new WaitForSlot(deferMs);
+        }
       };
-      await this.run(step, log, gate);
+      if (step.kind === 'post' && step.messageId && (atLimits || this.nearHourly(step.target))) {
+        // gather: at the limits the card is made once its slot has come, with what waits then.
+        await gate();
+        // Shown meanwhile (Open on the hourly summary carries it): not twice.
+        if (await this.options.records.messageCard(step.messageId, step.user.id)) {
+          reached?.add(step.user.id);
+          continue;
+        }
+        // One chat at a time from here: whether this call is the hour's last, and the call.
+        const summarised = await this.chats.run(step.target.conversationId, async () => {
+          if (this.summaryDue(step.target)) {
+            await this.postHourlySummary(step, log);
+            return true;
+          }
+          const gathered = await this.gathered(step, thread, context);
+          await this.run(gathered ?? step, log);
+          return false;
+        });
+        if (summarised) {
+          if (key !== undefined) this.waited.add(key);
+          const pace = this.options.messenger.pace;
+          throw new WaitForSlot(Math.max(1_000, pace.waitMs(step.target)));
+        }
+      } else await this.run(step, log, gate);
       reached?.add(step.user.id);
     }
-    if (key !== undefined) this.reached.delete(key);
+    if (key !== undefined) {
+      this.reached.delete(key);
+      this.waited.delete(key);
+      if (this.waited.size > 10_000) this.waited.clear();
+    }
+  }
+
+  /**
+   * gather: once the slot has come, the card for a message also carries the messages of the
+   * same conversation waiting behind it for this user (gathered-cards.ts).
+   */
+  private async gathered(
+    step: Step,
+    thread: Thread,
+    context: DeliveryContext,
+  ): Promise<Step | undefined> {
+    if (step.kind !== 'post' || !step.messageId || context.seq === undefined) return undefined;
+    const message = await this.options.records.message(step.messageId);
+    if (!message) return undefined;
+    const fresh = (await this.options.records.thread(thread.id)) ?? thread;
+    const messages = await this.gathering.gather(message, fresh, step.user, context.seq);
+    if (messages.length < 2) return { ...step };
+    const card = gatheredCard(messages, fresh, step.user.id, step.user.locale, this.options.media);
+    return { ...step, activity: cardActivity(card), carries: messages.map((m) => m.id) };
+  }
+
+  /**
+   * gather: within `room` calls of the chat's hourly limit (the longest of its windows), as
+   * the connector pace counts them.
+   */
+  private nearHourly(target: SendTarget, room = HOURLY_NEAR): boolean {
+    const hour = this.options.messenger.hourlyWindow;
+    if (!hour) return false;
+    return this.options.messenger.pace.recentCalls(target, hour.perMs) >= hour.max - room;
+  }
+
+  /**
+   * gather: Teams refused a user for good while a contact's message was on its way. The
+   * message stays in the store and the conversation's history (the tab); the admins of the
+   * organisation that owns the number are told who and from whom, never what it says, at most
+   * once an hour per user.
+   */
+  private async tellAdminsUnreachable(step: Step, log: Logger): Promise<void> {
+    if (step.kind !== 'post' || !step.threadId) return;
+    const now = Date.now();
+    const last = this.toldUnreachable.get(step.user.id);
+    if (last !== undefined && last > now - 3_600_000) return;
+    if (this.toldUnreachable.size > 10_000) this.toldUnreachable.clear();
+    this.toldUnreachable.set(step.user.id, now);
+    try {
+      const thread = await this.options.records.thread(step.threadId);
+      if (!thread) return;
+      const admins = (await this.options.records.organisationAdmins(thread.businessNumberId))
+        .map((a) => a.id)
+        .filter((id) => id !== step.user.id);
+      if (admins.length === 0) return;
+      const notice = {
+        key: 'gather.unreachable.admin' as const,
+        params: { user: step.user.name, contact: thread.contact.name },
+      };
+      // Not about the conversation (the admins may not take part in it): no thread on the card.
+      await this.deliver({ type: 'notify', threadId: '', to: admins, notice }, {
+        id: '',
+      } as Thread);
+      log.info({ userId: step.user.id, admins: admins.length }, 'admins told: user unreachable');
+    } catch (error) {
+      log.warn({ err: error, userId: step.user.id }, 'could not tell admins a user is unreachable');
+    }
+  }
+
+  /**
+   * gather: the summary stands in when this call is the last the hour allows, at most once per
+   * hourly window per chat (in a chat kept full, every slot is some window's last one).
+   */
+  private summaryDue(target: SendTarget): boolean {
+    const hour = this.options.messenger.hourlyWindow;
+    if (!hour || !this.options.messenger.hourlyFull(target)) return false;
+    const now = Date.now();
+    const last = this.summarised.get(target.conversationId);
+    if (last !== undefined && last > now - hour.perMs) return false;
+    if (this.summarised.size > 10_000) this.summarised.clear();
+    this.summarised.set(target.conversationId, now);
+    return true;
+  }
+
+  /**
+   * gather: the chat's last call of the hour: one summary across conversations stands in
+   * (hourly-summary.ts), "12 new messages from 5 contacts" with Open on each; the cards
+   * themselves wait for the hour to allow them.
+   */
+  private async postHourlySummary(step: Step, log: Logger): Promise<void> {
+    const waiting = await this.options.records.waitingFor(step.user.id);
+    const card = hourlySummaryCard(
+      waiting.map((w) => ({ thread: w.thread, count: w.messageIds.length })),
+      [],
+      step.user.id,
+      step.user.locale,
+      this.options.media,
+    );
+    await this.run(
+      {
+        kind: 'post',
+        user: step.user,
+        target: step.target,
+        activity: cardActivity(card),
+        summary: true,
+      },
+      log,
+    );
+    log.info(
+      { userId: step.user.id, conversations: waiting.length },
+      'chat at the hourly limit: summary posted',
+    );
   }
 
   private async plan(
@@ -197,7 +362,10 @@ export class TeamsUserChannel implements UserChannel {
         kind: 'update',
         user,
         target,
-        activity: card,
+        // gather: the whole card carrying the message, each message with its current status.
+        activity: cardActivity(
+          await this.gathering.cardCarrying(m, existing.activityId, thread, user),
+        ),
         conversationId: existing.conversationId,
         activityId: existing.activityId,
       };
@@ -227,14 +395,15 @@ export class TeamsUserChannel implements UserChannel {
         log.debug({ userId: step.user.id, activityId: step.activityId }, 'card updated in place');
         return;
       }
-      const posted = await this.options.messenger.send(step.user, step.activity, gate);
+      const posted = await this.options.messenger.send(
+        step.user,
+        step.activity,
+        gate,
+        step.summary ?? false,
+      );
       if (step.threadId) this.options.attention?.arrived(step.user.id, step.threadId);
-      if (step.messageId)
-        await this.options.records.keepMessageCard({
-          messageId: step.messageId,
-          userId: step.user.id,
-          ...posted,
-        });
+      for (const messageId of step.carries ?? (step.messageId ? [step.messageId] : []))
+        await this.options.records.keepMessageCard({ messageId, userId: step.user.id, ...posted });
       log.info(
         { userId: step.user.id, activityId: posted.activityId, messageId: step.messageId },
         'card posted',
@@ -245,6 +414,13 @@ export class TeamsUserChannel implements UserChannel {
           { userId: step.user.id, reason: error.message },
           'user cannot be reached in Teams; skipped',
         );
+        // gather: refused for good (the app removed or blocked): the organisation's admins hear.
+        if (
+          (error.status === 403 || error.status === 404) &&
+          step.kind === 'post' &&
+          step.messageId
+        )
+          await this.tellAdminsUnreachable(step, log);
         return;
       }
       if (step.kind === 'update' && step.optional) {
@@ -256,6 +432,11 @@ export class TeamsUserChannel implements UserChannel {
     }
   }
 }
+
+/** gather: a slot further away than this means the chat is at its limits: gather. */
+const GATHER_AFTER_MS = 250;
+/** gather: this close to the hourly limit, each card is made only once its slot has come. */
+const HOURLY_NEAR = 10;
 
 /** A user's own text or picture (not what the app sent on their behalf, like the opt-in). */
 export function isOwnWords(message: Message, userId: UserId): boolean {

@@ -2,6 +2,7 @@
  * The real product with its Teams adapter, in local mode (no BOT_ID), the sandbox as WhatsApp
  * and a recording Bot Connector as Teams: what the teams-*.e2e tests drive.
  */
+import type { SandboxClock } from '../../../bot/src/sandbox/clock.js';
 import type { Logger } from 'pino';
 import { SANDBOX_CREDENTIALS } from '../../../bot/src/config/config.js';
 import type { Store } from '../../../bot/src/store/port.js';
@@ -29,10 +30,12 @@ export async function startTeamsWorld(
     env?: Record<string, string>;
     store?: Store;
     logger?: Logger;
+    /** gather: a clock that runs (the default is frozen), so what waits in the outbox comes due. */
+    clock?: SandboxClock;
   } = {},
 ): Promise<TeamsWorld> {
   const connector = await RecordingBotConnector.start();
-  const { env, store, logger, ...adapterOptions } = options;
+  const { env, store, logger, clock, ...adapterOptions } = options;
   // The product's clock is frozen in these tests, so a notice held back by Teams' rate limits
   // would never come due: the limits are wide here, and tested on their own.
   const wide = {
@@ -45,6 +48,7 @@ export async function startTeamsWorld(
     ...(env ? { env } : {}),
     ...(store ? { store } : {}),
     ...(logger ? { logger } : {}),
+    ...(clock ? { clock } : {}),
   });
   return {
     product,

@@ -7,7 +7,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type restify from 'restify';
 import { z } from 'zod';
+import { httpStatusOf } from '../../app/errors.js';
 import { TabError, type TabService, type TabUser } from '../../app/tab-service.js';
+import { CodedError } from '../../core/errors.js';
 import { getCatalogue, resolveLocale, DEFAULT_LOCALE } from '../../i18n/catalogue.js';
 import type { InboxEntry } from '../../store/tab-port.js';
 import { BodyTooLargeError, readRawBody } from '../raw-body.js';
@@ -54,12 +56,13 @@ type Handler = (
   caller: Caller,
 ) => Promise<void>;
 
-class BadRequest extends Error {
+/** A malformed request: `request.invalid`, naming the field that was wrong. */
+class BadRequest extends CodedError {
   constructor(
     readonly field: string,
     message: string,
   ) {
-    super(message);
+    super('request.invalid', message);
   }
 }
 
@@ -99,7 +102,7 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
         return { me: await service.arrive({ userId: localUser }) };
       } catch (error) {
         if (error instanceof TabError && error.status === 404)
-          throw new TabError('auth.unknown_local_user', 401, 'No such local user.');
+          throw new TabError('auth.unknown_local_user', 'No such local user.');
         throw error;
       }
     }
@@ -109,33 +112,40 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
     const token =
       bearer ??
       (allowQueryToken && typeof query.access_token === 'string' ? query.access_token : undefined);
-    if (!token) throw new TabError('auth.missing_token', 401, 'Sign in: no token was sent.');
-    if (!o.sso)
-      throw new TabError('auth.not_configured', 401, 'The tab’s sign-in is not configured.');
+    if (!token) throw new TabError('auth.missing_token', 'Sign in: no token was sent.');
+    if (!o.sso) throw new TabError('auth.not_configured', 'The tab’s sign-in is not configured.');
     try {
       const identity = await o.sso.verify(token);
       return { me: await service.arrive(identity), expiresAt: identity.expiresAt };
     } catch (error) {
       if (error instanceof InvalidTokenError)
-        throw new TabError('auth.invalid_token', 401, 'The sign-in token is not valid.');
+        throw new TabError(error.code, 'The sign-in token is not valid.');
       if (error instanceof KeysUnavailableError) {
         o.logger.warn({ err: error.message }, 'tab sign-in keys unavailable');
-        throw new TabError('auth.unavailable', 503, 'Sign-in cannot be checked now; try again.');
+        throw new TabError(error.code, 'Sign-in cannot be checked now; try again.');
       }
       throw error;
     }
   }
 
+  /** Every answer's status is its code's in the one mapping (app/errors.ts). */
   function fail(res: restify.Response, error: unknown): void {
-    if (error instanceof BadRequest) {
-      res.send(400, {
-        error: { code: 'request.invalid', message: error.message, field: error.field },
-      });
-    } else if (error instanceof TabError) {
-      const field = (error as TabError & { field?: string }).field;
-      res.send(error.status, {
+    if (error instanceof BadRequest || error instanceof TabError) {
+      const field = (error as { field?: string }).field;
+      const notice = error instanceof TabError ? error.notice : undefined;
+      res.send(httpStatusOf(error), {
         error: { code: error.code, message: error.message, ...(field ? { field } : {}) },
-        ...(error.notice ? { notice: { key: error.notice.key, params: error.notice.params } } : {}),
+        ...(notice ? { notice: { key: notice.key, params: notice.params } } : {}),
+      });
+    } else if (error instanceof CodedError && error.code !== 'internal') {
+      // A coded error from below the service (the store busy: 503, the tab tries again).
+      const status = httpStatusOf(error);
+      o.logger.warn({ err: error, code: error.code }, 'tab API request refused');
+      res.send(status, {
+        error: {
+          code: error.code,
+          message: status >= 500 ? 'Something went wrong; try again.' : error.message,
+        },
       });
     } else {
       o.logger.error({ err: error }, 'tab API request failed');

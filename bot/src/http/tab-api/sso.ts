@@ -7,6 +7,7 @@
  * https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-tokens
  */
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { CodedError } from '../../core/errors.js';
 
 export interface SsoOptions {
   /** e.g. https://login.microsoftonline.com (AAD_APP_OAUTH_AUTHORITY_HOST). */
@@ -30,13 +31,17 @@ export interface SsoIdentity {
 }
 
 /** The token is missing, malformed, expired, wrongly signed or not for us: 401. */
-export class InvalidTokenError extends Error {
-  readonly code = 'auth.invalid_token';
+export class InvalidTokenError extends CodedError {
+  constructor(reason: string) {
+    super('auth.invalid_token', reason);
+  }
 }
 
 /** The authority's keys could not be fetched: 503, the tab tries again. */
-export class KeysUnavailableError extends Error {
-  readonly code = 'auth.keys_unavailable';
+export class KeysUnavailableError extends CodedError {
+  constructor(reason: string) {
+    super('auth.unavailable', reason);
+  }
 }
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ClientSession } from 'mongodb';
+import { CodedError } from '../../core/errors.js';
 import type { ContactPolicyChange, Message, Thread, Transition } from '../../core/types.js';
 import { isOpen, sortEffects } from '../effects.js';
 import { contactAfterChange } from '../policy-change.js';
@@ -26,9 +27,9 @@ import { expandReleases } from './pending-queue.js';
  * read before it could not see). The transaction is aborted by then, so the caller looks up
  * the open thread afterwards and throws OpenThreadExistsError.
  */
-export class OpenThreadRace extends Error {
+export class OpenThreadRace extends CodedError {
   constructor(readonly thread: Thread) {
-    super(`another open thread appeared for ${thread.contact.id}`);
+    super('thread.open_exists', `another open thread appeared for ${thread.contact.id}`);
   }
 }
 

@@ -3,6 +3,7 @@
  * stateless instances. It needs a replica set (Atlas, a self-hosted replica set, Cosmos DB
  * for MongoDB vCore) because `apply` runs in a multi-document transaction.
  */
+import * as gather from './gather.js';
 import { randomUUID } from 'node:crypto';
 import {
   MongoClient,
@@ -464,6 +465,26 @@ export class MongoStore implements Store {
 
   async listThreadCards(threadId: string, userId: string, limit: number): Promise<ThreadCard[]> {
     return threadCards.listThreadCards(threadCards.threadCardsOf(this.db), threadId, userId, limit);
+  }
+
+  // gather (issue 11 item 2): gathered cards
+
+  listMessageCardsByActivity(userId: string, activityId: string): Promise<MessageCard[]> {
+    return gather.listMessageCardsByActivity(this.collections, userId, activityId);
+  }
+
+  listWaitingTeamsEffects(
+    threadId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<OutboxItem[]> {
+    return gather.listWaitingTeamsEffects(this.collections, threadId, afterSeq, limit);
+  }
+  async listMessagesWaitingFor(
+    userId: string,
+    limit: number,
+  ): Promise<{ threadId: string; messageId: string }[]> {
+    return gather.listMessagesWaitingFor(this.collections, userId, limit);
   }
 
   // participation and read positions (issue 8)

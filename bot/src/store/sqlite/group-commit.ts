@@ -26,12 +26,12 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
+import { CodedError } from '../../core/errors.js';
 
 /** The write lock stayed with another connection for longer than the store may wait. */
-export class StoreBusyError extends Error {
-  readonly code = 'store_busy';
+export class StoreBusyError extends CodedError {
   constructor(waitedMs: number) {
-    super(`The database stayed locked by another connection for ${waitedMs} ms.`);
+    super('store.busy', `The database stayed locked by another connection for ${waitedMs} ms.`);
   }
 }
 

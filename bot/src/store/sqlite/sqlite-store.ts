@@ -5,6 +5,7 @@
  * a writer waits for another's lock, without blocking the event loop, up to busyTimeoutMs.
  * Every write goes through group commit (group-commit.ts).
  */
+import * as gather from './gather.js';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -483,6 +484,26 @@ export class SqliteStore implements Store {
 
   async listThreadCards(threadId: string, userId: string, limit: number): Promise<ThreadCard[]> {
     return threadCards.listThreadCards(this.sql, threadId, userId, limit);
+  }
+
+  // gather (issue 11 item 2): gathered cards
+
+  async listMessageCardsByActivity(userId: string, activityId: string): Promise<MessageCard[]> {
+    return gather.listMessageCardsByActivity(this.sql, userId, activityId);
+  }
+
+  async listWaitingTeamsEffects(
+    threadId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<OutboxItem[]> {
+    return gather.listWaitingTeamsEffects(this.sql, threadId, afterSeq, limit);
+  }
+  async listMessagesWaitingFor(
+    userId: string,
+    limit: number,
+  ): Promise<{ threadId: string; messageId: string }[]> {
+    return gather.listMessagesWaitingFor(this.sql, userId, limit);
   }
 
   // participation and read positions (issue 8)

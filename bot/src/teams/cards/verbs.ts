@@ -52,6 +52,8 @@ export const VERBS = {
   refreshThread: 'thread.refresh',
   /** release (issue 10): the threads list (each conversation's state) asks for its current look. */
   refreshThreads: 'threads.refresh',
+  /** gather: Open on the hourly summary: make the conversation current and show its messages. */
+  gatherOpen: 'gather.open',
 } as const;
 
 /** Verbs of the compose extension's dialog (Action.Submit, verb inside the data). */
@@ -127,6 +129,7 @@ export const cardActionSchema = z.discriminatedUnion('verb', [
   action(VERBS.sendAgain, z.object({ threadId: id, messageId: id })),
   action(VERBS.refreshThread, thread),
   action(VERBS.refreshThreads, z.object({})),
+  action(VERBS.gatherOpen, thread),
 ]);
 export type CardAction = z.infer<typeof cardActionSchema>;
 

@@ -48,8 +48,18 @@ describe('a burst of contacts writing to one Teams user', () => {
     for (let i = 1; i <= contacts.length; i++) {
       const shown = alice.messages().filter((m) => m.text.includes(`Order ${i}:`));
       expect(shown, `order ${i}`).toHaveLength(1);
+      // The card itself says the contact started the conversation: no notice of its own.
+      expect(shown[0]!.text, `order ${i}`).toMatch(
+        /Contact \d+ has started a new WhatsApp conversation with you\.[\s\S]*Order \d+:/,
+      );
     }
     const proactive = w.connector.calls.slice(before);
+    // One Teams call per new contact: each a card carrying its message, nothing else.
+    expect(proactive).toHaveLength(contacts.length);
+    expect(proactive.every((c) => c.method === 'POST')).toBe(true);
+    expect(
+      alice.messages().filter((m) => m.text.includes('has started a new WhatsApp conversation')),
+    ).toHaveLength(contacts.length);
     // Every window holds as the connector counts arrivals, however late a card left after
     // its slot (the connector pace counts calls until they are answered).
     for (const window of [...CHAT, ...TENANT])

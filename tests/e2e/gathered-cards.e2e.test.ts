@@ -81,6 +81,20 @@ describe('gathered cards: a chat at Teams limits', () => {
         expect(card > pCard || (card === pCard && at > pAt), mine[i]).toBe(true);
       }
     }
+    // Each contact started a conversation: the card carrying their first message says so,
+    // above it, once; no card of its own for that.
+    const started = 'has started a new WhatsApp conversation with you.';
+    expect(placesOf(texts, started)).toHaveLength(contacts.length);
+    for (const c of [1, 2, 3]) {
+      const [card, at] = placesOf(texts, `Parcel ${c}-01 is late`)[0]!;
+      const said = placesOf([texts[card]!], started).map(([, p]) => p);
+      expect(
+        said.some((p) => p < at),
+        `contact ${c}`,
+      ).toBe(true);
+    }
+    const saying = cards.filter((m) => m.text.includes(started));
+    expect(saying.every((m) => /Parcel \d-\d\d is late/.test(m.text))).toBe(true);
     // Gathered: fewer cards than messages, and a gathered card reads as one.
     const gathered = cards.filter((m) => /\d+ messages from /.test(m.text));
     expect(gathered.length).toBeGreaterThan(0);
@@ -126,7 +140,8 @@ describe('gathered cards: a chat at Teams limits', () => {
     await alice.install();
     const before = w.connector.calls.length;
 
-    // Each new contact's first message and its notice are two calls: more than the hour holds.
+    // 16 messages from 8 new contacts (each first one saying the contact started the
+    // conversation): more cards than the hour holds.
     const contacts = Array.from(
       { length: 8 },
       (_, i) => `4477009004${String(i + 1).padStart(2, '0')}`,

@@ -156,17 +156,14 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
       optIn: thread.optIn ? { ...thread.optIn, retryAt: undefined } : undefined,
     });
     thread = released.thread;
-    if (!isButton) effects.push(deliver);
+    // The contact started the conversation with a message: its card says so (one card).
+    const opened = notice('thread.opened_by_contact', { contact: thread.contact.name });
+    if (!isButton) effects.push(openedByContact ? { ...deliver, notice: opened } : deliver);
     effects.push(...released.effects);
-    if (openedByContact) {
-      effects.push(
-        ...notify(
-          thread,
-          everyone,
-          notice('thread.opened_by_contact', { contact: thread.contact.name }),
-        ),
-      );
-    } else {
+    if (openedByContact && isButton) {
+      // Nothing the users are shown carries it: the notice stays a card of its own.
+      effects.push(...notify(thread, everyone, opened));
+    } else if (!openedByContact) {
       // release (issue 10): what was held is said with its count; nothing held, "you can start".
       effects.push(
         ...notify(

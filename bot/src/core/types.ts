@@ -329,6 +329,11 @@ export type Effect =
       readonly threadId: ThreadId;
       readonly messageId: MessageId;
       readonly to: readonly UserId[];
+      /**
+       * A notice the message's card says above the message, instead of a card of its own
+       * (the contact started this conversation with this message: one card, one Teams call).
+       */
+      readonly notice?: Notice | undefined;
     }
   /** Show a participant's message (with its author) to the other participants. */
   | {

@@ -6,7 +6,7 @@
 import type { Activity } from 'botbuilder';
 import type { ContactView } from '../app/access.js';
 import type { ConversationSummary } from '../app/user-queries.js';
-import type { Message, Thread, UserId } from '../core/types.js';
+import type { Message, Notice, Thread, UserId } from '../core/types.js';
 import {
   asAttachment,
   inboundMessageCard,
@@ -37,6 +37,8 @@ export function messageCard(
   viewerId: UserId,
   locale: string,
   media: MediaUrls,
+  /** A notice the card of a contact's message says above it (deliver_inbound's notice). */
+  notice?: Notice,
 ): AdaptiveCard {
   const common = {
     message,
@@ -50,7 +52,7 @@ export function messageCard(
       : {}),
   };
   return message.direction === 'inbound'
-    ? inboundMessageCard(common, locale)
+    ? inboundMessageCard({ ...common, notice }, locale)
     : messageStatusCard({ ...common, viewerId }, locale);
 }
 

@@ -17,7 +17,7 @@
  * recorded as carried with the card, and its own effect then finds it shown and posts nothing.
  */
 import type { SystemRecords } from '../app/system-records.js';
-import type { Message, Thread, UserId } from '../core/types.js';
+import type { Message, Notice, Thread, UserId } from '../core/types.js';
 import { resolveLocale } from '../i18n/catalogue.js';
 import { strings } from './cards/format.js';
 import type { AdaptiveCard } from './cards/index.js';
@@ -46,8 +46,12 @@ export function gatheredCard(
   viewerId: UserId,
   locale: string,
   media: MediaUrls,
+  /** Notices a message's card says above it (the contact opened the conversation with it). */
+  notices?: Readonly<Record<string, Notice>>,
 ): AdaptiveCard {
-  const cards = messages.map((m) => messageCard(m, thread, viewerId, locale, media));
+  const cards = messages.map((m) =>
+    messageCard(m, thread, viewerId, locale, media, notices?.[m.id]),
+  );
   if (cards.length === 1) return cards[0] as AdaptiveCard;
   const tr = strings(locale);
   const header = tr(`gather.card.header.${pluralOf(locale, messages.length)}`, {

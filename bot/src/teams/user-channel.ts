@@ -23,7 +23,7 @@ import {
   type UserChannel,
 } from '../app/ports.js';
 import { deferFor, type SendBudgets, type Slot } from '../app/send-budgets.js';
-import type { Message, Thread, UserId } from '../core/types.js';
+import type { Message, Notice, Thread, UserId } from '../core/types.js';
 import type { SystemRecords } from '../app/system-records.js';
 import type { ChatAttention } from '../app/chat-attention.js';
 import type { UserRecord } from '../core/records.js';
@@ -61,6 +61,8 @@ type Step =
       readonly threadId?: string;
       /** gather: the messages the card carries, when it gathered several. */
       readonly carries?: readonly string[];
+      /** The notice the message's card says above it (the contact opened the conversation). */
+      readonly lead?: Notice;
       /** gather: the hourly summary, which takes the hour's last call. */
       readonly summary?: boolean;
     }
@@ -239,7 +241,14 @@ export class TeamsUserChannel implements UserChannel {
     const fresh = (await this.options.records.thread(thread.id)) ?? thread;
     const messages = await this.gathering.gather(message, fresh, step.user, context.seq);
     if (messages.length < 2) return { ...step };
-    const card = gatheredCard(messages, fresh, step.user.id, step.user.locale, this.options.media);
+    const card = gatheredCard(
+      messages,
+      fresh,
+      step.user.id,
+      step.user.locale,
+      this.options.media,
+      step.lead ? { [step.messageId]: step.lead } : undefined,
+    );
     return { ...step, activity: cardActivity(card), carries: messages.map((m) => m.id) };
   }
 
@@ -349,13 +358,25 @@ export class TeamsUserChannel implements UserChannel {
       };
     }
     const m = message as Message;
-    const card = cardActivity(messageCard(m, thread, user.id, user.locale, this.options.media));
+    // One card when the contact opened the conversation with this message: it says so.
+    const lead = effect.type === 'deliver_inbound' ? effect.notice : undefined;
+    const card = cardActivity(
+      messageCard(m, thread, user.id, user.locale, this.options.media, lead),
+    );
     const existing = await this.options.records.messageCard(m.id, user.id);
     if (effect.type === 'deliver_inbound' || effect.type === 'share_outbound') {
       // Already shown (a retry after a later recipient failed): not twice.
       return existing
         ? undefined
-        : { kind: 'post', user, target, activity: card, messageId: m.id, threadId: thread.id };
+        : {
+            kind: 'post',
+            user,
+            target,
+            activity: card,
+            messageId: m.id,
+            threadId: thread.id,
+            ...(lead ? { lead } : {}),
+          };
     }
     if (existing) {
       return {

@@ -13,10 +13,12 @@ import {
   alice,
   bob,
   carol,
+  effectsOf,
   expectRejection,
   expectTransition,
   maria,
   noticeFor,
+  notices,
   sends,
 } from './harness.js';
 
@@ -112,8 +114,17 @@ describe('a contact writing with no open thread', () => {
       ),
     );
     expect(t.thread.consentedAt).toBe(w.now);
-    expect(noticeFor(t, carol.id)).toEqual(['thread.opened_by_contact']);
-    expect(t.effects.find((e) => e.type === 'deliver_inbound')).toMatchObject({ to: [carol.id] });
+    // One card: the message itself says the contact started the conversation (issue 11).
+    expect(noticeFor(t, carol.id)).toEqual([]);
+    expect(effectsOf(t, 'deliver_inbound')).toEqual([
+      {
+        type: 'deliver_inbound',
+        threadId: 't-2',
+        messageId: t.messages[0]!.id,
+        to: [carol.id],
+        notice: { key: 'thread.opened_by_contact', params: { contact: maria.name } },
+      },
+    ]);
     // A reply goes straight out.
     const reply = expectTransition(
       decide(
@@ -123,6 +134,101 @@ describe('a contact writing with no open thread', () => {
       ),
     );
     expect(sends(reply)).toHaveLength(1);
+  });
+
+  it('tells everyone on the one card of a picture the contact opened with, each participant once', () => {
+    const w = World.active();
+    w.add(alice, bob);
+    w.contactWrites('STOP');
+    const opened = threadOpenedByContact(
+      { id: 't-2', businessNumberId: 'bn-1', contact: maria, previous: w.thread, intake: [carol] },
+      w.now,
+    );
+    const t = expectTransition(
+      decide(
+        { thread: opened, pending: [] },
+        {
+          type: 'inbound',
+          waMessageId: 'wamid.pic',
+          sentAt: w.now,
+          content: {
+            type: 'image',
+            media: { id: 'm-1', mimeType: 'image/jpeg', size: 10, caption: 'Broken lid' },
+          },
+        },
+        w.now,
+      ),
+    );
+    expect(t.effects.filter((e) => e.type === 'notify')).toEqual([]);
+    const [deliver, ...more] = effectsOf(t, 'deliver_inbound');
+    expect(more).toEqual([]);
+    expect(deliver?.to).toEqual([alice.id, bob.id]);
+    expect(deliver?.notice).toEqual({
+      key: 'thread.opened_by_contact',
+      params: { contact: maria.name },
+    });
+  });
+
+  it('keeps the notice a card of its own when what opened the conversation is a button tap', () => {
+    const w = World.active();
+    w.run({ type: 'leave', by: alice.id });
+    const opened = threadOpenedByContact(
+      { id: 't-2', businessNumberId: 'bn-1', contact: maria, previous: w.thread, intake: [carol] },
+      w.now,
+    );
+    // A tap on an old template's button: nothing for the users to read, so the notice says it.
+    const t = expectTransition(
+      decide(
+        { thread: opened, pending: [] },
+        {
+          type: 'inbound',
+          waMessageId: 'wamid.tap',
+          sentAt: w.now,
+          content: { type: 'button', button: 'resume', text: 'Resume conversation' },
+        },
+        w.now,
+      ),
+    );
+    expect(effectsOf(t, 'deliver_inbound')).toEqual([]);
+    expect(notices(t)).toEqual([
+      { to: [carol.id], key: 'thread.opened_by_contact', params: { contact: maria.name } },
+    ]);
+  });
+
+  it('puts no such line on later messages of the conversation', () => {
+    const w = World.active();
+    w.run({ type: 'leave', by: alice.id });
+    const opened = threadOpenedByContact(
+      { id: 't-2', businessNumberId: 'bn-1', contact: maria, previous: w.thread, intake: [carol] },
+      w.now,
+    );
+    const first = expectTransition(
+      decide(
+        { thread: opened, pending: [] },
+        {
+          type: 'inbound',
+          waMessageId: 'wamid.1',
+          sentAt: w.now,
+          content: { type: 'text', text: 'Hi' },
+        },
+        w.now,
+      ),
+    );
+    const second = expectTransition(
+      decide(
+        { thread: first.thread, pending: [] },
+        {
+          type: 'inbound',
+          waMessageId: 'wamid.2',
+          sentAt: w.now + 1000,
+          content: { type: 'text', text: 'Anyone?' },
+        },
+        w.now + 1000,
+      ),
+    );
+    expect(effectsOf(second, 'deliver_inbound')).toHaveLength(1);
+    expect(effectsOf(second, 'deliver_inbound')[0]?.notice).toBeUndefined();
+    expect(notices(second)).toEqual([]);
   });
 
   it('lets the first user who starts a thread take one nobody was answering', () => {

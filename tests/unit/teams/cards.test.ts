@@ -109,6 +109,15 @@ function samples(locale: Locale): Record<CardTemplate, AdaptiveCard[]> {
         locale,
       ),
       inboundMessageCard({ message: { ...inbound, body: undefined }, contact }, locale),
+      // The message a contact opened the conversation with says so (issue 11).
+      inboundMessageCard(
+        {
+          message: inbound,
+          contact,
+          notice: { key: 'thread.opened_by_contact', params: { contact: contact.name } },
+        },
+        locale,
+      ),
       // media: a document, a location, media WhatsApp no longer had (teams-media.e2e.test.ts)
       inboundMessageCard(
         {
@@ -667,6 +676,27 @@ describe('the inbound message card', () => {
     const sticker = inboundMessageCard({ message: { ...inbound, body: undefined }, contact }, 'en');
     expect(visibleTexts(sticker)).toContain(
       t('en', 'card.inbound.unsupported', { contact: contact.name }),
+    );
+  });
+
+  it('should say above the message that the contact started the conversation with it, when so', () => {
+    const notice = { key: 'thread.opened_by_contact' as const, params: { contact: contact.name } };
+    const opened = inboundMessageCard({ message: inbound, contact, notice }, 'en');
+    const texts = visibleTexts(opened);
+    const said = 'Ana Lima has started a new WhatsApp conversation with you.';
+    expect(texts).toContain(said);
+    expect(texts.indexOf(said)).toBeLessThan(texts.indexOf(inbound.body!));
+    // In the reader's language, the catalogue's own sentence.
+    const ja = inboundMessageCard({ message: inbound, contact, notice }, 'ja');
+    expect(visibleTexts(ja)).toContain(
+      t('ja', 'thread.opened_by_contact', { contact: contact.name }),
+    );
+    // A later message of the conversation does not say it.
+    expect(visibleTexts(card).some((x) => x.includes('started a new WhatsApp conversation'))).toBe(
+      false,
+    );
+    expect(visibleTexts(card).some((x) => x.includes('nouvelle conversation WhatsApp'))).toBe(
+      false,
     );
   });
 

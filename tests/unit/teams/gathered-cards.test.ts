@@ -6,6 +6,7 @@ import type { Activity, CloudAdapter } from 'botbuilder';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SystemRecords } from '../../../bot/src/app/system-records.js';
+import { t } from '../../../bot/src/i18n/catalogue.js';
 import type { Effect, Message, Thread } from '../../../bot/src/core/types.js';
 import type { UserRecord } from '../../../bot/src/store/port.js';
 import { SqliteStore } from '../../../bot/src/store/sqlite/sqlite-store.js';
@@ -176,6 +177,57 @@ describe('gathering a conversation into one card', () => {
     expect(textOf(two)).toContain('2 Nachrichten von Maria Silva');
     const ja = gatheredCard([inbound(1, 'a'), inbound(2, 'b')], thread, 'ben', 'ja-JP', media);
     expect(textOf(ja)).toContain('Maria Silva からのメッセージ 2 件');
+  });
+});
+
+describe('a contact who opens the conversation with a message (issue 11: one call per new contact)', () => {
+  const opened = { key: 'thread.opened_by_contact' as const, params: { contact: 'Maria Silva' } };
+
+  it("posts one card per user, saying above the message that the contact started it, in each reader's language", async () => {
+    const first = inbound(1, 'Hello? Is my order coming?');
+    await store.apply({ thread, messages: [first], effects: [] }, { now: T0 });
+    const messenger = new RecordingMessenger();
+    const channel = new TeamsUserChannel({
+      records,
+      messenger,
+      media,
+      logger: pino({ level: 'silent' }),
+    });
+    await channel.deliver(
+      {
+        type: 'deliver_inbound',
+        threadId: 't1',
+        messageId: first.id,
+        to: ['alice', 'ben'],
+        notice: opened,
+      },
+      thread,
+    );
+    expect(messenger.sent.map((s) => s.userId)).toEqual(['alice', 'ben']);
+    const words = (i: number) =>
+      textOf((messenger.sent[i]!.activity.attachments![0]!.content ?? {}) as object);
+    const alice = words(0);
+    const said = 'Maria Silva has started a new WhatsApp conversation with you.';
+    expect(alice.split(said)).toHaveLength(2);
+    expect(alice.indexOf(said)).toBeLessThan(alice.indexOf('Hello? Is my order coming?'));
+    expect(words(1)).toContain(t('de', 'thread.opened_by_contact', { contact: 'Maria Silva' }));
+    expect(words(1)).toContain('Hello? Is my order coming?');
+  });
+
+  it('says it once on a gathered card, above the message it came with', () => {
+    const card = gatheredCard(
+      [inbound(1, 'Question 1'), inbound(2, 'Question 2')],
+      thread,
+      'alice',
+      'en-US',
+      media,
+      { 't1:1': opened },
+    );
+    const words = textOf(card);
+    const said = 'Maria Silva has started a new WhatsApp conversation with you.';
+    expect(words.split(said)).toHaveLength(2);
+    expect(words.indexOf(said)).toBeLessThan(words.indexOf('Question 1'));
+    expect(words).toContain('2 messages from Maria Silva');
   });
 });
 

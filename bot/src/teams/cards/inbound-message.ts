@@ -1,6 +1,13 @@
 /** A contact's message, as it arrives in the user's chat with the bot: Reply, Info, group actions. */
-import type { Message } from '../../core/types.js';
-import { cardLang, clientDateTime, strings, threadLine, type CardContact } from './format.js';
+import type { Message, Notice } from '../../core/types.js';
+import {
+  cardLang,
+  clientDateTime,
+  noticeText,
+  strings,
+  threadLine,
+  type CardContact,
+} from './format.js';
 import { fileView, goneText, locationView, mediaPreview } from './media-view.js';
 import { expand, type AdaptiveCard } from './templates.js';
 
@@ -13,6 +20,8 @@ export interface InboundMessageCardData {
   readonly pictureUrl?: string;
   /** Where a file (document, audio, video) is downloaded from: a signed URL, like pictures. */
   readonly fileUrl?: string;
+  /** A notice the card says above the message (the contact started this conversation with it). */
+  readonly notice?: Notice | undefined;
 }
 
 export function inboundMessageCard(
@@ -45,6 +54,7 @@ export function inboundMessageCard(
     openMap: tr('media.location.open_map'),
   };
   const preview = mediaPreview(message, tr);
+  const lead = data.notice ? noticeText(data.notice, tr) : undefined;
   return expand('inbound-message', {
     lang: cardLang(tr.locale),
     fallbackText: `${contact.name}: ${text ?? preview ?? (hasPicture ? tr('card.picture.preview') : t.unsupported)}`,
@@ -52,6 +62,8 @@ export function inboundMessageCard(
     messageId: message.id,
     contactName: contact.name,
     threadLine: threadLine(tr, contact, data.colleagues),
+    hasLead: lead !== undefined,
+    lead: lead ?? '',
     hasText: text !== undefined,
     text: text ?? '',
     hasPicture,

@@ -85,6 +85,10 @@ const verbs = (o: TwoOrganisations, prober: TeamsUser): [string, Record<string, 
   ],
   ['contact.duplicate.rename', { contactId: o.mariaId, name: 'Mine now' }],
   ['contact.duplicate.keep', { contactId: o.mariaId }],
+  // release (issue 10)
+  ['message.send_again', { threadId: o.threadId, messageId: o.inboundId }],
+  ['thread.refresh', { threadId: o.threadId }],
+  ['threads.refresh', {}],
 ];
 
 describe.each([

@@ -171,6 +171,11 @@ export class Conversations {
     return this.onThread(threadId, { type: 'transfer', by, to });
   }
 
+  /** release (issue 10): Send again on a failed message, as a new message, once. */
+  async sendAgain(by: UserId, message: Message): Promise<Outcome> {
+    return this.onThread(message.threadId, { type: 'send_again', by, message });
+  }
+
   // --- WhatsApp ----------------------------------------------------------------------------
 
   /**
@@ -347,9 +352,10 @@ export class Conversations {
     for (let attempt = 1; ; attempt++) {
       const thread = await this.thread(threadId);
       const now = this.clock.now();
-      // A status event carries the message as it was loaded: reload it with the thread.
+      // A status (or send again) event carries the message as it was loaded: reload it with
+      // the thread, so a race recomputes from what the other writer committed.
       const fresh =
-        event.type === 'status'
+        event.type === 'status' || event.type === 'send_again'
           ? { ...event, message: (await this.store.getMessage(event.message.id)) ?? event.message }
           : event;
       const snapshot = await this.snapshot(thread, fresh);

@@ -3,7 +3,7 @@
  * pictures behind signed URLs, and, for the channel that tells users (the dispatcher's
  * UserChannel), the users, messages and the cards their chats show for them.
  */
-import type { MessageCard, UserRecord } from '../core/records.js';
+import type { MessageCard, ThreadCard, UserRecord } from '../core/records.js';
 import type { MediaRef, Message, Millis, Thread } from '../core/types.js';
 import type { OutboxItem, Store } from '../store/port.js';
 import { isOrganisationAdmin } from './user-queries.js';
@@ -65,6 +65,11 @@ export class SystemRecords {
     return entry === undefined || entry.name === thread.contact.name
       ? thread
       : { ...thread, contact: { ...thread.contact, name: entry.name } };
+  }
+
+  /** release (issue 10): the newest conversation cards a user's chat shows for a thread. */
+  threadCards(threadId: string, userId: string, limit = 3): Promise<ThreadCard[]> {
+    return this.store.listThreadCards(threadId, userId, limit);
   }
 
   // gather (issue 11 item 2): gathered cards

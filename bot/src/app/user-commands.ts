@@ -149,6 +149,19 @@ export class UserCommands {
     return this.namedOutcome(actor, outcome);
   }
 
+  /**
+   * release (issue 10): Send again on a failed message the user can reach (not found
+   * otherwise, as everything else); on success the conversation becomes current.
+   */
+  async sendAgain(actor: Actor, messageId: string): Promise<Outcome> {
+    const { message, thread } = await this.access.message(actor, messageId);
+    const outcome = await this.conversations.sendAgain(actor.user.id, message);
+    if (isRejection(outcome)) return outcome;
+    await this.setCurrentThread(actor, thread.id);
+    await this.markRead(actor, thread.id);
+    return outcome;
+  }
+
   async remind(actor: Actor, threadId: string): Promise<Outcome> {
     const { thread } = await this.access.thread(actor, threadId);
     return this.namedOutcome(actor, await this.conversations.remind(actor.user.id, thread.id));
@@ -213,6 +226,15 @@ export class UserCommands {
   /** Check a document against WhatsApp's rules and keep it (throws DocumentRefusedError). */
   async keepDocument(_actor: Actor, document: DocumentToSend): Promise<PreparedDocument> {
     return prepareDocument(this.store, document);
+  }
+
+  /** release (issue 10): the conversation card the user's chat shows, updated on state changes. */
+  async keepThreadCard(
+    actor: Actor,
+    card: { threadId: string; activityId: string; conversationId: string },
+  ): Promise<void> {
+    await this.access.thread(actor, card.threadId);
+    await this.store.putThreadCard({ ...card, userId: actor.user.id });
   }
 
   /** Remember the card the user's chat shows for a message, so receipts update it in place. */

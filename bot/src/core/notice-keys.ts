@@ -18,6 +18,7 @@ interface Areas {
   chat: typeof import('../i18n/locales/en/chat.json');
   ops: typeof import('../i18n/locales/en/ops.json');
   reply: typeof import('../i18n/locales/en/reply.json');
+  release: typeof import('../i18n/locales/en/release.json');
   gather: typeof import('../i18n/locales/en/gather.json');
   alarm: typeof import('../i18n/locales/en/alarm.json');
 }

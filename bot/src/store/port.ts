@@ -10,6 +10,7 @@ import type {
   MessageCard,
   Organisation,
   Participation,
+  ThreadCard,
   UserRecord,
   AddressBookEntry,
   BudgetClaim,
@@ -39,6 +40,7 @@ export type {
   MessageCard,
   Organisation,
   Participation,
+  ThreadCard,
   UserRecord,
   Budget,
   BudgetClaim,
@@ -343,6 +345,12 @@ export interface Store extends TabStore {
     userId: UserId,
     limit: number,
   ): Promise<{ threadId: ThreadId; messageId: MessageId }[]>;
+
+  // release (issue 10): conversation cards per (thread, user), updated in place
+  /** Keep a conversation card a user's chat shows for a thread (again: it is the newest). */
+  putThreadCard(card: ThreadCard): Promise<void>;
+  /** The newest `limit` conversation cards a user was shown for a thread, newest first. */
+  listThreadCards(threadId: ThreadId, userId: UserId, limit: number): Promise<ThreadCard[]>;
 
   // participation and read positions (issue 8)
   /**

@@ -241,12 +241,39 @@ export class CardActions {
         return this.reply10.rename(turn, a.data);
       case VERBS.duplicateKeep:
         return this.reply10.keep(turn, a.data);
+      // release (issue 10)
+      case VERBS.sendAgain:
+        return this.sendAgain(turn, a.data);
+      case VERBS.refreshThread:
+        // A card showing the conversation's state asks for its current look (refresh).
+        return this.actions.threadInfo(turn, await queries.thread(turn, a.data.threadId));
+      case VERBS.refreshThreads:
+        return this.commands.threadsList(turn);
       case VERBS.gatherOpen:
         return openFromSummary(this.services, turn, a.data.threadId);
       // alarm (issue 12): an admin assigns a contact's message that reached nobody.
       case VERBS.alarmAssign:
         return assignFromCard(this.services, turn, a.data);
     }
+  }
+
+  /**
+   * release (issue 10): Send again on a failed message. The new attempt gets its own status
+   * card below; the failed card comes back saying it was sent again (no button), or why not.
+   * A closed conversation is explained below with Restart, the message card kept.
+   */
+  private async sendAgain(turn: Turn, data: Data<'message.send_again'>): Promise<AdaptiveCard> {
+    const { queries } = this.services.app;
+    const outcome = await this.actions.sendAgain(turn, data.messageId);
+    const { message, thread } = await queries.message(turn, data.messageId);
+    if (message.threadId !== data.threadId) return this.notice(turn, 'bot.thread_gone');
+    const card = await this.messageCard(turn, message, thread);
+    if (!isRejection(outcome)) return card;
+    if (outcome.notice.key === 'thread.closed') {
+      await this.post(turn, noticeCard(outcome.notice, turn.locale, { threadId: thread.id }));
+      return card;
+    }
+    return withNote(card, noticeText(outcome.notice, strings(turn.locale)));
   }
 
   /** Reply from a contact's message card: the card comes back showing what was sent. */

@@ -9,8 +9,10 @@ import {
   noticeCard,
   threadsListCard,
   type AdaptiveCard,
+  VERBS,
 } from './cards/index.js';
 import { withNote } from './card-decorations.js';
+import { refreshedFor } from './conversation-cards.js';
 import { LISTED_THREADS, threadSummaries } from './card-views.js';
 import { asPhoneNumber, type Command } from './commands.js';
 import type { BotServices, Turn } from './turn.js';
@@ -59,9 +61,14 @@ export class CommandHandlers {
   }
 
   async threadsList(turn: Turn): Promise<AdaptiveCard> {
-    return threadsListCard(
-      { threads: await this.summaries(turn), now: this.services.clock.now() },
-      turn.locale,
+    // release (issue 10): the states it shows are current whenever the user sees it.
+    return refreshedFor(
+      turn,
+      threadsListCard(
+        { threads: await this.summaries(turn), now: this.services.clock.now() },
+        turn.locale,
+      ),
+      VERBS.refreshThreads,
     );
   }
 

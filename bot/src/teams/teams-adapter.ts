@@ -130,6 +130,7 @@ export function createTeamsAdapter(
       messenger,
       media,
       logger,
+      clock, // release (issue 10): conversation cards show the window's time left
     }),
     alarmCards: new TeamsAlarmCards({ records: app.records, messenger, logger }),
     routes: [

@@ -23,6 +23,7 @@ import { BUDGETS_COLLECTION } from './budgets.js';
 import { CHAT_ARRIVALS } from './chat-arrivals.js';
 import { DUE_ORDER, LANE_ORDER, ONE_OPEN_THREAD, UNIQUE_WA_MESSAGE_ID } from './collections.js';
 import { DURABLE } from './write-concern.js';
+import { THREAD_CARDS, THREAD_CARDS_NEWEST } from './thread-cards.js';
 
 export interface IndexMigration {
   readonly version: number;
@@ -253,6 +254,14 @@ export const INDEX_MIGRATIONS: readonly IndexMigration[] = [
       await create(db, CHAT_ARRIVALS, [
         { key: { userId: 1, at: 1, threadId: 1 }, name: 'by_user' },
       ]);
+    },
+  },
+  {
+    version: 10,
+    // release (issue 10, thread-cards.ts): a user's newest conversation cards for a thread.
+    name: 'conversation cards by thread, user and age',
+    up: async (db) => {
+      await create(db, THREAD_CARDS, [{ key: { ...THREAD_CARDS_NEWEST }, name: 'newest' }]);
     },
   },
 ];

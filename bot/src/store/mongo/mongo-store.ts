@@ -29,6 +29,7 @@ import {
   type ContactRecord,
   type HotQuery,
   type MessageCard,
+  type ThreadCard,
   type MessageInThread,
   type MessageRange,
   type Organisation,
@@ -61,6 +62,7 @@ import * as budgets from './budgets.js';
 import { MongoChatArrivals } from './chat-arrivals.js';
 import * as leases from './leases.js';
 import * as participations from './participations.js';
+import * as threadCards from './thread-cards.js';
 import { MediaBucket } from './media-bucket.js';
 import { MongoOps } from './ops.js';
 import { heldMessages, upgradePendingLists } from './pending-queue.js';
@@ -471,6 +473,16 @@ export class MongoStore implements Store {
       .limit(1)
       .toArray();
     return docs[0] ? messageCardFromDoc(docs[0]) : undefined;
+  }
+
+  // release (issue 10): conversation cards, updated in place (thread-cards.ts)
+
+  async putThreadCard(card: ThreadCard): Promise<void> {
+    await threadCards.putThreadCard(threadCards.threadCardsOf(this.db), card);
+  }
+
+  async listThreadCards(threadId: string, userId: string, limit: number): Promise<ThreadCard[]> {
+    return threadCards.listThreadCards(threadCards.threadCardsOf(this.db), threadId, userId, limit);
   }
 
   // gather (issue 11 item 2): gathered cards

@@ -346,6 +346,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // release (issue 10)
+    version: 12,
+    name: 'conversation cards kept per thread and user',
+    sql: `
+      -- The cards showing a thread's state in each user's chat, updated in place when the
+      -- state changes (thread-cards.ts); the rowid orders them, newest last.
+      CREATE TABLE IF NOT EXISTS thread_cards (
+        thread_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        activity_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS thread_cards_by_user
+        ON thread_cards (thread_id, user_id, activity_id);
+    `,
+  },
 ];
 
 /**

@@ -26,6 +26,7 @@ import type {
   ContactRecord,
   HotQuery,
   MessageCard,
+  ThreadCard,
   MessageInThread,
   MessageRange,
   Organisation,
@@ -43,6 +44,7 @@ import * as budgets from './budgets.js';
 import * as arrivals from './chat-arrivals.js';
 import * as leases from './leases.js';
 import * as participations from './participations.js';
+import * as threadCards from './thread-cards.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
 import { Checkpointer } from './checkpointer.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
@@ -475,6 +477,16 @@ export class SqliteStore implements Store {
       activityId,
     );
     return row && messageCardFromRow(row);
+  }
+
+  // release (issue 10): conversation cards, updated in place (thread-cards.ts)
+
+  async putThreadCard(card: ThreadCard): Promise<void> {
+    await this.writes.write(() => threadCards.putThreadCard(this.sql, card));
+  }
+
+  async listThreadCards(threadId: string, userId: string, limit: number): Promise<ThreadCard[]> {
+    return threadCards.listThreadCards(this.sql, threadId, userId, limit);
   }
 
   // gather (issue 11 item 2): gathered cards

@@ -46,7 +46,13 @@ export function messageStatusCard(
     possiblyTwice: tr('card.message.possibly_twice', { contact: contact.name }),
     info: tr('card.action.info'),
     download: tr('media.download'),
+    // release (issue 10): a failed message of the viewer's own offers Send again, once.
+    sendAgain: tr('release.send_again'),
+    sentAgain: tr('release.sent_again'),
   };
+  const ownWords =
+    message.author?.id === data.viewerId &&
+    (message.kind === 'text' || message.kind === 'image' || message.kind === 'document');
   const card = expand('message-status', {
     lang: cardLang(tr.locale),
     fallbackText: `${t.heading}: ${text ?? (file ? `${file.icon} ${file.name}` : tr('card.picture.preview'))} (${tr(`card.status.${status}`)})`,
@@ -65,6 +71,8 @@ export function messageStatusCard(
     hasReason: reason !== undefined,
     // A send interrupted by a crash may have reached WhatsApp twice (outbox-dispatcher.ts).
     possiblyTwice: message.possiblyDuplicate === true,
+    canSendAgain: status === 'failed' && ownWords && message.retriedAs === undefined,
+    sentAgain: message.retriedAs !== undefined,
     t,
   });
   // reply (issue 10): Reply makes this conversation the current one.

@@ -3,12 +3,20 @@ import { WINDOW, type Millis, type Thread, type UserId } from '../../core/types.
 import { cardLang, clientDateTime, nameList, phoneLabel, strings, windowLeft } from './format.js';
 import { withReplyAction } from './reply-action.js';
 import { expand, type AdaptiveCard } from './templates.js';
+import { VERBS } from './verbs.js';
 
 export interface ThreadInfoCardData {
   readonly thread: Thread;
   /** The user who asked: only a participant gets the group actions. */
   readonly viewerId: UserId;
   readonly now: Millis;
+  /**
+   * release (issue 10): the Teams ids (MRIs) of the users who see this card; Teams asks the
+   * bot for its current look (verb thread.refresh) when they view it, so a state shown here
+   * ("Waiting for consent") never outlives the change.
+   * https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards
+   */
+  readonly refreshFor?: readonly string[];
 }
 
 export function threadInfoCard(data: ThreadInfoCardData, locale: string | undefined): AdaptiveCard {
@@ -55,6 +63,23 @@ export function threadInfoCard(data: ThreadInfoCardData, locale: string | undefi
       leave: tr('card.inbound.leave'),
     },
   });
+  // release (issue 10): refreshed with the conversation's current state when viewed.
+  const refreshed =
+    data.refreshFor && data.refreshFor.length > 0
+      ? {
+          ...card,
+          refresh: {
+            action: {
+              type: 'Action.Execute',
+              verb: VERBS.refreshThread,
+              data: { threadId: thread.id },
+            },
+            userIds: [...data.refreshFor],
+          },
+        }
+      : card;
   // reply (issue 10): an open conversation the user takes part in offers Reply.
-  return thread.state !== 'closed' && isParticipant ? withReplyAction(card, thread.id, tr) : card;
+  return thread.state !== 'closed' && isParticipant
+    ? withReplyAction(refreshed, thread.id, tr)
+    : refreshed;
 }

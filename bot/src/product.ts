@@ -38,6 +38,8 @@ import { enforceRetention, LeasedJob, suppressingStore } from './ops/retention.j
 import { HOUR, type TemplateName, type Thread } from './core/types.js';
 import { fetchTemplates, TemplateChecker } from './ops/template-check.js';
 import { AlarmSignals, checkAlarms, fanOut, organisationAdmins } from './ops/alarms.js';
+// alarm (issue 12): a contact's message that reached nobody.
+import { checkUnassigned, signalUnanswered, type UnassignedCards } from './ops/unassigned.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 import { BusinessNumbers } from './whatsapp/business-numbers.js';
@@ -56,6 +58,8 @@ export interface ProductOptions {
   readonly adapters?: (core: ProductCore) => {
     readonly routes?: readonly RouteModule[];
     readonly users?: UserChannel;
+    /** alarm (issue 12): the admins' cards about a contact's message that reached nobody. */
+    readonly alarmCards?: UnassignedCards;
   };
   /** The sandbox's clock, shared with the app; tests pass a frozen one. */
   readonly clock?: SandboxClock;
@@ -113,6 +117,13 @@ export function loggingUserChannel(logger: Logger): UserChannel {
   };
 }
 
+/** alarm (issue 12): logs the admins' cards, until the Teams adapter is wired. */
+function loggingAlarmCards(logger: Logger): UnassignedCards {
+  const log = (userId: string, view: { threadId: string }) =>
+    logger.info({ userId, threadId: view.threadId }, 'would show an alarm card in Teams');
+  return { show: async (u, v) => log(u, v), cleared: async (u, v) => log(u, v) };
+}
+
 export async function startProduct(
   config: Config,
   options: ProductOptions,
@@ -150,13 +161,18 @@ export async function startProduct(
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   // The dispatcher is built after the use cases it calls back; commits wake it through here.
-  const wake: { dispatcher?: OutboxDispatcher } = {};
+  const wake: { dispatcher?: OutboxDispatcher; unassigned?: LeasedJob } = {};
   const conversations = new Conversations({
     store,
     clock,
     logger,
     maxParticipants: config.maxParticipants,
     onCommitted: () => wake.dispatcher?.kick(),
+    // alarm (issue 12): a message nobody receives raises its alarm at once (the job below).
+    onUnanswered: (threadId) =>
+      signalUnanswered(store, threadId, clock.now())
+        .then(() => wake.unassigned?.kick())
+        .catch((error: unknown) => logger.warn({ err: error, threadId }, 'alarm signal not kept')),
   });
 
   const wa = config.whatsapp;
@@ -171,8 +187,12 @@ export async function startProduct(
     store,
   );
   const clientFor = (businessNumberId: string) => numbers.clientFor(businessNumberId);
-  const contactLocale = async (businessNumberId: string) =>
+  const organisationLocale = async (businessNumberId: string) =>
     (await store.getOrganisationByBusinessNumber(businessNumberId))?.contactLocale ?? 'en';
+  // alarm (issue 12): what the app writes to a contact (participant notices) is in the
+  // contact's language when one is set, as templates are, else the organisation's default.
+  const contactLocale = async (businessNumberId: string, contactId: string) =>
+    (await store.getContact(contactId))?.locale ?? (await organisationLocale(businessNumberId));
 
   // Delivery under load: WhatsApp's and Teams' limits as send budgets shared by every
   // instance through the store; each send waits for its reserved slot, in wall-clock time.
@@ -195,7 +215,7 @@ export async function startProduct(
   const templateLanguage = async (template: TemplateName, thread: Thread) => {
     if (!templateChecker) return undefined;
     const contact = await store.getContact(thread.contact.id);
-    const locale = contact?.locale ?? (await contactLocale(thread.businessNumberId));
+    const locale = contact?.locale ?? (await organisationLocale(thread.businessNumberId));
     return templateChecker.languageFor(template, locale);
   };
   const whatsAppChannel = new WhatsAppChannel({
@@ -229,6 +249,9 @@ export async function startProduct(
     clock,
     logger,
     maxParticipants: config.maxParticipants,
+    // alarm (issue 12): who is told of a message nobody received may assign it.
+    onAssigned: () => wake.unassigned?.kick(),
+    everyoneIfNoAdmin: config.bot.local,
   });
   const core: ProductCore = { config, store, clock, conversations, app, logger, sandbox, budgets };
   const edge = options.adapters?.(core);
@@ -309,6 +332,31 @@ export async function startProduct(
         }),
     }),
   ];
+  // alarm (issue 12): a contact's message that reached nobody, one alarm per contact's thread.
+  wake.unassigned = new LeasedJob({
+    name: 'unassigned-alarms',
+    store,
+    clock,
+    owner,
+    intervalMs: config.ops.alarmCheckMs,
+    logger,
+    run: () =>
+      checkUnassigned({
+        store,
+        clock,
+        logger,
+        metrics,
+        cards: edge?.alarmCards ?? loggingAlarmCards(logger),
+        unassigned: app.unassigned,
+        admins: async (businessNumberId) =>
+          (
+            await app.records.organisationAdmins(businessNumberId, {
+              everyoneIfNone: config.bot.local,
+            })
+          ).map((u) => u.id),
+      }),
+  });
+  jobs.push(wake.unassigned);
   if (retentionDays) {
     jobs.push(
       new LeasedJob({

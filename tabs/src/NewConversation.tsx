@@ -13,6 +13,7 @@ import {
   Field,
   Input,
   MessageBar,
+  MessageBarActions,
   MessageBarBody,
   Radio,
   RadioGroup,
@@ -22,8 +23,17 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { useTab } from './context';
-import type { Contact, ThreadSummary } from './types';
+import type { Contact, DuplicateContactBody, ThreadSummary } from './types';
 import { errorText } from './words';
+import { TabApiError } from './api';
+
+/** reply (issue 10): the 409 that asks whether to rename a contact or keep its name. */
+function duplicateOf(error: unknown): { existing: Contact; name: string } | null {
+  if (!(error instanceof TabApiError) || error.code !== 'contact.duplicate') return null;
+  const body = error.body as Partial<DuplicateContactBody> | undefined;
+  if (!body?.existing || typeof body.requested?.name !== 'string') return null;
+  return { existing: body.existing, name: body.requested.name };
+}
 
 const useStyles = makeStyles({
   stack: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -53,6 +63,8 @@ export function NewConversationDialog(props: {
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<Contact | null>(null);
   const [busy, setBusy] = useState(false);
+  // reply (issue 10): the number is already a contact under another name: rename or keep?
+  const [duplicate, setDuplicate] = useState<{ existing: Contact; name: string } | null>(null);
 
   useEffect(() => {
     if (!props.open) return;
@@ -77,20 +89,26 @@ export function NewConversationDialog(props: {
     setPhone('');
     setError(null);
     setConfirming(null);
+    setDuplicate(null);
   }, [props.open]);
 
-  const addContact = async () => {
+  const addContact = async (onDuplicate?: 'rename' | 'keep') => {
     if (!name.trim() || !phone.trim()) {
       setError(t.t('tab.dialog.new.name_required'));
       return;
     }
     setBusy(true);
     try {
-      const { contact } = await api.addContact(name.trim(), phone.trim());
+      const { contact } = await api.addContact(name.trim(), phone.trim(), onDuplicate);
       setError(null);
+      setDuplicate(null);
       setConfirming(contact);
     } catch (e) {
-      setError(errorText(t, e));
+      const asked = duplicateOf(e);
+      if (asked) {
+        setError(null);
+        setDuplicate(asked);
+      } else setError(errorText(t, e));
     } finally {
       setBusy(false);
     }
@@ -136,6 +154,25 @@ export function NewConversationDialog(props: {
                 {error && (
                   <MessageBar layout="multiline" intent="error">
                     <MessageBarBody>{error}</MessageBarBody>
+                  </MessageBar>
+                )}
+                {duplicate && (
+                  <MessageBar layout="multiline" intent="warning">
+                    <MessageBarBody>
+                      {t.t('reply.duplicate.question', {
+                        phone: duplicate.existing.phone,
+                        existing: duplicate.existing.name,
+                        name: duplicate.name,
+                      })}
+                    </MessageBarBody>
+                    <MessageBarActions>
+                      <Button disabled={busy} onClick={() => void addContact('rename')}>
+                        {t.t('reply.duplicate.rename', { name: duplicate.name })}
+                      </Button>
+                      <Button disabled={busy} onClick={() => void addContact('keep')}>
+                        {t.t('reply.duplicate.keep', { existing: duplicate.existing.name })}
+                      </Button>
+                    </MessageBarActions>
                   </MessageBar>
                 )}
                 <Field label={t.t('tab.dialog.new.search')}>

@@ -26,6 +26,8 @@ export class TabApiError extends Error {
     readonly code: string | undefined,
     readonly field: string | undefined,
     readonly notice: Notice | undefined,
+    /** The answer's body, for errors that carry more (409 contact.duplicate: both names). */
+    readonly body?: unknown,
   ) {
     super(`tab api ${status} ${code ?? ''}`);
   }
@@ -85,7 +87,7 @@ export class TabApi {
     const parsed = text ? (JSON.parse(text) as unknown) : undefined;
     if (!res.ok) {
       const err = (parsed ?? {}) as ApiErrorBody;
-      throw new TabApiError(res.status, err.error?.code, err.error?.field, err.notice);
+      throw new TabApiError(res.status, err.error?.code, err.error?.field, err.notice, parsed);
     }
     return parsed as T;
   }
@@ -171,8 +173,17 @@ export class TabApi {
     return this.request('GET', `/contacts${q ? `?q=${encodeURIComponent(q)}` : ''}`);
   }
 
-  addContact(name: string, phone: string): Promise<{ contact: Contact }> {
-    return this.request('POST', '/contacts', { name, phone });
+  /** 409 `contact.duplicate` when the number is already a contact under another name (reply). */
+  addContact(
+    name: string,
+    phone: string,
+    onDuplicate?: 'rename' | 'keep',
+  ): Promise<{ contact: Contact }> {
+    return this.request('POST', '/contacts', {
+      name,
+      phone,
+      ...(onDuplicate ? { onDuplicate } : {}),
+    });
   }
 
   startConversation(contactId: string): Promise<{ thread: ThreadSummary }> {

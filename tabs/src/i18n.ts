@@ -4,6 +4,8 @@
  * The tab's own sentences are in tab.json; notices and failure reasons (notice.key, reasonKey)
  * are the engine's and WhatsApp's, from the other files, so the tab words them exactly as the bot.
  */
+import { expandPlurals } from '../../bot/src/i18n/plural.js';
+
 type Messages = Record<string, string>;
 
 export const SUPPORTED_LOCALES = ['en', 'es', 'fr', 'de', 'pt-BR', 'it', 'ja', 'zh-CN'] as const;
@@ -74,7 +76,8 @@ export function makeTranslator(locale: Locale, messages: Messages): Translator {
     t(key, params = {}) {
       const text = messages[key];
       if (text === undefined) return key;
-      return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+      // Counts choose their plural form as the bot does (bot/src/i18n/plural.ts).
+      return expandPlurals(text, locale, params).replace(/\{(\w+)\}/g, (whole, name: string) =>
         name in params ? String(params[name]) : whole,
       );
     },

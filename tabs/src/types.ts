@@ -5,6 +5,7 @@ import type { MessageStatus, ThreadState } from '../../bot/src/http/tab-api/cont
 export type {
   ApiErrorBody,
   Contact,
+  DuplicateContactBody,
   Me,
   MessageStatus,
   MessageView,

@@ -566,6 +566,26 @@ describe('group actions', () => {
     await page.getByRole('dialog', { name: 'Ask Pat Lee for consent?' }).waitFor();
     expect(world.api.contacts.map((c) => c.phone)).toContain('+14155550199');
   });
+
+  // reply (issue 10): a number already among the contacts under another name.
+  it('asks whether to rename a contact whose number is added under another name, and renames only on the choice', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New conversation' });
+    await dialog.getByLabel('Name', { exact: true }).fill('Kenji W.');
+    await dialog.getByLabel('WhatsApp number, with the country code').fill('+81 3 1234 5678');
+    await dialog.getByRole('button', { name: 'Add contact' }).click();
+    await dialog
+      .getByText(
+        '+81312345678 is already in your contacts as Kenji Watanabe. A number is one WhatsApp chat, so it has one name in your contacts: rename Kenji Watanabe to Kenji W., or keep Kenji Watanabe? Nothing has changed yet.',
+      )
+      .waitFor();
+    expect(world.api.contacts.find((c) => c.phone === '+81312345678')?.name).toBe('Kenji Watanabe');
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Rename to Kenji W.' }).click();
+    await page.getByRole('dialog', { name: 'Ask Kenji W. for consent?' }).waitFor();
+    expect(world.api.contacts.find((c) => c.phone === '+81312345678')?.name).toBe('Kenji W.');
+  });
 });
 
 const THEMES = [

@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import { describeBudgetContract } from './contract-budgets.js';
+import { describeChatArrivalsContract } from './contract-chat-arrivals.js';
 import { describeGatherContract } from './contract-gather.js';
 import { describeConcurrentCommitContract } from './contract-concurrent-commits.js';
 import { describeMediaOnceContract } from './contract-media.js';
@@ -19,6 +20,7 @@ import { describeTabContract } from './contract-tab.js';
 import { describeStoreReviewContract } from './contract-store-review.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
+import { describeThreadCardContract } from './contract-thread-cards.js';
 import { describeTwoClientContract } from './contract-two-clients.js';
 import type { MakeStore, MakeTwoClients } from './store-fixtures.js';
 
@@ -46,6 +48,10 @@ export function describeStoreContract(
     describeBudgetContract(makeStore, makeTwoClients);
     describeParticipationContract(makeStore);
     describeMediaOnceContract(makeStore, makeTwoClients);
+    // reply (issue 10 item 1): chat arrivals kept in the store.
+    describeChatArrivalsContract(makeStore, makeTwoClients);
+    // release (issue 10): conversation cards updated in place
+    describeThreadCardContract(makeStore);
     // gather (issue 11 item 2): gathered cards.
     describeGatherContract(makeStore);
   });

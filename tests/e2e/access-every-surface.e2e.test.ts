@@ -74,6 +74,21 @@ const verbs = (o: TwoOrganisations, prober: TeamsUser): [string, Record<string, 
   ['thread.new', { contactId: o.mariaId }],
   ['threads.list', {}],
   ['contacts.list', {}],
+  // reply (issue 10): Reply on a notice or status card; the duplicate number's choice.
+  ['thread.reply', { threadId: o.threadId }],
+  [
+    'thread.reply',
+    {
+      threadId: o.threadId,
+      notice: JSON.stringify({ key: 'thread.resumed_continue', params: { contact: 'X' } }),
+    },
+  ],
+  ['contact.duplicate.rename', { contactId: o.mariaId, name: 'Mine now' }],
+  ['contact.duplicate.keep', { contactId: o.mariaId }],
+  // release (issue 10)
+  ['message.send_again', { threadId: o.threadId, messageId: o.inboundId }],
+  ['thread.refresh', { threadId: o.threadId }],
+  ['threads.refresh', {}],
 ];
 
 describe.each([
@@ -137,6 +152,21 @@ describe.each([
         commandId: 'newWhatsAppMessage',
         data: { verb: 'compose.back', contactId: o.mariaId, message: 'Hi' },
       }),
+      // reply (issue 10): the duplicate number's answer in the dialog, with Alice's contact.
+      ...(await Promise.all(
+        (['rename', 'keep'] as const).map((choice) =>
+          prober.composeExtension('submitAction', {
+            commandId: 'newWhatsAppMessage',
+            data: {
+              verb: 'compose.duplicate',
+              choice,
+              contactId: o.mariaId,
+              name: 'Mine now',
+              message: 'Hi',
+            },
+          }),
+        ),
+      )),
       ...(await Promise.all(
         ['Maria', MARIA.phone, '9001', ''].map((value) =>
           prober.composeExtension('query', {

@@ -508,3 +508,54 @@ describe('the tab API, signed in with Teams SSO', () => {
     ).toBe(0);
   });
 });
+
+// reply (issue 10): a number already in the user's contacts under another name.
+describe('adding a number that is already a contact under another name', () => {
+  it('answers 409 with both names and changes nothing; renaming then shows the new name in the list and its search', async () => {
+    const before = (await call(tokens[ana.id], 'GET', '/contacts')).body.contacts;
+    const asked = await call(tokens[ana.id], 'POST', '/contacts', {
+      name: 'Mrs Silva',
+      phone: '0044 7700 900123',
+    });
+    expect(asked).toMatchObject({
+      status: 409,
+      body: {
+        error: { code: 'contact.duplicate' },
+        existing: { name: 'Maria Silva', phone: '+447700900123' },
+        requested: { name: 'Mrs Silva' },
+      },
+    });
+    expect((await call(tokens[ana.id], 'GET', '/contacts')).body.contacts).toEqual(before);
+
+    const kept = await call(tokens[ana.id], 'POST', '/contacts', {
+      name: 'Mrs Silva',
+      phone: '+44 7700 900123',
+      onDuplicate: 'keep',
+    });
+    expect(kept).toMatchObject({ status: 200, body: { contact: { name: 'Maria Silva' } } });
+
+    const renamed = await call(tokens[ana.id], 'POST', '/contacts', {
+      name: 'Mrs Silva',
+      phone: '+44 7700 900123',
+      onDuplicate: 'rename',
+    });
+    expect(renamed).toMatchObject({ status: 200, body: { contact: { name: 'Mrs Silva' } } });
+    const names = (await call(tokens[ana.id], 'GET', '/contacts')).body.contacts as {
+      name: string;
+    }[];
+    expect(names.map((c) => c.name)).toContain('Mrs Silva');
+    expect(names.map((c) => c.name)).not.toContain('Maria Silva');
+
+    // Her conversation, in Ana's list and in Ana's search by the new name, carries it.
+    const list = (await call(tokens[ana.id], 'GET', '/threads')).body.threads as {
+      id: string;
+      contact: { name: string };
+    }[];
+    expect(list.find((x) => x.id === threadId)?.contact.name).toBe('Mrs Silva');
+    const found = (await call(tokens[ana.id], 'GET', '/threads?q=Mrs')).body.threads as {
+      id: string;
+      contact: { name: string };
+    }[];
+    expect(found.map((x) => [x.id, x.contact.name])).toEqual([[threadId, 'Mrs Silva']]);
+  });
+});

@@ -115,7 +115,7 @@ describe('bad input in the bot chat (issue 10)', () => {
     const { w, alice, before } = await withMaria();
     await alice.say('x'.repeat(5000));
     expect(alice.last().text).toContain(
-      'Not sent: your message is 5000 characters long and WhatsApp allows at most 4096.',
+      'Not sent: your message is 5,000 characters long and WhatsApp allows at most 4,096.',
     );
     await w.settle();
     expect(received(w)).toHaveLength(before);

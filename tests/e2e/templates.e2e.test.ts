@@ -107,7 +107,7 @@ describe('templates in the contact language', () => {
       said.push(l),
     );
     expect(said).toEqual([
-      'Templates to +447700900123 go out in pt-BR when an approved translation exists.',
+      'Notices to +447700900123 are written in pt-BR; templates go out in pt-BR when an approved translation exists.',
     ]);
     await consentedConversation(world, ana, { name: 'Maria Silva', phone: '447700900123' });
     const maria = world.product.sandbox.phone('447700900123').messages();

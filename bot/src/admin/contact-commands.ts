@@ -21,8 +21,9 @@ Contacts' data (data subject requests):
       records without the number or the words, as proof). An opt-out is kept as a hash
       of the number, so erasing never lets business messages reach someone who said STOP.
   contact language <number> <language>
-      The language templates go to this contact in, when an approved translation exists
-      (en, es, fr, de, pt-BR, it, ja, zh-CN); without it, the organisation's.
+      The language the app writes to this contact in (participant notices), and sends
+      templates in when an approved translation exists (en, es, fr, de, pt-BR, it, ja,
+      zh-CN); without it, the organisation's.
   <number> is international, with or without + and spaces: +44 7700 900123.`;
 
 /** "+44 7700 900123" → "447700900123"; a clear error otherwise. */
@@ -56,7 +57,9 @@ export async function runContactCommand(
       throw new AdminUsageError(`no contact has the number +${phone}: add the contact first`);
     }
     for (const contact of contacts) await store.putContact({ ...contact, locale });
-    print(`Templates to +${phone} go out in ${locale} when an approved translation exists.`);
+    print(
+      `Notices to +${phone} are written in ${locale}; templates go out in ${locale} when an approved translation exists.`,
+    );
     return;
   }
   const { values, positionals } = parseArgs({

@@ -45,7 +45,23 @@ export class Access {
     ]);
     if (!thread || !participation || !(await this.ownsNumber(actor, thread.businessNumberId)))
       throw new ThreadNotFoundError(threadId);
-    return { thread, participation };
+    return { thread: await this.named(actor, thread), participation };
+  }
+
+  // reply (issue 10 item 4): names are per user. A thread as the actor sees it carries the
+  // actor's own name for the contact (their address-book entry), when they have one.
+  /** The actor's names for their contacts, by contact id. */
+  async contactNames(actor: Actor): Promise<ReadonlyMap<string, string>> {
+    const entries = await this.store.listAddressBook(actor.user.id);
+    return new Map(entries.map((e) => [e.contactId, e.name]));
+  }
+
+  /** The thread with the actor's own name for its contact. */
+  async named(actor: Actor, thread: Thread, names?: ReadonlyMap<string, string>): Promise<Thread> {
+    const name = (names ?? (await this.contactNames(actor))).get(thread.contact.id);
+    return name === undefined || name === thread.contact.name
+      ? thread
+      : { ...thread, contact: { ...thread.contact, name } };
   }
 
   /** A message in a thread the actor may read; else MessageNotFoundError. */

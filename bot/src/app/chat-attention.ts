@@ -7,37 +7,33 @@
  * (it becomes current: they wrote, replied, opened or started it). A typed message is
  * unambiguous only while nothing about another conversation arrived in between.
  *
- * Kept in memory, per process: after a restart nothing is "since", which errs towards
- * sending as before. (A store-backed version is needed for several instances.)
+ * reply (issue 10 item 1): kept in the store (`Store.noteArrival`), not in memory, so a
+ * restart does not forget it and every instance sees what another posted. The arrival is
+ * noted before the card is sent: if the note is written and the card never goes out, the
+ * bot asks once too often, which is the safe side; the reverse would send to the wrong person.
  */
 import type { ThreadId, UserId } from '../core/types.js';
-
-/** Enough for any real chat; the oldest users are forgotten beyond it. */
-const MAX_USERS = 50_000;
+import type { Store } from '../store/port.js';
+import type { Clock } from './clock.js';
 
 export class ChatAttention {
-  /** Per user: the conversations that got a card since the user last worked, oldest first. */
-  private readonly arrivals = new Map<UserId, ThreadId[]>();
+  constructor(
+    private readonly store: Pick<Store, 'noteArrival' | 'clearArrivals' | 'listArrivals'>,
+    private readonly clock: Clock,
+  ) {}
 
-  /** A card about `threadId` was posted in the user's chat. */
-  arrived(userId: UserId, threadId: ThreadId): void {
-    const list = (this.arrivals.get(userId) ?? []).filter((id) => id !== threadId);
-    list.push(threadId);
-    this.arrivals.delete(userId);
-    if (this.arrivals.size >= MAX_USERS) {
-      const oldest = this.arrivals.keys().next().value;
-      if (oldest !== undefined) this.arrivals.delete(oldest);
-    }
-    this.arrivals.set(userId, list);
+  /** A card about `threadId` is posted in the user's chat (one upsert in the store). */
+  async arrived(userId: UserId, threadId: ThreadId): Promise<void> {
+    await this.store.noteArrival(userId, threadId, this.clock.now());
   }
 
-  /** The user worked in a conversation: what arrived before is behind them. */
-  worked(userId: UserId): void {
-    this.arrivals.delete(userId);
+  /** The user worked in a conversation: what arrived up to now is behind them. */
+  async worked(userId: UserId): Promise<void> {
+    await this.store.clearArrivals(userId, this.clock.now());
   }
 
   /** Conversations other than `current` that got a card since the user last worked. */
-  since(userId: UserId, current?: ThreadId): ThreadId[] {
-    return (this.arrivals.get(userId) ?? []).filter((id) => id !== current);
+  async since(userId: UserId, current?: ThreadId): Promise<ThreadId[]> {
+    return (await this.store.listArrivals(userId)).filter((id) => id !== current);
   }
 }

@@ -71,6 +71,12 @@ export interface ConversationsOptions {
   /** Called after every commit that added effects, so dispatchers start at once. */
   readonly onCommitted?: () => void;
   readonly newId?: () => string;
+  /**
+   * alarm (issue 12): a contact's message was kept in a thread nobody takes part in (no
+   * participants to reopen with, no intake users); called after the commit, before the
+   * webhook is answered. It must not throw.
+   */
+  readonly onUnanswered?: (threadId: ThreadId) => Promise<void>;
 }
 
 /** How often a command is recomputed when another instance changed the thread meanwhile. */
@@ -165,6 +171,11 @@ export class Conversations {
     return this.onThread(threadId, { type: 'transfer', by, to });
   }
 
+  /** release (issue 10): Send again on a failed message, as a new message, once. */
+  async sendAgain(by: UserId, message: Message): Promise<Outcome> {
+    return this.onThread(message.threadId, { type: 'send_again', by, message });
+  }
+
   // --- WhatsApp ----------------------------------------------------------------------------
 
   /**
@@ -221,6 +232,8 @@ export class Conversations {
             { threadId: begun.thread.id, businessNumberId: message.businessNumberId },
             'a contact wrote and no one can answer: name intake users for the number',
           );
+          // alarm (issue 12): the organisation's admins are told, and can assign it.
+          await this.options.onUnanswered?.(begun.thread.id);
         }
         return done;
       }
@@ -238,6 +251,8 @@ export class Conversations {
           { threadId: outcome.thread.id, businessNumberId: message.businessNumberId },
           'a contact wrote and no one can answer: name intake users for the number',
         );
+        // alarm (issue 12): counted on the alarm its first message raised.
+        await this.options.onUnanswered?.(outcome.thread.id);
       }
       return done;
     }
@@ -337,9 +352,10 @@ export class Conversations {
     for (let attempt = 1; ; attempt++) {
       const thread = await this.thread(threadId);
       const now = this.clock.now();
-      // A status event carries the message as it was loaded: reload it with the thread.
+      // A status (or send again) event carries the message as it was loaded: reload it with
+      // the thread, so a race recomputes from what the other writer committed.
       const fresh =
-        event.type === 'status'
+        event.type === 'status' || event.type === 'send_again'
           ? { ...event, message: (await this.store.getMessage(event.message.id)) ?? event.message }
           : event;
       const snapshot = await this.snapshot(thread, fresh);

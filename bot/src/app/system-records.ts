@@ -3,7 +3,7 @@
  * pictures behind signed URLs, and, for the channel that tells users (the dispatcher's
  * UserChannel), the users, messages and the cards their chats show for them.
  */
-import type { MessageCard, UserRecord } from '../core/records.js';
+import type { MessageCard, ThreadCard, UserRecord } from '../core/records.js';
 import type { MediaRef, Message, Millis, Thread } from '../core/types.js';
 import type { OutboxItem, Store } from '../store/port.js';
 import { isOrganisationAdmin } from './user-queries.js';
@@ -53,6 +53,23 @@ export class SystemRecords {
 
   keepMessageCard(card: MessageCard): Promise<void> {
     return this.store.putMessageCard(card);
+  }
+
+  /** reply (issue 10): the thread with the user's own name for its contact (names are per user). */
+  async namedFor(userId: string, thread: Thread): Promise<Thread> {
+    // A notice about no conversation (an ops alarm) has no contact to name.
+    if (!thread.contact) return thread;
+    const entry = (await this.store.listAddressBook(userId)).find(
+      (e) => e.contactId === thread.contact.id,
+    );
+    return entry === undefined || entry.name === thread.contact.name
+      ? thread
+      : { ...thread, contact: { ...thread.contact, name: entry.name } };
+  }
+
+  /** release (issue 10): the newest conversation cards a user's chat shows for a thread. */
+  threadCards(threadId: string, userId: string, limit = 3): Promise<ThreadCard[]> {
+    return this.store.listThreadCards(threadId, userId, limit);
   }
 
   // gather (issue 11 item 2): gathered cards

@@ -7,6 +7,7 @@
  * bot's `threads` card show the same unread number). What the tab adds is its inbox (paged,
  * filtered, searched in the store), message pages and the per-user change log.
  */
+import type { AddContactResult, DuplicateChoice } from './duplicate-contact.js';
 import type { Logger } from 'pino';
 import { CodedError, type ErrorCode } from '../core/errors.js';
 import { isContactBlocked } from '../core/start.js';
@@ -179,15 +180,39 @@ export class TabService {
     query: ThreadListQuery,
   ): Promise<{ entries: InboxEntry[]; nextCursor: string | null }> {
     const after = query.cursor !== undefined ? decodeCursor(query.cursor) : undefined;
-    const page = await this.options.store.listInbox({
-      userId: me.user.id,
-      state: query.state,
-      q: query.q,
-      after,
-      limit: query.limit + 1,
-      now: this.now(),
-    });
-    const shown = page.slice(0, query.limit);
+    const inbox = (q: string | undefined) =>
+      this.options.store.listInbox({
+        userId: me.user.id,
+        state: query.state,
+        q,
+        after,
+        limit: query.limit + 1,
+        now: this.now(),
+      });
+    // reply (issue 10): names are per user, and the store searches the thread's own name; the
+    // user's contacts whose name (theirs) matches are found by number too, in the same order
+    // and from the same cursor, so merging the pages keeps the paging exact.
+    const names = await this.options.app.queries.access.contactNames(me);
+    let page = await inbox(query.q);
+    const renamed = query.q ? await this.renamedMatches(me, query.q, names) : [];
+    if (renamed.length > 0) {
+      const more = await Promise.all(
+        renamed.map(async (c) =>
+          (await inbox(c.phone)).filter((e) => e.thread.contact.id === c.id),
+        ),
+      );
+      const byId = new Map(page.map((e) => [e.thread.id, e]));
+      for (const e of more.flat()) byId.set(e.thread.id, e);
+      page = [...byId.values()].sort(
+        (a, b) => b.lastActivityAt - a.lastActivityAt || (a.thread.id < b.thread.id ? 1 : -1),
+      );
+    }
+    const shown = await Promise.all(
+      page.slice(0, query.limit).map(async (e) => ({
+        ...e,
+        thread: await this.options.app.queries.access.named(me, e.thread, names),
+      })),
+    );
     const last = shown[shown.length - 1];
     const nextCursor =
       page.length > query.limit && last
@@ -213,7 +238,31 @@ export class TabService {
     await this.checked(() => this.options.app.queries.access.thread(me, threadId));
     const entry = await this.options.store.getInboxEntry(me.user.id, threadId);
     if (!entry) throw notFound('thread');
-    return entry;
+    // reply (issue 10): the user's own name for the contact.
+    return { ...entry, thread: await this.options.app.queries.access.named(me, entry.thread) };
+  }
+
+  /** reply (issue 10): the user's contacts whose own name matches a search, when renamed. */
+  private async renamedMatches(
+    me: TabUser,
+    q: string,
+    names: ReadonlyMap<string, string>,
+  ): Promise<ContactView[]> {
+    const words =
+      q
+        .normalize('NFKC')
+        .toLocaleLowerCase()
+        .match(/[\p{L}\p{N}]+/gu) ?? [];
+    if (words.length === 0 || names.size === 0) return [];
+    const matching = (await this.options.app.queries.contacts(me)).filter((c) => {
+      const own = c.name.normalize('NFKC').toLocaleLowerCase();
+      return words.every((w) => own.includes(w));
+    });
+    // Only those the user named otherwise: the store's search finds the others itself.
+    const renamed: ContactView[] = [];
+    for (const c of matching)
+      if ((await this.options.store.getContact(c.id))?.name !== c.name) renamed.push(c);
+    return renamed;
   }
 
   async messages(
@@ -266,6 +315,16 @@ export class TabService {
 
   async addContact(me: TabUser, name: string, phone: string): Promise<ContactView> {
     return this.checked(() => this.options.app.commands.addContact(me, name, phone));
+  }
+
+  /** reply (issue 10): add a contact, asking first when the number is already one under another name. */
+  async addContactOrAsk(
+    me: TabUser,
+    name: string,
+    phone: string,
+    choice: DuplicateChoice,
+  ): Promise<AddContactResult> {
+    return this.checked(() => this.options.app.commands.addContactOrAsk(me, name, phone, choice));
   }
 
   async startConversation(me: TabUser, contactId: string): Promise<Thread> {

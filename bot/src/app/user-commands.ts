@@ -20,6 +20,7 @@ import type { Conversations } from './conversations.js';
 import { prepareDocument, type DocumentToSend, type PreparedDocument } from './send-document.js';
 import type { UserQueries } from './user-queries.js';
 import type { ChatAttention } from './chat-attention.js';
+import { sameName, type AddContactResult, type DuplicateChoice } from './duplicate-contact.js';
 
 /** What beginning a conversation with a contact comes to. */
 export type BeginResult =
@@ -60,6 +61,47 @@ export class UserCommands {
     return { id, name, phone: digits, businessNumberId };
   }
 
+  // reply (issue 10 item 4): a number already in the user's contacts under another name.
+  /**
+   * Add a contact, asking first (`choice` 'ask') when the number is already one of the
+   * user's contacts under another name; 'rename' renames the user's own entry, 'keep' keeps
+   * it as it is. Invalid numbers throw as addContact does.
+   */
+  async addContactOrAsk(
+    actor: Actor,
+    name: string,
+    phone: string,
+    choice: DuplicateChoice = 'ask',
+  ): Promise<AddContactResult> {
+    const digits = phone.replace(/^\+/, '');
+    const existing = (await this.access.contacts(actor)).find(
+      (c) =>
+        c.phone === digits &&
+        c.businessNumberId === actor.organisation.businessNumbers[0]?.phoneNumberId,
+    );
+    if (!existing || sameName(existing.name, name))
+      return { kind: 'added', contact: existing ?? (await this.addContact(actor, name, phone)) };
+    if (choice === 'keep') return { kind: 'kept', contact: existing };
+    if (choice === 'ask') return { kind: 'duplicate', existing, name: name.trim() };
+    return {
+      kind: 'renamed',
+      contact: await this.renameContact(actor, existing.id, name),
+      previousName: existing.name,
+    };
+  }
+
+  /** Rename the user's own entry for one of their contacts (names are per user). */
+  async renameContact(actor: Actor, contactId: string, name: string): Promise<ContactView> {
+    const { view } = await this.access.contact(actor, contactId);
+    const renamed = name.trim();
+    await this.store.putAddressBookEntry({
+      userId: actor.user.id,
+      contactId: view.id,
+      name: renamed,
+    });
+    return { ...view, name: renamed };
+  }
+
   /**
    * `new` with a contact: the thread the user is in becomes current; with nothing open, the
    * opt-in is to be confirmed; with a colleague's thread, the engine decides.
@@ -69,7 +111,8 @@ export class UserCommands {
     const open = await this.store.findOpenThread(record.businessNumberId, record.id);
     if (open?.participants.some((p) => p.id === actor.user.id)) {
       await this.setCurrentThread(actor, open.id);
-      return { kind: 'current', thread: open };
+      // reply (issue 10): with the user's own name for the contact.
+      return { kind: 'current', thread: await this.access.named(actor, open) };
     }
     if (open || isContactBlocked(record))
       return { kind: 'started', outcome: await this.start(actor, contactId) };
@@ -81,7 +124,7 @@ export class UserCommands {
     const { record } = await this.access.contact(actor, contactId);
     const outcome = await this.conversations.start(this.ref(actor), record.id);
     if (!isRejection(outcome)) await this.setCurrentThread(actor, outcome.thread.id);
-    return outcome;
+    return this.namedOutcome(actor, outcome);
   }
 
   /** Restart a closed thread the user took part in: a new opt-in, in a new thread. */
@@ -89,7 +132,7 @@ export class UserCommands {
     const { thread } = await this.access.thread(actor, threadId);
     const outcome = await this.conversations.restart(this.ref(actor), thread.id);
     if (!isRejection(outcome)) await this.setCurrentThread(actor, outcome.thread.id);
-    return outcome;
+    return this.namedOutcome(actor, outcome);
   }
 
   /** Write (words, a picture) to a thread; on success it becomes current and is read. */
@@ -103,12 +146,25 @@ export class UserCommands {
     if (isRejection(outcome)) return outcome;
     await this.setCurrentThread(actor, thread.id);
     await this.markRead(actor, thread.id);
+    return this.namedOutcome(actor, outcome);
+  }
+
+  /**
+   * release (issue 10): Send again on a failed message the user can reach (not found
+   * otherwise, as everything else); on success the conversation becomes current.
+   */
+  async sendAgain(actor: Actor, messageId: string): Promise<Outcome> {
+    const { message, thread } = await this.access.message(actor, messageId);
+    const outcome = await this.conversations.sendAgain(actor.user.id, message);
+    if (isRejection(outcome)) return outcome;
+    await this.setCurrentThread(actor, thread.id);
+    await this.markRead(actor, thread.id);
     return outcome;
   }
 
   async remind(actor: Actor, threadId: string): Promise<Outcome> {
     const { thread } = await this.access.thread(actor, threadId);
-    return this.conversations.remind(actor.user.id, thread.id);
+    return this.namedOutcome(actor, await this.conversations.remind(actor.user.id, thread.id));
   }
 
   async addParticipant(actor: Actor, threadId: string, userId: string): Promise<Outcome> {
@@ -152,7 +208,7 @@ export class UserCommands {
     const user = (await this.store.getUser(actor.user.id)) ?? actor.user;
     if (user.currentThreadId !== thread.id)
       await this.store.putUser({ ...user, currentThreadId: thread.id });
-    this.attention?.worked(actor.user.id);
+    await this.attention?.worked(actor.user.id);
   }
 
   /** Open a thread: it becomes current, and what it holds is read. */
@@ -172,6 +228,15 @@ export class UserCommands {
     return prepareDocument(this.store, document);
   }
 
+  /** release (issue 10): the conversation card the user's chat shows, updated on state changes. */
+  async keepThreadCard(
+    actor: Actor,
+    card: { threadId: string; activityId: string; conversationId: string },
+  ): Promise<void> {
+    await this.access.thread(actor, card.threadId);
+    await this.store.putThreadCard({ ...card, userId: actor.user.id });
+  }
+
   /** Remember the card the user's chat shows for a message, so receipts update it in place. */
   async keepMessageCard(
     actor: Actor,
@@ -179,6 +244,12 @@ export class UserCommands {
   ): Promise<void> {
     await this.access.message(actor, card.messageId);
     await this.store.putMessageCard({ ...card, userId: actor.user.id });
+  }
+
+  /** reply (issue 10): an outcome's thread with the user's own name for the contact. */
+  private async namedOutcome(actor: Actor, outcome: Outcome): Promise<Outcome> {
+    if (isRejection(outcome)) return outcome;
+    return { ...outcome, thread: await this.access.named(actor, outcome.thread) };
   }
 
   private ref(actor: Actor) {

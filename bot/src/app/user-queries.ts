@@ -106,7 +106,12 @@ export class UserQueries {
   ): Promise<ConversationSummary[]> {
     const owned = new Map<string, boolean>();
     const summaries: ConversationSummary[] = [];
-    for (const { thread, participation } of await this.store.listParticipations(actor.user.id)) {
+    // reply (issue 10): the user's own names for their contacts.
+    const names = await this.access.contactNames(actor);
+    for (const { thread: stored, participation } of await this.store.listParticipations(
+      actor.user.id,
+    )) {
+      const thread = await this.access.named(actor, stored, names);
       let ours = owned.get(thread.businessNumberId);
       if (ours === undefined) {
         ours = await this.access.ownsNumber(actor, thread.businessNumberId);

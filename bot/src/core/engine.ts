@@ -8,6 +8,7 @@ import { compose } from './compose.js';
 import { inbound } from './inbound.js';
 import { optInRetryDue, remind } from './opt-in.js';
 import { addParticipant, leave, removeParticipant, transfer } from './participants.js';
+import { sendAgain } from './send-again.js';
 import { status } from './status.js';
 import type { Millis, Outcome, ThreadEvent, ThreadSnapshot } from './types.js';
 
@@ -40,6 +41,8 @@ export function decide(
       return leave(snapshot as ThreadSnapshot, event.by, now);
     case 'transfer':
       return transfer(thread, event.by, event.to, now);
+    case 'send_again':
+      return sendAgain(thread, event.by, event.message, now);
   }
 }
 

@@ -147,7 +147,8 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
     // consent to this conversation). Kept as proof with the message that carried it.
     const openedByContact = thread.state !== 'awaiting_consent';
     effects.push(consentRecord(thread, input, 'consent', isButton ? 'button' : 'message'));
-    const hadPending = thread.pendingCount > 0;
+    const count = thread.pendingCount;
+    const hadPending = count > 0;
     const released = releasePending({
       ...thread,
       state: 'active',
@@ -162,12 +163,15 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
     if (openedByContact && isButton) {
       // Nothing the users are shown carries it: the notice stays a card of its own.
       effects.push(...notify(thread, everyone, opened));
-    } else if (!openedByContact && !hadPending) {
+    } else if (!openedByContact) {
+      // release (issue 10): what was held is said with its count; nothing held, "you can start".
       effects.push(
         ...notify(
           thread,
           everyone,
-          notice('thread.consented_start', { contact: thread.contact.name }),
+          hadPending
+            ? notice('release.consented_released', { contact: thread.contact.name, count })
+            : notice('thread.consented_start', { contact: thread.contact.name }),
         ),
       );
     }
@@ -186,19 +190,21 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
     // the request is no longer awaited.
     if (isButton && c.button === 'resume')
       effects.push(consentRecord(thread, input, 'resume', 'button'));
-    const hadPending = thread.pendingCount > 0;
+    const count = thread.pendingCount;
     const released = releasePending({ ...thread, state: 'active', resumeMessageId: undefined });
     thread = released.thread;
     if (!isButton) effects.push(deliver);
     effects.push(...released.effects);
-    if (!hadPending)
-      effects.push(
-        ...notify(
-          thread,
-          everyone,
-          notice('thread.resumed_continue', { contact: thread.contact.name }),
-        ),
-      );
+    // release (issue 10): what was held is said with its count; nothing held, "continue".
+    effects.push(
+      ...notify(
+        thread,
+        everyone,
+        count > 0
+          ? notice('release.resumed_released', { contact: thread.contact.name, count })
+          : notice('thread.resumed_continue', { contact: thread.contact.name }),
+      ),
+    );
     return transition(thread, [message], effects, contact);
   }
 

@@ -17,7 +17,10 @@ interface Areas {
   tab: typeof import('../i18n/locales/en/tab.json');
   chat: typeof import('../i18n/locales/en/chat.json');
   ops: typeof import('../i18n/locales/en/ops.json');
+  reply: typeof import('../i18n/locales/en/reply.json');
+  release: typeof import('../i18n/locales/en/release.json');
   gather: typeof import('../i18n/locales/en/gather.json');
+  alarm: typeof import('../i18n/locales/en/alarm.json');
 }
 /* eslint-enable @typescript-eslint/consistent-type-imports */
 

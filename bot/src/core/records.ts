@@ -66,6 +66,17 @@ export interface AddressBookEntry {
  * contact's message, or the status card of an outgoing one. Receipts update it in place
  * (Bot Framework updateActivity on `activityId`), so there is never a new card per status.
  */
+/**
+ * release (issue 10): a card showing a thread's state (the conversation card) in a user's
+ * chat, updated in place when the state changes (Bot Framework updateActivity).
+ */
+export interface ThreadCard {
+  readonly threadId: ThreadId;
+  readonly userId: UserId;
+  readonly activityId: string;
+  readonly conversationId: string;
+}
+
 export interface MessageCard {
   readonly messageId: MessageId;
   readonly userId: UserId;

@@ -5,6 +5,7 @@
 import { notice, reject, send, systemMessage, transition } from './build.js';
 import type {
   ContactPolicy,
+  Effect,
   ContactRef,
   Millis,
   Outcome,
@@ -56,6 +57,14 @@ export function startThread(input: StartThreadInput, now: Millis): Outcome {
             to: [by.id],
             notice: notice('thread.joined_waiting', { contact: contact.name }),
           },
+          // alarm (issue 12): and is shown what the contact wrote while nobody answered
+          // (only the contact writes in such a thread: every message is theirs, in order).
+          ...waitingMessages(openThread).map((messageId): Effect => ({
+            type: 'deliver_inbound',
+            threadId: openThread.id,
+            messageId,
+            to: [by.id],
+          })),
         ],
       );
     }
@@ -160,4 +169,9 @@ export function threadOpenedByContact(input: ContactOpensInput, now: Millis): Th
     nextSeq: 1,
     version: 0,
   };
+}
+
+/** alarm (issue 12): the messages of a thread nobody answered, by id (`<thread>:<seq>`). */
+function waitingMessages(thread: Thread): string[] {
+  return Array.from({ length: Math.max(0, thread.nextSeq - 1) }, (_, i) => `${thread.id}:${i + 1}`);
 }

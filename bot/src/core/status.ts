@@ -6,7 +6,7 @@
  * - a participant notice: participants are told the contact was not informed;
  * - 131047 on a user's message: the window had closed after all, so the message goes back
  *   to the queue and the thread pauses;
- * - anything else: the author is told the reason and what to do.
+ * - anything else: the message's card shows it failed, the reason and Send again.
  */
 import type { NoticeKey } from './notice-keys.js';
 import { cancelPending, notice, notify, participantIds, send, transition } from './build.js';
@@ -99,16 +99,20 @@ export function status(snapshot: ThreadSnapshot, input: StatusInput, now: Millis
   ) {
     return windowClosedAfterAll(thread, m, now);
   }
+  // release (issue 10): the failure is shown once, on the message's own card (failed, the
+  // reason, Send again), not as a card and a separate notice. The author gets that card even
+  // without one yet (user-channel.ts).
+  const author = m.author && !audience.includes(m.author.id) ? [m.author.id] : [];
   return transition(
     thread,
     [failed],
     [
-      ...statusChanged,
-      ...notify(
-        thread,
-        m.author ? [m.author.id] : audience,
-        notice('message.failed', { contact: thread.contact.name }, { reason: failure.reasonKey }),
-      ),
+      {
+        type: 'status_changed',
+        threadId: thread.id,
+        messageId: m.id,
+        to: [...audience, ...author],
+      },
     ],
   );
 }

@@ -188,6 +188,10 @@ export interface Message {
   readonly possiblyDuplicate?: boolean | undefined;
   /** In the thread's pending queue: held until the contact consents or resumes. */
   readonly held?: boolean | undefined;
+  /** release (issue 10): a failed message sent again, as this new message (once only). */
+  readonly retriedAs?: MessageId | undefined;
+  /** release (issue 10): the failed message this one sends again. */
+  readonly retryOf?: MessageId | undefined;
   readonly createdAt: Millis;
 }
 
@@ -296,7 +300,9 @@ export type ThreadEvent =
     }
   | { readonly type: 'remove_participant'; readonly by: UserId; readonly user: UserId }
   | { readonly type: 'leave'; readonly by: UserId }
-  | { readonly type: 'transfer'; readonly by: UserId; readonly to: UserRef };
+  | { readonly type: 'transfer'; readonly by: UserId; readonly to: UserRef }
+  /** release (issue 10): Send again on a failed message: a new attempt, as a new message. */
+  | { readonly type: 'send_again'; readonly by: UserId; readonly message: Message };
 
 // ---------------------------------------------------------------------------------------------
 // Effects: what the engine asks the adapters to do, committed with the new state (the outbox).

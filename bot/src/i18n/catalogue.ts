@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NoticeKey } from '../core/notice-keys.js';
+import { expandPlurals, parameterNames } from './plural.js';
 
 export const SUPPORTED_LOCALES = ['en', 'es', 'fr', 'de', 'pt-BR', 'it', 'ja', 'zh-CN'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
@@ -65,9 +66,13 @@ export function resolveLocale(requested: string | undefined | null): Locale {
   return SUPPORTED_LOCALES.find((l) => l.toLowerCase() === language) ?? DEFAULT_LOCALE;
 }
 
-/** Placeholders are `{name}`; a missing parameter is left visible rather than dropped. */
+/**
+ * Placeholders are `{name}`; a missing parameter is left visible rather than dropped. A count
+ * is a plural block, `{count, plural, one {…} other {…}}` (plural.ts), chosen by the
+ * language's plural rules.
+ */
 export function placeholders(text: string): string[] {
-  return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string).sort();
+  return parameterNames(text);
 }
 
 export function hasKey(key: string): key is NoticeKey {
@@ -83,7 +88,8 @@ export function t(
   const all = getCatalogue();
   const text = all[resolveLocale(locale)][key] ?? all[DEFAULT_LOCALE][key];
   if (text === undefined) throw new Error(`i18n: unknown key ${key}`);
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
+  return expandPlurals(text, resolveLocale(locale), params).replace(
+    /\{(\w+)\}/g,
+    (whole, name: string) => (name in params ? String(params[name]) : whole),
   );
 }

@@ -36,6 +36,9 @@ export async function enforceRetention(
 export class LeasedJob {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  private again = false;
+  private chain: Promise<unknown> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly options: {
@@ -54,13 +57,23 @@ export class LeasedJob {
   }
 
   start(): void {
+    this.stopped = false;
     this.tick();
     this.timer = setInterval(() => this.tick(), this.options.intervalMs);
     this.timer.unref();
   }
 
-  /** Runs now if this instance gets the lease; false when another instance holds it. */
-  async runOnce(): Promise<boolean> {
+  /**
+   * Runs now if this instance gets the lease; false when another instance holds it. Runs in
+   * this process follow one another (a kick, the interval, a test's call), never overlap.
+   */
+  runOnce(): Promise<boolean> {
+    const run = this.chain.then(() => this.runNow());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runNow(): Promise<boolean> {
     const mine = await this.options.store.ops.acquireJobLease(
       this.options.name,
       this.options.owner,
@@ -75,7 +88,18 @@ export class LeasedJob {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.stopped = true;
     await this.running;
+  }
+
+  /**
+   * alarm (issue 12): run now rather than at the next interval (again right after the run in
+   * progress, if one is), when this instance gets the lease.
+   */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.tick();
   }
 
   private tick(): void {
@@ -84,7 +108,13 @@ export class LeasedJob {
       .catch((error: unknown) =>
         this.options.logger.error({ err: error, job: this.options.name }, 'job failed'),
       )
-      .finally(() => (this.running = undefined));
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.tick();
+        }
+      });
   }
 }
 

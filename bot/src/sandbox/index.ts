@@ -283,6 +283,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
           }
           return next();
         });
+        // alarm (issue 12): the phone page shows the switch as it is.
+        server.get('/sandbox/api/token', (_req, res, next) => {
+          res.send(200, { refused: self.tokenRefused });
+          return next();
+        });
         server.post('/sandbox/api/token', async (req, res) => {
           const chunks: Buffer[] = [];
           for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);

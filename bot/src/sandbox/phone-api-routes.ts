@@ -17,6 +17,8 @@
  *   POST  /sandbox/api/clock                       { advanceMs }  move the shared clock
  *   GET   /sandbox/api/media/:id                   the picture, for <img> on the page
  *   GET   /sandbox/api/webhooks                    the last webhooks and what became of them
+ *   PUT   /sandbox/api/webhooks                    { stopped }  stop posting webhooks (held,
+ *                                                  posted in order on resume), or resume
  */
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
@@ -77,6 +79,7 @@ const locationBody = z.object({
  * so a tab closed or put away without a word stops reading within this time.
  */
 export const VIEWING_LEASE_MS = 5_000;
+const webhooksBody = z.object({ stopped: z.boolean() }); // alarm (issue 12)
 const clockBody = z.object({ advanceMs: z.number().int().positive().max(MAX_ADVANCE_MS) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -302,12 +305,31 @@ export function registerPhoneApiRoutes(server: Server, options: PhoneApiOptions)
     api(async (_req, res) => {
       const recent = sandbox.webhooks.deliveries().slice(-100);
       res.send(200, {
+        stopped: sandbox.webhooks.stopped,
+        held: sandbox.webhooks.heldCount,
         deliveries: recent.map((d) => ({
           seq: d.seq,
           state: d.state,
           attempts: d.attempts,
           payload: d.payload,
         })),
+      });
+    }),
+  );
+
+  // alarm (issue 12): stop webhooks to see the webhook-silence alarm; resume posts what was held.
+  server.put(
+    `${PHONE_API_PATH}/webhooks`,
+    api(async (req, res) => {
+      const { stopped } = parse(webhooksBody, await readJson(req));
+      const released = stopped ? 0 : sandbox.webhooks.heldCount;
+      if (stopped) sandbox.webhooks.stop();
+      else sandbox.webhooks.resume();
+      sandbox.changed();
+      res.send(200, {
+        stopped: sandbox.webhooks.stopped,
+        held: sandbox.webhooks.heldCount,
+        released,
       });
     }),
   );

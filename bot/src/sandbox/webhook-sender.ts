@@ -37,7 +37,8 @@ export interface WebhookAttempt {
   readonly error?: string;
 }
 
-export type WebhookState = 'pending' | 'delivered' | 'failed';
+/** `held`: made while webhooks were stopped (see WebhookSender.stop), posted on resume. */
+export type WebhookState = 'held' | 'pending' | 'delivered' | 'failed';
 
 /** One webhook and what became of it, for tests and the page. */
 export interface WebhookDelivery {
@@ -91,6 +92,9 @@ export class WebhookSender {
   readonly #deliveries: MutableDelivery[] = [];
   #queue: Promise<void> = Promise.resolve();
   #seq = 0;
+  /** alarm (issue 12): webhooks made while stopped, in order, with who waits for each. */
+  #held: { delivery: MutableDelivery; settled?: ((delivered: boolean) => void) | undefined }[] = [];
+  #stopped = false;
 
   constructor(options: WebhookSenderOptions) {
     this.#options = options;
@@ -113,6 +117,46 @@ export class WebhookSender {
     };
     this.#deliveries.push(delivery);
     if (this.#deliveries.length > KEEP) this.#deliveries.splice(0, this.#deliveries.length - KEEP);
+    if (this.#stopped) {
+      delivery.state = 'held';
+      this.#held.push({ delivery, settled });
+      return delivery;
+    }
+    this.#enqueue(delivery, settled);
+    return delivery;
+  }
+
+  /**
+   * alarm (issue 12): stop posting webhooks, as when the app's subscription breaks or a
+   * firewall blocks Meta: the webhook-silence alarm can be seen. What happens meanwhile is
+   * held, in order (WhatsApp keeps undelivered webhooks and delivers them again), and posted
+   * on resume. Webhooks already on their way finish.
+   */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  /** Post again, the held webhooks first, in the order they happened. */
+  resume(): void {
+    this.#stopped = false;
+    const held = this.#held;
+    this.#held = [];
+    for (const { delivery, settled } of held) {
+      delivery.state = 'pending';
+      this.#enqueue(delivery, settled);
+    }
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** How many webhooks wait for resume. */
+  get heldCount(): number {
+    return this.#held.length;
+  }
+
+  #enqueue(delivery: MutableDelivery, settled?: (delivered: boolean) => void): void {
     const previous = this.#queue;
     const mine = (async () => {
       await previous;
@@ -129,7 +173,6 @@ export class WebhookSender {
           'sandbox webhook delivery stopped',
         ),
     );
-    return delivery;
   }
 
   /** Every webhook so far (the last 1,000), oldest first. */

@@ -10,6 +10,7 @@ import type {
   MessageCard,
   Organisation,
   Participation,
+  ThreadCard,
   UserRecord,
   AddressBookEntry,
   BudgetClaim,
@@ -39,6 +40,7 @@ export type {
   MessageCard,
   Organisation,
   Participation,
+  ThreadCard,
   UserRecord,
   Budget,
   BudgetClaim,
@@ -344,6 +346,12 @@ export interface Store extends TabStore {
     limit: number,
   ): Promise<{ threadId: ThreadId; messageId: MessageId }[]>;
 
+  // release (issue 10): conversation cards per (thread, user), updated in place
+  /** Keep a conversation card a user's chat shows for a thread (again: it is the newest). */
+  putThreadCard(card: ThreadCard): Promise<void>;
+  /** The newest `limit` conversation cards a user was shown for a thread, newest first. */
+  listThreadCards(threadId: ThreadId, userId: UserId, limit: number): Promise<ThreadCard[]>;
+
   // participation and read positions (issue 8)
   /**
    * The threads a user takes or took part in, each with their participation, most recently
@@ -358,6 +366,15 @@ export interface Store extends TabStore {
    * forward. Nothing happens for a user who never took part in the thread.
    */
   markRead(threadId: ThreadId, userId: UserId, seq: number): Promise<void>;
+
+  // reply (issue 10 item 1): what arrived in a user's chat since they last worked in a
+  // conversation, kept in the store so a restart or another instance does not forget it.
+  /** A card about `threadId` goes to the user's chat at `at` (one upsert; a later `at` wins). */
+  noteArrival(userId: UserId, threadId: ThreadId, at: Millis): Promise<void>;
+  /** The user worked in a conversation: forget what arrived up to `upTo` (inclusive). */
+  clearArrivals(userId: UserId, upTo: Millis): Promise<void>;
+  /** The conversations that got a card since the user last worked, oldest arrival first. */
+  listArrivals(userId: UserId): Promise<ThreadId[]>;
 
   // media
   /**

@@ -27,6 +27,7 @@ import type { ComposeExtension } from './compose-extension.js';
 import type { Enablement } from '../app/enablement.js';
 import type { PersonalMessages } from './personal-message.js';
 import { identityOf } from './teams-user.js';
+import { keepConversationCards } from './conversation-cards.js';
 import type { BotServices, Turn } from './turn.js';
 
 export interface WhatsAppBotParts {
@@ -198,9 +199,15 @@ export class WhatsAppBot extends TeamsActivityHandler {
       );
       return { notEnabled: notEnabledCard({ reason: arrival.reason }, who.locale) };
     }
-    return {
-      turn: { context, user: arrival.user, organisation: arrival.organisation, locale: who.locale },
+    const turn = {
+      context,
+      user: arrival.user,
+      organisation: arrival.organisation,
+      locale: who.locale,
     };
+    // release (issue 10): conversation cards shown in this turn are kept, to update in place.
+    keepConversationCards(turn, this.parts.services);
+    return { turn };
   }
 
   private notEnabledDialog(

@@ -38,15 +38,22 @@ import { openFromSummary } from './gather-actions.js';
 import type { CommandHandlers } from './command-handlers.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
+import { ReplyActions } from './reply-actions.js';
+import { assignFromCard } from './alarm-actions.js'; // alarm (issue 12)
 
 type Data<V extends CardAction['verb']> = Extract<CardAction, { verb: V }>['data'];
 
 export class CardActions {
+  /** reply (issue 10): Reply on every card about a conversation, duplicate numbers. */
+  private readonly reply10: ReplyActions;
+
   constructor(
     private readonly services: BotServices,
     private readonly actions: UserActions,
     private readonly commands: CommandHandlers,
-  ) {}
+  ) {
+    this.reply10 = new ReplyActions(services, actions);
+  }
 
   /** `action` is the invoke's value.action: { type: 'Action.Execute', verb, data }. */
   async handle(turn: Turn, action: unknown): Promise<AdaptiveCard> {
@@ -209,8 +216,12 @@ export class CardActions {
         return this.commands.contactsList(turn);
       }
       case VERBS.addContact: {
-        const added = await this.actions.addContact(turn, a.data.contactName, a.data.contactPhone);
-        if (!added) return this.notice(turn, 'bot.no_business_number');
+        // reply (issue 10): a number already in the contacts under another name asks first.
+        const result = await this.reply10.addContact(turn, a.data.contactName, a.data.contactPhone);
+        if (!result) return this.notice(turn, 'bot.no_business_number');
+        if (result.kind === 'duplicate')
+          return this.reply10.duplicateCard(turn, result.existing, result.name);
+        const added = result.contact;
         return withNote(
           await this.commands.contactsList(turn),
           t(turn.locale, 'bot.contact_added', { contact: added.name, phone: `+${added.phone}` }),
@@ -223,9 +234,46 @@ export class CardActions {
       case VERBS.listContacts:
         await this.post(turn, await this.commands.contactsList(turn));
         return helpCard(turn.locale);
+      // reply (issue 10): Reply on any card about a conversation; the duplicate number's choice.
+      case VERBS.replyHere:
+        return this.reply10.replyHere(turn, a.data);
+      case VERBS.duplicateRename:
+        return this.reply10.rename(turn, a.data);
+      case VERBS.duplicateKeep:
+        return this.reply10.keep(turn, a.data);
+      // release (issue 10)
+      case VERBS.sendAgain:
+        return this.sendAgain(turn, a.data);
+      case VERBS.refreshThread:
+        // A card showing the conversation's state asks for its current look (refresh).
+        return this.actions.threadInfo(turn, await queries.thread(turn, a.data.threadId));
+      case VERBS.refreshThreads:
+        return this.commands.threadsList(turn);
       case VERBS.gatherOpen:
         return openFromSummary(this.services, turn, a.data.threadId);
+      // alarm (issue 12): an admin assigns a contact's message that reached nobody.
+      case VERBS.alarmAssign:
+        return assignFromCard(this.services, turn, a.data);
     }
+  }
+
+  /**
+   * release (issue 10): Send again on a failed message. The new attempt gets its own status
+   * card below; the failed card comes back saying it was sent again (no button), or why not.
+   * A closed conversation is explained below with Restart, the message card kept.
+   */
+  private async sendAgain(turn: Turn, data: Data<'message.send_again'>): Promise<AdaptiveCard> {
+    const { queries } = this.services.app;
+    const outcome = await this.actions.sendAgain(turn, data.messageId);
+    const { message, thread } = await queries.message(turn, data.messageId);
+    if (message.threadId !== data.threadId) return this.notice(turn, 'bot.thread_gone');
+    const card = await this.messageCard(turn, message, thread);
+    if (!isRejection(outcome)) return card;
+    if (outcome.notice.key === 'thread.closed') {
+      await this.post(turn, noticeCard(outcome.notice, turn.locale, { threadId: thread.id }));
+      return card;
+    }
+    return withNote(card, noticeText(outcome.notice, strings(turn.locale)));
   }
 
   /** Reply from a contact's message card: the card comes back showing what was sent. */

@@ -113,7 +113,7 @@ export class ChatRouting {
   /** Conversations that got a card in the user's chat since they last worked (still theirs). */
   private async arrivedSince(turn: Turn, currentId: string): Promise<Option[]> {
     const options: Option[] = [];
-    for (const threadId of this.services.app.attention.since(turn.user.id, currentId)) {
+    for (const threadId of await this.services.app.attention.since(turn.user.id, currentId)) {
       try {
         const thread = await this.services.app.queries.thread(turn, threadId);
         options.push({ id: thread.id, name: thread.contact.name });

@@ -9,12 +9,15 @@ import {
   noticeCard,
   threadsListCard,
   type AdaptiveCard,
+  VERBS,
 } from './cards/index.js';
 import { withNote } from './card-decorations.js';
+import { refreshedFor } from './conversation-cards.js';
 import { LISTED_THREADS, threadSummaries } from './card-views.js';
 import { asPhoneNumber, type Command } from './commands.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
+import { ReplyActions } from './reply-actions.js';
 
 export class CommandHandlers {
   constructor(
@@ -33,8 +36,13 @@ export class CommandHandlers {
       case 'add_contact_invalid':
         return notice(turn, `chat.phone.${command.problem}`, { phone: command.phone });
       case 'add_contact': {
-        const added = await this.actions.addContact(turn, command.name, command.phone);
-        if (!added) return notice(turn, 'bot.no_business_number');
+        // reply (issue 10): a number already in the contacts under another name asks first.
+        const replies = new ReplyActions(this.services, this.actions);
+        const result = await replies.addContact(turn, command.name, command.phone);
+        if (!result) return notice(turn, 'bot.no_business_number');
+        if (result.kind === 'duplicate')
+          return replies.duplicateCard(turn, result.existing, result.name);
+        const added = result.contact;
         return notice(turn, 'bot.contact_added', { contact: added.name, phone: `+${added.phone}` });
       }
       case 'threads':
@@ -53,9 +61,14 @@ export class CommandHandlers {
   }
 
   async threadsList(turn: Turn): Promise<AdaptiveCard> {
-    return threadsListCard(
-      { threads: await this.summaries(turn), now: this.services.clock.now() },
-      turn.locale,
+    // release (issue 10): the states it shows are current whenever the user sees it.
+    return refreshedFor(
+      turn,
+      threadsListCard(
+        { threads: await this.summaries(turn), now: this.services.clock.now() },
+        turn.locale,
+      ),
+      VERBS.refreshThreads,
     );
   }
 

@@ -30,6 +30,18 @@ import { strings } from './cards/format.js';
 import type { AddressBookContact } from './card-views.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
+import { z } from 'zod';
+import { DIALOG_VERBS, MAX_TEXT, noticeText } from './cards/index.js';
+import { numberProblem, textProblem } from './input-rules.js';
+import { DUPLICATE_DIALOG_VERB, duplicateDialogCard, ReplyActions } from './reply-actions.js';
+
+/** reply (issue 10): the answer to the duplicate number's question in the dialog. */
+const duplicateAnswer = z.object({
+  contactId: z.string().trim().min(1).max(256),
+  name: z.string().trim().min(1).max(256),
+  message: z.string().trim().min(1).max(MAX_TEXT),
+  choice: z.enum(['rename', 'keep']),
+});
 
 export const NEW_MESSAGE_COMMAND = 'newWhatsAppMessage';
 /** Teams shows at most this many results; more would not help anyone find a contact. */
@@ -51,6 +63,9 @@ export class ComposeExtension {
 
   async submitAction(turn: Turn, data: unknown): Promise<MessagingExtensionActionResponse> {
     const contacts = await this.actions.contacts(turn);
+    // reply (issue 10): the chat's input rules, and the duplicate number's question.
+    const checked = await this.reply10(turn, data, contacts);
+    if (checked) return checked;
     const parsed = parseDialogSubmission(data);
     if (!parsed.success) {
       const entered = (typeof data === 'object' && data !== null ? data : {}) as Record<
@@ -108,9 +123,22 @@ export class ComposeExtension {
         });
       }
       case 'compose.send': {
+        if (submission.to.kind === 'new') {
+          const result = await new ReplyActions(this.services, this.actions).addContact(
+            turn,
+            submission.to.name,
+            submission.to.phone,
+          );
+          if (result?.kind === 'duplicate')
+            return this.dialog(
+              turn.locale,
+              duplicateDialogCard(turn.locale, result.existing, result.name, submission.message),
+            );
+          if (result) return this.send(turn, result.contact, submission.message);
+        }
         const contact =
           submission.to.kind === 'new'
-            ? await this.actions.addContact(turn, submission.to.name, submission.to.phone)
+            ? undefined
             : contacts.find(
                 (c) => submission.to.kind === 'contact' && c.id === submission.to.contactId,
               );
@@ -125,6 +153,58 @@ export class ComposeExtension {
         return this.send(turn, contact, submission.message);
       }
     }
+  }
+
+  /**
+   * reply (issue 10): what the chat refuses, the dialog refuses with the same sentence (an
+   * empty or over-long message, a number that is not one, and why), the user's entries kept;
+   * and the answer to the duplicate number's question. Undefined: carry on as before.
+   */
+  private async reply10(
+    turn: Turn,
+    data: unknown,
+    contacts: readonly AddressBookContact[],
+  ): Promise<MessagingExtensionActionResponse | undefined> {
+    const entered = (typeof data === 'object' && data !== null ? data : {}) as Record<
+      string,
+      unknown
+    >;
+    const text = (key: string) =>
+      typeof entered[key] === 'string' ? (entered[key] as string) : undefined;
+    if (entered.verb === DUPLICATE_DIALOG_VERB) {
+      const answer = duplicateAnswer.safeParse(entered);
+      if (!answer.success)
+        return this.message(turn.locale, { key: 'bot.invalid_submission', params: {} });
+      const { contactId, name, message, choice } = answer.data;
+      const contact =
+        choice === 'rename'
+          ? await this.services.app.commands.renameContact(turn, contactId, name)
+          : await this.services.app.queries.contact(turn, contactId);
+      return this.send(turn, contact, message);
+    }
+    if (entered.verb !== DIALOG_VERBS.send) return undefined;
+    const message = text('message') ?? '';
+    const phone = text('newContactPhone')?.trim() ? text('newContactPhone') : undefined;
+    const problem =
+      textProblem(message, { attachments: 0, surface: 'dialog', locale: turn.locale }) ??
+      (phone !== undefined ? numberProblem(phone) : undefined);
+    if (!problem) return undefined;
+    return this.dialog(
+      turn.locale,
+      newMessageTaskCard(
+        {
+          contacts,
+          errorText: noticeText(problem, strings(turn.locale)),
+          ...defined({
+            contactId: text('contactId'),
+            newContactName: text('newContactName'),
+            newContactPhone: text('newContactPhone'),
+            message,
+          }),
+        },
+        turn.locale,
+      ),
+    );
   }
 
   /** Send from the dialog: at once to an open thread, or through the opt-in step first. */

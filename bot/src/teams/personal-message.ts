@@ -21,7 +21,7 @@ import type { CommandHandlers } from './command-handlers.js';
 import { asPhoneNumber, plainText, readTyped, type Typed } from './commands.js';
 import type { ChatRouting } from './chat-choice.js';
 import { withNote } from './card-decorations.js';
-import { MAX_TEXT } from './cards/verbs.js';
+import { textProblem } from './input-rules.js';
 import { t } from '../i18n/catalogue.js';
 import { connectorOf } from './connector.js';
 import type { BotServices, Turn } from './turn.js';
@@ -46,15 +46,13 @@ export class PersonalMessages {
     }
     if (attached === 0 && others > 0 && !text)
       return this.reply(turn, this.notice(turn, 'bot.picture.unsupported'));
-    if (!text && attached === 0) return this.reply(turn, this.notice(turn, 'chat.empty'));
-    if (text.length > MAX_TEXT)
-      return this.reply(
-        turn,
-        noticeCard(
-          { key: 'chat.too_long', params: { length: text.length, limit: MAX_TEXT } },
-          turn.locale,
-        ),
-      );
+    // reply (issue 10): the same input rules as the compose extension (input-rules.ts).
+    const problem = textProblem(text, {
+      attachments: attached,
+      surface: 'chat',
+      locale: turn.locale,
+    });
+    if (problem) return this.reply(turn, noticeCard(problem, turn.locale));
 
     // chat (issue 10): only where it is unambiguous; otherwise the user is asked.
     const routed = await this.routing.route(turn, text, attached > 0);

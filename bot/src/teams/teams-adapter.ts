@@ -23,6 +23,7 @@ import { TeamsRateLimiter, type Window } from './rate-limits.js';
 import type { BotServices } from './turn.js';
 import { UserActions } from './user-actions.js';
 import { TeamsUserChannel } from './user-channel.js';
+import { TeamsAlarmCards } from './alarm-cards.js'; // alarm (issue 12)
 
 export interface TeamsAdapterOptions {
   /** Who may use the app; by default 'local' without BOT_ID and 'admin' with it. Tests force 'admin'. */
@@ -39,6 +40,8 @@ export interface TeamsAdapter {
   readonly users: UserChannel;
   readonly adapter: CloudAdapter;
   readonly bot: WhatsAppBot;
+  /** alarm (issue 12): the admins' cards about a contact's message that reached nobody. */
+  readonly alarmCards: TeamsAlarmCards;
 }
 
 export function createTeamsAdapter(
@@ -125,7 +128,9 @@ export function createTeamsAdapter(
       messenger,
       media,
       logger,
+      clock, // release (issue 10): conversation cards show the window's time left
     }),
+    alarmCards: new TeamsAlarmCards({ records: app.records, messenger, logger }),
     routes: [
       messagesRoute({ adapter, bot: whatsAppBot, logger }),
       mediaRoute({ urls: media, records: app.records, logger }),

@@ -133,6 +133,15 @@ export class UserActions {
     return outcome;
   }
 
+  /** release (issue 10): Send again on a failed message; the new attempt gets its status card. */
+  async sendAgain(turn: Turn, messageId: string): Promise<Outcome> {
+    const outcome = await this.services.app.commands.sendAgain(turn, messageId);
+    if (isRejection(outcome)) return outcome;
+    const again = outcome.messages.find((m) => m.retryOf === messageId);
+    if (again) await this.postStatusCard(turn, again, outcome.thread, 'turn');
+    return outcome;
+  }
+
   /**
    * The author's own message, as a status card naming the recipient ("To Maria Silva",
    * WhatsApp · +55 …), recorded so receipts update it in place. A receipt that arrived while
@@ -188,8 +197,15 @@ export class UserActions {
   }
 
   threadInfo(turn: Turn, thread: Thread): AdaptiveCard {
+    // release (issue 10): the card refreshes itself for the user who sees it (their MRI).
+    const viewer = turn.context.activity.from?.id;
     return threadInfoCard(
-      { thread, viewerId: turn.user.id, now: this.services.clock.now() },
+      {
+        thread,
+        viewerId: turn.user.id,
+        now: this.services.clock.now(),
+        ...(viewer ? { refreshFor: [viewer] } : {}),
+      },
       turn.locale,
     );
   }

@@ -29,6 +29,7 @@ import type { ChatAttention } from '../app/chat-attention.js';
 import type { UserRecord } from '../core/records.js';
 import { noticeCard } from './cards/index.js';
 import { cardActivity, messageCard } from './card-views.js';
+import { conversationCardFor } from './conversation-cards.js';
 import { UserUnreachableError } from './connector-errors.js';
 import type { MediaUrls } from './media-route.js';
 import type { Gate, TeamsMessenger } from './messenger.js';
@@ -44,6 +45,8 @@ export interface TeamsUserChannelOptions {
   readonly logger: Logger;
   /** chat (issue 10): told of each card about a conversation posted in a user's chat. */
   readonly attention?: Pick<ChatAttention, 'arrived'>;
+  /** release (issue 10): the time the conversation card shows (the window's time left). */
+  readonly clock?: { now(): number };
 }
 
 /** One thing to do for one user. */
@@ -70,6 +73,8 @@ type Step =
       readonly activity: Partial<Activity>;
       readonly conversationId: string;
       readonly activityId: string;
+      /** release (issue 10): a conversation card brought up to date; a failure loses nothing. */
+      readonly optional?: boolean;
     };
 
 export class TeamsUserChannel implements UserChannel {
@@ -113,8 +118,23 @@ export class TeamsUserChannel implements UserChannel {
         );
         continue;
       }
-      const step = await this.plan(effect, thread, message, user, target);
+      // reply (issue 10): each user's cards carry their own name for the contact.
+      const named = await this.options.records.namedFor(user.id, thread);
+      const step = await this.plan(effect, named, message, user, target);
       if (step) steps.push(step);
+      // release (issue 10): a notice means the state changed: the conversation card follows.
+      if (effect.type === 'notify') {
+        for (const card of await this.options.records.threadCards(thread.id, user.id))
+          steps.push({
+            kind: 'update',
+            user,
+            target,
+            activity: cardActivity(conversationCardFor(thread, user, this.now())),
+            conversationId: card.conversationId,
+            activityId: card.activityId,
+            optional: true,
+          });
+      }
     }
 
     const budgets = this.options.messenger.budgets;
@@ -220,7 +240,11 @@ export class TeamsUserChannel implements UserChannel {
     if (step.kind !== 'post' || !step.messageId || context.seq === undefined) return undefined;
     const message = await this.options.records.message(step.messageId);
     if (!message) return undefined;
-    const fresh = (await this.options.records.thread(thread.id)) ?? thread;
+    // reply (issue 10): with the user's own name for the contact.
+    const fresh = await this.options.records.namedFor(
+      step.user.id,
+      (await this.options.records.thread(thread.id)) ?? thread,
+    );
     const messages = await this.gathering.gather(message, fresh, step.user, context.seq);
     if (messages.length < 2) return { ...step };
     const card = gatheredCard(
@@ -381,6 +405,10 @@ export class TeamsUserChannel implements UserChannel {
     return { kind: 'post', user, target, activity: card, messageId: m.id };
   }
 
+  private now(): number {
+    return this.options.clock?.now() ?? Date.now();
+  }
+
   private async run(step: Step, log: Logger, gate?: Gate): Promise<void> {
     try {
       if (step.kind === 'update') {
@@ -394,13 +422,17 @@ export class TeamsUserChannel implements UserChannel {
         log.debug({ userId: step.user.id, activityId: step.activityId }, 'card updated in place');
         return;
       }
+      // reply (issue 10 item 1): noted before the card goes, so a card never arrives unnoted.
+      // A card about the user's current conversation needs no note (nothing to ask about it,
+      // and making another one current forgets the notes anyway): the usual case costs nothing.
+      if (step.threadId && step.threadId !== step.user.currentThreadId)
+        await this.options.attention?.arrived(step.user.id, step.threadId);
       const posted = await this.options.messenger.send(
         step.user,
         step.activity,
         gate,
         step.summary ?? false,
       );
-      if (step.threadId) this.options.attention?.arrived(step.user.id, step.threadId);
       for (const messageId of step.carries ?? (step.messageId ? [step.messageId] : []))
         await this.options.records.keepMessageCard({ messageId, userId: step.user.id, ...posted });
       log.info(
@@ -420,6 +452,11 @@ export class TeamsUserChannel implements UserChannel {
           step.messageId
         )
           await this.tellAdminsUnreachable(step, log);
+        return;
+      }
+      if (step.kind === 'update' && step.optional) {
+        // release (issue 10): the card still refreshes itself when viewed.
+        log.warn({ userId: step.user.id, err: error }, 'conversation card not updated; skipped');
         return;
       }
       throw error;

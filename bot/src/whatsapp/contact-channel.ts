@@ -25,8 +25,11 @@ export interface WhatsAppChannelOptions {
   readonly store: Pick<Store, 'getMedia'>;
   /** The name the opt-in and resume templates show the contact. */
   readonly businessName: (businessNumberId: string) => Promise<string> | string;
-  /** The language of texts the app writes to contacts (participant notices). */
-  readonly contactLocale: (businessNumberId: string) => Promise<string> | string;
+  /**
+   * The language of texts the app writes to a contact (participant notices): the contact's
+   * own (`contact language`), else the organisation's default; never the Teams user's.
+   */
+  readonly contactLocale: (businessNumberId: string, contactId: string) => Promise<string> | string;
   /** ops (issue 12): the approved translation to send a template in, if any (else the configured language). */
   readonly templateLanguage?: (
     template: TemplateName,
@@ -174,7 +177,7 @@ export class WhatsAppChannel implements ContactChannel {
   }
 
   private async noticeText(thread: Thread, message: Message): Promise<string> {
-    const locale = await this.options.contactLocale(thread.businessNumberId);
+    const locale = await this.options.contactLocale(thread.businessNumberId, thread.contact.id);
     return t(locale, message.noticeKey ?? 'contact.participant_added', message.params ?? {});
   }
 }

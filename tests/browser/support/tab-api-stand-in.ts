@@ -614,10 +614,26 @@ export class TabApiStandIn {
           params: { example: '+44 7700 900123' },
         });
       }
-      const contact = this.addContact(
-        body.name.trim(),
-        phone.startsWith('+') ? phone : `+${phone}`,
-      );
+      const e164 = phone.startsWith('+') ? phone : `+${phone}`;
+      // reply (issue 10): already a contact under another name: 409 with both names, as the
+      // real API answers, until the tab asks again with `onDuplicate`.
+      const existing = this.contacts.find((c) => c.phone === e164);
+      if (existing && existing.name !== body.name.trim()) {
+        if (body.onDuplicate === 'keep') return [200, { contact: existing }];
+        if (body.onDuplicate === 'rename') {
+          existing.name = body.name.trim();
+          return [200, { contact: existing }];
+        }
+        return [
+          409,
+          {
+            error: { code: 'contact.duplicate', message: 'already a contact', field: 'phone' },
+            existing,
+            requested: { name: body.name.trim() },
+          },
+        ];
+      }
+      const contact = this.addContact(body.name.trim(), e164);
       return [201, { contact }];
     });
     route('post', '/api/tab/conversations', async (req, user) => {

@@ -30,12 +30,14 @@ export async function startTeamsWorld(
     env?: Record<string, string>;
     store?: Store;
     logger?: Logger;
+    /** reply (issue 10): the same Teams across a restart of the product (not closed by stop). */
+    connector?: RecordingBotConnector;
     /** gather: a clock that runs (the default is frozen), so what waits in the outbox comes due. */
     clock?: SandboxClock;
   } = {},
 ): Promise<TeamsWorld> {
-  const connector = await RecordingBotConnector.start();
-  const { env, store, logger, clock, ...adapterOptions } = options;
+  const { env, store, logger, clock, connector: given, ...adapterOptions } = options;
+  const connector = given ?? (await RecordingBotConnector.start());
   // The product's clock is frozen in these tests, so a notice held back by Teams' rate limits
   // would never come due: the limits are wide here, and tested on their own.
   const wide = {
@@ -57,7 +59,7 @@ export async function startTeamsWorld(
     settle: () => product.settle(),
     async stop() {
       await product.stop();
-      await connector.close();
+      if (!given) await connector.close();
     },
   };
 }

@@ -95,7 +95,13 @@ describe('the outbox dispatcher', () => {
       status: 'failed',
       failure: { reasonKey: 'reason.service_unavailable' },
     });
-    expect(w.teams.noticesFor(alice.id)).toContain('message.failed');
+    // Shown once, on the message's own card (issue 10): a status change, not a notice.
+    expect(w.teams.noticesFor(alice.id)).not.toContain('message.failed');
+    expect(
+      w.teams.delivered.some(
+        (e) => e.type === 'status_changed' && e.messageId === doomed.id && e.to.includes(alice.id),
+      ),
+    ).toBe(true);
   });
 
   it('fails a message WhatsApp refuses for good, with the reason', async () => {
@@ -109,10 +115,13 @@ describe('the outbox dispatcher', () => {
     await w.dispatcher.drain();
     const refused = (await w.messages()).find((m) => m.body === 'refused')!;
     expect(refused).toMatchObject({ status: 'failed', failure: { graphCode: 131026 } });
-    const notice = w.teams.delivered.find(
-      (e) => e.type === 'notify' && e.notice.key === 'message.failed',
-    );
-    expect(notice).toMatchObject({ notice: { keyParams: { reason: 'reason.undeliverable' } } });
+    expect(refused.failure?.reasonKey).toBe('reason.undeliverable');
+    expect(
+      w.teams.delivered.filter((e) => e.type === 'notify').map((e) => e.notice.key),
+    ).not.toContain('message.failed');
+    expect(
+      w.teams.delivered.some((e) => e.type === 'status_changed' && e.messageId === refused.id),
+    ).toBe(true);
   });
 
   it('retries a Teams notice that hit a rate limit', async () => {

@@ -28,8 +28,8 @@ describe('a new thread awaits consent', () => {
     expect(w.thread.state).toBe('active');
     expect(sends(t)).toEqual(ids);
     expect(w.held()).toEqual([]);
-    // With messages waiting, the messages themselves are the news: no "you can start" notice.
-    expect(noticeFor(t, alice.id)).toEqual([]);
+    // With messages waiting, the notice says they are going out, and how many (release.test.ts).
+    expect(noticeFor(t, alice.id)).toEqual(['release.consented_released']);
   });
 
   it('tells participants they can start when the contact consents and nothing was pending', () => {

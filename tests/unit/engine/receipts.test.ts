@@ -74,15 +74,18 @@ describe('receipts on a message', () => {
     expect(w.message(other).failure).toBeUndefined();
   });
 
-  it('tells the author why a message failed, with the reason from the error catalogue', () => {
+  it("shows a failure once, on the message's card, with the reason from the error catalogue", () => {
     const { w, id } = sentMessage();
     const t = w.report(id, 'failed', failure(131026, 'other', 'reason.undeliverable'));
-    expect(w.message(id)).toMatchObject({ status: 'failed', failure: { graphCode: 131026 } });
-    const n = t.effects.find((e) => e.type === 'notify');
-    expect(n).toMatchObject({
-      to: [alice.id],
-      notice: { key: 'message.failed', keyParams: { reason: 'reason.undeliverable' } },
+    expect(w.message(id)).toMatchObject({
+      status: 'failed',
+      failure: { graphCode: 131026, reasonKey: 'reason.undeliverable' },
     });
+    // The card (failed, the reason, Send again) is the news: no separate notice (issue 10).
+    expect(effectsOf(t, 'status_changed')).toEqual([
+      { type: 'status_changed', threadId: 't-1', messageId: id, to: [alice.id, bob.id] },
+    ]);
+    expect(noticeFor(t, alice.id)).toEqual([]);
     expect(noticeFor(t, bob.id)).toEqual([]);
   });
 

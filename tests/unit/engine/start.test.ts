@@ -240,4 +240,24 @@ describe('a contact writing with no open thread', () => {
     expect(t.thread.participants.map((p) => p.id)).toEqual([bob.id]);
     expect(noticeFor(t, bob.id)).toEqual(['thread.joined_waiting']);
   });
+
+  it('shows the user who takes a waiting thread every message the contact wrote meanwhile', () => {
+    // alarm (issue 12): three messages arrived while nobody answered.
+    const opened = {
+      ...threadOpenedByContact(
+        { id: 't-9', businessNumberId: 'bn-1', contact: maria, intake: [] },
+        T0,
+      ),
+      nextSeq: 4,
+    };
+    const t = expectTransition(startThread({ ...input, by: bob, openThread: opened }, T0 + HOUR));
+    expect(t.effects.filter((e) => e.type === 'deliver_inbound')).toEqual(
+      ['t-9:1', 't-9:2', 't-9:3'].map((messageId) => ({
+        type: 'deliver_inbound',
+        threadId: 't-9',
+        messageId,
+        to: [bob.id],
+      })),
+    );
+  });
 });

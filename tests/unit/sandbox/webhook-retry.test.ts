@@ -82,3 +82,52 @@ describe('sandbox webhook delivery', () => {
     sandbox.close();
   });
 });
+
+// alarm (issue 12): the "stop webhooks" switch, to see the webhook-silence alarm.
+describe('sandbox webhooks stopped', () => {
+  const textOf = (r: { json: unknown }) => JSON.stringify(r.json).match(/"body":"([^"]*)"/)?.[1];
+
+  it('should hold every webhook while stopped and post them in order, signed, on resume', async () => {
+    h = await startHarness();
+    const api = `${h.url}/sandbox/api/webhooks`;
+    const put = (stopped: boolean) =>
+      fetch(api, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ stopped }),
+      }).then((r) => r.json() as Promise<{ stopped: boolean; held: number; released: number }>);
+
+    expect(await put(true)).toEqual({ stopped: true, held: 0, released: 0 });
+    const phone = h.sandbox.phone(CONTACT);
+    phone.sendText('one');
+    phone.sendText('two');
+    phone.sendText('three');
+    await h.sandbox.idle();
+    expect(h.received).toHaveLength(0);
+    expect(h.sandbox.webhooks().map((d) => d.state)).toEqual(['held', 'held', 'held']);
+    expect(await (await fetch(api)).json()).toMatchObject({ stopped: true, held: 3 });
+
+    expect(await put(false)).toEqual({ stopped: false, held: 0, released: 3 });
+    await h.sandbox.idle();
+    expect(h.received.map(textOf)).toEqual(['one', 'two', 'three']);
+    expect(h.received.every((r) => signatureIsValid(r))).toBe(true);
+    expect(h.sandbox.webhooks().map((d) => d.state)).toEqual([
+      'delivered',
+      'delivered',
+      'delivered',
+    ]);
+  });
+
+  it('should refuse a switch it cannot read and change nothing', async () => {
+    h = await startHarness();
+    const answer = await fetch(`${h.url}/sandbox/api/webhooks`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"stopped": "please"}',
+    });
+    expect(answer.status).toBe(400);
+    h.sandbox.phone(CONTACT).sendText('still flowing');
+    await h.sandbox.idle();
+    expect(h.received.map(textOf)).toEqual(['still flowing']);
+  });
+});

@@ -42,7 +42,9 @@ import {
   VERBS,
   type AdaptiveCard,
   type CardTemplate,
+  unassignedAlarmCard,
 } from '../../../bot/src/teams/cards/index.js';
+import type { UnassignedView } from '../../../bot/src/app/unassigned.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -386,8 +388,36 @@ function samples(locale: Locale): Record<CardTemplate, AdaptiveCard[]> {
         locale,
       ),
     ],
+    // alarm (issue 12): waiting (one message, several), assigned, and refused with a note.
+    'unassigned-alarm': [
+      unassignedAlarmCard(waiting, locale, { viewerId: sam.id }),
+      unassignedAlarmCard({ ...waiting, count: 3, text: undefined }, locale, {
+        viewerId: 'not-a-candidate',
+      }),
+      unassignedAlarmCard(
+        { ...waiting, outcome: { kind: 'assigned', user: kim.name, by: sam.name } },
+        locale,
+        { viewerId: sam.id },
+      ),
+      unassignedAlarmCard(waiting, locale, {
+        viewerId: sam.id,
+        note: t(locale, 'alarm.unassigned.not_candidate'),
+      }),
+    ],
   };
 }
+
+// alarm (issue 12): a contact's message nobody received, as the admins' card shows it.
+const waiting: UnassignedView = {
+  threadId: 't-9',
+  contact: { name: contact.name, phone: contact.phone },
+  text: 'Is anyone there? I need help with my order.',
+  count: 1,
+  candidates: [
+    { id: sam.id, name: sam.name },
+    { id: kim.id, name: kim.name },
+  ],
+};
 
 // --- looking inside cards --------------------------------------------------------------------
 
@@ -769,6 +799,8 @@ describe('the message status card', () => {
 
   it('should keep the message and thread ids on Info, so the card can be updated in place', () => {
     expect(actionsOf(status('read'))).toEqual([
+      // reply (issue 10): Reply makes the conversation current.
+      expect.objectContaining({ title: 'Reply', verb: VERBS.replyHere, data: { threadId: 't1' } }),
       expect.objectContaining({ verb: VERBS.info, data: { threadId: 't1', messageId: 't1:4' } }),
     ]);
   });
@@ -823,7 +855,18 @@ describe('the notice card', () => {
           threadId: 't1',
         }),
       ),
-    ).toEqual([expect.objectContaining({ verb: VERBS.remind, data: { threadId: 't1' } })]);
+    ).toEqual([
+      // reply (issue 10): a notice about an open conversation offers Reply, carrying itself.
+      expect.objectContaining({
+        title: 'Reply',
+        verb: VERBS.replyHere,
+        data: {
+          threadId: 't1',
+          notice: JSON.stringify({ key: 'thread.optin_sent', params: { contact: 'A' } }),
+        },
+      }),
+      expect.objectContaining({ verb: VERBS.remind, data: { threadId: 't1' } }),
+    ]);
     expect(actionsOf(noticeCard({ key: 'thread.closed', params: { contact: 'A' } }, 'en'))).toEqual(
       [],
     );

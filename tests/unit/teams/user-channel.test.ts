@@ -10,6 +10,7 @@ import type { Message, Thread } from '../../../bot/src/core/types.js';
 import type { UserRecord } from '../../../bot/src/store/port.js';
 import { SqliteStore } from '../../../bot/src/store/sqlite/sqlite-store.js';
 import { SystemRecords } from '../../../bot/src/app/system-records.js';
+import { ChatAttention } from '../../../bot/src/app/chat-attention.js';
 import { UserUnreachableError } from '../../../bot/src/teams/connector-errors.js';
 import { MediaUrls } from '../../../bot/src/teams/media-route.js';
 import { TeamsMessenger, type Posted } from '../../../bot/src/teams/messenger.js';
@@ -297,5 +298,51 @@ describe('the Teams user channel', () => {
     await expect(channel.deliver(notice, thread)).rejects.toMatchObject({ retryAfterMs: 2_000 });
     messenger.failWith = new UserUnreachableError('alice', 'Bot Connector answered 403');
     await expect(channel.deliver(notice, thread)).resolves.toBeUndefined();
+  });
+});
+
+// reply (issue 10): arrivals kept in the store, and each user's own name for the contact.
+describe('the Teams user channel, for the chat (reply)', () => {
+  const attentionChannel = () =>
+    new TeamsUserChannel({
+      records: new SystemRecords(store),
+      messenger,
+      media: new MediaUrls({
+        publicUrl: 'https://bot.example',
+        secret: Buffer.from('k'),
+        clock: { now: () => T0 },
+      }),
+      logger: pino({ level: 'silent' }),
+      attention: new ChatAttention(store, { now: () => T0 }),
+    });
+  const inbound: TeamsEffect = {
+    type: 'deliver_inbound',
+    threadId: 't1',
+    messageId: fromMaria.id,
+    to: ['alice', 'ben'],
+  };
+
+  it('notes the card as arrived for a user whose current conversation is another, before it goes; not for the one it is current for', async () => {
+    await store.putUser({ ...user('alice', 'Alice Adams'), currentThreadId: 't-bob' });
+    await store.putUser({ ...user('ben', 'Ben Brown'), currentThreadId: 't1' });
+    let notedWhenSent: string[] | undefined;
+    const send = messenger.send.bind(messenger);
+    messenger.send = async (u, activity) => {
+      if (u.id === 'alice') notedWhenSent = await store.listArrivals('alice');
+      return send(u, activity);
+    };
+    await attentionChannel().deliver(inbound, thread);
+    expect(notedWhenSent).toEqual(['t1']);
+    expect(await store.listArrivals('ben')).toEqual([]);
+  });
+
+  it('shows each user their own name for the contact', async () => {
+    await store.putAddressBookEntry({ userId: 'alice', contactId: 'c1', name: 'Mrs Silva' });
+    await attentionChannel().deliver(inbound, thread);
+    const forAlice = messenger.sent.find((s) => s.userId === 'alice')!;
+    const forBen = messenger.sent.find((s) => s.userId === 'ben')!;
+    expect(text(forAlice.activity)).toContain('Mrs Silva');
+    expect(text(forAlice.activity)).not.toContain('Maria Silva');
+    expect(text(forBen.activity)).toContain('Maria Silva');
   });
 });

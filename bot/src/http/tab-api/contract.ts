@@ -101,3 +101,12 @@ export interface ApiErrorBody {
   };
   readonly notice?: Notice;
 }
+
+/**
+ * reply (issue 10): POST /contacts answered 409 `contact.duplicate`: the number is already
+ * the caller's contact under another name. Ask again with `onDuplicate` ('rename' or 'keep').
+ */
+export interface DuplicateContactBody extends ApiErrorBody {
+  readonly existing: Contact;
+  readonly requested: { readonly name: string };
+}

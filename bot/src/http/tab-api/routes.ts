@@ -12,6 +12,7 @@ import { TabError, type TabService, type TabUser } from '../../app/tab-service.j
 import { CodedError } from '../../core/errors.js';
 import { getCatalogue, resolveLocale, DEFAULT_LOCALE } from '../../i18n/catalogue.js';
 import type { InboxEntry } from '../../store/tab-port.js';
+import type { DuplicateContactBody } from './contract.js';
 import { BodyTooLargeError, readRawBody } from '../raw-body.js';
 import type { RouteModule } from '../server.js';
 import { ChangeStreams } from './events.js';
@@ -77,6 +78,8 @@ const schemas = {
   contact: z.object({
     name: z.string({ error: 'must be a string' }).trim().min(1, { error: 'is required' }).max(100),
     phone: z.string({ error: 'must be a string' }).max(40),
+    // reply (issue 10): the answer to "already a contact under another name" (409 without it).
+    onDuplicate: z.enum(['rename', 'keep']).optional(),
   }),
   conversation: z.object({ contactId: id }),
 };
@@ -451,8 +454,34 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
             });
             return;
           }
-          const contact = await service.addContact(me, input.name, phone.data);
-          res.send(201, {
+          // reply (issue 10): a number already in the user's contacts under another name is
+          // answered 409 with both names, and nothing changes until the tab asks again with
+          // `onDuplicate` ('rename' the user's entry, or 'keep' it).
+          const result = await service.addContactOrAsk(
+            me,
+            input.name,
+            phone.data,
+            input.onDuplicate ?? 'ask',
+          );
+          if (result.kind === 'duplicate') {
+            const duplicate: DuplicateContactBody = {
+              error: {
+                code: 'contact.duplicate',
+                message: 'This number is already one of your contacts under another name.',
+                field: 'phone',
+              },
+              existing: {
+                id: result.existing.id,
+                name: result.existing.name,
+                phone: `+${result.existing.phone}`,
+              },
+              requested: { name: result.name },
+            };
+            res.send(409, duplicate);
+            return;
+          }
+          const contact = result.contact;
+          res.send(result.kind === 'added' ? 201 : 200, {
             contact: { id: contact.id, name: contact.name, phone: `+${contact.phone}` },
           });
         }),

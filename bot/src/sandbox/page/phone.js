@@ -32,6 +32,8 @@
     clockOffset: $('clock-offset'),
     windowText: $('window-text'),
     webhooks: $('webhooks-summary'),
+    webhooksStopped: $('webhooks-stopped'),
+    tokenRefused: $('token-refused'),
     toast: $('toast'),
   };
 
@@ -351,6 +353,7 @@
       return;
     }
     const count = (state) => deliveries.filter((d) => d.state === state).length;
+    const held = count('held') ? count('held') + ' held (webhooks stopped), ' : '';
     const last = deliveries[deliveries.length - 1];
     const lastAttempt = last.attempts[last.attempts.length - 1];
     const answer = lastAttempt
@@ -359,6 +362,7 @@
         : lastAttempt.error
       : 'not tried yet';
     els.webhooks.textContent =
+      held +
       count('delivered') +
       ' delivered, ' +
       count('pending') +
@@ -398,7 +402,10 @@
       const state = await call('GET', '/state');
       renderState(state);
       if (number) renderPhone(await call('GET', phonePath()));
-      renderWebhooks((await call('GET', '/webhooks')).deliveries);
+      const webhooks = await call('GET', '/webhooks');
+      renderWebhooks(webhooks.deliveries);
+      els.webhooksStopped.checked = webhooks.stopped;
+      els.tokenRefused.checked = (await call('GET', '/token')).refused;
     } catch (error) {
       toast(error.message, true);
     }
@@ -483,6 +490,28 @@
 
   els.readReceipts.addEventListener('change', () => {
     act(call('PATCH', phonePath() + '/settings', { readReceipts: els.readReceipts.checked }));
+  });
+
+  els.webhooksStopped.addEventListener('change', () => {
+    const stopped = els.webhooksStopped.checked;
+    act(
+      call('PUT', '/webhooks', { stopped }).then((answer) =>
+        toast(
+          stopped
+            ? 'Webhooks stopped: what happens now is held.'
+            : 'Webhooks resumed: ' + answer.released + ' held, now delivered in order.',
+        ),
+      ),
+    );
+  });
+
+  els.tokenRefused.addEventListener('change', () => {
+    const refused = els.tokenRefused.checked;
+    act(
+      call('POST', '/token', { refused }).then(() =>
+        toast(refused ? 'The access token is refused now (190).' : 'The access token works again.'),
+      ),
+    );
   });
 
   els.failNext.addEventListener('change', () => {

@@ -20,8 +20,10 @@ import {
   type VersionedMigration,
 } from '../migration-runner.js';
 import { BUDGETS_COLLECTION } from './budgets.js';
+import { CHAT_ARRIVALS } from './chat-arrivals.js';
 import { DUE_ORDER, LANE_ORDER, ONE_OPEN_THREAD, UNIQUE_WA_MESSAGE_ID } from './collections.js';
 import { DURABLE } from './write-concern.js';
+import { THREAD_CARDS, THREAD_CARDS_NEWEST } from './thread-cards.js';
 
 export interface IndexMigration {
   readonly version: number;
@@ -242,6 +244,24 @@ export const INDEX_MIGRATIONS: readonly IndexMigration[] = [
       await create(db, 'messages', [
         { key: { 'data.status': 1, 'data.createdAt': 1 }, name: 'by_status_time' },
       ]);
+    },
+  },
+  {
+    version: 9,
+    // reply (issue 10 item 1): a user's chat arrivals, oldest first (chat-arrivals.ts).
+    name: 'chat arrivals by user',
+    up: async (db) => {
+      await create(db, CHAT_ARRIVALS, [
+        { key: { userId: 1, at: 1, threadId: 1 }, name: 'by_user' },
+      ]);
+    },
+  },
+  {
+    version: 10,
+    // release (issue 10, thread-cards.ts): a user's newest conversation cards for a thread.
+    name: 'conversation cards by thread, user and age',
+    up: async (db) => {
+      await create(db, THREAD_CARDS, [{ key: { ...THREAD_CARDS_NEWEST }, name: 'newest' }]);
     },
   },
 ];

@@ -29,6 +29,7 @@ import {
   type ContactRecord,
   type HotQuery,
   type MessageCard,
+  type ThreadCard,
   type MessageInThread,
   type MessageRange,
   type Organisation,
@@ -58,8 +59,10 @@ import { claimEventKeyOnce } from './event-keys.js';
 import { cdrPipeline, messagesOfThread, threadsForUser, waMessageIdIs } from './hot-queries.js';
 import { migrateIndexes, MongoMigrationLedger } from './index-migrations.js';
 import * as budgets from './budgets.js';
+import { MongoChatArrivals } from './chat-arrivals.js';
 import * as leases from './leases.js';
 import * as participations from './participations.js';
+import * as threadCards from './thread-cards.js';
 import { MediaBucket } from './media-bucket.js';
 import { MongoOps } from './ops.js';
 import { heldMessages, upgradePendingLists } from './pending-queue.js';
@@ -94,6 +97,8 @@ export class MongoStore implements Store {
   /** The index migrations this store applied when it connected. */
   private appliedNow: readonly number[] = [];
   private readonly participations: Collection<participations.ParticipationDoc>;
+  /** reply (issue 10 item 1): chat arrivals. */
+  private readonly arrivals: MongoChatArrivals;
 
   /** Use `MongoStore.connect`; this takes a connected client and a database whose indexes exist. */
   constructor(
@@ -105,6 +110,7 @@ export class MongoStore implements Store {
     this.media = new MediaBucket(db);
     this.ops = new MongoOps(db, this.collections);
     this.participations = participations.participationsOf(db);
+    this.arrivals = new MongoChatArrivals(db);
     this.tabC = tabCollections(db, this.collections);
     this.tab = new MongoTabQueries(
       this.tabC,
@@ -421,6 +427,20 @@ export class MongoStore implements Store {
     return docs.map((doc) => doc.data);
   }
 
+  // reply (issue 10 item 1): chat arrivals (chat-arrivals.ts)
+
+  async noteArrival(userId: string, threadId: string, at: Millis): Promise<void> {
+    await this.arrivals.note(userId, threadId, at);
+  }
+
+  async clearArrivals(userId: string, upTo: Millis): Promise<void> {
+    await this.arrivals.clear(userId, upTo);
+  }
+
+  async listArrivals(userId: string): Promise<string[]> {
+    return this.arrivals.list(userId);
+  }
+
   // Teams cards
 
   async putMessageCard(card: MessageCard): Promise<void> {
@@ -453,6 +473,16 @@ export class MongoStore implements Store {
       .limit(1)
       .toArray();
     return docs[0] ? messageCardFromDoc(docs[0]) : undefined;
+  }
+
+  // release (issue 10): conversation cards, updated in place (thread-cards.ts)
+
+  async putThreadCard(card: ThreadCard): Promise<void> {
+    await threadCards.putThreadCard(threadCards.threadCardsOf(this.db), card);
+  }
+
+  async listThreadCards(threadId: string, userId: string, limit: number): Promise<ThreadCard[]> {
+    return threadCards.listThreadCards(threadCards.threadCardsOf(this.db), threadId, userId, limit);
   }
 
   // gather (issue 11 item 2): gathered cards

@@ -332,6 +332,37 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS outbox_by_due;
     `,
   },
+  // reply (issue 10 item 1): what arrived in each user's chat since they last worked, kept
+  // across restarts and shared by every process on the file (chat-arrivals.ts).
+  {
+    version: 11,
+    name: 'chat arrivals since the user last worked',
+    sql: `
+      CREATE TABLE chat_arrivals (
+        user_id TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, thread_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    // release (issue 10)
+    version: 12,
+    name: 'conversation cards kept per thread and user',
+    sql: `
+      -- The cards showing a thread's state in each user's chat, updated in place when the
+      -- state changes (thread-cards.ts); the rowid orders them, newest last.
+      CREATE TABLE IF NOT EXISTS thread_cards (
+        thread_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        activity_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS thread_cards_by_user
+        ON thread_cards (thread_id, user_id, activity_id);
+    `,
+  },
 ];
 
 /**

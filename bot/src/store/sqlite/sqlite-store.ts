@@ -26,6 +26,7 @@ import type {
   ContactRecord,
   HotQuery,
   MessageCard,
+  ThreadCard,
   MessageInThread,
   MessageRange,
   Organisation,
@@ -40,8 +41,10 @@ import type {
 } from '../port.js';
 import { applyTransition, writeContact } from './apply-transition.js';
 import * as budgets from './budgets.js';
+import * as arrivals from './chat-arrivals.js';
 import * as leases from './leases.js';
 import * as participations from './participations.js';
+import * as threadCards from './thread-cards.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
 import { Checkpointer } from './checkpointer.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
@@ -476,6 +479,16 @@ export class SqliteStore implements Store {
     return row && messageCardFromRow(row);
   }
 
+  // release (issue 10): conversation cards, updated in place (thread-cards.ts)
+
+  async putThreadCard(card: ThreadCard): Promise<void> {
+    await this.writes.write(() => threadCards.putThreadCard(this.sql, card));
+  }
+
+  async listThreadCards(threadId: string, userId: string, limit: number): Promise<ThreadCard[]> {
+    return threadCards.listThreadCards(this.sql, threadId, userId, limit);
+  }
+
   // gather (issue 11 item 2): gathered cards
 
   async listMessageCardsByActivity(userId: string, activityId: string): Promise<MessageCard[]> {
@@ -514,6 +527,21 @@ export class SqliteStore implements Store {
       if (participations.markRead(this.sql, threadId, userId, seq))
         logChange(this.sql, userId, 'thread', threadId, null, Date.now());
     });
+  }
+
+  // reply (issue 10 item 1): chat arrivals (chat-arrivals.ts)
+
+  async noteArrival(userId: string, threadId: string, at: Millis): Promise<void> {
+    await this.writes.write(() => arrivals.noteArrival(this.sql, userId, threadId, at));
+  }
+
+  async clearArrivals(userId: string, upTo: Millis): Promise<void> {
+    if (!arrivals.hasArrivals(this.sql, userId, upTo)) return;
+    await this.writes.write(() => arrivals.clearArrivals(this.sql, userId, upTo));
+  }
+
+  async listArrivals(userId: string): Promise<string[]> {
+    return arrivals.listArrivals(this.sql, userId);
   }
 
   // media

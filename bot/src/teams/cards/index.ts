@@ -15,3 +15,9 @@ export { threadsListCard, type ThreadSummary, type ThreadsListCardData } from '.
 export { COMMANDS, helpCard, type CommandId } from './help.js';
 export { notEnabledCard, type NotEnabledCardData } from './not-enabled.js';
 export * from './new-message-task.js';
+// alarm (issue 12)
+export {
+  unassignedAlarmCard,
+  unassignedClearedNotice,
+  type UnassignedAlarmCardOptions,
+} from './unassigned-alarm.js';

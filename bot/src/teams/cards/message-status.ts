@@ -6,6 +6,7 @@ import type { Message, UserId } from '../../core/types.js';
 import { cardLang, clientDateTime, strings, threadLine, type CardContact } from './format.js';
 import { fileView } from './media-view.js';
 import { messageWords, STATUS_MARKS, statusTime } from './message-view.js';
+import { withReplyAction } from './reply-action.js';
 import { expand, type AdaptiveCard } from './templates.js';
 
 export interface MessageStatusCardData {
@@ -45,8 +46,14 @@ export function messageStatusCard(
     possiblyTwice: tr('card.message.possibly_twice', { contact: contact.name }),
     info: tr('card.action.info'),
     download: tr('media.download'),
+    // release (issue 10): a failed message of the viewer's own offers Send again, once.
+    sendAgain: tr('release.send_again'),
+    sentAgain: tr('release.sent_again'),
   };
-  return expand('message-status', {
+  const ownWords =
+    message.author?.id === data.viewerId &&
+    (message.kind === 'text' || message.kind === 'image' || message.kind === 'document');
+  const card = expand('message-status', {
     lang: cardLang(tr.locale),
     fallbackText: `${t.heading}: ${text ?? (file ? `${file.icon} ${file.name}` : tr('card.picture.preview'))} (${tr(`card.status.${status}`)})`,
     threadId: message.threadId,
@@ -64,6 +71,10 @@ export function messageStatusCard(
     hasReason: reason !== undefined,
     // A send interrupted by a crash may have reached WhatsApp twice (outbox-dispatcher.ts).
     possiblyTwice: message.possiblyDuplicate === true,
+    canSendAgain: status === 'failed' && ownWords && message.retriedAs === undefined,
+    sentAgain: message.retriedAs !== undefined,
     t,
   });
+  // reply (issue 10): Reply makes this conversation the current one.
+  return withReplyAction(card, message.threadId, tr);
 }

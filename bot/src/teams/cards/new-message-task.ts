@@ -11,6 +11,8 @@ export interface NewMessageTaskCardData {
   readonly contacts: readonly (CardContact & { readonly id: string })[];
   /** Shown again after a refused Send, with what the user had entered. */
   readonly errorKey?: NoticeKey;
+  /** reply (issue 10): a refusal with its details (a length, a number), already in words. */
+  readonly errorText?: string;
   readonly contactId?: string;
   readonly newContactName?: string;
   readonly newContactPhone?: string;
@@ -28,8 +30,8 @@ export function newMessageTaskCard(
     .map((c) => ({ id: c.id, label: `${c.name} (${phoneLabel(c.phone)})` }));
   return expand('new-message-task', {
     lang: cardLang(tr.locale),
-    hasError: data.errorKey !== undefined,
-    error: data.errorKey ? tr(data.errorKey, { example }) : '',
+    hasError: data.errorKey !== undefined || data.errorText !== undefined,
+    error: data.errorText ?? (data.errorKey ? tr(data.errorKey, { example }) : ''),
     hasContacts: contacts.length > 0,
     contacts,
     contactId: data.contactId ?? '',

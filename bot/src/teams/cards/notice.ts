@@ -4,6 +4,7 @@
  */
 import type { Notice } from '../../core/types.js';
 import { cardLang, noticeText, strings } from './format.js';
+import { withReplyAction } from './reply-action.js';
 import { expand, type AdaptiveCard } from './templates.js';
 
 export type NoticeKind = 'info' | 'warning' | 'attention';
@@ -17,6 +18,8 @@ const ATTENTION = [
   /^bot\.error$/,
   /^bot\.picture\./,
   /^bot\.invalid_submission$/,
+  // alarm (issue 12): WhatsApp stopped working for the organisation: an admin has to act.
+  /^ops\.alarm\.[a-z_]+\.raised(_one)?$/,
 ];
 
 /** Paused, pending, closed or refused: nothing is lost, but things are not moving. */
@@ -78,7 +81,7 @@ export function noticeCard(
 ): AdaptiveCard {
   const tr = strings(locale);
   const threadId = options.threadId ?? '';
-  return expand('notice', {
+  const card = expand('notice', {
     lang: cardLang(tr.locale),
     text: noticeText(notice, tr),
     ...LOOK[noticeKind(notice.key)],
@@ -87,4 +90,8 @@ export function noticeCard(
     canRestart: threadId !== '' && RESTARTABLE.has(notice.key),
     t: { remind: tr('card.notice.remind'), restart: tr('card.notice.restart') },
   });
+  // reply (issue 10): a notice about a conversation offers Reply, unless it can only restart.
+  return threadId !== '' && !RESTARTABLE.has(notice.key)
+    ? withReplyAction(card, threadId, tr, notice)
+    : card;
 }

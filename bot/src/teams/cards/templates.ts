@@ -29,6 +29,8 @@ export const CARD_TEMPLATES = [
   'not-enabled',
   'new-message-task',
   'new-message-opt-in-task',
+  // alarm (issue 12): a contact's message that reached nobody, to the admins.
+  'unassigned-alarm',
 ] as const;
 export type CardTemplate = (typeof CARD_TEMPLATES)[number];
 

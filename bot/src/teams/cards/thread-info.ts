@@ -1,13 +1,22 @@
 /** The `info` command: the current conversation, its participants, state and window. */
 import { WINDOW, type Millis, type Thread, type UserId } from '../../core/types.js';
 import { cardLang, clientDateTime, nameList, phoneLabel, strings, windowLeft } from './format.js';
+import { withReplyAction } from './reply-action.js';
 import { expand, type AdaptiveCard } from './templates.js';
+import { VERBS } from './verbs.js';
 
 export interface ThreadInfoCardData {
   readonly thread: Thread;
   /** The user who asked: only a participant gets the group actions. */
   readonly viewerId: UserId;
   readonly now: Millis;
+  /**
+   * release (issue 10): the Teams ids (MRIs) of the users who see this card; Teams asks the
+   * bot for its current look (verb thread.refresh) when they view it, so a state shown here
+   * ("Waiting for consent") never outlives the change.
+   * https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards
+   */
+  readonly refreshFor?: readonly string[];
 }
 
 export function threadInfoCard(data: ThreadInfoCardData, locale: string | undefined): AdaptiveCard {
@@ -37,7 +46,7 @@ export function threadInfoCard(data: ThreadInfoCardData, locale: string | undefi
     { label: tr('card.thread_info.started'), value: clientDateTime(thread.createdAt) },
   ];
   const isParticipant = thread.participants.some((p) => p.id === data.viewerId);
-  return expand('thread-info', {
+  const card = expand('thread-info', {
     lang: cardLang(tr.locale),
     threadId: thread.id,
     rows,
@@ -54,4 +63,23 @@ export function threadInfoCard(data: ThreadInfoCardData, locale: string | undefi
       leave: tr('card.inbound.leave'),
     },
   });
+  // release (issue 10): refreshed with the conversation's current state when viewed.
+  const refreshed =
+    data.refreshFor && data.refreshFor.length > 0
+      ? {
+          ...card,
+          refresh: {
+            action: {
+              type: 'Action.Execute',
+              verb: VERBS.refreshThread,
+              data: { threadId: thread.id },
+            },
+            userIds: [...data.refreshFor],
+          },
+        }
+      : card;
+  // reply (issue 10): an open conversation the user takes part in offers Reply.
+  return thread.state !== 'closed' && isParticipant
+    ? withReplyAction(refreshed, thread.id, tr)
+    : refreshed;
 }

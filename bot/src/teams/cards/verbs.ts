@@ -46,8 +46,21 @@ export const VERBS = {
   addContact: 'contact.add',
   listThreads: 'threads.list',
   listContacts: 'contacts.list',
+  /** reply (issue 10): make the conversation of a notice or status card the current one. */
+  replyHere: 'thread.reply',
+  /** reply (issue 10): a number already in the user's contacts under another name. */
+  duplicateRename: 'contact.duplicate.rename',
+  duplicateKeep: 'contact.duplicate.keep',
+  /** release (issue 10): a failed message, tried again as a new message (once). */
+  sendAgain: 'message.send_again',
+  /** release (issue 10): a card showing a conversation's state asks for its current look. */
+  refreshThread: 'thread.refresh',
+  /** release (issue 10): the threads list (each conversation's state) asks for its current look. */
+  refreshThreads: 'threads.refresh',
   /** gather: Open on the hourly summary: make the conversation current and show its messages. */
   gatherOpen: 'gather.open',
+  /** alarm (issue 12): an admin assigns a contact's message that reached nobody. */
+  alarmAssign: 'alarm.assign',
 } as const;
 
 /** Verbs of the compose extension's dialog (Action.Submit, verb inside the data). */
@@ -119,7 +132,19 @@ export const cardActionSchema = z.discriminatedUnion('verb', [
   ),
   action(VERBS.listThreads, z.object({})),
   action(VERBS.listContacts, z.object({})),
+  // reply (issue 10)
+  action(VERBS.replyHere, z.object({ threadId: id, notice: optional(z.string().max(8000)) })),
+  action(
+    VERBS.duplicateRename,
+    z.object({ contactId: id, name: z.string().trim().min(1).max(256) }),
+  ),
+  action(VERBS.duplicateKeep, z.object({ contactId: id })),
+  // release (issue 10)
+  action(VERBS.sendAgain, z.object({ threadId: id, messageId: id })),
+  action(VERBS.refreshThread, thread),
+  action(VERBS.refreshThreads, z.object({})),
   action(VERBS.gatherOpen, thread),
+  action(VERBS.alarmAssign, picked), // alarm (issue 12)
 ]);
 export type CardAction = z.infer<typeof cardActionSchema>;
 

@@ -1,0 +1,206 @@
+/**
+ * The fourth alarm (issue 12, item 3): a contact's message that reached nobody. The message is
+ * kept in a thread nobody takes part in (app/unassigned.ts); the instance that kept it writes
+ * a signal record, and the leased job here raises one alarm per such thread:
+ * - raised: each admin of the organisation that owns the number gets ONE card in their
+ *   personal chat, in their language, with the contact, the message and a way to assign it;
+ *   further messages from the contact while nobody answers are counted on that same card
+ *   (updated in place), never a card per message;
+ * - cleared, once someone takes part (an admin assigned it, or a user began a conversation
+ *   with the contact) or the thread closed: each admin's card says who took it and by whom,
+ *   and a clear card says so too.
+ * As with the other alarms, the record names who was told before the card goes, so two
+ * instances (one holding the lease at a time) send each card once; `wa4t_alarm_active
+ * {alarm="unassigned_message"}` is 1 while any such message waits.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../app/clock.js';
+import {
+  isUnanswered,
+  UNASSIGNED_ALARM,
+  unassignedKeys,
+  type UnassignedMessages,
+  type UnassignedView,
+} from '../app/unassigned.js';
+import type { Millis, Thread, ThreadId } from '../core/types.js';
+import type { AlarmRecord } from '../store/ops-port.js';
+import type { Store } from '../store/port.js';
+import { noMetrics, type Metrics } from './metrics.js';
+
+/** How the admins' cards reach Teams (teams/alarm-cards.ts). */
+export interface UnassignedCards {
+  /** Posts the admin's card the first time, then updates that same card in place. */
+  show(userId: string, view: UnassignedView): Promise<void>;
+  /** The alarm cleared: the admin's card shows how (no buttons left), and a clear card says so. */
+  cleared(userId: string, view: UnassignedView): Promise<void>;
+}
+
+export interface UnassignedAlarmOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly cards: UnassignedCards;
+  readonly unassigned: Pick<UnassignedMessages, 'view'>;
+  /** The admins of the organisation that owns a business number. */
+  readonly admins: (businessNumberId: string) => Promise<readonly string[]>;
+  readonly metrics?: Metrics;
+}
+
+/**
+ * Called by the instance that kept a message nobody receives (Conversations' onUnanswered):
+ * a signal for the job, which may run on another instance. Writing it again changes nothing.
+ */
+export async function signalUnanswered(
+  store: Store,
+  threadId: ThreadId,
+  now: Millis,
+): Promise<void> {
+  await store.ops.putAlarm({
+    key: unassignedKeys.signal(threadId),
+    kind: 'signal',
+    state: 'raised',
+    since: now,
+    toldRaised: [],
+    toldCleared: [],
+    detail: { threadId },
+  });
+}
+
+/** One pass of the job: raise, count or clear the alarm of each thread nobody answered. */
+export async function checkUnassigned(o: UnassignedAlarmOptions): Promise<void> {
+  const records = await o.store.ops.listAlarms();
+  const byKey = new Map(records.map((r) => [r.key, r]));
+  let waiting = 0;
+  for (const signal of records) {
+    if (!signal.key.startsWith(unassignedKeys.signalPrefix)) continue;
+    const threadId = signal.key.slice(unassignedKeys.signalPrefix.length);
+    const record = byKey.get(unassignedKeys.alarm(threadId));
+    if (record?.state === 'cleared' && record.toldRaised.every((a) => told(record, a))) continue;
+    try {
+      if (await checkThread(o, threadId, record, byKey)) waiting++;
+    } catch (error) {
+      o.logger.warn({ err: error, threadId, alarm: UNASSIGNED_ALARM }, 'alarm not checked');
+    }
+  }
+  (o.metrics ?? noMetrics).alarm(UNASSIGNED_ALARM, waiting > 0);
+}
+
+function told(record: AlarmRecord, admin: string): boolean {
+  return record.toldCleared.includes(admin);
+}
+
+/** Returns whether the thread's messages still reach nobody. */
+async function checkThread(
+  o: UnassignedAlarmOptions,
+  threadId: ThreadId,
+  found: AlarmRecord | undefined,
+  byKey: ReadonlyMap<string, AlarmRecord>,
+): Promise<boolean> {
+  const now = o.clock.now();
+  const key = unassignedKeys.alarm(threadId);
+  const thread = await o.store.getThread(threadId);
+  let record = found;
+  if (thread && isUnanswered(thread)) {
+    if (record?.state === 'cleared') return false;
+    const count = String(Math.max(1, thread.nextSeq - 1));
+    if (!record) {
+      record = {
+        key,
+        kind: UNASSIGNED_ALARM,
+        state: 'raised',
+        since: now,
+        toldRaised: [],
+        toldCleared: [],
+        detail: { threadId, count },
+      };
+      await o.store.ops.putAlarm(record);
+      o.logger.warn({ alarm: UNASSIGNED_ALARM, threadId }, 'alarm raised');
+    }
+    const view = await o.unassigned.view(thread);
+    const admins = await o.admins(thread.businessNumberId);
+    const before = record.toldRaised;
+    for (const admin of admins) {
+      if (record.toldRaised.includes(admin)) continue;
+      record = { ...record, toldRaised: [...record.toldRaised, admin] };
+      await o.store.ops.putAlarm(record);
+      await deliver(o, admin, () => o.cards.show(admin, view));
+    }
+    // More messages since the cards went out: the same cards count them.
+    if (record.detail?.count !== count) {
+      record = { ...record, detail: { ...record.detail, count } };
+      await o.store.ops.putAlarm(record);
+      for (const admin of before) await deliver(o, admin, () => o.cards.show(admin, view));
+    }
+    return true;
+  }
+
+  if (!record) {
+    // Taken (or gone) before anyone was told: nothing to clear, nothing to check again.
+    await o.store.ops.putAlarm({
+      key,
+      kind: UNASSIGNED_ALARM,
+      state: 'cleared',
+      since: now,
+      toldRaised: [],
+      toldCleared: [],
+      detail: { threadId },
+    });
+    return false;
+  }
+  if (record.state === 'raised') {
+    record = {
+      ...record,
+      state: 'cleared',
+      since: now,
+      toldCleared: [],
+      detail: {
+        ...record.detail,
+        ...outcomeOf(thread, byKey.get(unassignedKeys.assigned(threadId))),
+      },
+    };
+    await o.store.ops.putAlarm(record);
+    o.logger.info({ alarm: UNASSIGNED_ALARM, threadId }, 'alarm cleared');
+  }
+  // The contact was erased meanwhile: nothing left to show.
+  if (!thread) return false;
+  const view = await o.unassigned.view(thread, viewOutcome(record.detail ?? {}));
+  for (const admin of record.toldRaised) {
+    if (record.toldCleared.includes(admin)) continue;
+    record = { ...record, toldCleared: [...record.toldCleared, admin] };
+    await o.store.ops.putAlarm(record);
+    await deliver(o, admin, () => o.cards.cleared(admin, view));
+  }
+  return false;
+}
+
+/** How the wait ended, as the record keeps it (names only, no numbers). */
+function outcomeOf(
+  thread: Thread | undefined,
+  assigned: AlarmRecord | undefined,
+): Record<string, string> {
+  if (!thread || thread.participants.length === 0) return { outcome: 'closed' };
+  const user = thread.participants[0]?.name ?? '';
+  // The admin's assignment, unless someone else took the contact first meanwhile.
+  const by = assigned?.detail?.user === user ? assigned.detail.by : undefined;
+  return by ? { outcome: 'assigned', user, by } : { outcome: 'taken', user };
+}
+
+function viewOutcome(detail: Readonly<Record<string, string>>): UnassignedView['outcome'] {
+  if (detail.outcome === 'assigned')
+    return { kind: 'assigned', user: detail.user ?? '', by: detail.by ?? '' };
+  if (detail.outcome === 'taken') return { kind: 'taken', user: detail.user ?? '' };
+  return { kind: 'closed' };
+}
+
+async function deliver(
+  o: UnassignedAlarmOptions,
+  admin: string,
+  send: () => Promise<void>,
+): Promise<void> {
+  await send().catch((error: unknown) =>
+    o.logger.warn(
+      { err: error, alarm: UNASSIGNED_ALARM, userId: admin },
+      'alarm card not delivered',
+    ),
+  );
+}

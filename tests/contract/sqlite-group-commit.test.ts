@@ -131,6 +131,36 @@ describe('SQLite group commit', () => {
     }
   });
 
+  it('a batch that wrote nothing waits for the log syncs already started, unless another connection committed since', async () => {
+    const path = file();
+    const store = new SqliteStore(path);
+    const other = new Database(path);
+    try {
+      await create(store, aThread('t1'));
+      const skipped = () => store.groupCommitStats().syncsSkipped;
+      const before = skipped();
+      // Nothing due yet: the claim changes no row, and everything it read is already synced.
+      expect(await store.claimEffects('me', 0, 1_000, 10)).toEqual([]);
+      expect(skipped()).toBe(before + 1);
+      // Another connection committed: what the next batch reads may not be on disk yet, so it
+      // syncs the log itself.
+      other
+        .prepare('INSERT INTO budget_blocks (budget, window_ms, block, used) VALUES (?, ?, ?, ?)')
+        .run('elsewhere', 1_000, 1, 1);
+      expect(await store.claimEffects('me', 0, 1_000, 10)).toEqual([]);
+      expect(skipped()).toBe(before + 1);
+      expect(await store.claimEffects('me', 0, 1_000, 10)).toEqual([]);
+      expect(skipped()).toBe(before + 2);
+      // A batch that wrote something always syncs its own.
+      await create(store, aThread('t2', { contact: aContact(2) }));
+      expect(skipped()).toBe(before + 2);
+      expect(await store.getThread('t2')).toBeDefined();
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
   it('fails a write with StoreBusyError while another connection holds the lock, never blocking the event loop', async () => {
     const path = file();
     const store = new SqliteStore(path, { busyTimeoutMs: 200 });

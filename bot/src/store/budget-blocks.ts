@@ -152,7 +152,10 @@ export function takeSlots(
 
 /** Counts in memory, for a store to fill before and write back after. */
 export class MemoryBlockCounts implements BlockCounts {
-  /** The counts set or added, by key(); `touched` names those added (to write back). */
+  /**
+   * The counts added, by key(), and `touched` names them (to write back). Counts loaded with
+   * set() are kept only by row: a lease loads a hundred or so blocks and changes a few.
+   */
   readonly values = new Map<string, number>();
   readonly touched = new Map<string, { budget: string; windowMs: Millis; block: number }>();
   /** The same counts by (budget, window) then block: what the search reads, many times. */
@@ -173,7 +176,6 @@ export class MemoryBlockCounts implements BlockCounts {
   }
 
   set(budget: string, windowMs: Millis, block: number, used: number): void {
-    this.values.set(MemoryBlockCounts.key(budget, windowMs, block), used);
     this.rowOf(budget, windowMs).set(block, used);
   }
 

@@ -3,11 +3,7 @@
  * and its handlers, the channel that tells users (proactive messages) and the routes
  * (/api/messages, /api/media). product.ts plugs it in through `adapters`.
  */
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, type TurnContext } from 'botbuilder';
 import type { UserChannel } from '../app/ports.js';
 import type { RouteModule } from '../http/server.js';
 import type { ProductCore } from '../product.js';
@@ -17,6 +13,7 @@ import { CardActions } from './card-actions.js';
 import { ChatRouting } from './chat-choice.js';
 import { CommandHandlers } from './command-handlers.js';
 import { ComposeExtension } from './compose-extension.js';
+import { KeptConnectorClientsAuthentication } from './connector-clients.js';
 import type { EnablementMode } from '../app/enablement.js';
 import { mediaRoute, mediaUrlSecret, MediaUrls } from './media-route.js';
 import { messagesRoute } from './messages-route.js';
@@ -55,7 +52,8 @@ export function createTeamsAdapter(
   const bot = config.bot;
   // With BOT_ID every call must carry a valid Bot Framework token; without it (local use
   // only) calls are anonymous and so are the bot's own calls to the connector.
-  const auth = new ConfigurationBotFrameworkAuthentication(
+  // Each turn's connector client is kept and reused (connector-clients.ts).
+  const auth = new KeptConnectorClientsAuthentication(
     bot.appId
       ? {
           MicrosoftAppId: bot.appId,

@@ -60,6 +60,8 @@ export interface GroupCommitStats {
   readonly writes: number;
   /** Times the write lock was found held by another connection. */
   readonly busyRetries: number;
+  /** Batches that changed nothing and so waited for the syncs already started, not one of their own. */
+  readonly syncsSkipped: number;
 }
 
 interface Pending {
@@ -80,7 +82,14 @@ export class GroupCommit {
   private readonly maxBatch: number;
   private readonly inSavepoint: (work: () => unknown) => unknown;
   private readonly now: () => number;
-  private stats = { batches: 0, writes: 0, busyRetries: 0 };
+  private stats = { batches: 0, writes: 0, busyRetries: 0, syncsSkipped: 0 };
+  /** Prepared once: each batch asks for the lock with these (db.pragma prepares every call). */
+  private readonly noWait: Database.Statement;
+  private readonly readWait: Database.Statement;
+  private readonly totalChanges: Database.Statement;
+  private readonly dataVersion: Database.Statement;
+  /** `PRAGMA data_version` when the last fdatasync was started (undefined: none yet). */
+  private syncedVersion: number | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -89,6 +98,10 @@ export class GroupCommit {
     this.maxBatch = options.maxBatch ?? 1000;
     this.inSavepoint = db.transaction((work: () => unknown) => work());
     this.now = options.now ?? Date.now;
+    this.noWait = db.prepare('PRAGMA busy_timeout = 0');
+    this.readWait = db.prepare(`PRAGMA busy_timeout = ${options.readBusyTimeoutMs}`);
+    this.totalChanges = db.prepare('SELECT total_changes()').pluck();
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
   }
 
   /** Run `work` in the next batch; resolves with its result once the batch is committed. */
@@ -150,6 +163,7 @@ export class GroupCommit {
     }
     this.retryDelayMs = 1;
     const batch = this.queue.splice(0, this.maxBatch);
+    const changesBefore = this.totalChanges.get() as number;
     const outcomes: Outcome[] = batch.map((item) => {
       try {
         // Inside the open transaction, better-sqlite3 runs this in a savepoint: a throw rolls
@@ -176,7 +190,20 @@ export class GroupCommit {
         else item.reject(outcome.error);
       });
     if (commitError !== undefined || this.options.walFile === undefined) settle(commitError);
-    else {
+    else if (this.readOnly(changesBefore)) {
+      // Wrote nothing (an empty claim, a lease with nothing due): no frames of its own to
+      // sync. What it read is durable once the syncs already started are done: they cover
+      // every earlier commit of this connection, and no other connection committed since the
+      // last of them began (data_version unchanged). Answered only then, as before.
+      this.stats.syncsSkipped++;
+      const covered = Promise.all(this.syncing).then(
+        () => settle(undefined),
+        (error: unknown) => settle(error),
+      );
+      this.syncing.add(covered);
+      void covered.finally(() => this.syncing.delete(covered));
+    } else {
+      this.syncedVersion = this.dataVersion.get() as number;
       // Durable once the log is on disk: the next batch may commit meanwhile (the loop is
       // free), and its own sync covers everything written before it too.
       const synced = this.syncWal().then(
@@ -187,6 +214,16 @@ export class GroupCommit {
       void synced.finally(() => this.syncing.delete(synced));
     }
     if (this.queue.length > 0) this.schedule(0);
+  }
+
+  /**
+   * The batch just committed changed no row, and no other connection committed since the
+   * last fdatasync was started: nothing in the log that this batch could have read is left
+   * for a sync of its own to cover.
+   */
+  private readOnly(changesBefore: number): boolean {
+    if ((this.totalChanges.get() as number) !== changesBefore) return false;
+    return this.syncedVersion !== undefined && this.dataVersion.get() === this.syncedVersion;
   }
 
   /** fdatasync the write-ahead log, off the event loop. */
@@ -203,7 +240,7 @@ export class GroupCommit {
 
   /** BEGIN IMMEDIATE without waiting: false while another connection holds the write lock. */
   private begin(): boolean {
-    this.db.pragma('busy_timeout = 0');
+    this.noWait.run();
     try {
       this.db.exec('BEGIN IMMEDIATE');
       return true;
@@ -211,7 +248,7 @@ export class GroupCommit {
       if ((error as { code?: string }).code === 'SQLITE_BUSY') return false;
       throw error;
     } finally {
-      this.db.pragma(`busy_timeout = ${this.options.readBusyTimeoutMs}`);
+      this.readWait.run();
     }
   }
 

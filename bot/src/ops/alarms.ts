@@ -18,7 +18,6 @@ import type { Millis, Thread } from '../core/types.js';
 import type { AlarmRecord } from '../store/ops-port.js';
 import type { Store } from '../store/port.js';
 import { noMetrics, type Metrics } from './metrics.js';
-import { hasKey } from '../i18n/catalogue.js';
 
 export type AlarmKind = 'webhook_silence' | 'whatsapp_refused' | 'outbox_stuck';
 const KINDS: readonly AlarmKind[] = ['webhook_silence', 'whatsapp_refused', 'outbox_stuck'];
@@ -203,11 +202,11 @@ async function tell(
       : { ...current, toldCleared: [...current.toldCleared, admin] };
     await o.store.ops.putAlarm(current);
     const base = `ops.alarm.${record.kind as AlarmKind}.${raised ? 'raised' : 'cleared'}` as const;
-    // alarm (issue 12): "1 minute", not "1 minutes" (WEBHOOK_SILENCE_MINUTES=1 in the README).
-    const one = `${base}_one`;
+    // "1 minute", not "1 minutes" (WEBHOOK_SILENCE_MINUTES=1 in the README): the sentence's
+    // plural block words `minutes` by the admin's language. A stored kind this version does
+    // not know is still told, in the words of its key.
     const notice = {
-      // A stored kind this version does not know is still told, in the words of its key.
-      key: raised && record.detail?.minutes === '1' && hasKey(one) ? one : base,
+      key: base,
       params: raised ? (record.detail ?? {}) : {},
     };
     await o.users

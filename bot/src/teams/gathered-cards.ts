@@ -18,7 +18,6 @@
  */
 import type { SystemRecords } from '../app/system-records.js';
 import type { Message, Notice, Thread, UserId } from '../core/types.js';
-import { resolveLocale } from '../i18n/catalogue.js';
 import { strings } from './cards/format.js';
 import type { AdaptiveCard } from './cards/index.js';
 import { messageCard } from './card-views.js';
@@ -30,11 +29,6 @@ type Element = Readonly<Record<string, unknown>>;
 export const GATHERED_CARD_MAX_BYTES = 22_000;
 /** At most this many effects behind the current one are looked at. */
 const LOOK_AHEAD = 100;
-
-/** 'one' or 'other', as the language's plural rules say for `n`. */
-export function pluralOf(locale: string | undefined, n: number): 'one' | 'other' {
-  return new Intl.PluralRules(resolveLocale(locale)).select(n) === 'one' ? 'one' : 'other';
-}
 
 /**
  * One card for several messages of one conversation, oldest first; one message gets its own
@@ -54,7 +48,7 @@ export function gatheredCard(
   );
   if (cards.length === 1) return cards[0] as AdaptiveCard;
   const tr = strings(locale);
-  const header = tr(`gather.card.header.${pluralOf(locale, messages.length)}`, {
+  const header = tr('gather.card.header', {
     count: messages.length,
     contact: thread.contact.name,
   });

@@ -14,7 +14,7 @@
 import type { Message, Thread, UserId } from '../core/types.js';
 import { strings } from './cards/format.js';
 import { VERBS, type AdaptiveCard } from './cards/index.js';
-import { gatheredCard, pluralOf } from './gathered-cards.js';
+import { gatheredCard } from './gathered-cards.js';
 import type { MediaUrls } from './media-route.js';
 
 type Element = Readonly<Record<string, unknown>>;
@@ -38,12 +38,8 @@ export function hourlySummaryCard(
   const body: unknown[] = [];
   let title = '';
   if (contacts > 0) {
-    const m = pluralOf(locale, messages);
-    const c = m === 'one' ? 'one' : pluralOf(locale, contacts);
-    title = tr(m === 'one' ? 'gather.summary.title.one.one' : `gather.summary.title.other.${c}`, {
-      messages,
-      contacts,
-    });
+    // "12 new messages from 5 contacts": each count words its own noun (plural blocks).
+    title = tr('gather.summary.title', { messages, contacts });
     body.push(
       { type: 'TextBlock', text: title, weight: 'bolder', size: 'medium', wrap: true },
       {
@@ -67,7 +63,7 @@ export function hourlySummaryCard(
             items: [
               {
                 type: 'TextBlock',
-                text: tr(`gather.summary.line.${pluralOf(locale, w.count)}`, {
+                text: tr('gather.summary.line', {
                   contact: w.thread.contact.name,
                   count: w.count,
                 }),

@@ -11,6 +11,7 @@ import type { Effect, Message, Thread } from '../../../bot/src/core/types.js';
 import type { UserRecord } from '../../../bot/src/store/port.js';
 import { SqliteStore } from '../../../bot/src/store/sqlite/sqlite-store.js';
 import { CardGathering, gatheredCard } from '../../../bot/src/teams/gathered-cards.js';
+import { hourlySummaryCard } from '../../../bot/src/teams/hourly-summary.js';
 import { MediaUrls } from '../../../bot/src/teams/media-route.js';
 import { TeamsMessenger, type Posted } from '../../../bot/src/teams/messenger.js';
 import { TeamsRateLimiter } from '../../../bot/src/teams/rate-limits.js';
@@ -177,6 +178,39 @@ describe('gathering a conversation into one card', () => {
     expect(textOf(two)).toContain('2 Nachrichten von Maria Silva');
     const ja = gatheredCard([inbound(1, 'a'), inbound(2, 'b')], thread, 'ben', 'ja-JP', media);
     expect(textOf(ja)).toContain('Maria Silva からのメッセージ 2 件');
+  });
+});
+
+describe('the hourly summary', () => {
+  const waitingFrom = (counts: readonly number[]) =>
+    counts.map((count, i) => ({
+      thread: {
+        ...thread,
+        id: `t${i + 1}`,
+        contact: { ...thread.contact, name: `Contact ${i + 1}` },
+      },
+      count,
+    }));
+
+  it('counts messages and contacts, each with its own plural, in the reader’s language', () => {
+    const one = textOf(hourlySummaryCard(waitingFrom([1]), [], 'alice', 'en-US', media));
+    expect(one).toContain('1 new message from 1 contact');
+    expect(one).toContain('Contact 1: 1 new message');
+    expect(one).not.toMatch(/\d new messages/);
+    const fromOne = textOf(hourlySummaryCard(waitingFrom([5]), [], 'alice', 'en-US', media));
+    expect(fromOne).toContain('5 new messages from 1 contact');
+    expect(fromOne).not.toContain('1 contacts');
+    const many = textOf(
+      hourlySummaryCard(waitingFrom([4, 3, 2, 2, 1]), [], 'alice', 'en-US', media),
+    );
+    expect(many).toContain('12 new messages from 5 contacts');
+    expect(many).toContain('Contact 1: 4 new messages');
+    expect(many).toContain('Contact 5: 1 new message');
+    const de = textOf(hourlySummaryCard(waitingFrom([4, 3, 2, 2, 1]), [], 'ben', 'de-DE', media));
+    expect(de).toContain('12 neue Nachrichten von 5 Kontakten');
+    expect(de).toContain('Contact 5: 1 neue Nachricht');
+    const fr = textOf(hourlySummaryCard(waitingFrom([1]), [], 'ben', 'fr-FR', media));
+    expect(fr).toContain('1 nouveau message de 1 contact');
   });
 });
 

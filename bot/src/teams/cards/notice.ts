@@ -19,7 +19,7 @@ const ATTENTION = [
   /^bot\.picture\./,
   /^bot\.invalid_submission$/,
   // alarm (issue 12): WhatsApp stopped working for the organisation: an admin has to act.
-  /^ops\.alarm\.[a-z_]+\.raised(_one)?$/,
+  /^ops\.alarm\.[a-z_]+\.raised$/,
 ];
 
 /** Paused, pending, closed or refused: nothing is lost, but things are not moving. */

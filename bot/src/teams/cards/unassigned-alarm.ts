@@ -43,10 +43,7 @@ export function unassignedAlarmCard(
       from,
       body: tr('alarm.unassigned.body', { contact }),
       text: view.text ?? tr('alarm.unassigned.no_text'),
-      count:
-        view.count === 1
-          ? tr('alarm.unassigned.count_one')
-          : tr('alarm.unassigned.count_other', { count: view.count }),
+      count: tr('alarm.unassigned.count', { count: view.count }),
       pickLabel: tr('alarm.unassigned.pick_label'),
       pickPlaceholder: tr('alarm.unassigned.pick_placeholder'),
       pickRequired: tr('alarm.unassigned.pick_required'),

@@ -5,6 +5,7 @@
  * exactly a command is a message, so "new shipment tomorrow?" to a contact never gets lost
  * as a command unless it really reads as one.
  */
+import { phoneProblem, type PhoneProblem } from '../core/phone-number.js';
 import { phoneNumber } from './cards/verbs.js';
 
 export type Command =
@@ -108,25 +109,6 @@ export function readTyped(text: string): Typed | undefined {
   if (slash) return { kind: 'unknown' };
   const first = lower.split(' ')[0] ?? '';
   if (COMMAND_WORDS.has(first)) return { kind: 'ask', word: first };
-  return undefined;
-}
-
-/** What is wrong with a typed number (issue 10, item 4). */
-export type PhoneProblem = 'letters' | 'too_short' | 'too_long' | 'no_country_code';
-
-/**
- * Why a typed number is not a WhatsApp number, or undefined when it is one (or when it
- * cannot be told: digits alone are taken as having their country code).
- */
-export function phoneProblem(raw: string): PhoneProblem | undefined {
-  const typed = raw.trim();
-  if (/[^\d\s().+-]/.test(typed) || /.\+/.test(typed)) return 'letters';
-  const digits = typed.replace(/\D/g, '');
-  const international = typed.startsWith('+') || digits.startsWith('00');
-  const national = international ? digits.replace(/^00/, '') : digits;
-  if (!international && /^0/.test(digits)) return 'no_country_code';
-  if (national.length < 7) return 'too_short';
-  if (national.length > 15) return 'too_long';
   return undefined;
 }
 

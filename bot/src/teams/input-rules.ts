@@ -1,12 +1,11 @@
 /**
  * reply (issue 10 item 4): the rules a user's input meets before anything is sent, in one
  * place for the bot chat and the compose extension: a text is not empty and fits WhatsApp's
- * 4,096 characters; a number says what is wrong with it (commands.ts, phoneProblem).
+ * 4,096 characters; a number says what is wrong with it (core/phone-number.ts).
  */
 import type { Notice } from '../core/types.js';
 import { resolveLocale } from '../i18n/catalogue.js';
 import { MAX_TEXT } from './cards/verbs.js';
-import { phoneProblem } from './commands.js';
 
 /**
  * What is wrong with a text to send, or undefined when it can go. `withAttachments`: the
@@ -33,8 +32,4 @@ export function textProblem(
   return undefined;
 }
 
-/** What is wrong with a typed WhatsApp number, precisely, or undefined when nothing is known. */
-export function numberProblem(raw: string): Notice | undefined {
-  const problem = phoneProblem(raw);
-  return problem ? { key: `chat.phone.${problem}`, params: { phone: raw.trim() } } : undefined;
-}
+export { numberProblem } from '../core/phone-number.js';

@@ -19,6 +19,7 @@ import { ChangeStreams } from './events.js';
 import { boundaryOf, parseMultipart } from './multipart.js';
 import { InvalidTokenError, KeysUnavailableError, type TeamsSsoVerifier } from './sso.js';
 import { messageView, threadSummary, type ViewContext } from './views.js';
+import { numberProblem } from '../../core/phone-number.js';
 
 export const TAB_API = '/api/tab';
 const JSON_LIMIT = 64 * 1024;
@@ -450,7 +451,11 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
                 message: 'phone must be a WhatsApp number with its country code.',
                 field: 'phone',
               },
-              notice: { key: 'card.compose.invalid_phone', params: {} },
+              // What is wrong with it, precisely, as the chat and the compose extension say.
+              notice: numberProblem(input.phone) ?? {
+                key: 'card.compose.invalid_phone',
+                params: {},
+              },
             });
             return;
           }

@@ -77,7 +77,8 @@ export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly syncing = new Set<Promise<void>>();
-  private wal: FileHandle | undefined;
+  /** The log's handle, opened once: two syncs racing to open it would leak one. */
+  private wal: Promise<FileHandle> | undefined;
   private retryDelayMs = 1;
   private readonly maxBatch: number;
   private readonly inSavepoint: (work: () => unknown) => unknown;
@@ -228,14 +229,18 @@ export class GroupCommit {
 
   /** fdatasync the write-ahead log, off the event loop. */
   private async syncWal(): Promise<void> {
-    this.wal ??= await open(this.options.walFile!, 'r');
-    await this.wal.datasync();
+    this.wal ??= open(this.options.walFile!, 'r').catch((error: unknown) => {
+      this.wal = undefined; // the next sync tries again
+      throw error;
+    });
+    await (await this.wal).datasync();
   }
 
   /** Close the log's handle (after drain). */
   async close(): Promise<void> {
-    await this.wal?.close();
+    const wal = this.wal;
     this.wal = undefined;
+    await (await wal)?.close();
   }
 
   /** BEGIN IMMEDIATE without waiting: false while another connection holds the write lock. */

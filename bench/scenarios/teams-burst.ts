@@ -15,7 +15,7 @@ import { BenchTeamsUser } from '../lib/teams-user.js';
 import { phoneOf } from './inbound.js';
 
 const CONTACTS = Number(process.env.BENCH_BURST ?? 1000);
-const WAIT_S = Number(process.env.BENCH_BURST_WAIT_SECONDS ?? 180);
+const WAIT_S = Number(process.env.BENCH_BURST_WAIT_SECONDS ?? 600);
 
 export const teamsBurst: Scenario = {
   name: 'teams-burst',

@@ -344,8 +344,10 @@ export class CardActions {
   }
 
   private async post(turn: Turn, card: AdaptiveCard): Promise<void> {
-    await turn.context.sendActivity(cardActivity(card));
-    this.services.messenger.counted(this.services.messenger.targetOf(turn.user));
+    const { messenger } = this.services;
+    await messenger.inTurn(messenger.targetOf(turn.user), () =>
+      turn.context.sendActivity(cardActivity(card)),
+    );
   }
 
   private notice(turn: Turn, key: NoticeKey, params: Record<string, string> = {}): AdaptiveCard {

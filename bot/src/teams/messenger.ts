@@ -12,6 +12,7 @@ import {
 import type { Logger } from 'pino';
 import { TransientDeliveryError, WaitForSlot } from '../app/ports.js';
 import type { UserRecord } from '../core/records.js';
+import type { Millis } from '../core/types.js';
 import { connectorOf, withoutRetries, type ConnectorClientLike } from './connector.js';
 import { classifyConnectorError, UserUnreachableError } from './connector-errors.js';
 import { teamsBudgets, type SendBudgets } from '../app/send-budgets.js';
@@ -39,6 +40,11 @@ export interface MessengerOptions {
   readonly budgets?: SendBudgets;
   readonly conversationWindows?: readonly Window[];
   readonly tenantWindows?: readonly Window[];
+  /** gather: the connector pace's clock (tests); real time by default. */
+  readonly paceClock?: {
+    readonly now: () => Millis;
+    readonly sleep: (ms: Millis) => Promise<void>;
+  };
 }
 
 /**
@@ -61,6 +67,7 @@ export class TeamsMessenger {
     this.pace = new ConnectorPace({
       conversationWindows: options.conversationWindows ?? CONVERSATION_WINDOWS,
       tenantWindows: options.tenantWindows ?? TENANT_WINDOWS,
+      ...(options.paceClock ?? {}),
     });
   }
 
@@ -83,8 +90,42 @@ export class TeamsMessenger {
   counted(target: SendTarget | undefined): void {
     if (!target) return;
     this.pace.record(target);
+    this.countedElsewhere(target);
+  }
+
+  private countedElsewhere(target: SendTarget): void {
     if (this.options.budgets) this.options.budgets.count(this.budgetsOf(target));
     else this.options.limiter.record(target);
+  }
+
+  /**
+   * gather: a call within the user's own turn (a card posted or updated below what they
+   * clicked or wrote) passes the last gate like any other: Teams counts it in the chat's and
+   * tenant's windows as it arrives. Counted after the fact, a reply that came right behind a
+   * burst of cards made a window one over (7 cards in 1 s, then Info's receipts: 8). It waits
+   * up to TURN_HOLD_MS (a chat's 7 a second and 8 in 2 s always free a call by then); past
+   * that it goes anyway, counted, rather than leave the user without an answer.
+   */
+  async inTurn<T>(target: SendTarget | undefined, call: () => Promise<T>): Promise<T> {
+    if (!target) return call();
+    const entered = await this.pace.enter(target, TURN_HOLD_MS, this.hourlySpare);
+    if ('waitMs' in entered) {
+      this.options.logger.debug(
+        { waitMs: entered.waitMs },
+        "a reply in the user's turn goes without waiting for Teams' windows",
+      );
+      try {
+        return await call();
+      } finally {
+        this.counted(target);
+      }
+    }
+    try {
+      return await call();
+    } finally {
+      entered.done();
+      this.countedElsewhere(target);
+    }
   }
 
   /**
@@ -248,3 +289,6 @@ export class TeamsMessenger {
     throw classifyConnectorError(failure, user.id, Date.now());
   }
 }
+
+/** gather: how long a call within the user's own turn waits for Teams' windows at most. */
+export const TURN_HOLD_MS = 2_000;

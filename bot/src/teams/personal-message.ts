@@ -168,7 +168,9 @@ export class PersonalMessages {
   }
 
   private async reply(turn: Turn, card: AdaptiveCard): Promise<void> {
-    await turn.context.sendActivity(cardActivity(card));
-    this.services.messenger.counted(this.services.messenger.targetOf(turn.user));
+    const { messenger } = this.services;
+    await messenger.inTurn(messenger.targetOf(turn.user), () =>
+      turn.context.sendActivity(cardActivity(card)),
+    );
   }
 }

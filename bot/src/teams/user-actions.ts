@@ -161,8 +161,9 @@ export class UserActions {
       const target = this.services.messenger.targetOf(user);
       let posted: { activityId: string; conversationId: string } | undefined;
       if (via === 'turn') {
-        const response = await turn.context.sendActivity(render(message, thread));
-        this.services.messenger.counted(target);
+        const response = await this.services.messenger.inTurn(target, () =>
+          turn.context.sendActivity(render(message, thread)),
+        );
         if (response?.id)
           posted = {
             activityId: response.id,
@@ -181,7 +182,10 @@ export class UserActions {
       );
       if (now.status === message.status && now.failure === message.failure) return;
       if (via === 'turn') {
-        await turn.context.updateActivity({ ...render(now, fresh), id: posted.activityId });
+        // gather: an update in place counts in Teams' windows like a post.
+        await this.services.messenger.inTurn(target, () =>
+          turn.context.updateActivity({ ...render(now, fresh), id: posted.activityId }),
+        );
       } else if (target) {
         await this.services.messenger.waitForSlot(target);
         await this.services.messenger.update(

@@ -39,7 +39,12 @@ import { HOUR, type TemplateName, type Thread } from './core/types.js';
 import { fetchTemplates, TemplateChecker } from './ops/template-check.js';
 import { AlarmSignals, checkAlarms, fanOut, organisationAdmins } from './ops/alarms.js';
 // alarm (issue 12): a contact's message that reached nobody.
-import { checkUnassigned, signalUnanswered, type UnassignedCards } from './ops/unassigned.js';
+import {
+  checkUnassigned,
+  signalUnanswered,
+  type CheckedSignals,
+  type UnassignedCards,
+} from './ops/unassigned.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 import { BusinessNumbers } from './whatsapp/business-numbers.js';
@@ -171,7 +176,10 @@ export async function startProduct(
     // alarm (issue 12): a message nobody receives raises its alarm at once (the job below).
     onUnanswered: (threadId) =>
       signalUnanswered(store, threadId, clock.now())
-        .then(() => wake.unassigned?.kick())
+        .then(() => {
+          unassignedChecked.dirty.add(threadId);
+          wake.unassigned?.kick();
+        })
         .catch((error: unknown) => logger.warn({ err: error, threadId }, 'alarm signal not kept')),
   });
 
@@ -250,7 +258,10 @@ export async function startProduct(
     logger,
     maxParticipants: config.maxParticipants,
     // alarm (issue 12): who is told of a message nobody received may assign it.
-    onAssigned: () => wake.unassigned?.kick(),
+    onAssigned: () => {
+      unassignedChecked.fullAt = 0; // the next pass looks at every thread again
+      wake.unassigned?.kick();
+    },
     everyoneIfNoAdmin: config.bot.local,
   });
   const core: ProductCore = { config, store, clock, conversations, app, logger, sandbox, budgets };
@@ -333,15 +344,23 @@ export async function startProduct(
     }),
   ];
   // alarm (issue 12): a contact's message that reached nobody, one alarm per contact's thread.
+  const unassignedChecked: CheckedSignals = {
+    fullAt: 0,
+    fullEveryMs: config.ops.alarmCheckMs,
+    dirty: new Set(),
+  };
   wake.unassigned = new LeasedJob({
     name: 'unassigned-alarms',
     store,
     clock,
     owner,
     intervalMs: config.ops.alarmCheckMs,
+    // Kicked by every message that reaches nobody; each pass reads every waiting thread.
+    kickGapMs: 500,
     logger,
     run: () =>
       checkUnassigned({
+        checked: unassignedChecked,
         store,
         clock,
         logger,

@@ -49,6 +49,12 @@ export class LeasedJob {
       readonly intervalMs: Millis;
       readonly logger: Logger;
       readonly run: () => Promise<unknown>;
+      /**
+       * Kicks that come while a run is in progress run again at most this long after it
+       * ends (default 0): a job kicked by every inbound message then runs a few times a
+       * second under a burst, not back to back.
+       */
+      readonly kickGapMs?: Millis;
     },
   ) {}
 
@@ -112,7 +118,9 @@ export class LeasedJob {
         this.running = undefined;
         if (this.again && !this.stopped) {
           this.again = false;
-          this.tick();
+          const gap = this.options.kickGapMs ?? 0;
+          if (gap <= 0) this.tick();
+          else setTimeout(() => this.kick(), gap).unref();
         }
       });
   }

@@ -44,6 +44,19 @@ export interface UnassignedAlarmOptions {
   /** The admins of the organisation that owns a business number. */
   readonly admins: (businessNumberId: string) => Promise<readonly string[]>;
   readonly metrics?: Metrics;
+  /**
+   * Threads this process was told of a new message for since it last checked them: a pass
+   * checks a raised thread again only when it is among them, except once per `fullEveryMs`,
+   * when every thread is checked again (a new admin, a thread taken or closed, a message
+   * another instance kept).
+   */
+  readonly checked?: CheckedSignals;
+}
+
+export interface CheckedSignals {
+  fullAt: Millis;
+  readonly fullEveryMs: Millis;
+  readonly dirty: Set<ThreadId>;
 }
 
 /**
@@ -70,14 +83,29 @@ export async function signalUnanswered(
 export async function checkUnassigned(o: UnassignedAlarmOptions): Promise<void> {
   const records = await o.store.ops.listAlarms();
   const byKey = new Map(records.map((r) => [r.key, r]));
+  // One look-up of a number's admins per pass, however many of its contacts wait.
+  const admins = new Map<string, Promise<readonly string[]>>();
+  const adminsOf = (businessNumberId: string): Promise<readonly string[]> => {
+    let found = admins.get(businessNumberId);
+    if (!found) admins.set(businessNumberId, (found = o.admins(businessNumberId)));
+    return found;
+  };
   let waiting = 0;
+  const checked = o.checked;
+  const full = !checked || o.clock.now() - checked.fullAt >= checked.fullEveryMs;
+  if (checked && full) checked.fullAt = o.clock.now();
   for (const signal of records) {
     if (!signal.key.startsWith(unassignedKeys.signalPrefix)) continue;
     const threadId = signal.key.slice(unassignedKeys.signalPrefix.length);
     const record = byKey.get(unassignedKeys.alarm(threadId));
     if (record?.state === 'cleared' && record.toldRaised.every((a) => told(record, a))) continue;
+    if (!full && record?.state === 'raised' && !checked?.dirty.has(threadId)) {
+      waiting++;
+      continue;
+    }
+    checked?.dirty.delete(threadId); // a message kept while this check runs marks it again
     try {
-      if (await checkThread(o, threadId, record, byKey)) waiting++;
+      if (await checkThread(o, threadId, record, byKey, adminsOf)) waiting++;
     } catch (error) {
       o.logger.warn({ err: error, threadId, alarm: UNASSIGNED_ALARM }, 'alarm not checked');
     }
@@ -95,6 +123,7 @@ async function checkThread(
   threadId: ThreadId,
   found: AlarmRecord | undefined,
   byKey: ReadonlyMap<string, AlarmRecord>,
+  adminsOf: (businessNumberId: string) => Promise<readonly string[]>,
 ): Promise<boolean> {
   const now = o.clock.now();
   const key = unassignedKeys.alarm(threadId);
@@ -116,8 +145,13 @@ async function checkThread(
       await o.store.ops.putAlarm(record);
       o.logger.warn({ alarm: UNASSIGNED_ALARM, threadId }, 'alarm raised');
     }
+    const admins = await adminsOf(thread.businessNumberId);
+    // Every admin told and no new message since: nothing to show again. (Without this, each
+    // pass re-read every waiting message and its organisation: with thousands of contacts
+    // writing to nobody, back-to-back passes took most of the server's time.)
+    if (record.detail?.count === count && admins.every((a) => record!.toldRaised.includes(a)))
+      return true;
     const view = await o.unassigned.view(thread);
-    const admins = await o.admins(thread.businessNumberId);
     const before = record.toldRaised;
     for (const admin of admins) {
       if (record.toldRaised.includes(admin)) continue;

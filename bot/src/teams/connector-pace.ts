@@ -14,7 +14,7 @@
  * milliseconds) on calls that are a window apart anyway.
  */
 import type { Millis } from '../core/types.js';
-import type { SendTarget, Window } from './rate-limits.js';
+import { getOrMake, type SendTarget, type Window } from './rate-limits.js';
 
 export interface ConnectorPaceOptions {
   readonly conversationWindows: readonly Window[];
@@ -177,13 +177,4 @@ export class ConnectorPace {
   private tenant(target: SendTarget): CallLog {
     return getOrMake(this.tenants, target.tenantId, () => new CallLog(this.options.tenantWindows));
   }
-}
-
-function getOrMake<V>(map: Map<string, V>, key: string, make: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    map.set(key, value);
-  }
-  return value;
 }

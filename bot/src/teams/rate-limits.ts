@@ -143,7 +143,8 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return counts;
 }
 
-function getOrMake<V>(map: Map<string, V>, key: string, make: () => V): V {
+/** The value under `key`, made and kept on first use. */
+export function getOrMake<V>(map: Map<string, V>, key: string, make: () => V): V {
   let value = map.get(key);
   if (value === undefined) {
     value = make();

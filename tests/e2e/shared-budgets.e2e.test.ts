@@ -1,9 +1,9 @@
 /**
  * Budgets shared across instances (Delivery under load, issue 11 item 8): two, then three
  * server processes on one embedded store (and on MongoDB when MONGODB_URI is set) release
- * one outbox to a stand-in for WhatsApp's Cloud API. Together, as the stand-in sees them,
- * they never exceed the business number's throughput in any second of the clock and use at
- * least 90 % of it over the run, with no instance count configured anywhere.
+ * one outbox to a stand-in for WhatsApp's Cloud API. Together, counted when each request
+ * leaves its process, they never exceed the business number's throughput in any second of
+ * the clock and use at least 90 % of it over the run, with no instance count configured.
  *
  * The run is long enough to be fair on a loaded machine: RATE × SECONDS replies, counted per
  * second of the clock after a warm-up (the processes' first leases), up to the last whole
@@ -30,8 +30,11 @@ const SECONDS = 12;
 const MESSAGES = RATE * SECONDS;
 
 /**
- * WhatsApp's Cloud API, as far as sending goes: notes when each message arrived (as the
- * request comes in) and which process sent it (each has its own access token).
+ * WhatsApp's Cloud API, as far as sending goes: notes each message (once per arrival), when
+ * its process let the request leave (the child stamps it: that is what the budget decides;
+ * on a loaded 2-core machine the time the request is read here adds the scheduler's delays,
+ * which WhatsApp's servers do not see from us), and which process sent it (each has its own
+ * access token).
  */
 async function standIn(): Promise<{
   server: Server;
@@ -43,7 +46,7 @@ async function standIn(): Promise<{
   const senders = new Map<string, number>();
   let n = 0;
   const server = createServer((req, res) => {
-    const at = Date.now();
+    const at = Number(req.headers['x-sent-at'] ?? Date.now());
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
@@ -128,14 +131,21 @@ afterEach(async () => {
 function startServer(env: Record<string, string>): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', child], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(proc);
+  // What the process said on its way out, for the failure message (its errors are logged).
+  let said = '';
+  proc.stderr?.on('data', (chunk: Buffer) => {
+    said = (said + chunk.toString()).slice(-4_000);
+  });
   return new Promise((resolve, reject) => {
     proc.stdout?.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('ready')) resolve(proc);
     });
-    proc.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
+    proc.once('exit', (code) =>
+      reject(new Error(`server process exited with ${code} before it was ready:\n${said}`)),
+    );
   });
 }
 
@@ -163,15 +173,12 @@ async function run(storeEnv: Record<string, string>, processes: number): Promise
     mongodbUri: storeEnv.MONGODB_URI,
     dataDir: storeEnv.DATA_DIR ?? '',
   });
-  // Due all at once, a moment after the parent finished writing them (its own writes would
-  // hold up the stand-in that notes arrival times). Written together, in a few commits.
+  // Due all at once, a moment after the parent finished writing them. Written together, in
+  // a few commits.
   const dueAt = Date.now() + 4_000;
   const numbers = Array.from({ length: MESSAGES }, (_, i) => i + 1);
   for (let i = 0; i < numbers.length; i += 50)
     await Promise.all(numbers.slice(i, i + 50).map((n) => seed(store, n, dueAt)));
-  // On a loaded machine the writing may outlast dueAt: the stand-in, in this process, notes
-  // arrivals only late while it writes, bunching them into one second.
-  const written = Date.now();
   const deadline = Date.now() + 30_000 + 3 * SECONDS * 1_000;
   while (api.arrivals.size < MESSAGES && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -184,12 +191,10 @@ async function run(storeEnv: Record<string, string>, processes: number): Promise
   expect(api.senders.size).toBe(processes);
   const times = [...api.arrivals.values()].flat();
   const seconds = clockSeconds(times);
-  const figures = `arrivals in each second of the clock: ${seconds.join(', ')}`;
+  const figures = `sends in each second of the clock: ${seconds.join(', ')}`;
   if (process.env.BUDGETS_FIGURES) console.log(`${processes} processes: ${figures}`);
-  // Together never over the number's throughput in any second, as WhatsApp would count it
-  // (every second from the one after this process stopped writing)...
-  const steady = clockSeconds(times.filter((t) => t >= Math.ceil(written / 1_000) * 1_000));
-  expect(Math.max(...steady), figures).toBeLessThanOrEqual(RATE);
+  // Together never over the number's throughput in any second of the clock...
+  expect(Math.max(...seconds), figures).toBeLessThanOrEqual(RATE);
   // ...and using at least 90 % of it while there was work (no instance count divides it):
   // the whole seconds after the first two (the first partial, then the processes' first
   // leases) up to the one before the last (the tail, when less than a second's worth was left).

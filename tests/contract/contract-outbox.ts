@@ -35,6 +35,31 @@ export function describeOutboxContract(makeStore: MakeStore): void {
   describe('outbox', () => {
     const store = useStore(makeStore);
 
+    // replycpu (issue 11): a dispatcher claims each lane with places of its own.
+    it("hands out one lane's effects when asked for that lane, each still its lane's oldest", async () => {
+      const a = aThread('t1');
+      const b = aThread('t2', { contact: aContact(2) });
+      await create(store(), a, {
+        effects: [notify(a, 'thread.started'), sendToContact(a, 1), sendToContact(a, 2)],
+      });
+      await create(store(), b, { effects: [notify(b, 'thread.started'), sendToContact(b, 3)] });
+
+      const sends = await store().claimEffects('a', T0, LEASE, 10, 'whatsapp');
+      expect(sends.map((e) => [e.threadId, e.effect.type]).sort()).toEqual([
+        ['t1', 'send_to_contact'],
+        ['t2', 'send_to_contact'],
+      ]);
+      // The first send of t1, never the one behind it.
+      expect(sends.find((e) => e.threadId === 't1')?.effect).toEqual(sendToContact(a, 1));
+      const notices = await store().claimEffects('a', T0, LEASE, 10, 'teams');
+      expect(notices.map((e) => [e.threadId, e.effect.type]).sort()).toEqual([
+        ['t1', 'notify'],
+        ['t2', 'notify'],
+      ]);
+      // Both lanes are leased now: nothing else is due.
+      expect(await store().claimEffects('c', T0, LEASE, 10)).toEqual([]);
+    });
+
     it("keeps a transition's effects in the order given, with increasing seqs, leaving out timers and consent", async () => {
       const t = aThread('t1');
       const effects = [

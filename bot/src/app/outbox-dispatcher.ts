@@ -14,6 +14,7 @@
 import type { Logger } from 'pino';
 import type { Message } from '../core/types.js';
 import type { OutboxItem, Store } from '../store/port.js';
+import type { Lane } from '../store/lanes.js';
 import type { Clock } from './clock.js';
 import type { Conversations } from './conversations.js';
 import { RetryPolicy, type RetryClassName } from './retry-policy.js';
@@ -24,6 +25,9 @@ import {
   type TeamsEffect,
   type UserChannel,
 } from './ports.js';
+
+/** Each lane is claimed on its own, with its own places (drain). */
+const LANES: readonly Lane[] = ['whatsapp', 'teams'];
 
 /** Teams' 429 without a Retry-After: wait a second, as Teams' guidance for bots suggests. */
 const THROTTLED_WAIT_MS = 1_000;
@@ -57,6 +61,8 @@ export class OutboxDispatcher {
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt: number | undefined;
   private poke: (() => void) | undefined;
+  /** A commit came while the drain was claiming: claim both lanes again. */
+  private kicked = false;
 
   constructor(private readonly options: DispatcherOptions) {
     this.leaseMs = options.leaseMs ?? 60_000;
@@ -82,6 +88,7 @@ export class OutboxDispatcher {
     if (!this.running) return;
     if (this.draining) {
       this.again = true;
+      this.kicked = true;
       this.poke?.();
       return;
     }
@@ -103,38 +110,53 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Dispatch until nothing is due. Returns how many effects were handled. Up to `batchSize`
-   * effects are in flight at once (each its lane's oldest; an effect waiting in memory for
-   * its slot takes one place), and as each finishes the next due ones are claimed.
+   * Dispatch until nothing is due. Returns how many effects were handled. Each lane (WhatsApp
+   * sends, Teams notices) has up to `batchSize` effects in flight at once (each its thread
+   * lane's oldest; an effect waiting in memory for its slot takes one place), claimed on its
+   * own: notices waiting for Teams' slots never take the places of WhatsApp sends, and the
+   * reverse (replycpu, issue 11: 64 notices waiting for one chat's slots held every reply's
+   * send back for seconds). As each finishes, its lane's next due ones are claimed.
    */
   async drain(): Promise<number> {
     let handled = 0;
-    const inFlight = new Set<Promise<void>>();
+    const inFlight: Record<Lane, Set<Promise<void>>> = { whatsapp: new Set(), teams: new Set() };
+    // The lanes to claim for: both at first, after a commit (kick) and when an effect finished.
+    const toClaim = new Set<Lane>(LANES);
+    let wake: (() => void) | undefined;
     for (;;) {
-      const room = this.batchSize - inFlight.size;
-      const items =
-        room > 0
-          ? await this.options.store.claimEffects(
-              this.options.owner,
-              this.options.clock.now(),
-              this.leaseMs,
-              room,
-            )
-          : [];
-      for (const item of items) {
-        const running: Promise<void> = this.dispatch(item).finally(() => inFlight.delete(running));
-        inFlight.add(running);
+      // A commit while a claim was on its way (kick) may have made either lane's effect due.
+      if (this.kicked) for (const lane of LANES) toClaim.add(lane);
+      this.kicked = false;
+      for (const lane of LANES) {
+        if (!toClaim.delete(lane)) continue;
+        const running = inFlight[lane];
+        const room = this.batchSize - running.size;
+        if (room <= 0) continue;
+        const items = await this.options.store.claimEffects(
+          this.options.owner,
+          this.options.clock.now(),
+          this.leaseMs,
+          room,
+          lane,
+        );
+        for (const item of items) {
+          const one: Promise<void> = this.dispatch(item).finally(() => {
+            running.delete(one);
+            // Its lane's next effect may be due now, and what it committed may be either lane's.
+            for (const l of LANES) toClaim.add(l);
+            wake?.();
+          });
+          running.add(one);
+        }
+        handled += items.length;
       }
-      handled += items.length;
-      if (inFlight.size === 0) return handled;
-      // Claim again once one finishes (its lane's next effect may be due), or at once when
-      // this claim filled the room it had (more may be waiting).
-      if (items.length === 0 || items.length < room || inFlight.size >= this.batchSize)
-        await Promise.race([
-          ...inFlight,
-          // A commit meanwhile (kick) may have made another lane's effect due.
-          new Promise<void>((resolve) => (this.poke = resolve)),
-        ]);
+      if (inFlight.whatsapp.size + inFlight.teams.size === 0) return handled;
+      if (toClaim.size === 0)
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          this.poke = resolve;
+        });
+      wake = undefined;
       this.poke = undefined;
     }
   }

@@ -30,6 +30,7 @@ import type {
   UserId,
 } from '../core/types.js';
 import type { TabStore } from './tab-port.js';
+import type { Lane } from './lanes.js'; // replycpu (issue 11)
 
 // The records both the store and the surfaces use live in the core (issue 8: the Teams
 // adapter and the tab's API reach them without importing the store).
@@ -281,8 +282,16 @@ export interface Store extends TabStore {
    * effect of a lane is never handed out while an earlier one waits (even for a retry), and
    * one lane never waits for the other.
    * The lease runs until now + leaseMs. Oldest notBefore first.
+   * replycpu (issue 11): with `lane`, only that lane's effects, so a dispatcher keeps room for
+   * each lane and effects waiting for Teams' slots never take the places of WhatsApp sends.
    */
-  claimEffects(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<OutboxItem[]>;
+  claimEffects(
+    owner: string,
+    now: Millis,
+    leaseMs: Millis,
+    limit: number,
+    lane?: Lane,
+  ): Promise<OutboxItem[]>;
   /** Remove a dispatched effect. Ignored unless `owner` holds its lease. */
   completeEffect(id: string, owner: string): Promise<void>;
   /**

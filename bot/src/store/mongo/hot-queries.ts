@@ -4,7 +4,7 @@
  * exactly these.
  */
 import type { Document, Filter, Sort } from 'mongodb';
-import { laneTypes, type Lane } from '../lanes.js';
+import { laneTypes, WHATSAPP_EFFECT_TYPES, type Lane } from '../lanes.js';
 import type { Millis } from '../../core/types.js';
 import type { MessageRange } from '../port.js';
 import type { MessageDoc, OutboxDoc, ThreadDoc, TimerDoc } from './documents.js';
@@ -40,8 +40,9 @@ export function free(now: Millis): Filter<OutboxDoc> & Filter<TimerDoc> {
 export function dueEffectsPage(
   now: Millis,
   after?: { notBefore: number; _id: string },
+  lane?: Lane,
 ): { filter: Filter<OutboxDoc>; sort: Sort } {
-  const due: Filter<OutboxDoc> = { notBefore: { $lte: now }, ...free(now) };
+  const due: Filter<OutboxDoc> = { notBefore: { $lte: now }, ...free(now), ...laneFilter(lane) };
   const filter: Filter<OutboxDoc> = after
     ? {
         $and: [
@@ -56,6 +57,16 @@ export function dueEffectsPage(
       }
     : due;
   return { filter, sort: { notBefore: 1, _id: 1 } };
+}
+
+/**
+ * replycpu (issue 11): one lane's effects, as laneOf tells them (every type but a WhatsApp
+ * send is the Teams lane's).
+ */
+function laneFilter(lane: Lane | undefined): Filter<OutboxDoc> {
+  if (lane === undefined) return {};
+  const types = [...WHATSAPP_EFFECT_TYPES];
+  return { 'effect.type': lane === 'whatsapp' ? { $in: types } : { $nin: types } };
 }
 
 /** An effect of the same thread's lane before this one (claimEffects' check; index lane_order). */

@@ -4,7 +4,7 @@
  * held while now < leaseUntil.
  */
 import type { Millis } from '../../core/types.js';
-import { laneOf } from '../lanes.js';
+import { laneOf, type Lane } from '../lanes.js';
 import type { OutboxItem, TimerItem } from '../port.js';
 import { DUE_ORDER, LANE_ORDER, type Collections } from './collections.js';
 import { outboxItemFromDoc, timerFromDoc, type OutboxDoc } from './documents.js';
@@ -27,13 +27,14 @@ export async function claimEffects(
   now: Millis,
   leaseMs: Millis,
   limit: number,
+  only?: Lane,
 ): Promise<OutboxItem[]> {
   if (limit <= 0) return [];
   const claimed: OutboxItem[] = [];
   const seen = new Set<string>();
   let after: { notBefore: number; _id: string } | undefined;
   for (let page = 0; page < MAX_PAGES && claimed.length < limit; page++) {
-    const { filter, sort } = dueEffectsPage(now, after);
+    const { filter, sort } = dueEffectsPage(now, after, only);
     const candidates = await c.outbox.find(filter).sort(sort).hint(DUE_ORDER).limit(PAGE).toArray();
     for (const head of candidates) {
       if (claimed.length >= limit) break;

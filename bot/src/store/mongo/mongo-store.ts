@@ -61,6 +61,7 @@ import { migrateIndexes, MongoMigrationLedger } from './index-migrations.js';
 import * as budgets from './budgets.js';
 import { MongoChatArrivals } from './chat-arrivals.js';
 import * as leases from './leases.js';
+import type { Lane } from '../lanes.js'; // replycpu (issue 11)
 import * as participations from './participations.js';
 import * as threadCards from './thread-cards.js';
 import { MediaBucket } from './media-bucket.js';
@@ -370,8 +371,14 @@ export class MongoStore implements Store {
 
   // outbox
 
-  claimEffects(owner: string, now: Millis, leaseMs: Millis, limit: number): Promise<OutboxItem[]> {
-    return leases.claimEffects(this.collections, owner, now, leaseMs, limit);
+  claimEffects(
+    owner: string,
+    now: Millis,
+    leaseMs: Millis,
+    limit: number,
+    lane?: Lane, // replycpu (issue 11): one lane's effects
+  ): Promise<OutboxItem[]> {
+    return leases.claimEffects(this.collections, owner, now, leaseMs, limit, lane);
   }
 
   completeEffect(id: string, owner: string): Promise<void> {

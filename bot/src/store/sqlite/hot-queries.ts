@@ -3,7 +3,13 @@
  * explainQuery, which asks SQLite how it plans exactly these statements.
  */
 import type { HotQuery } from '../port.js';
-import { CLAIMABLE_EFFECTS, CLAIMABLE_TIMERS, LEASE_EFFECT, LEASE_TIMER } from './leases.js';
+import {
+  CLAIMABLE_EFFECTS,
+  CLAIMABLE_LANE_EFFECTS,
+  CLAIMABLE_TIMERS,
+  LEASE_EFFECT,
+  LEASE_TIMER,
+} from './leases.js';
 
 const THREAD_COLUMNS = 't.version, t.json';
 
@@ -44,6 +50,12 @@ export const HOT_STATEMENTS: Record<
   claim_effects: [
     { statement: 'candidates', sql: CLAIMABLE_EFFECTS, params: [{ now: 0, limit: 10 }] },
     { statement: 'lease', sql: LEASE_EFFECT, params: ['owner', 0, 'id'] },
+    // replycpu (issue 11): one lane's candidates.
+    {
+      statement: 'candidates of one lane',
+      sql: CLAIMABLE_LANE_EFFECTS,
+      params: [{ now: 0, limit: 10, lane: 'whatsapp' }],
+    },
   ],
   claim_timers: [
     { statement: 'candidates', sql: CLAIMABLE_TIMERS, params: [{ now: 0, limit: 10 }] },

@@ -4,6 +4,7 @@
  * Each claim runs under the write lock, so two clients never lease the same item.
  */
 import type { Millis } from '../../core/types.js';
+import type { Lane } from '../lanes.js';
 import type { OutboxItem, TimerItem } from '../port.js';
 import { outboxItemFromRow, timerFromRow, type OutboxRow, type TimerRow } from './rows.js';
 import type { Sql } from './sql.js';
@@ -15,6 +16,21 @@ export const CLAIMABLE_EFFECTS = `
     AND (o.lease_until IS NULL OR o.lease_until <= @now)
     AND NOT EXISTS (
       SELECT 1 FROM outbox e WHERE e.thread_id = o.thread_id AND e.lane = o.lane AND e.seq < o.seq
+    )
+  ORDER BY o.not_before, o.created_at, o.thread_id, o.seq
+  LIMIT @limit`;
+
+/**
+ * replycpu (issue 11): the due heads of one lane, read in the order of index outbox_lane_due
+ * (migration 14), so a claim for one lane never walks the other lane's due effects.
+ */
+export const CLAIMABLE_LANE_EFFECTS = `
+  SELECT o.* FROM outbox o
+  WHERE o.lane = @lane
+    AND o.not_before <= @now
+    AND (o.lease_until IS NULL OR o.lease_until <= @now)
+    AND NOT EXISTS (
+      SELECT 1 FROM outbox e WHERE e.thread_id = o.thread_id AND e.lane = @lane AND e.seq < o.seq
     )
   ORDER BY o.not_before, o.created_at, o.thread_id, o.seq
   LIMIT @limit`;
@@ -35,10 +51,15 @@ export function claimEffects(
   now: Millis,
   leaseMs: Millis,
   limit: number,
+  lane?: Lane,
 ): OutboxItem[] {
   if (limit <= 0) return [];
+  const candidates = () =>
+    lane === undefined
+      ? sql.all<OutboxRow>(CLAIMABLE_EFFECTS, { now, limit })
+      : sql.all<OutboxRow>(CLAIMABLE_LANE_EFFECTS, { now, limit, lane });
   return sql.write(() =>
-    sql.all<OutboxRow>(CLAIMABLE_EFFECTS, { now, limit }).map((row) => {
+    candidates().map((row) => {
       sql.run(LEASE_EFFECT, owner, now + leaseMs, row.id);
       // Still leased by someone whose lease ran out: they died before completing or retrying.
       return outboxItemFromRow(row, row.owner !== null);

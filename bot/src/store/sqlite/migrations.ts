@@ -363,6 +363,16 @@ export const MIGRATIONS: readonly Migration[] = [
         ON thread_cards (thread_id, user_id, activity_id);
     `,
   },
+  {
+    // replycpu (issue 11): the dispatcher claims each lane on its own (effects waiting for
+    // Teams' slots never take the WhatsApp sends' places); each lane's due effects in order.
+    version: 14,
+    name: 'outbox due order per lane',
+    sql: `
+      CREATE INDEX IF NOT EXISTS outbox_lane_due
+        ON outbox (lane, not_before, created_at, thread_id, seq);
+    `,
+  },
 ];
 
 /**

@@ -43,6 +43,7 @@ import { applyTransition, writeContact } from './apply-transition.js';
 import * as budgets from './budgets.js';
 import * as arrivals from './chat-arrivals.js';
 import * as leases from './leases.js';
+import type { Lane } from '../lanes.js'; // replycpu (issue 11)
 import * as participations from './participations.js';
 import * as threadCards from './thread-cards.js';
 import { MediaDirectory, MediaInMemory, type MediaBytes } from './media-bytes.js';
@@ -373,8 +374,9 @@ export class SqliteStore implements Store {
     now: Millis,
     leaseMs: Millis,
     limit: number,
+    lane?: Lane, // replycpu (issue 11): one lane's effects
   ): Promise<OutboxItem[]> {
-    return this.writes.write(() => leases.claimEffects(this.sql, owner, now, leaseMs, limit));
+    return this.writes.write(() => leases.claimEffects(this.sql, owner, now, leaseMs, limit, lane));
   }
 
   async completeEffect(id: string, owner: string): Promise<void> {

@@ -198,7 +198,9 @@ export class UserCommands {
   /** The user has seen the thread up to `seq` (by default its newest message). */
   async markRead(actor: Actor, threadId: string, seq?: number): Promise<void> {
     const { thread } = await this.access.thread(actor, threadId);
-    const upTo = seq ?? (await this.store.listMessages(thread.id)).at(-1)?.seq ?? 0;
+    // replycpu (issue 11): the newest message is the thread's last seq given; reading every
+    // message of the thread to find it cost each reply a read growing with the thread.
+    const upTo = seq ?? thread.nextSeq - 1;
     await this.store.markRead(thread.id, actor.user.id, upTo);
   }
 

@@ -76,6 +76,24 @@ class CallLog {
     }
   }
 
+  /**
+   * replycpu (issue 11): how many calls could leave within `withinMs` from now, as far as
+   * this log can tell: room now, plus answered calls that drop out of each window by then.
+   */
+  freeWithin(now: Millis, withinMs: Millis, spare?: Spare): number {
+    this.forget(now);
+    let free = Number.POSITIVE_INFINITY;
+    for (const w of this.windows) {
+      const max = spare && spare.perMs === w.perMs ? w.max - spare.calls : w.max;
+      const close = this.calls.filter((c) => c.doneAt === undefined || c.doneAt > now - w.perMs);
+      const leaving = close.filter(
+        (c) => c.doneAt !== undefined && c.doneAt + w.perMs <= now + withinMs,
+      ).length;
+      free = Math.min(free, max - close.length + leaving);
+    }
+    return Math.max(0, free);
+  }
+
   idle(now: Millis): boolean {
     this.forget(now);
     return this.calls.length === 0;
@@ -99,6 +117,9 @@ const realSleep = (ms: Millis) =>
 export class ConnectorPace {
   private readonly chats = new Map<string, CallLog>();
   private readonly tenants = new Map<string, CallLog>();
+  /** replycpu (issue 11): callers waiting in enter, per chat and per tenant. */
+  private readonly waitingChats = new Map<string, number>();
+  private readonly waitingTenants = new Map<string, number>();
   private readonly now: () => Millis;
   private readonly sleep: (ms: Millis) => Promise<void>;
 
@@ -125,13 +146,28 @@ export class ConnectorPace {
     target: SendTarget,
     holdMs: Millis,
     spare?: Spare,
+    /**
+     * replycpu (issue 11): also give up at once when the callers already waiting for this
+     * chat (or tenant) take every call its windows can let out within the hold: this one
+     * would wait the whole hold and go anyway. A user's own turns use it: 16 of one user's
+     * turns at once each waited the full 2 s, then went over the windows all the same.
+     */
+    giveUpWhenQueued = false,
   ): Promise<{ readonly done: () => void } | { readonly waitMs: Millis }> {
     const started = this.now();
     for (;;) {
       const wait = this.waitMs(target, spare);
       if (wait === 0) break;
-      if (this.now() + wait - started > holdMs) return { waitMs: wait };
-      await this.sleep(wait);
+      const now = this.now();
+      if (now + wait - started > holdMs) return { waitMs: wait };
+      if (giveUpWhenQueued && this.queuedBeyond(target, now, holdMs - (now - started), spare))
+        return { waitMs: wait };
+      this.waiting(target, +1);
+      try {
+        await this.sleep(wait);
+      } finally {
+        this.waiting(target, -1);
+      }
     }
     this.sweep();
     const call: Call = { doneAt: undefined };
@@ -144,6 +180,25 @@ export class ConnectorPace {
         call.doneAt ??= this.now();
       },
     };
+  }
+
+  private queuedBeyond(target: SendTarget, now: Millis, withinMs: Millis, spare?: Spare): boolean {
+    const chatAhead = this.waitingChats.get(target.conversationId) ?? 0;
+    const tenantAhead = this.waitingTenants.get(target.tenantId) ?? 0;
+    return (
+      chatAhead >= this.chat(target).freeWithin(now, withinMs, spare) ||
+      tenantAhead >= this.tenant(target).freeWithin(now, withinMs)
+    );
+  }
+
+  private waiting(target: SendTarget, by: 1 | -1): void {
+    const bump = (map: Map<string, number>, key: string) => {
+      const n = (map.get(key) ?? 0) + by;
+      if (n > 0) map.set(key, n);
+      else map.delete(key);
+    };
+    bump(this.waitingChats, target.conversationId);
+    bump(this.waitingTenants, target.tenantId);
   }
 
   /** Count a call that could not wait (an answer within a user's own turn), answered now. */

@@ -108,7 +108,7 @@ export class TeamsMessenger {
    */
   async inTurn<T>(target: SendTarget | undefined, call: () => Promise<T>): Promise<T> {
     if (!target) return call();
-    const entered = await this.pace.enter(target, TURN_HOLD_MS, this.hourlySpare);
+    const entered = await this.pace.enter(target, TURN_HOLD_MS, this.hourlySpare, true);
     if ('waitMs' in entered) {
       this.options.logger.debug(
         { waitMs: entered.waitMs },

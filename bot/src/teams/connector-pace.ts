@@ -78,7 +78,7 @@ class CallLog {
 
   /**
    * replycpu (issue 11): how many calls could leave within `withinMs` from now, as far as
-   * this log can tell: room now, plus answered calls that drop out of each window by then.
+   * this log can tell: room now, plus calls that drop out of each window by then.
    */
   freeWithin(now: Millis, withinMs: Millis, spare?: Spare): number {
     this.forget(now);
@@ -86,9 +86,8 @@ class CallLog {
     for (const w of this.windows) {
       const max = spare && spare.perMs === w.perMs ? w.max - spare.calls : w.max;
       const close = this.calls.filter((c) => c.doneAt === undefined || c.doneAt > now - w.perMs);
-      const leaving = close.filter(
-        (c) => c.doneAt !== undefined && c.doneAt + w.perMs <= now + withinMs,
-      ).length;
+      // A call still in flight is taken as answered now (an answer takes milliseconds).
+      const leaving = close.filter((c) => (c.doneAt ?? now) + w.perMs <= now + withinMs).length;
       free = Math.min(free, max - close.length + leaving);
     }
     return Math.max(0, free);

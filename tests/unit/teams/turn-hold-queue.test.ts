@@ -96,4 +96,26 @@ describe("a user's own turns, many at once", () => {
     // Not before the first of the seven is a second old.
     expect(wentAt[0]).toBeGreaterThanOrEqual(first + 1_000);
   });
+
+  it('waits behind calls still in flight, as for answered ones', async () => {
+    const w = world();
+    const inFlight: (() => void)[] = [];
+    for (let i = 0; i < 7; i++) {
+      const entered = await w.messenger.pace.enter(target, 10_000);
+      if (!('done' in entered)) throw new Error('should go now');
+      inFlight.push(entered.done);
+    }
+    const wentAt: number[] = [];
+    const turn = w.messenger.inTurn(target, async () => {
+      wentAt.push(w.now());
+    });
+    await w.settle();
+    expect(wentAt).toEqual([]);
+    await w.advance(100);
+    const answeredAt = w.now();
+    for (const done of inFlight) done();
+    await w.advance(TURN_HOLD_MS);
+    await turn;
+    expect(wentAt[0]).toBeGreaterThanOrEqual(answeredAt + 1_000);
+  });
 });

@@ -623,7 +623,8 @@ export class TabApiStandIn {
       // reply (issue 10): already a contact under another name: 409 with both names, as the
       // real API answers, until the tab asks again with `onDuplicate`.
       const existing = this.contacts.find((c) => c.phone === e164);
-      const named = (n: string) => n === body.name.trim();
+      const requested = body.name.trim();
+      const named = (n: string) => n === requested;
       if (existing && [existing.name, ...(existing.aliases ?? [])].some(named))
         return [200, { contact: existing }];
       if (existing) {

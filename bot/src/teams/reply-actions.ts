@@ -128,7 +128,7 @@ export function alreadyNotice(contact: ContactView, name: string): Notice {
   const other = (contact.aliases ?? []).find((a) => sameName(a, name));
   return other !== undefined && !sameName(contact.name, name)
     ? {
-        key: 'keepboth.already_other',
+        key: 'keepboth.already_as_alias',
         params: { phone: phoneLabel(contact.phone), existing: contact.name, name: other },
       }
     : {

@@ -231,6 +231,15 @@ describe('a number already in the contacts under another name (issue 10 item 4)'
       'Maria Silva',
     ]);
 
+    // A card posted before Keep both existed still answers its "Keep Maria Silva" button.
+    const legacy = answerText(
+      await alice.execute('contact.duplicate.keep', { contactId: buttons[0]!.data.contactId }),
+    );
+    expect(legacy).toContain('Nothing changed: +447700900123 stays Maria Silva in your contacts.');
+    expect(await w.product.store.listAddressBook(alice.id)).toEqual([
+      expect.not.objectContaining({ aliases: expect.anything() }),
+    ]);
+
     // keepboth (issue 10 item 4): Keep both: one contact, shown as Maria Silva, also Mary.
     const both = buttons.find((b) => b.title === 'Keep both')!;
     const kept = answerText(await alice.execute(both.verb, both.data, asked.activityId));

@@ -402,6 +402,12 @@ describe('keep both in the compose extension (issue 10 item 4)', () => {
     expect(titles.length).toBeGreaterThan(0);
     expect(titles.every((t) => t === 'Maria Silva')).toBe(true);
 
+    // The dialog's contact picker shows her by her name, with the other one to type.
+    const picker = dialog(
+      (await alice.composeExtension('fetchTask', { commandId: 'newWhatsAppMessage' })).body,
+    );
+    expect(picker.text).toContain('Maria Silva (+447700900123) · Also saved as: Mrs Silva');
+
     // Writing under the other name again goes straight to her: nothing to ask.
     const again = await send({
       verb: 'compose.send',

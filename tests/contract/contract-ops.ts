@@ -89,6 +89,27 @@ export function describeOpsContract(makeStore: MakeStore, makeTwoClients: MakeTw
       ]);
       expect(await store().ops.getAlarm('other')).toBeUndefined();
     });
+
+    it('forgets a record, but not one written again since it was read', async () => {
+      const signal = {
+        key: 'signal:unassigned:t1',
+        kind: 'signal',
+        state: 'raised' as const,
+        since: T0,
+        toldRaised: [],
+        toldCleared: [],
+        detail: { threadId: 't1' },
+      };
+      await store().ops.putAlarm({ ...signal, since: T0 + 5 });
+      await store().ops.deleteAlarm(signal.key, T0);
+      expect((await store().ops.getAlarm(signal.key))?.since).toBe(T0 + 5);
+      await store().ops.deleteAlarm(signal.key, T0 + 5);
+      expect(await store().ops.getAlarm(signal.key)).toBeUndefined();
+      await store().ops.putAlarm(signal);
+      await store().ops.deleteAlarm(signal.key);
+      await store().ops.deleteAlarm('never-there');
+      expect(await store().ops.listAlarms()).toEqual([]);
+    });
   });
 
   describe('retention and erasure', () => {

@@ -166,6 +166,11 @@ describe('a contact message that reached nobody', () => {
     );
     expect(eve.texts().join('\n')).not.toContain('Rosa');
     expect(await metric()).toBe('wa4t_alarm_active{alarm="unassigned_message"} 0');
+    // Over for good, so nothing is kept of it: the job's passes do not grow with every
+    // contact who ever wrote to nobody.
+    const keptOf = async () =>
+      (await store.ops.listAlarms()).filter((r) => r.key.endsWith(id)).map((r) => r.key);
+    expect(await keptOf()).toEqual([]);
 
     // A second click (João's stale card) changes nothing and says why.
     const again = await jo.execute('alarm.assign', { threadId: id, userId: 'aad-jo' });

@@ -98,7 +98,10 @@ export async function checkUnassigned(o: UnassignedAlarmOptions): Promise<void> 
     if (!signal.key.startsWith(unassignedKeys.signalPrefix)) continue;
     const threadId = signal.key.slice(unassignedKeys.signalPrefix.length);
     const record = byKey.get(unassignedKeys.alarm(threadId));
-    if (record?.state === 'cleared' && record.toldRaised.every((a) => told(record, a))) continue;
+    if (record && finished(record)) {
+      await forget(o, signal, threadId);
+      continue;
+    }
     if (!full && record?.state === 'raised' && !checked?.dirty.has(threadId)) {
       waiting++;
       continue;
@@ -106,6 +109,8 @@ export async function checkUnassigned(o: UnassignedAlarmOptions): Promise<void> 
     checked?.dirty.delete(threadId); // a message kept while this check runs marks it again
     try {
       if (await checkThread(o, threadId, record, byKey, adminsOf)) waiting++;
+      else if (finished(await o.store.ops.getAlarm(unassignedKeys.alarm(threadId))))
+        await forget(o, signal, threadId);
     } catch (error) {
       o.logger.warn({ err: error, threadId, alarm: UNASSIGNED_ALARM }, 'alarm not checked');
     }
@@ -113,8 +118,26 @@ export async function checkUnassigned(o: UnassignedAlarmOptions): Promise<void> 
   (o.metrics ?? noMetrics).alarm(UNASSIGNED_ALARM, waiting > 0);
 }
 
-function told(record: AlarmRecord, admin: string): boolean {
-  return record.toldCleared.includes(admin);
+/**
+ * Over for good: answered before anyone was told (no record), or cleared with every admin
+ * who was told of it told it cleared too.
+ */
+function finished(record: AlarmRecord | undefined): boolean {
+  return (
+    record === undefined ||
+    (record.state === 'cleared' && record.toldRaised.every((a) => record.toldCleared.includes(a)))
+  );
+}
+
+/**
+ * A finished alarm's records go, so that each pass reads only what still waits (they were
+ * kept for ever, one set per contact who ever wrote to nobody). The signal stays if a new
+ * message wrote it again meanwhile: that one is checked (and alarmed) afresh.
+ */
+async function forget(o: UnassignedAlarmOptions, signal: AlarmRecord, threadId: ThreadId) {
+  await o.store.ops.deleteAlarm(signal.key, signal.since);
+  await o.store.ops.deleteAlarm(unassignedKeys.alarm(threadId));
+  await o.store.ops.deleteAlarm(unassignedKeys.assigned(threadId));
 }
 
 /** Returns whether the thread's messages still reach nobody. */
@@ -168,19 +191,8 @@ async function checkThread(
     return true;
   }
 
-  if (!record) {
-    // Taken (or gone) before anyone was told: nothing to clear, nothing to check again.
-    await o.store.ops.putAlarm({
-      key,
-      kind: UNASSIGNED_ALARM,
-      state: 'cleared',
-      since: now,
-      toldRaised: [],
-      toldCleared: [],
-      detail: { threadId },
-    });
-    return false;
-  }
+  // Taken (or gone) before anyone was told: nothing to clear (its signal is forgotten).
+  if (!record) return false;
   if (record.state === 'raised') {
     record = {
       ...record,

@@ -94,6 +94,11 @@ export interface OpsStore {
   /** Keeps (or replaces) the record; the alarm job runs under a lease, so one writer. */
   putAlarm(record: AlarmRecord): Promise<void>;
   listAlarms(): Promise<AlarmRecord[]>;
+  /**
+   * Forgets a finished alarm's record. With `since`, only if the record kept is still the one
+   * read then (same `since`): a signal written again meanwhile (a new message) stays.
+   */
+  deleteAlarm(key: string, since?: Millis): Promise<void>;
 
   // retention and erasure
   /**

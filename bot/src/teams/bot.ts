@@ -152,7 +152,22 @@ export class WhatsAppBot extends TeamsActivityHandler {
       await this.parts.messages.handle(turn);
       return undefined;
     });
-    if (card) await context.sendActivity(cardActivity(card));
+    if (card) await this.answer(context, card);
+  }
+
+  /**
+   * A card the bot posts in the user's own chat within their turn (the welcome, "something
+   * went wrong"): through Teams' last gate like every other post, so that it never makes
+   * the chat's or the tenant's window one over.
+   */
+  private async answer(context: TurnContext, card: AdaptiveCard): Promise<void> {
+    const conversationId = context.activity.conversation?.id;
+    const target = conversationId
+      ? { conversationId, tenantId: identityOf(context.activity).tenantId }
+      : undefined;
+    await this.parts.services.messenger.inTurn(target, () =>
+      context.sendActivity(cardActivity(card)),
+    );
   }
 
   /** Greet a user once per chat: what they can do, or why they cannot yet. */
@@ -161,7 +176,7 @@ export class WhatsAppBot extends TeamsActivityHandler {
     if (!(await this.parts.dedupe.once(`teams:welcome:${context.activity.conversation?.id ?? ''}`)))
       return;
     const card = 'notEnabled' in arrived ? arrived.notEnabled : helpCard(arrived.turn.locale);
-    await context.sendActivity(cardActivity(card));
+    await this.answer(context, card);
   }
 
   /** Run a handler for an enabled user; a failure is logged and told, not thrown at Teams. */

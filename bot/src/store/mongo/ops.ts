@@ -140,6 +140,12 @@ export class MongoOps implements OpsStore {
     await this.alarms.replaceOne({ _id: record.key }, { data: record }, { upsert: true });
   }
 
+  async deleteAlarm(key: string, since?: Millis): Promise<void> {
+    await this.alarms.deleteOne(
+      since === undefined ? { _id: key } : { _id: key, 'data.since': since },
+    );
+  }
+
   async listAlarms(): Promise<AlarmRecord[]> {
     return (await this.alarms.find().sort({ _id: 1 }).toArray()).map((d) => d.data);
   }

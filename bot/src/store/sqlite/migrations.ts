@@ -384,12 +384,14 @@ export function migrate(
   migrations: readonly Migration[] = MIGRATIONS,
   now: () => number = Date.now,
 ): number[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    applied_at INTEGER NOT NULL
-  )`);
   const run = db.transaction((): number[] => {
+    // Inside the write transaction: another process opening the same new file at the same
+    // moment waits for it (busy_timeout) instead of failing on a read it would have to upgrade.
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at INTEGER NOT NULL
+    )`);
     // Every migration not yet recorded runs, not only those above the highest recorded:
     // branches developed side by side may land their numbers out of order.
     const done = new Set(

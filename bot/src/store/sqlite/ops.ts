@@ -121,6 +121,18 @@ export class SqliteOps implements OpsStore {
     );
   }
 
+  async deleteAlarm(key: string, since?: Millis): Promise<void> {
+    await this.write(() =>
+      since === undefined
+        ? this.sql.run('DELETE FROM alarms WHERE key = ?', key)
+        : this.sql.run(
+            "DELETE FROM alarms WHERE key = ? AND json_extract(json, '$.since') = ?",
+            key,
+            since,
+          ),
+    );
+  }
+
   async listAlarms(): Promise<AlarmRecord[]> {
     return this.sql
       .all<{ json: string }>('SELECT json FROM alarms ORDER BY key')

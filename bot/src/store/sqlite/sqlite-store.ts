@@ -90,6 +90,26 @@ const READ_BUSY_TIMEOUT_MS = 50;
 /** Opening (migrations) may wait for another process that is opening the same file. */
 const OPEN_BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * Runs `step` again while SQLite answers SQLITE_BUSY, for up to `ms`. Switching a new file to
+ * WAL needs every other connection out of the way and does not wait for them (busy_timeout
+ * does not apply): two processes opening one fresh store at once made one of them fail to
+ * start about once in thirty. Opening is synchronous, so the waits are too (short ones).
+ */
+export function whileBusy<T>(step: () => T, ms: number): T {
+  const until = Date.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      return step();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'SQLITE_BUSY' || Date.now() >= until) throw error;
+      Atomics.wait(pause, 0, 0, wait);
+    }
+  }
+}
+
 const THREAD_COLUMNS = 't.version, t.json';
 
 export class SqliteStore implements Store {
@@ -113,7 +133,7 @@ export class SqliteStore implements Store {
     this.db = new Database(file);
     try {
       this.db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
-      this.db.pragma('journal_mode = WAL');
+      whileBusy(() => this.db.pragma('journal_mode = WAL'), OPEN_BUSY_TIMEOUT_MS);
       // A commit survives power loss, since a webhook is answered 200 after it: at FULL,
       // SQLite syncs the log in COMMIT, blocking the event loop for the fsync (several ms);
       // a file database instead syncs it after each group commit off the loop (NORMAL plus

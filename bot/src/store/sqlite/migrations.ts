@@ -363,6 +363,16 @@ export const MIGRATIONS: readonly Migration[] = [
         ON thread_cards (thread_id, user_id, activity_id);
     `,
   },
+  {
+    // keepboth (issue 10 item 4)
+    version: 13,
+    name: "a user's other names for a contact",
+    sql: `
+      -- "Keep both": the user's other names for one of their contacts, a JSON array of
+      -- strings (NULL: none). Per user, like the name, and erased with the entry.
+      ALTER TABLE address_book ADD COLUMN aliases TEXT;
+    `,
+  },
 ];
 
 /**

@@ -234,6 +234,12 @@ export function Conversation(props: {
         <span className={styles.sub} data-testid="participants">
           {t.t('tab.conversation.with', { names: names.join(', ') })}
         </span>
+        {thread.contact.aliases && thread.contact.aliases.length > 0 && (
+          // keepboth (issue 10 item 4): the user's other names for the contact.
+          <span className={styles.sub} data-testid="aliases">
+            {t.t('keepboth.also_saved_as_list', { names: thread.contact.aliases.join(', ') })}
+          </span>
+        )}
         <div className={styles.toolbar} role="group" aria-label={t.t('tab.action.toolbar')}>
           {open && thread.canRemind && (
             <Button

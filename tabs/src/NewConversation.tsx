@@ -27,7 +27,7 @@ import type { Contact, DuplicateContactBody, ThreadSummary } from './types';
 import { errorText } from './words';
 import { TabApiError } from './api';
 
-/** reply (issue 10): the 409 that asks whether to rename a contact or keep its name. */
+/** reply (issue 10): the 409 that asks whether to rename a contact or keep both names. */
 function duplicateOf(error: unknown): { existing: Contact; name: string } | null {
   if (!(error instanceof TabApiError) || error.code !== 'contact.duplicate') return null;
   const body = error.body as Partial<DuplicateContactBody> | undefined;
@@ -63,7 +63,7 @@ export function NewConversationDialog(props: {
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<Contact | null>(null);
   const [busy, setBusy] = useState(false);
-  // reply (issue 10): the number is already a contact under another name: rename or keep?
+  // reply (issue 10): the number is already a contact under another name: rename or keep both?
   const [duplicate, setDuplicate] = useState<{ existing: Contact; name: string } | null>(null);
 
   useEffect(() => {
@@ -92,7 +92,7 @@ export function NewConversationDialog(props: {
     setDuplicate(null);
   }, [props.open]);
 
-  const addContact = async (onDuplicate?: 'rename' | 'keep') => {
+  const addContact = async (onDuplicate?: 'rename' | 'both') => {
     if (!name.trim() || !phone.trim()) {
       setError(t.t('tab.dialog.new.name_required'));
       return;
@@ -159,7 +159,7 @@ export function NewConversationDialog(props: {
                 {duplicate && (
                   <MessageBar layout="multiline" intent="warning">
                     <MessageBarBody>
-                      {t.t('reply.duplicate.question', {
+                      {t.t('keepboth.question', {
                         phone: duplicate.existing.phone,
                         existing: duplicate.existing.name,
                         name: duplicate.name,
@@ -169,8 +169,8 @@ export function NewConversationDialog(props: {
                       <Button disabled={busy} onClick={() => void addContact('rename')}>
                         {t.t('reply.duplicate.rename', { name: duplicate.name })}
                       </Button>
-                      <Button disabled={busy} onClick={() => void addContact('keep')}>
-                        {t.t('reply.duplicate.keep', { existing: duplicate.existing.name })}
+                      <Button disabled={busy} onClick={() => void addContact('both')}>
+                        {t.t('keepboth.keep_both')}
                       </Button>
                     </MessageBarActions>
                   </MessageBar>
@@ -191,7 +191,16 @@ export function NewConversationDialog(props: {
                     onChange={(_e, d) => setPicked(d.value)}
                   >
                     {contacts.map((c) => (
-                      <Radio key={c.id} value={c.id} label={`${c.name} · ${c.phone}`} />
+                      <Radio
+                        key={c.id}
+                        value={c.id}
+                        // keepboth (issue 10 item 4): the name shown, the user's other names after.
+                        label={
+                          c.aliases && c.aliases.length > 0
+                            ? `${c.name} · ${c.phone} · ${t.t('keepboth.also_saved_as_list', { names: c.aliases.join(', ') })}`
+                            : `${c.name} · ${c.phone}`
+                        }
+                      />
                     ))}
                   </RadioGroup>
                 )}

@@ -173,11 +173,14 @@ export class TabApi {
     return this.request('GET', `/contacts${q ? `?q=${encodeURIComponent(q)}` : ''}`);
   }
 
-  /** 409 `contact.duplicate` when the number is already a contact under another name (reply). */
+  /**
+   * 409 `contact.duplicate` when the number is already a contact under another name (reply);
+   * asked again with 'rename' or 'both' (keepboth: keep the name, and the new one as another).
+   */
   addContact(
     name: string,
     phone: string,
-    onDuplicate?: 'rename' | 'keep',
+    onDuplicate?: 'rename' | 'both',
   ): Promise<{ contact: Contact }> {
     return this.request('POST', '/contacts', {
       name,

@@ -568,7 +568,7 @@ describe('group actions', () => {
   });
 
   // reply (issue 10): a number already among the contacts under another name.
-  it('asks whether to rename a contact whose number is added under another name, and renames only on the choice', async () => {
+  it('asks whether to rename a contact whose number is added under another name or keep both, and renames only on the choice', async () => {
     const page = await open();
     await page.getByRole('button', { name: 'New conversation' }).click();
     const dialog = page.getByRole('dialog', { name: 'New conversation' });
@@ -577,14 +577,39 @@ describe('group actions', () => {
     await dialog.getByRole('button', { name: 'Add contact' }).click();
     await dialog
       .getByText(
-        '+81312345678 is already in your contacts as Kenji Watanabe. A number is one WhatsApp chat, so it has one name in your contacts: rename Kenji Watanabe to Kenji W., or keep Kenji Watanabe? Nothing has changed yet.',
+        '+81312345678 is already in your contacts as Kenji Watanabe. A number is one WhatsApp chat, so it stays one contact: rename Kenji Watanabe to Kenji W., or keep both names (Kenji Watanabe shown, Kenji W. saved as another name)? Nothing has changed yet.',
       )
       .waitFor();
     expect(world.api.contacts.find((c) => c.phone === '+81312345678')?.name).toBe('Kenji Watanabe');
     expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Keep both' }).waitFor();
     await dialog.getByRole('button', { name: 'Rename to Kenji W.' }).click();
     await page.getByRole('dialog', { name: 'Ask Kenji W. for consent?' }).waitFor();
     expect(world.api.contacts.find((c) => c.phone === '+81312345678')?.name).toBe('Kenji W.');
+  });
+
+  // keepboth (issue 10 item 4): Keep both keeps the name shown and the new one as another name.
+  it('keeps both names on the choice: the contact stays Kenji Watanabe, also saved as Kenji W., and searching either finds it', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New conversation' });
+    await dialog.getByLabel('Name', { exact: true }).fill('Kenji W.');
+    await dialog.getByLabel('WhatsApp number, with the country code').fill('+81 3 1234 5678');
+    await dialog.getByRole('button', { name: 'Add contact' }).click();
+    await dialog.getByRole('button', { name: 'Keep both' }).click();
+    await page.getByRole('dialog', { name: 'Ask Kenji Watanabe for consent?' }).waitFor();
+    expect(world.api.contacts.find((c) => c.phone === '+81312345678')).toMatchObject({
+      name: 'Kenji Watanabe',
+      aliases: ['Kenji W.'],
+    });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('searchbox').fill('Kenji W.');
+    await dialog
+      .getByRole('radio', {
+        name: 'Kenji Watanabe · +81312345678 · Also saved as: Kenji W.',
+      })
+      .waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });
 

@@ -21,6 +21,7 @@ import { describeStoreReviewContract } from './contract-store-review.js';
 import { describeTeamsContract } from './contract-teams.js';
 import { describeThreadContract } from './contract-threads.js';
 import { describeThreadCardContract } from './contract-thread-cards.js';
+import { describeAddressBookAliasContract } from './contract-address-book.js';
 import { describeTwoClientContract } from './contract-two-clients.js';
 import type { MakeStore, MakeTwoClients } from './store-fixtures.js';
 
@@ -54,5 +55,7 @@ export function describeStoreContract(
     describeThreadCardContract(makeStore);
     // gather (issue 11 item 2): gathered cards.
     describeGatherContract(makeStore);
+    // keepboth (issue 10 item 4): the user's other names for a contact.
+    describeAddressBookAliasContract(makeStore);
   });
 }

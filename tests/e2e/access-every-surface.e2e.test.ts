@@ -85,6 +85,8 @@ const verbs = (o: TwoOrganisations, prober: TeamsUser): [string, Record<string, 
   ],
   ['contact.duplicate.rename', { contactId: o.mariaId, name: 'Mine now' }],
   ['contact.duplicate.keep', { contactId: o.mariaId }],
+  // keepboth (issue 10 item 4)
+  ['contact.duplicate.both', { contactId: o.mariaId, name: 'Mine now' }],
   // release (issue 10)
   ['message.send_again', { threadId: o.threadId, messageId: o.inboundId }],
   ['thread.refresh', { threadId: o.threadId }],
@@ -154,7 +156,7 @@ describe.each([
       }),
       // reply (issue 10): the duplicate number's answer in the dialog, with Alice's contact.
       ...(await Promise.all(
-        (['rename', 'keep'] as const).map((choice) =>
+        (['rename', 'both', 'keep'] as const).map((choice) =>
           prober.composeExtension('submitAction', {
             commandId: 'newWhatsAppMessage',
             data: {

@@ -73,6 +73,31 @@ describe('a burst of contacts writing to one Teams user', () => {
     expect(await w.product.store.countPendingEffects()).toBe(0);
   }, 30_000);
 
+  it("posts a colleague's welcome within the tenant's window while a burst is being shown", async () => {
+    const TIGHT = [{ max: 3, perMs: 1_000 }];
+    const w = await startTeamsWorld({ conversationWindows: CHAT, tenantWindows: TIGHT });
+    world = w;
+    const alice = w.user({ id: 'aad-alice', name: 'Alice Adams' });
+    await alice.install();
+    const before = w.connector.calls.length;
+    for (let i = 0; i < 6; i++)
+      w.product.sandbox.phone(`44770091${String(i).padStart(4, '0')}`).sendText(`Parcel ${i + 1}?`);
+    // Bob installs the app right after the tenant's second filled up with Alice's cards.
+    while (alice.messages().filter((m) => m.text.includes('Parcel')).length < 3)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    const bob = w.user({ id: 'aad-bob', name: 'Bob Brown' });
+    await bob.install();
+    await w.settle();
+
+    expect(bob.texts().join('\n')).toContain('Write a message here and it goes to the WhatsApp');
+    expect(alice.messages().filter((m) => m.text.includes('Parcel'))).toHaveLength(6);
+    // His welcome is one of the tenant's calls like any card: it waited, no second has four.
+    const calls = w.connector.calls.slice(before);
+    const welcome = calls.find((c) => c.conversationId.includes('aad-bob'))!;
+    expect(welcome.at - calls[0]!.at).toBeGreaterThanOrEqual(1_000);
+    expect(busiest(calls, 1_000)).toBeLessThanOrEqual(3);
+  }, 30_000);
+
   it("waits out Teams' own 429s without counting them, however many", async () => {
     const w = await startTeamsWorld();
     world = w;

@@ -95,6 +95,14 @@ describe('gathered cards: a chat at Teams limits', () => {
     }
     const saying = cards.filter((m) => m.text.includes(started));
     expect(saying.every((m) => /Parcel \d-\d\d is late/.test(m.text))).toBe(true);
+    // Drawn again (Info on it brings the card back), it still says so: the message keeps it.
+    const first = cards[placesOf(texts, 'Parcel 1-01 is late')[0]![0]]!;
+    const again = executeActions(first.card).find((a) => a.verb === 'info')!;
+    const redrawn = textOf(
+      TeamsUser.card(await alice.execute('info', again.data, first.activityId)),
+    );
+    expect(redrawn).toContain(started);
+    expect(redrawn.indexOf(started)).toBeLessThan(redrawn.indexOf('Parcel 1-01 is late'));
     // Gathered: fewer cards than messages, and a gathered card reads as one.
     const gathered = cards.filter((m) => /\d+ messages from /.test(m.text));
     expect(gathered.length).toBeGreaterThan(0);

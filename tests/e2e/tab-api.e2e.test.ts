@@ -562,4 +562,77 @@ describe('adding a number that is already a contact under another name', () => {
     }[];
     expect(found.map((x) => [x.id, x.contact.name])).toEqual([[threadId, 'Mrs Silva']]);
   });
+
+  // keepboth (issue 10 item 4): "keep both": one contact, one conversation, two names.
+  it("keeps both names with onDuplicate 'both': the name stays shown, the other is found by Ana's searches only", async () => {
+    const asked = await call(tokens[ana.id], 'POST', '/contacts', {
+      name: 'Mary',
+      phone: '+44 7700 900123',
+    });
+    expect(asked).toMatchObject({
+      status: 409,
+      body: { error: { code: 'contact.duplicate' }, existing: { name: 'Mrs Silva' } },
+    });
+    const both = await call(tokens[ana.id], 'POST', '/contacts', {
+      name: 'Mary',
+      phone: '+44 7700 900123',
+      onDuplicate: 'both',
+    });
+    expect(both).toMatchObject({
+      status: 200,
+      body: { contact: { name: 'Mrs Silva', phone: '+447700900123', aliases: ['Mary'] } },
+    });
+    // Still one contact and one conversation for the number.
+    const contacts = (await call(tokens[ana.id], 'GET', '/contacts')).body.contacts as {
+      name: string;
+      phone: string;
+      aliases?: string[];
+    }[];
+    expect(contacts.filter((c) => c.phone === '+447700900123')).toEqual([
+      expect.objectContaining({ name: 'Mrs Silva', aliases: ['Mary'] }),
+    ]);
+    // The same name again is no question: it is already there.
+    const again = await call(tokens[ana.id], 'POST', '/contacts', {
+      name: 'mary',
+      phone: '+44 7700 900123',
+    });
+    expect(again).toMatchObject({ status: 200, body: { contact: { name: 'Mrs Silva' } } });
+
+    // Ana's search by the other name finds the contact and the conversation, shown by its name.
+    expect(
+      (
+        (await call(tokens[ana.id], 'GET', '/contacts?q=Mary')).body.contacts as { name: string }[]
+      ).map((c) => c.name),
+    ).toEqual(['Mrs Silva']);
+    const found = (await call(tokens[ana.id], 'GET', '/threads?q=Mary')).body.threads as {
+      id: string;
+      contact: { name: string; aliases?: string[] };
+    }[];
+    expect(found.map((x) => [x.id, x.contact.name, x.contact.aliases])).toEqual([
+      [threadId, 'Mrs Silva', ['Mary']],
+    ]);
+    const one = await call(tokens[ana.id], 'GET', `/threads/${encodeURIComponent(threadId)}`);
+    expect(one.body.thread).toMatchObject({ contact: { name: 'Mrs Silva', aliases: ['Mary'] } });
+
+    // Ben takes part in the same conversation and has the number as his own contact: Ana's
+    // other name is hers alone.
+    const added = await call(
+      tokens[ana.id],
+      'POST',
+      `/threads/${encodeURIComponent(threadId)}/participants`,
+      { userId: ben.id },
+    );
+    expect(added.status).toBe(200);
+    await call(tokens[ben.id], 'POST', '/contacts', { name: 'Maria', phone: '+447700900123' });
+    const bens = async (q: string) =>
+      ((await call(tokens[ben.id], 'GET', `/threads?q=${q}`)).body.threads as { id: string }[]).map(
+        (x) => x.id,
+      );
+    expect(await bens('maria')).toEqual([threadId]);
+    expect(await bens('Mary')).toEqual([]);
+    expect((await call(tokens[ben.id], 'GET', '/contacts?q=Mary')).body.contacts).toEqual([]);
+    const benSees = await call(tokens[ben.id], 'GET', `/threads/${encodeURIComponent(threadId)}`);
+    expect(benSees.body.thread).toMatchObject({ contact: { name: 'Maria' } });
+    expect(JSON.stringify(benSees.body)).not.toContain('Mary');
+  });
 });

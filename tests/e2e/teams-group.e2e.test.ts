@@ -215,4 +215,54 @@ describe('group messaging in Teams', () => {
     expect(card.text).toContain('Read');
     expect(w.connector.updatesOf(held.activityId).length).toBeGreaterThanOrEqual(3);
   });
+
+  it('lists the first colleagues by name on the picker, and finds any other as the user types, only where they may look', async () => {
+    const { w, alice, ben, carla, threadId } = await team();
+    // An organisation of 40 more: listing every one made the card too big for Teams.
+    for (let i = 1; i <= 40; i++)
+      await w.user({ id: `aad-staff-${i}`, name: `Staff ${String(i).padStart(2, '0')}` }).install();
+    const zoe = w.user({ id: 'aad-zoe', name: 'Zoë Zimmermann' });
+    await zoe.install();
+    const picker = TeamsUser.card(await alice.execute('participant.add.pick', { threadId }));
+    const text = JSON.stringify(picker);
+    expect(text).toContain('Ben Brown');
+    expect(text).not.toContain('Zoë Zimmermann'); // beyond the first 25 by name
+    expect(text).toContain(`"dataset":"wa4t.colleagues.${threadId}"`);
+    const search = (user: TeamsUser, queryText: string, dataset: string) =>
+      user.post({
+        type: 'invoke',
+        name: 'application/search',
+        value: { queryText, queryOptions: { skip: 0, top: 15 }, dataset },
+      });
+    const titles = (answer: { status: number; body: Record<string, unknown> }) => {
+      expect(answer.status).toBe(200);
+      expect(answer.body.type).toBe('application/vnd.microsoft.search.searchResponse');
+      const value = answer.body.value as { results: { title: string; value: string }[] };
+      return value.results.map((r) => `${r.title}=${r.value}`);
+    };
+
+    // Typing finds her, without her accent or case; at most 15 a page.
+    expect(titles(await search(alice, 'zoe', `wa4t.colleagues.${threadId}`))).toEqual([
+      'Zoë Zimmermann=aad-zoe',
+    ]);
+    expect(titles(await search(alice, 'staff', `wa4t.colleagues.${threadId}`))).toHaveLength(15);
+    // Then added like any colleague.
+    const back = TeamsUser.card(
+      await alice.execute('participant.add', { threadId, userId: zoe.id }),
+    );
+    expect(JSON.stringify(back)).not.toContain('not found');
+    await w.settle();
+    expect(zoe.texts().join('\n')).toContain('Maria Silva');
+
+    // Ben takes no part in the conversation, and Alice does not administer the organisation
+    // (Carla does): both find nobody, as for a conversation that does not exist.
+    const carlaRecord = (await w.product.store.getUser(carla.id))!;
+    await w.product.store.putUser({ ...carlaRecord, admin: true });
+    expect(titles(await search(carla, 'zoe', `wa4t.assignees.${threadId}`))).toEqual([
+      'Zoë Zimmermann=aad-zoe',
+    ]);
+    expect(titles(await search(ben, 'zoe', `wa4t.colleagues.${threadId}`))).toEqual([]);
+    expect(titles(await search(alice, 'zoe', `wa4t.assignees.${threadId}`))).toEqual([]);
+    expect(titles(await search(alice, 'zoe', 'wa4t.colleagues.no-such-thread'))).toEqual([]);
+  }, 30_000);
 });

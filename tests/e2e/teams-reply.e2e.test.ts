@@ -6,8 +6,10 @@
  *   wrong one;
  * - Reply on a notice card makes that conversation the current one; someone else's thread id
  *   reads exactly like one that does not exist;
- * - a number already in the contacts under another name asks (rename or keep) in the chat and
- *   in the compose extension, and nothing changes until the user chooses;
+ * - a number already in the contacts under another name asks (rename or keep both) in the
+ *   chat and in the compose extension, and nothing changes until the user chooses; keep both
+ *   keeps one contact shown by its name, found by the user's searches under either name
+ *   (keepboth), and by no one else's under the other;
  * - the compose extension refuses what the chat refuses, with the same sentences.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -203,7 +205,7 @@ describe('Reply on a notice card (issue 10 item 1)', () => {
 });
 
 describe('a number already in the contacts under another name (issue 10 item 4)', () => {
-  it('in the chat: asks, changes nothing until the choice; Rename shows the new name on her next card; Keep keeps it', async () => {
+  it('in the chat: asks, changes nothing until the choice; Keep both finds her by either name, for Alice only; Rename shows the new name on her next card', async () => {
     const w = await world();
     const alice = w.user(ALICE);
     await consentedConversation(w, alice, MARIA);
@@ -211,10 +213,10 @@ describe('a number already in the contacts under another name (issue 10 item 4)'
     await alice.say('add contact Mary +44 7700 900123');
     const asked = alice.last();
     expect(asked.text).toContain(
-      '+447700900123 is already in your contacts as Maria Silva. A number is one WhatsApp chat, so it has one name in your contacts: rename Maria Silva to Mary, or keep Maria Silva? Nothing has changed yet.',
+      '+447700900123 is already in your contacts as Maria Silva. A number is one WhatsApp chat, so it stays one contact: rename Maria Silva to Mary, or keep both names (Maria Silva shown, Mary saved as another name)? Nothing has changed yet.',
     );
     const buttons = executeActions(asked.card);
-    expect(buttons.map((b) => b.title)).toEqual(['Rename to Mary', 'Keep Maria Silva']);
+    expect(buttons.map((b) => b.title)).toEqual(['Rename to Mary', 'Keep both']);
     // Nothing changed yet: still one contact, still Maria Silva.
     expect((await w.product.store.listAddressBook(alice.id)).map((e) => e.name)).toEqual([
       'Maria Silva',
@@ -229,18 +231,76 @@ describe('a number already in the contacts under another name (issue 10 item 4)'
       'Maria Silva',
     ]);
 
-    const keep = buttons.find((b) => b.title === 'Keep Maria Silva')!;
-    const kept = answerText(await alice.execute(keep.verb, keep.data, asked.activityId));
-    expect(kept).toContain('Nothing changed: +447700900123 stays Maria Silva in your contacts.');
-    expect((await w.product.store.listAddressBook(alice.id)).map((e) => e.name)).toEqual([
-      'Maria Silva',
+    // A card posted before Keep both existed still answers its "Keep Maria Silva" button.
+    const legacy = answerText(
+      await alice.execute('contact.duplicate.keep', { contactId: buttons[0]!.data.contactId }),
+    );
+    expect(legacy).toContain('Nothing changed: +447700900123 stays Maria Silva in your contacts.');
+    expect(await w.product.store.listAddressBook(alice.id)).toEqual([
+      expect.not.objectContaining({ aliases: expect.anything() }),
     ]);
+
+    // keepboth (issue 10 item 4): Keep both: one contact, shown as Maria Silva, also Mary.
+    const both = buttons.find((b) => b.title === 'Keep both')!;
+    const kept = answerText(await alice.execute(both.verb, both.data, asked.activityId));
+    expect(kept).toContain(
+      'Maria Silva stays the name in your contacts and Mary is saved as another name: searching for either finds +447700900123 and its conversation.',
+    );
+    expect(await w.product.store.listAddressBook(alice.id)).toEqual([
+      expect.objectContaining({ name: 'Maria Silva', aliases: ['Mary'] }),
+    ]);
+    expect(await w.product.store.listThreadsForUser(alice.id)).toHaveLength(1);
+    await alice.say('contacts');
+    expect(alice.last().text).toContain('Maria Silva');
+    expect(alice.last().text).toContain('Also saved as: Mary');
+    // The same name again is no question.
+    await alice.say('add contact mary +447700900123');
+    expect(alice.last().text).toContain(
+      '+447700900123 is already in your contacts as Maria Silva, also saved as Mary.',
+    );
+    expect(executeActions(alice.last().card)).toEqual([]);
+
+    // "open Mary" finds her conversation; its info card shows her name, and the other one.
+    await alice.say('open Mary');
+    const opened = alice.last().text;
+    expect(opened).toContain('What you write here now goes to Maria Silva.');
+    expect(opened).toContain('Conversation with Maria Silva');
+    expect(opened).toContain('Also saved as Mary');
+    await alice.say('info');
+    expect(alice.last().text).toContain('Also saved as Mary');
+    // The compose extension's search by the other name finds the contact and the conversation.
+    const titles = async (user: TeamsUser, value: string) =>
+      (
+        (
+          await user.composeExtension('query', {
+            commandId: 'searchWhatsApp',
+            parameters: [{ name: 'query', value }],
+          })
+        ).body as {
+          composeExtension: { attachments: { preview: { content: { title: string } } }[] };
+        }
+      ).composeExtension.attachments.map((r) => r.preview.content.title);
+    expect(await titles(alice, 'Mary')).toContain('Maria Silva');
+    expect((await titles(alice, 'Mary')).every((t) => t === 'Maria Silva')).toBe(true);
+    // Bob, a colleague with the same number as his own contact, does not find it by Alice's.
+    const bob = w.user({ id: 'aad-bob', name: 'Bob Baker' });
+    await bob.say('add contact Maria +44 7700 900123');
+    expect(await titles(bob, 'Maria')).toContain('Maria');
+    expect(await titles(bob, 'Mary')).toEqual([]);
+    // For Bob, "Mary" names none of his contacts: "open Mary" is not even taken as a command.
+    await bob.say('open Mary');
+    expect(bob.last().text).toContain('Is “open Mary” a message or the command open?');
+    expect(bob.last().text).not.toContain('What you write here now goes to');
 
     const rename = buttons.find((b) => b.title === 'Rename to Mary')!;
     const renamed = answerText(await alice.execute(rename.verb, rename.data, asked.activityId));
     expect(renamed).toContain(
       'Maria Silva is now Mary in your contacts, your conversations and your searches.',
     );
+    // Mary is her name now, so it is no longer another name too.
+    expect(await w.product.store.listAddressBook(alice.id)).toEqual([
+      { userId: alice.id, contactId: expect.any(String), name: 'Mary' },
+    ]);
     await alice.say('contacts');
     expect(alice.last().text).toContain('Mary');
     expect(alice.last().text).not.toContain('Maria Silva');
@@ -272,7 +332,7 @@ describe('a number already in the contacts under another name (issue 10 item 4)'
     });
     const question = dialog(asked.body);
     expect(question.text).toContain(
-      '+447700900123 is already in your contacts as Maria Silva. A number is one WhatsApp chat, so it has one name in your contacts: rename Maria Silva to Mrs Silva, or keep Maria Silva? Nothing has changed yet.',
+      '+447700900123 is already in your contacts as Maria Silva. A number is one WhatsApp chat, so it stays one contact: rename Maria Silva to Mrs Silva, or keep both names (Maria Silva shown, Mrs Silva saved as another name)? Nothing has changed yet.',
     );
     await w.settle();
     expect(received(w, MARIA.phone)).not.toContain('Your parcel left the warehouse.');
@@ -281,7 +341,7 @@ describe('a number already in the contacts under another name (issue 10 item 4)'
     ]);
 
     const actions = (question.card as { actions: { title: string; data: unknown }[] }).actions;
-    expect(actions.map((a) => a.title)).toEqual(['Rename to Mrs Silva', 'Keep Maria Silva']);
+    expect(actions.map((a) => a.title)).toEqual(['Rename to Mrs Silva', 'Keep both']);
     const sent = await alice.composeExtension('submitAction', {
       commandId: 'newWhatsAppMessage',
       data: actions[0]!.data,
@@ -294,6 +354,70 @@ describe('a number already in the contacts under another name (issue 10 item 4)'
     expect((await w.product.store.listAddressBook(alice.id)).map((e) => e.name)).toEqual([
       'Mrs Silva',
     ]);
+  });
+});
+
+// keepboth (issue 10 item 4)
+describe('keep both in the compose extension (issue 10 item 4)', () => {
+  it('sends to the one conversation under the name Alice had, and her search finds it by the new one', async () => {
+    const w = await world();
+    const alice = w.user(ALICE);
+    await consentedConversation(w, alice, MARIA);
+    const send = (data: Record<string, unknown>) =>
+      alice.composeExtension('submitAction', { commandId: 'newWhatsAppMessage', data });
+
+    const asked = dialog(
+      (
+        await send({
+          verb: 'compose.send',
+          newContactName: 'Mrs Silva',
+          newContactPhone: '+44 7700 900123',
+          message: 'Your parcel left the warehouse.',
+        })
+      ).body,
+    );
+    const actions = (asked.card as { actions: { title: string; data: Record<string, unknown> }[] })
+      .actions;
+    const both = actions.find((a) => a.title === 'Keep both')!;
+    const sent = await send(both.data);
+    expect(dialog(sent.body).text).toContain('Your message to Maria Silva is on its way.');
+    await w.settle();
+    expect(
+      received(w, MARIA.phone).filter((t) => t === 'Your parcel left the warehouse.'),
+    ).toHaveLength(1);
+    // One conversation, one contact: Maria Silva, also saved as Mrs Silva.
+    expect(await w.product.store.listThreadsForUser(ALICE.id)).toHaveLength(1);
+    expect(await w.product.store.listAddressBook(alice.id)).toEqual([
+      expect.objectContaining({ name: 'Maria Silva', aliases: ['Mrs Silva'] }),
+    ]);
+    const search = await alice.composeExtension('query', {
+      commandId: 'searchWhatsApp',
+      parameters: [{ name: 'query', value: 'Mrs Silva' }],
+    });
+    const titles = (
+      search.body as {
+        composeExtension: { attachments: { preview: { content: { title: string } } }[] };
+      }
+    ).composeExtension.attachments.map((r) => r.preview.content.title);
+    expect(titles.length).toBeGreaterThan(0);
+    expect(titles.every((t) => t === 'Maria Silva')).toBe(true);
+
+    // The dialog's contact picker shows her by her name, with the other one to type.
+    const picker = dialog(
+      (await alice.composeExtension('fetchTask', { commandId: 'newWhatsAppMessage' })).body,
+    );
+    expect(picker.text).toContain('Maria Silva (+447700900123) · Also saved as: Mrs Silva');
+
+    // Writing under the other name again goes straight to her: nothing to ask.
+    const again = await send({
+      verb: 'compose.send',
+      newContactName: 'mrs silva',
+      newContactPhone: '+447700900123',
+      message: 'It arrives tomorrow.',
+    });
+    expect(dialog(again.body).text).toContain('Your message to Maria Silva is on its way.');
+    await w.settle();
+    expect(received(w, MARIA.phone)).toContain('It arrives tomorrow.');
   });
 });
 

@@ -8,7 +8,7 @@
  */
 import { ContactNotFoundError, MessageNotFoundError, ThreadNotFoundError } from '../core/errors.js';
 import type { ContactRecord, Organisation, Participation, UserRecord } from '../core/records.js';
-import type { Message, Thread } from '../core/types.js';
+import type { ContactRef, Message, Thread } from '../core/types.js';
 import type { Store } from '../store/port.js';
 
 /** The user a command or query is for, and their organisation, as the surface found them. */
@@ -23,6 +23,27 @@ export interface ContactView {
   readonly name: string;
   readonly phone: string;
   readonly businessNumberId: string;
+  /** keepboth (issue 10 item 4): the user's other names for it ("keep both"); absent: none. */
+  readonly aliases?: readonly string[];
+}
+
+/** keepboth (issue 10 item 4): the user's own name for a contact, and their other names. */
+export interface OwnName {
+  readonly name: string;
+  readonly aliases?: readonly string[] | undefined;
+}
+
+/**
+ * keepboth (issue 10 item 4): a thread's contact as one user sees it, with their other names
+ * for it. Only on a thread `Access.named` gave that user; never stored.
+ */
+interface SeenContact extends ContactRef {
+  readonly aliases?: readonly string[];
+}
+
+/** The viewer's other names for the thread's contact ("also saved as"); empty for none. */
+export function otherNamesOf(thread: Thread): readonly string[] {
+  return (thread.contact as SeenContact).aliases ?? [];
 }
 
 export class Access {
@@ -50,18 +71,24 @@ export class Access {
 
   // reply (issue 10 item 4): names are per user. A thread as the actor sees it carries the
   // actor's own name for the contact (their address-book entry), when they have one.
-  /** The actor's names for their contacts, by contact id. */
-  async contactNames(actor: Actor): Promise<ReadonlyMap<string, string>> {
+  /** The actor's names for their contacts (keepboth: with their other names), by contact id. */
+  async contactNames(actor: Actor): Promise<ReadonlyMap<string, OwnName>> {
     const entries = await this.store.listAddressBook(actor.user.id);
-    return new Map(entries.map((e) => [e.contactId, e.name]));
+    return new Map(entries.map((e) => [e.contactId, { name: e.name, aliases: e.aliases }]));
   }
 
-  /** The thread with the actor's own name for its contact. */
-  async named(actor: Actor, thread: Thread, names?: ReadonlyMap<string, string>): Promise<Thread> {
-    const name = (names ?? (await this.contactNames(actor))).get(thread.contact.id);
-    return name === undefined || name === thread.contact.name
-      ? thread
-      : { ...thread, contact: { ...thread.contact, name } };
+  /** The thread with the actor's own name for its contact (and their other names for it). */
+  async named(actor: Actor, thread: Thread, names?: ReadonlyMap<string, OwnName>): Promise<Thread> {
+    const own = (names ?? (await this.contactNames(actor))).get(thread.contact.id);
+    if (!own) return thread;
+    const aliases = own.aliases ?? [];
+    if (own.name === thread.contact.name && aliases.length === 0) return thread;
+    const contact: SeenContact = {
+      ...thread.contact,
+      name: own.name,
+      ...(aliases.length > 0 ? { aliases } : {}),
+    };
+    return { ...thread, contact };
   }
 
   /** A message in a thread the actor may read; else MessageNotFoundError. */
@@ -98,6 +125,8 @@ export class Access {
           name: entry.name,
           phone: contact.phone,
           businessNumberId: contact.businessNumberId,
+          // keepboth (issue 10 item 4)
+          ...(entry.aliases && entry.aliases.length > 0 ? { aliases: entry.aliases } : {}),
         });
     }
     return contacts;

@@ -23,7 +23,7 @@ import {
 } from '../core/types.js';
 import type { Organisation, Store, UserRecord } from '../store/port.js';
 import type { InboxEntry, MessagePage, TabChange } from '../store/tab-port.js';
-import type { Actor, ContactView } from './access.js';
+import type { Actor, ContactView, OwnName } from './access.js';
 import type { Application } from './application.js';
 import type { Clock } from './clock.js';
 import { httpStatusOf } from './errors.js';
@@ -242,11 +242,14 @@ export class TabService {
     return { ...entry, thread: await this.options.app.queries.access.named(me, entry.thread) };
   }
 
-  /** reply (issue 10): the user's contacts whose own name matches a search, when renamed. */
+  /**
+   * reply (issue 10): the user's contacts whose own name matches a search, when renamed;
+   * keepboth: or one of their other names for it (theirs alone: never in the store's search).
+   */
   private async renamedMatches(
     me: TabUser,
     q: string,
-    names: ReadonlyMap<string, string>,
+    names: ReadonlyMap<string, OwnName>,
   ): Promise<ContactView[]> {
     const words =
       q
@@ -254,14 +257,17 @@ export class TabService {
         .toLocaleLowerCase()
         .match(/[\p{L}\p{N}]+/gu) ?? [];
     if (words.length === 0 || names.size === 0) return [];
-    const matching = (await this.options.app.queries.contacts(me)).filter((c) => {
-      const own = c.name.normalize('NFKC').toLocaleLowerCase();
+    const matches = (name: string) => {
+      const own = name.normalize('NFKC').toLocaleLowerCase();
       return words.every((w) => own.includes(w));
-    });
-    // Only those the user named otherwise: the store's search finds the others itself.
+    };
     const renamed: ContactView[] = [];
-    for (const c of matching)
-      if ((await this.options.store.getContact(c.id))?.name !== c.name) renamed.push(c);
+    for (const c of await this.options.app.queries.contacts(me)) {
+      if ((c.aliases ?? []).some(matches)) renamed.push(c);
+      // Only those the user named otherwise: the store's search finds the others itself.
+      else if (matches(c.name) && (await this.options.store.getContact(c.id))?.name !== c.name)
+        renamed.push(c);
+    }
     return renamed;
   }
 
@@ -307,6 +313,8 @@ export class TabService {
       (c) =>
         !needle ||
         fold(c.name).includes(needle) ||
+        // keepboth (issue 10 item 4): the user's other names for it find it too.
+        (c.aliases ?? []).some((a) => fold(a).includes(needle)) ||
         (digits.length >= 3 && c.phone.includes(digits)),
     );
   }

@@ -152,6 +152,14 @@ export class UnassignedMessages {
     return thread;
   }
 
+  /**
+   * Who an admin may assign the thread to (the organisation's enabled users), for the card's
+   * search as they type: "not found" for anyone but the owning organisation's admins.
+   */
+  async candidates(actor: Actor, threadId: ThreadId): Promise<readonly UserRef[]> {
+    return (await this.view(await this.adminsThread(actor, threadId))).candidates;
+  }
+
   /** What the admins' cards show about this thread (for the alarm job, and after an action). */
   async view(thread: Thread, outcome?: UnassignedView['outcome']): Promise<UnassignedView> {
     const owner = await this.store.getOrganisationByBusinessNumber(thread.businessNumberId);

@@ -20,7 +20,13 @@ import type { Conversations } from './conversations.js';
 import { prepareDocument, type DocumentToSend, type PreparedDocument } from './send-document.js';
 import type { UserQueries } from './user-queries.js';
 import type { ChatAttention } from './chat-attention.js';
-import { sameName, type AddContactResult, type DuplicateChoice } from './duplicate-contact.js';
+import {
+  aliasesAfterRename,
+  isOneOfItsNames,
+  withAlias,
+  type AddContactResult,
+  type DuplicateChoice,
+} from './duplicate-contact.js';
 
 /** What beginning a conversation with a contact comes to. */
 export type BeginResult =
@@ -64,8 +70,10 @@ export class UserCommands {
   // reply (issue 10 item 4): a number already in the user's contacts under another name.
   /**
    * Add a contact, asking first (`choice` 'ask') when the number is already one of the
-   * user's contacts under another name; 'rename' renames the user's own entry, 'keep' keeps
-   * it as it is. Invalid numbers throw as addContact does.
+   * user's contacts under another name; 'rename' renames the user's own entry, 'both' keeps
+   * its name and the new one as another name (keepboth), 'keep' keeps it as it is. A name the
+   * entry already has (its name or another) is 'already'. Invalid numbers throw as addContact
+   * does.
    */
   async addContactOrAsk(
     actor: Actor,
@@ -79,10 +87,17 @@ export class UserCommands {
         c.phone === digits &&
         c.businessNumberId === actor.organisation.businessNumbers[0]?.phoneNumberId,
     );
-    if (!existing || sameName(existing.name, name))
-      return { kind: 'added', contact: existing ?? (await this.addContact(actor, name, phone)) };
+    if (!existing) return { kind: 'added', contact: await this.addContact(actor, name, phone) };
+    // keepboth (issue 10 item 4): its name or one of its other names is no question.
+    if (isOneOfItsNames(existing, name)) return { kind: 'already', contact: existing };
     if (choice === 'keep') return { kind: 'kept', contact: existing };
     if (choice === 'ask') return { kind: 'duplicate', existing, name: name.trim() };
+    if (choice === 'both')
+      return {
+        kind: 'kept_both',
+        contact: await this.keepBoth(actor, existing.id, name),
+        name: name.trim(),
+      };
     return {
       kind: 'renamed',
       contact: await this.renameContact(actor, existing.id, name),
@@ -90,16 +105,39 @@ export class UserCommands {
     };
   }
 
-  /** Rename the user's own entry for one of their contacts (names are per user). */
+  /**
+   * Rename the user's own entry for one of their contacts (names are per user). keepboth: its
+   * other names stay, but for one that is now its name.
+   */
   async renameContact(actor: Actor, contactId: string, name: string): Promise<ContactView> {
     const { view } = await this.access.contact(actor, contactId);
     const renamed = name.trim();
+    const aliases = aliasesAfterRename(view, renamed);
     await this.store.putAddressBookEntry({
       userId: actor.user.id,
       contactId: view.id,
       name: renamed,
+      aliases,
     });
-    return { ...view, name: renamed };
+    return { ...view, name: renamed, aliases };
+  }
+
+  /**
+   * keepboth (issue 10 item 4): keep the user's name for one of their contacts and `name` as
+   * another name of the same entry (one number, one contact, one conversation); their
+   * searches find it by either. A name it already has changes nothing.
+   */
+  async keepBoth(actor: Actor, contactId: string, name: string): Promise<ContactView> {
+    const { view } = await this.access.contact(actor, contactId);
+    const aliases = withAlias(view, name);
+    if (aliases.length !== (view.aliases ?? []).length)
+      await this.store.putAddressBookEntry({
+        userId: actor.user.id,
+        contactId: view.id,
+        name: view.name,
+        aliases,
+      });
+    return { ...view, aliases };
   }
 
   /**

@@ -159,6 +159,7 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
     // The contact started the conversation with a message: its card says so (one card).
     const opened = notice('thread.opened_by_contact', { contact: thread.contact.name });
     if (!isButton) effects.push(openedByContact ? { ...deliver, notice: opened } : deliver);
+    const kept = openedByContact && !isButton ? { ...message, opensConversation: true } : message;
     effects.push(...released.effects);
     if (openedByContact && isButton) {
       // Nothing the users are shown carries it: the notice stays a card of its own.
@@ -175,7 +176,7 @@ export function inbound(snapshot: ThreadSnapshot, input: InboundInput, now: Mill
         ),
       );
     }
-    return transition(thread, [message], effects, contact);
+    return transition(thread, [kept], effects, contact);
   }
 
   const windowWasClosed = !isWindowOpen(before, input.sentAt);

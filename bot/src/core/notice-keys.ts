@@ -21,6 +21,7 @@ interface Areas {
   release: typeof import('../i18n/locales/en/release.json');
   gather: typeof import('../i18n/locales/en/gather.json');
   alarm: typeof import('../i18n/locales/en/alarm.json');
+  keepboth: typeof import('../i18n/locales/en/keepboth.json');
 }
 /* eslint-enable @typescript-eslint/consistent-type-imports */
 

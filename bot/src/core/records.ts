@@ -59,6 +59,12 @@ export interface AddressBookEntry {
   readonly userId: UserId;
   readonly contactId: string;
   readonly name: string;
+  /**
+   * keepboth (issue 10 item 4): the user's other names for the contact ("keep both"), found
+   * by their searches like `name`, shown as "also saved as". Putting an entry without this
+   * field keeps the other names it has; an empty list removes them.
+   */
+  readonly aliases?: readonly string[];
 }
 
 /**

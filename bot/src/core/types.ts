@@ -192,6 +192,11 @@ export interface Message {
   readonly retriedAs?: MessageId | undefined;
   /** release (issue 10): the failed message this one sends again. */
   readonly retryOf?: MessageId | undefined;
+  /**
+   * The contact started the conversation with this message: its card says so, every time it
+   * is drawn (an update as receipts come, a gathered card, a refresh), not only when posted.
+   */
+  readonly opensConversation?: boolean | undefined;
   readonly createdAt: Millis;
 }
 

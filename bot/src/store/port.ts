@@ -211,7 +211,10 @@ export interface Store extends TabStore {
   getContact(id: string): Promise<ContactRecord | undefined>;
   findContactByPhone(businessNumberId: string, phone: string): Promise<ContactRecord | undefined>;
   putAddressBookEntry(entry: AddressBookEntry): Promise<void>;
-  /** By name. Putting an entry for the same (user, contact) again renames it. */
+  /**
+   * By name. Putting an entry for the same (user, contact) again renames it, keeping its
+   * other names (keepboth: `aliases`) unless the entry gives them.
+   */
   listAddressBook(userId: UserId): Promise<AddressBookEntry[]>;
 
   // threads and messages

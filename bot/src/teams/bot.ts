@@ -27,6 +27,9 @@ import type { ComposeExtension } from './compose-extension.js';
 import type { Enablement } from '../app/enablement.js';
 import type { PersonalMessages } from './personal-message.js';
 import { identityOf } from './teams-user.js';
+import { matching, parseDataset, searchResponse } from './colleague-search.js';
+import { CodedError } from '../core/errors.js';
+import type { UserRef } from '../core/types.js';
 import { keepConversationCards } from './conversation-cards.js';
 import type { BotServices, Turn } from './turn.js';
 
@@ -89,6 +92,7 @@ export class WhatsAppBot extends TeamsActivityHandler {
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name === 'application/search') return this.searchColleagues(context);
     if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
     const value = (context.activity.value ?? {}) as { action?: unknown };
     const card = await this.safely(
@@ -152,7 +156,60 @@ export class WhatsAppBot extends TeamsActivityHandler {
       await this.parts.messages.handle(turn);
       return undefined;
     });
-    if (card) await context.sendActivity(cardActivity(card));
+    if (card) await this.answer(context, card);
+  }
+
+  /**
+   * A card the bot posts in the user's own chat within their turn (the welcome, "something
+   * went wrong"): through Teams' last gate like every other post, so that it never makes
+   * the chat's or the tenant's window one over.
+   */
+  private async answer(context: TurnContext, card: AdaptiveCard): Promise<void> {
+    const conversationId = context.activity.conversation?.id;
+    const target = conversationId
+      ? { conversationId, tenantId: identityOf(context.activity).tenantId }
+      : undefined;
+    await this.parts.services.messenger.inTurn(target, () =>
+      context.sendActivity(cardActivity(card)),
+    );
+  }
+
+  /**
+   * A picker card asks for colleagues as the user types (colleague-search.ts): the same lists,
+   * through the same access checks, as the card's own choices. A conversation the user may
+   * not see, or an alarm they do not administer, finds nobody, exactly as one that does not
+   * exist.
+   */
+  private async searchColleagues(context: TurnContext): Promise<InvokeResponse> {
+    const value = (context.activity.value ?? {}) as {
+      queryText?: unknown;
+      dataset?: unknown;
+      queryOptions?: { skip?: unknown; top?: unknown };
+    };
+    const asked = parseDataset(value.dataset);
+    let found: readonly UserRef[] = [];
+    const arrived = asked ? await this.arrive(context) : undefined;
+    if (asked && arrived && 'turn' in arrived) {
+      const { turn } = arrived;
+      const { app } = this.parts.services;
+      try {
+        const users =
+          asked.list === 'assignees'
+            ? await app.unassigned.candidates(turn, asked.threadId)
+            : await app.queries.candidates(turn, asked.threadId);
+        const number = (n: unknown) => (typeof n === 'number' ? n : undefined);
+        found = matching(
+          users,
+          typeof value.queryText === 'string' ? value.queryText : '',
+          turn.locale,
+          { skip: number(value.queryOptions?.skip), top: number(value.queryOptions?.top) },
+        );
+      } catch (error) {
+        if (!(error instanceof CodedError)) throw error;
+        // Not found (or not theirs): nobody, and nothing said about why.
+      }
+    }
+    return { status: 200, body: searchResponse(found) };
   }
 
   /** Greet a user once per chat: what they can do, or why they cannot yet. */
@@ -161,7 +218,7 @@ export class WhatsAppBot extends TeamsActivityHandler {
     if (!(await this.parts.dedupe.once(`teams:welcome:${context.activity.conversation?.id ?? ''}`)))
       return;
     const card = 'notEnabled' in arrived ? arrived.notEnabled : helpCard(arrived.turn.locale);
-    await context.sendActivity(cardActivity(card));
+    await this.answer(context, card);
   }
 
   /** Run a handler for an enabled user; a failure is logged and told, not thrown at Teams. */

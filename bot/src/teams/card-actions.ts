@@ -38,7 +38,7 @@ import { openFromSummary } from './gather-actions.js';
 import type { CommandHandlers } from './command-handlers.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
-import { ReplyActions } from './reply-actions.js';
+import { alreadyText, ReplyActions } from './reply-actions.js';
 import { assignFromCard } from './alarm-actions.js'; // alarm (issue 12)
 
 type Data<V extends CardAction['verb']> = Extract<CardAction, { verb: V }>['data'];
@@ -224,7 +224,13 @@ export class CardActions {
         const added = result.contact;
         return withNote(
           await this.commands.contactsList(turn),
-          t(turn.locale, 'bot.contact_added', { contact: added.name, phone: `+${added.phone}` }),
+          // keepboth (issue 10 item 4): a name it already has is said so, not "added".
+          result.kind === 'already'
+            ? alreadyText(turn.locale, added, a.data.contactName)
+            : t(turn.locale, 'bot.contact_added', {
+                contact: added.name,
+                phone: `+${added.phone}`,
+              }),
           'default',
         );
       }
@@ -241,6 +247,9 @@ export class CardActions {
         return this.reply10.rename(turn, a.data);
       case VERBS.duplicateKeep:
         return this.reply10.keep(turn, a.data);
+      // keepboth (issue 10 item 4)
+      case VERBS.duplicateBoth:
+        return this.reply10.keepBoth(turn, a.data);
       // release (issue 10)
       case VERBS.sendAgain:
         return this.sendAgain(turn, a.data);

@@ -51,8 +51,13 @@ export function messageCard(
         : { fileUrl: media.urlFor(message.media.id) }
       : {}),
   };
+  // The contact's first message says they started the conversation, with the viewer's own
+  // name for them (as the card's header), however often the card is drawn again.
+  const lead: Notice | undefined = message.opensConversation
+    ? { key: 'thread.opened_by_contact', params: { contact: contactOf(thread).name } }
+    : notice;
   return message.direction === 'inbound'
-    ? inboundMessageCard({ ...common, notice }, locale)
+    ? inboundMessageCard({ ...common, notice: lead }, locale)
     : messageStatusCard({ ...common, viewerId }, locale);
 }
 

@@ -17,7 +17,7 @@ import { LISTED_THREADS, threadSummaries } from './card-views.js';
 import { asPhoneNumber, type Command } from './commands.js';
 import type { BotServices, Turn } from './turn.js';
 import type { UserActions } from './user-actions.js';
-import { ReplyActions } from './reply-actions.js';
+import { alreadyNotice, ReplyActions } from './reply-actions.js';
 
 export class CommandHandlers {
   constructor(
@@ -42,6 +42,9 @@ export class CommandHandlers {
         if (!result) return notice(turn, 'bot.no_business_number');
         if (result.kind === 'duplicate')
           return replies.duplicateCard(turn, result.existing, result.name);
+        // keepboth (issue 10 item 4): a name it already has is said so, not "added".
+        if (result.kind === 'already')
+          return noticeCard(alreadyNotice(result.contact, command.name), turn.locale);
         const added = result.contact;
         return notice(turn, 'bot.contact_added', { contact: added.name, phone: `+${added.phone}` });
       }

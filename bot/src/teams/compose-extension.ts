@@ -40,7 +40,8 @@ const duplicateAnswer = z.object({
   contactId: z.string().trim().min(1).max(256),
   name: z.string().trim().min(1).max(256),
   message: z.string().trim().min(1).max(MAX_TEXT),
-  choice: z.enum(['rename', 'keep']),
+  // keepboth (issue 10 item 4): 'both'; 'keep' from dialogs opened before it.
+  choice: z.enum(['rename', 'both', 'keep']),
 });
 
 export const NEW_MESSAGE_COMMAND = 'newWhatsAppMessage';
@@ -179,7 +180,9 @@ export class ComposeExtension {
       const contact =
         choice === 'rename'
           ? await this.services.app.commands.renameContact(turn, contactId, name)
-          : await this.services.app.queries.contact(turn, contactId);
+          : choice === 'both'
+            ? await this.services.app.commands.keepBoth(turn, contactId, name)
+            : await this.services.app.queries.contact(turn, contactId);
       return this.send(turn, contact, message);
     }
     if (entered.verb !== DIALOG_VERBS.send) return undefined;

@@ -4,12 +4,13 @@
  *   conversation the current one (through the application layer: a thread that is not the
  *   user's gets the same "no longer exists" as one that does not exist);
  * - a number already in the user's contacts under another name is not added at once: a card
- *   asks whether to rename the user's entry or keep it, and nothing changes until they choose.
+ *   asks whether to rename the user's entry or keep both names (keepboth: the shown name
+ *   stays, the new one is kept as another name), and nothing changes until they choose.
  */
 import { CodedError } from '../core/errors.js';
 import type { NoticeKey } from '../core/notice-keys.js';
 import type { Notice } from '../core/types.js';
-import type { AddContactResult, DuplicateChoice } from '../app/duplicate-contact.js';
+import { sameName, type AddContactResult, type DuplicateChoice } from '../app/duplicate-contact.js';
 import type { ContactView } from '../app/access.js';
 import { hasKey, t } from '../i18n/catalogue.js';
 import { noticeCard, type AdaptiveCard } from './cards/index.js';
@@ -69,7 +70,7 @@ export class ReplyActions {
     }
   }
 
-  /** The question, as a card in the bot chat: rename or keep. Nothing changed yet. */
+  /** The question, as a card in the bot chat: rename or keep both. Nothing changed yet. */
   duplicateCard(turn: Turn, existing: ContactView, name: string): AdaptiveCard {
     const question = duplicateQuestion(turn.locale, existing, name);
     return {
@@ -87,12 +88,22 @@ export class ReplyActions {
         },
         {
           type: 'Action.Execute',
-          title: t(turn.locale, 'reply.duplicate.keep', { existing: existing.name }),
-          verb: VERBS.duplicateKeep,
-          data: { contactId: existing.id },
+          title: t(turn.locale, 'keepboth.keep_both'),
+          verb: VERBS.duplicateBoth,
+          data: { contactId: existing.id, name },
         },
       ],
     };
+  }
+
+  /** keepboth (issue 10 item 4): the user kept their name, and the new one as another name. */
+  async keepBoth(turn: Turn, data: { contactId: string; name: string }): Promise<AdaptiveCard> {
+    const contact = await this.services.app.commands.keepBoth(turn, data.contactId, data.name);
+    return notice(turn, 'keepboth.kept_both', {
+      existing: contact.name,
+      name: data.name.trim(),
+      phone: phoneLabel(contact.phone),
+    });
   }
 
   /** The user chose to rename their entry. */
@@ -102,7 +113,7 @@ export class ReplyActions {
     return notice(turn, 'reply.duplicate.renamed', { existing: before.name, name: after.name });
   }
 
-  /** The user chose to keep the name they had. */
+  /** The user chose to keep the name they had (cards from before "keep both"). */
   async keep(turn: Turn, data: { contactId: string }): Promise<AdaptiveCard> {
     const contact = await this.services.app.queries.contact(turn, data.contactId);
     return notice(turn, 'reply.duplicate.kept', {
@@ -112,16 +123,36 @@ export class ReplyActions {
   }
 }
 
-/** The sentence that asks, in the user's language. */
+/** keepboth: the number is already in the contacts under this name, or as another name. */
+export function alreadyNotice(contact: ContactView, name: string): Notice {
+  const other = (contact.aliases ?? []).find((a) => sameName(a, name));
+  return other !== undefined && !sameName(contact.name, name)
+    ? {
+        key: 'keepboth.already_as_alias',
+        params: { phone: phoneLabel(contact.phone), existing: contact.name, name: other },
+      }
+    : {
+        key: 'keepboth.already',
+        params: { phone: phoneLabel(contact.phone), existing: contact.name },
+      };
+}
+
+/** The same, as a sentence in the user's language. */
+export function alreadyText(locale: string, contact: ContactView, name: string): string {
+  const said = alreadyNotice(contact, name);
+  return t(locale, said.key, said.params);
+}
+
+/** The sentence that asks, in the user's language: rename, or keep both (keepboth). */
 export function duplicateQuestion(locale: string, existing: ContactView, name: string): string {
-  return t(locale, 'reply.duplicate.question', {
+  return t(locale, 'keepboth.question', {
     phone: phoneLabel(existing.phone),
     existing: existing.name,
     name,
   });
 }
 
-/** The compose extension's question: rename or keep, then the message goes on as chosen. */
+/** The compose extension's question: rename or keep both, then the message goes as chosen. */
 export function duplicateDialogCard(
   locale: string,
   existing: ContactView,
@@ -144,8 +175,8 @@ export function duplicateDialogCard(
       },
       {
         type: 'Action.Submit',
-        title: t(locale, 'reply.duplicate.keep', { existing: existing.name }),
-        data: { ...data, choice: 'keep' },
+        title: t(locale, 'keepboth.keep_both'),
+        data: { ...data, choice: 'both' },
       },
     ],
   };

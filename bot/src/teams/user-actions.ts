@@ -23,6 +23,7 @@ import {
 import { withNote } from './card-decorations.js';
 import { cardActivity, messageCard, type AddressBookContact } from './card-views.js';
 import { asPhoneNumber } from './commands.js';
+import { otherNamesOf } from '../app/access.js';
 import type { BotServices, Turn } from './turn.js';
 
 /** Where the author's status card goes: an answer in this turn, or their personal chat. */
@@ -40,18 +41,23 @@ export class UserActions {
     return this.services.app.queries.contacts(turn);
   }
 
-  /** The user's contacts matching a name or a number: exact matches first, then partial ones. */
+  /**
+   * The user's contacts matching a name or a number: exact matches first, then partial ones.
+   * keepboth (issue 10 item 4): by the user's other names for a contact too (their own).
+   */
   async findContacts(turn: Turn, query: string): Promise<AddressBookContact[]> {
     const contacts = await this.contacts(turn);
     const phone = asPhoneNumber(query);
     if (phone) return contacts.filter((c) => c.phone === phone);
     const q = fold(query);
     if (!q) return [];
-    const exact = contacts.filter((c) => fold(c.name) === q);
+    const names = (c: AddressBookContact) => [c.name, ...(c.aliases ?? [])].map(fold);
+    const exact = contacts.filter((c) => names(c).includes(q));
     if (exact.length > 0) return exact;
     const digits = query.replace(/\D/g, '');
     return contacts.filter(
-      (c) => fold(c.name).includes(q) || (digits.length >= 4 && c.phone.includes(digits)),
+      (c) =>
+        names(c).some((n) => n.includes(q)) || (digits.length >= 4 && c.phone.includes(digits)),
     );
   }
 
@@ -206,6 +212,8 @@ export class UserActions {
     return threadInfoCard(
       {
         thread,
+        // keepboth (issue 10 item 4): "Also saved as" the user's other names for the contact.
+        otherNames: otherNamesOf(thread),
         viewerId: turn.user.id,
         now: this.services.clock.now(),
         ...(viewer ? { refreshFor: [viewer] } : {}),

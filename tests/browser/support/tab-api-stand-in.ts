@@ -61,6 +61,8 @@ interface Contact {
   id: string;
   name: string;
   phone: string;
+  /** keepboth (issue 10 item 4): the user's other names for it. */
+  aliases?: string[];
 }
 
 class HttpError extends Error {
@@ -597,7 +599,10 @@ export class TabApiStandIn {
         200,
         {
           contacts: this.contacts.filter(
-            (c) => !needle || c.name.toLowerCase().includes(needle) || c.phone.includes(needle),
+            (c) =>
+              !needle ||
+              [c.name, ...(c.aliases ?? [])].some((n) => n.toLowerCase().includes(needle)) ||
+              c.phone.includes(needle),
           ),
         },
       ];
@@ -618,8 +623,17 @@ export class TabApiStandIn {
       // reply (issue 10): already a contact under another name: 409 with both names, as the
       // real API answers, until the tab asks again with `onDuplicate`.
       const existing = this.contacts.find((c) => c.phone === e164);
-      if (existing && existing.name !== body.name.trim()) {
+      const requested = body.name.trim();
+      const named = (n: string) => n === requested;
+      if (existing && [existing.name, ...(existing.aliases ?? [])].some(named))
+        return [200, { contact: existing }];
+      if (existing) {
         if (body.onDuplicate === 'keep') return [200, { contact: existing }];
+        // keepboth (issue 10 item 4): the name stays, the new one is another name.
+        if (body.onDuplicate === 'both') {
+          existing.aliases = [...(existing.aliases ?? []), body.name.trim()];
+          return [200, { contact: existing }];
+        }
         if (body.onDuplicate === 'rename') {
           existing.name = body.name.trim();
           return [200, { contact: existing }];

@@ -593,7 +593,13 @@ describe.each(SUPPORTED_LOCALES)('cards in %s', (locale) => {
     });
 
     it('should parse as Adaptive Cards 1.5 in the official SDK without a warning', () => {
-      for (const card of cards) expect(sdkProblems(card)).toEqual([]);
+      // But one: Teams asks the bot for a picker's further choices (`choices.data`) in cards of
+      // any version (its own example is a 1.2 card), where the SDK knows it from 1.6 on.
+      // https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/dynamic-search
+      const typeahead =
+        'Property "choices.data" is supported in version 1.6, but you are using version 1.5.';
+      for (const card of cards)
+        expect(sdkProblems(card).filter((p) => p !== typeahead)).toEqual([]);
     });
 
     it('should give each input its own id', () => {

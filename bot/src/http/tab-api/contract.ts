@@ -53,7 +53,13 @@ export interface MessageView {
 
 export interface ThreadSummary {
   readonly id: string;
-  readonly contact: { readonly id: string; readonly name: string; readonly phone: string };
+  readonly contact: {
+    readonly id: string;
+    readonly name: string;
+    readonly phone: string;
+    /** keepboth (issue 10 item 4): the user's other names for the contact; absent: none. */
+    readonly aliases?: readonly string[];
+  };
   readonly businessNumber: { readonly id: string; readonly display: string };
   readonly state: ThreadState;
   readonly windowExpiresAt: number | null;
@@ -81,8 +87,14 @@ export interface Me {
 
 export interface Contact {
   readonly id: string;
+  /** The user's own name for the contact: the one shown. */
   readonly name: string;
   readonly phone: string;
+  /**
+   * keepboth (issue 10 item 4): the user's other names for it ("Also saved as"), which their
+   * searches find too; absent when none.
+   */
+  readonly aliases?: readonly string[];
 }
 
 export type SendOutcome = 'sent' | 'pending' | 'resume_requested';
@@ -104,7 +116,10 @@ export interface ApiErrorBody {
 
 /**
  * reply (issue 10): POST /contacts answered 409 `contact.duplicate`: the number is already
- * the caller's contact under another name. Ask again with `onDuplicate` ('rename' or 'keep').
+ * the caller's contact under another name. Ask again with `onDuplicate`: 'rename' (the new
+ * name replaces the old) or 'both' (keepboth: the old name stays the shown one, the new one
+ * is kept as another name of the same contact); 'keep' (keep the old name alone) is still
+ * taken from clients that send it.
  */
 export interface DuplicateContactBody extends ApiErrorBody {
   readonly existing: Contact;

@@ -18,7 +18,7 @@ import type { RouteModule } from '../server.js';
 import { ChangeStreams } from './events.js';
 import { boundaryOf, parseMultipart } from './multipart.js';
 import { InvalidTokenError, KeysUnavailableError, type TeamsSsoVerifier } from './sso.js';
-import { messageView, threadSummary, type ViewContext } from './views.js';
+import { contactView, messageView, threadSummary, type ViewContext } from './views.js';
 import { numberProblem } from '../../core/phone-number.js';
 
 export const TAB_API = '/api/tab';
@@ -80,7 +80,9 @@ const schemas = {
     name: z.string({ error: 'must be a string' }).trim().min(1, { error: 'is required' }).max(100),
     phone: z.string({ error: 'must be a string' }).max(40),
     // reply (issue 10): the answer to "already a contact under another name" (409 without it).
-    onDuplicate: z.enum(['rename', 'keep']).optional(),
+    // keepboth (issue 10 item 4): 'both' keeps the name and the new one as another name;
+    // 'keep' (clients from before it) keeps the name alone.
+    onDuplicate: z.enum(['rename', 'both', 'keep']).optional(),
   }),
   conversation: z.object({ contactId: id }),
 };
@@ -434,7 +436,7 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
         authed(async (req, res, me) => {
           const contacts = await service.contacts(me, optionalString(req, 'q'));
           res.send(200, {
-            contacts: contacts.map((c) => ({ id: c.id, name: c.name, phone: `+${c.phone}` })),
+            contacts: contacts.map(contactView),
           });
         }),
       );
@@ -461,7 +463,8 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
           }
           // reply (issue 10): a number already in the user's contacts under another name is
           // answered 409 with both names, and nothing changes until the tab asks again with
-          // `onDuplicate` ('rename' the user's entry, or 'keep' it).
+          // `onDuplicate` ('rename' the user's entry, or keep 'both' names). A name the entry
+          // already has (keepboth: its name or another) is 200 with the contact as it is.
           const result = await service.addContactOrAsk(
             me,
             input.name,
@@ -475,20 +478,14 @@ export function tabApiRoutes(o: TabApiOptions): TabApi {
                 message: 'This number is already one of your contacts under another name.',
                 field: 'phone',
               },
-              existing: {
-                id: result.existing.id,
-                name: result.existing.name,
-                phone: `+${result.existing.phone}`,
-              },
+              existing: contactView(result.existing),
               requested: { name: result.name },
             };
             res.send(409, duplicate);
             return;
           }
           const contact = result.contact;
-          res.send(result.kind === 'added' ? 201 : 200, {
-            contact: { id: contact.id, name: contact.name, phone: `+${contact.phone}` },
-          });
+          res.send(result.kind === 'added' ? 201 : 200, { contact: contactView(contact) });
         }),
       );
 

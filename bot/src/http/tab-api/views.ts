@@ -6,7 +6,8 @@
 import { windowClosesAt, stateAt } from '../../core/window.js';
 import type { Message, Millis } from '../../core/types.js';
 import type { InboxEntry } from '../../store/tab-port.js';
-import type { MessageView, ThreadSummary } from './contract.js';
+import type { Contact, MessageView, ThreadSummary } from './contract.js';
+import { otherNamesOf, type ContactView } from '../../app/access.js';
 
 export type { MessageView, ThreadSummary };
 
@@ -90,6 +91,8 @@ export function threadSummary(entry: InboxEntry, ctx: ViewContext): ThreadSummar
       id: thread.contact.id,
       name: thread.contact.name,
       phone: `+${thread.contact.phone}`,
+      // keepboth (issue 10 item 4): the viewer's other names for the contact, if any.
+      ...aliasesOf(otherNamesOf(thread)),
     },
     businessNumber: {
       id: thread.businessNumberId,
@@ -106,4 +109,14 @@ export function threadSummary(entry: InboxEntry, ctx: ViewContext): ThreadSummar
     canRestart: state === 'closed' && !ctx.contactBlocked,
     canRemind: state === 'awaiting_consent' && entry.participating,
   };
+}
+
+/** keepboth (issue 10 item 4): `aliases` on a contact only when the user has other names for it. */
+export function aliasesOf(names: readonly string[] | undefined): { aliases?: string[] } {
+  return names && names.length > 0 ? { aliases: [...names] } : {};
+}
+
+/** A contact as the tab's API shows it to its user (keepboth: with their other names). */
+export function contactView(c: ContactView): Contact {
+  return { id: c.id, name: c.name, phone: `+${c.phone}`, ...aliasesOf(c.aliases) };
 }

@@ -34,6 +34,8 @@ export interface AddressBookDoc {
   userId: string;
   contactId: string;
   name: string;
+  /** keepboth (issue 10 item 4): the user's other names for the contact; absent: none. */
+  aliases?: string[];
 }
 
 export interface ThreadDoc {

@@ -70,6 +70,8 @@ import { heldMessages, upgradePendingLists } from './pending-queue.js';
 import { MongoTabQueries, recordTabChanges, tabCollections, type TabCollections } from './tab.js';
 import { explainMongo } from './query-plans.js';
 import { DURABLE, MAJORITY } from './write-concern.js';
+// keepboth (issue 10 item 4)
+import { addressBookEntryOfDoc, addressBookUpdate } from './address-book.js';
 
 export interface MongoStoreOptions {
   /** The database; defaults to the one named in the URI, else `whatsapp_teams`. */
@@ -206,10 +208,11 @@ export class MongoStore implements Store {
     return docs[0]?.data;
   }
 
+  // keepboth (issue 10 item 4): with the entry's other names (aliases, address-book.ts).
   async putAddressBookEntry(entry: AddressBookEntry): Promise<void> {
-    await this.collections.addressBook.replaceOne(
+    await this.collections.addressBook.updateOne(
       { _id: addressBookId(entry.userId, entry.contactId) },
-      { userId: entry.userId, contactId: entry.contactId, name: entry.name },
+      addressBookUpdate(entry),
       { upsert: true },
     );
   }
@@ -219,7 +222,7 @@ export class MongoStore implements Store {
       .find({ userId })
       .sort({ name: 1, contactId: 1 })
       .toArray();
-    return docs.map((doc) => ({ userId: doc.userId, contactId: doc.contactId, name: doc.name }));
+    return docs.map(addressBookEntryOfDoc);
   }
 
   // threads and messages

@@ -15,6 +15,7 @@ import {
 import { messageFromDoc, plain, threadFromDoc, type MessageDoc } from './documents.js';
 import { collections, type Collections } from './collections.js';
 import { isDuplicateKey } from './errors.js';
+import { addressBookEntryOfDoc } from './address-book.js';
 
 interface ProbeDoc {
   _id: string;
@@ -172,7 +173,7 @@ export class MongoOps implements OpsStore {
       ),
       addressBook: (
         await this.c.addressBook.find({ contactId: { $in: contactIds } }).toArray()
-      ).map((d) => ({ userId: d.userId, contactId: d.contactId, name: d.name })),
+      ).map(addressBookEntryOfDoc),
       threads: (await this.c.threads.find({ _id: { $in: threadIds } }).toArray()).map(
         threadFromDoc,
       ),

@@ -364,6 +364,16 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // keepboth (issue 10 item 4)
+    version: 13,
+    name: "a user's other names for a contact",
+    sql: `
+      -- "Keep both": the user's other names for one of their contacts, a JSON array of
+      -- strings (NULL: none). Per user, like the name, and erased with the entry.
+      ALTER TABLE address_book ADD COLUMN aliases TEXT;
+    `,
+  },
+  {
     // replycpu (issue 11): the dispatcher claims each lane on its own (effects waiting for
     // Teams' slots never take the WhatsApp sends' places); each lane's due effects in order.
     version: 14,

@@ -1,6 +1,6 @@
 /** The SQLite side of the operations port (ops-port.ts, issue 12). Tables: migration 8. */
 import type { ConsentRecord, Millis } from '../../core/types.js';
-import type { AddressBookEntry, ContactRecord } from '../port.js';
+import type { ContactRecord } from '../port.js';
 import {
   FINAL_STATUSES,
   suppressionKey,
@@ -22,6 +22,7 @@ import {
   type ThreadRow,
 } from './rows.js';
 import type { Sql } from './sql.js';
+import { addressBookEntryOf, type AddressBookRow } from './address-book.js';
 
 const FINAL = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 const digits = (phone: string) => phone.replace(/\D/g, '');
@@ -159,14 +160,10 @@ export class SqliteOps implements OpsStore {
       contacts: this.select<JsonRow>('SELECT json FROM contacts WHERE id IN', contactIds).map((r) =>
         fromJson<ContactRecord>(r),
       ),
-      addressBook: this.select<{ user_id: string; contact_id: string; name: string }>(
-        'SELECT user_id, contact_id, name FROM address_book WHERE contact_id IN',
+      addressBook: this.select<AddressBookRow>(
+        'SELECT user_id, contact_id, name, aliases FROM address_book WHERE contact_id IN',
         contactIds,
-      ).map((r): AddressBookEntry => ({
-        userId: r.user_id,
-        contactId: r.contact_id,
-        name: r.name,
-      })),
+      ).map(addressBookEntryOf),
       threads: this.select<ThreadRow>(
         'SELECT version, json FROM threads WHERE id IN',
         threadIds,

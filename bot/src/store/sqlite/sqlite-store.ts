@@ -69,6 +69,8 @@ import {
 } from './rows.js';
 import { Sql } from './sql.js';
 import { SqliteOps } from './ops.js';
+// keepboth (issue 10 item 4)
+import { addressBookEntryOf, aliasesColumn, type AddressBookRow } from './address-book.js';
 import { logChange } from './tab-changes.js';
 import { SqliteTabQueries } from './tab-queries.js';
 
@@ -263,25 +265,29 @@ export class SqliteStore implements Store {
     return row && fromJson<ContactRecord>(row);
   }
 
+  // keepboth (issue 10 item 4): with the entry's other names (aliases, address-book.ts).
   async putAddressBookEntry(entry: AddressBookEntry): Promise<void> {
     await this.writes.write(() =>
       this.sql.run(
-        `INSERT INTO address_book (user_id, contact_id, name) VALUES (?, ?, ?)
-       ON CONFLICT (user_id, contact_id) DO UPDATE SET name = excluded.name`,
+        `INSERT INTO address_book (user_id, contact_id, name, aliases) VALUES (?, ?, ?, ?)
+       ON CONFLICT (user_id, contact_id) DO UPDATE SET name = excluded.name,
+         aliases = CASE WHEN ? THEN excluded.aliases ELSE address_book.aliases END`,
         entry.userId,
         entry.contactId,
         entry.name,
+        aliasesColumn(entry.aliases),
+        entry.aliases !== undefined ? 1 : 0,
       ),
     );
   }
 
   async listAddressBook(userId: string): Promise<AddressBookEntry[]> {
     return this.sql
-      .all<{ user_id: string; contact_id: string; name: string }>(
-        'SELECT user_id, contact_id, name FROM address_book WHERE user_id = ? ORDER BY name, contact_id',
+      .all<AddressBookRow>(
+        'SELECT user_id, contact_id, name, aliases FROM address_book WHERE user_id = ? ORDER BY name, contact_id',
         userId,
       )
-      .map((row) => ({ userId: row.user_id, contactId: row.contact_id, name: row.name }));
+      .map(addressBookEntryOf);
   }
 
   // threads and messages

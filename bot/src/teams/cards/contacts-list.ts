@@ -1,12 +1,16 @@
 /** The `contacts` command: the user's contacts, each with Message, and a form to add one. */
-import { cardLang, phoneLabel, strings, type CardContact } from './format.js';
+import { cardLang, nameList, phoneLabel, strings, type CardContact } from './format.js';
 import { expand, type AdaptiveCard } from './templates.js';
 
 /** Teams refuses cards over about 28 KB: longer lists show the first ones and a count. */
 export const MAX_LISTED = 40;
 
 export interface ContactsListCardData {
-  readonly contacts: readonly (CardContact & { readonly id: string })[];
+  /** keepboth (issue 10 item 4): with the user's other names for each, if any. */
+  readonly contacts: readonly (CardContact & {
+    readonly id: string;
+    readonly aliases?: readonly string[];
+  })[];
 }
 
 export function contactsListCard(
@@ -20,7 +24,15 @@ export function contactsListCard(
   return expand('contacts-list', {
     lang: cardLang(tr.locale),
     isEmpty: sorted.length === 0,
-    contacts: listed.map((c) => ({ id: c.id, name: c.name, phoneLabel: phoneLabel(c.phone) })),
+    contacts: listed.map((c) => ({
+      id: c.id,
+      name: c.name,
+      // keepboth (issue 10 item 4): the name stays the shown one; the others beside the number.
+      phoneLabel:
+        c.aliases && c.aliases.length > 0
+          ? `${phoneLabel(c.phone)} · ${tr('keepboth.also_saved_as_list', { names: nameList(c.aliases, tr.locale) })}`
+          : phoneLabel(c.phone),
+    })),
     hasMore: more > 0,
     t: {
       title: tr('card.contacts.title'),

@@ -2,6 +2,7 @@
  * The group actions on a conversation: leave (with a confirmation), add a colleague, remove a
  * participant (pick, then confirm), transfer. Each card's buttons carry the thread's id.
  */
+import { byName, listed, pickerQuery } from '../colleague-search.js';
 import type { UserRef } from '../../core/types.js';
 import { cardLang, strings, type CardContact } from './format.js';
 import { expand, type AdaptiveCard } from './templates.js';
@@ -54,7 +55,8 @@ export function addParticipantCard(
     lang: cardLang(tr.locale),
     threadId: data.threadId,
     canAdd: data.candidates.length > 0 && !full,
-    candidates: choices(data.candidates, tr.locale),
+    candidates: listed(data.candidates, tr.locale),
+    query: pickerQuery('colleagues', data.threadId),
     t: {
       title: tr('card.add.title', { contact }),
       count: tr('card.add.count', { count: data.participantCount, max: data.maxParticipants }),
@@ -85,7 +87,7 @@ export function removeParticipantCard(
     lang: cardLang(tr.locale),
     threadId: data.threadId,
     canRemove: data.participants.length > 0,
-    participants: choices(data.participants, tr.locale),
+    participants: byName(data.participants, tr.locale),
     t: {
       title: tr('card.remove.title', { contact: data.contact.name }),
       label: tr('card.remove.label'),
@@ -133,7 +135,8 @@ export function transferCard(data: TransferCardData, locale: string | undefined)
     lang: cardLang(tr.locale),
     threadId: data.threadId,
     canTransfer: data.candidates.length > 0,
-    candidates: choices(data.candidates, tr.locale),
+    candidates: listed(data.candidates, tr.locale),
+    query: pickerQuery('colleagues', data.threadId),
     t: {
       title: tr('card.transfer.title', { contact }),
       body: tr('card.transfer.body', { contact }),
@@ -145,11 +148,4 @@ export function transferCard(data: TransferCardData, locale: string | undefined)
       cancel: tr('card.action.cancel'),
     },
   });
-}
-
-/** Choice values are ids; titles are names, sorted as the user's language sorts them. */
-function choices(users: readonly UserRef[], locale: string): { id: string; name: string }[] {
-  return [...users]
-    .sort((a, b) => a.name.localeCompare(b.name, locale))
-    .map((u) => ({ id: u.id, name: u.name }));
 }

@@ -4,11 +4,15 @@
  * Dialogs submit with Action.Submit (see verbs.ts, DIALOG_VERBS).
  */
 import type { NoticeKey } from '../../core/notice-keys.js';
-import { cardLang, phoneLabel, strings, threadLine, type CardContact } from './format.js';
+import { cardLang, nameList, phoneLabel, strings, threadLine, type CardContact } from './format.js';
 import { expand, type AdaptiveCard } from './templates.js';
 
 export interface NewMessageTaskCardData {
-  readonly contacts: readonly (CardContact & { readonly id: string })[];
+  /** keepboth (issue 10 item 4): with the user's other names for each, if any. */
+  readonly contacts: readonly (CardContact & {
+    readonly id: string;
+    readonly aliases?: readonly string[];
+  })[];
   /** Shown again after a refused Send, with what the user had entered. */
   readonly errorKey?: NoticeKey;
   /** reply (issue 10): a refusal with its details (a length, a number), already in words. */
@@ -27,7 +31,14 @@ export function newMessageTaskCard(
   const example = tr('card.contacts.phone_placeholder');
   const contacts = [...data.contacts]
     .sort((a, b) => a.name.localeCompare(b.name, tr.locale))
-    .map((c) => ({ id: c.id, label: `${c.name} (${phoneLabel(c.phone)})` }));
+    .map((c) => ({
+      id: c.id,
+      // keepboth (issue 10 item 4): typing one of the other names in the picker finds it too.
+      label:
+        c.aliases && c.aliases.length > 0
+          ? `${c.name} (${phoneLabel(c.phone)}) · ${tr('keepboth.also_saved_as_list', { names: nameList(c.aliases, tr.locale) })}`
+          : `${c.name} (${phoneLabel(c.phone)})`,
+    }));
   return expand('new-message-task', {
     lang: cardLang(tr.locale),
     hasError: data.errorKey !== undefined || data.errorText !== undefined,

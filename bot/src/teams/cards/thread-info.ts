@@ -7,6 +7,8 @@ import { VERBS } from './verbs.js';
 
 export interface ThreadInfoCardData {
   readonly thread: Thread;
+  /** keepboth (issue 10 item 4): the viewer's other names for the contact ("Also saved as"). */
+  readonly otherNames?: readonly string[];
   /** The user who asked: only a participant gets the group actions. */
   readonly viewerId: UserId;
   readonly now: Millis;
@@ -33,6 +35,9 @@ export function threadInfoCard(data: ThreadInfoCardData, locale: string | undefi
         ) ?? tr('card.thread_info.window_closed', { contact }));
   const rows = [
     { label: tr('card.thread_info.number'), value: phoneLabel(thread.contact.phone) },
+    ...(data.otherNames && data.otherNames.length > 0
+      ? [{ label: tr('keepboth.also_saved_as'), value: nameList(data.otherNames, tr.locale) }]
+      : []),
     { label: tr('card.thread_info.state'), value: tr(`card.state.${thread.state}`) },
     {
       label: tr('card.thread_info.participants'),

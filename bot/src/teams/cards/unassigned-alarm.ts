@@ -8,6 +8,7 @@ import type { UnassignedView } from '../../app/unassigned.js';
 import type { Notice } from '../../core/types.js';
 import { cardLang, phoneLabel, strings } from './format.js';
 import { expand, type AdaptiveCard } from './templates.js';
+import { listed, pickerQuery } from '../colleague-search.js';
 
 export interface UnassignedAlarmCardOptions {
   /** The admin the card is for: "Assign to me" assigns to them. */
@@ -37,7 +38,9 @@ export function unassignedAlarmCard(
     canAssignMe,
     canPick: !done && view.candidates.length > 0,
     hasNote: options.note !== undefined,
-    candidates: view.candidates.map((c) => ({ id: c.id, name: c.name })),
+    // The first by name; typing finds the others (colleague-search.ts).
+    candidates: listed(view.candidates, tr.locale),
+    query: pickerQuery('assignees', view.threadId),
     t: {
       title: tr('alarm.unassigned.title'),
       from,

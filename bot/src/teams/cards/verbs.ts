@@ -50,7 +50,10 @@ export const VERBS = {
   replyHere: 'thread.reply',
   /** reply (issue 10): a number already in the user's contacts under another name. */
   duplicateRename: 'contact.duplicate.rename',
+  /** Cards posted before "keep both" offered it: keep the name, nothing else. */
   duplicateKeep: 'contact.duplicate.keep',
+  /** keepboth (issue 10 item 4): keep the name, and the new one as another name. */
+  duplicateBoth: 'contact.duplicate.both',
   /** release (issue 10): a failed message, tried again as a new message (once). */
   sendAgain: 'message.send_again',
   /** release (issue 10): a card showing a conversation's state asks for its current look. */
@@ -139,6 +142,8 @@ export const cardActionSchema = z.discriminatedUnion('verb', [
     z.object({ contactId: id, name: z.string().trim().min(1).max(256) }),
   ),
   action(VERBS.duplicateKeep, z.object({ contactId: id })),
+  // keepboth (issue 10 item 4)
+  action(VERBS.duplicateBoth, z.object({ contactId: id, name: z.string().trim().min(1).max(256) })),
   // release (issue 10)
   action(VERBS.sendAgain, z.object({ threadId: id, messageId: id })),
   action(VERBS.refreshThread, thread),

@@ -27,6 +27,7 @@ import type { Actor, ContactView, OwnName } from './access.js';
 import type { Application } from './application.js';
 import type { Clock } from './clock.js';
 import { httpStatusOf } from './errors.js';
+import { foldName as fold } from '../core/fold-name.js';
 
 /**
  * A refusal the tab shows: a coded error with the sentence the tab's API answers and maybe a
@@ -506,14 +507,4 @@ export function encodeSeq(seq: number): string {
 function decodeSeq(before: string): number {
   if (!/^\d{1,15}$/.test(before)) throw new BadCursorError('before');
   return Number(before);
-}
-
-/** Case and accents do not matter when looking for a name. */
-function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
 }

@@ -10,6 +10,7 @@
  * https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/dynamic-search
  */
 import type { UserRef } from '../core/types.js';
+import { foldName as fold } from '../core/fold-name.js';
 
 /** How many colleagues a card lists itself; typing finds the others. */
 export const LISTED_COLLEAGUES = 25;
@@ -48,16 +49,6 @@ export function byName(users: readonly UserRef[], locale: string): UserRef[] {
 /** The first colleagues a card lists itself. */
 export function listed(users: readonly UserRef[], locale: string): UserRef[] {
   return byName(users, locale).slice(0, LISTED_COLLEAGUES);
-}
-
-/** Letters without accents or case: "José" is found by "jose". */
-function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLocaleLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 /**

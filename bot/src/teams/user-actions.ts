@@ -25,6 +25,7 @@ import { cardActivity, messageCard, type AddressBookContact } from './card-views
 import { asPhoneNumber } from './commands.js';
 import { otherNamesOf } from '../app/access.js';
 import type { BotServices, Turn } from './turn.js';
+import { foldName as fold } from '../core/fold-name.js';
 
 /** Where the author's status card goes: an answer in this turn, or their personal chat. */
 export type PostVia = 'turn' | 'personal_chat';
@@ -236,14 +237,4 @@ export class UserActions {
       'default',
     );
   }
-}
-
-/** Case and accents do not matter when looking for a name. */
-function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
 }

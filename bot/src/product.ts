@@ -50,6 +50,7 @@ import type { Store } from './store/port.js';
 import { BusinessNumbers } from './whatsapp/business-numbers.js';
 import { WhatsAppChannel } from './whatsapp/contact-channel.js';
 import { SendPacer } from './whatsapp/send-pacer.js';
+import { WhatsAppSendGate } from './whatsapp/send-gate.js';
 import { WebhookEvents } from './whatsapp/webhook-events.js';
 
 export interface ProductOptions {
@@ -230,6 +231,7 @@ export async function startProduct(
     clientFor,
     pacer: new SendPacer({ now: () => Date.now(), messagesPerSecond: wa.messagesPerSecond }),
     budgets,
+    gate: new WhatsAppSendGate(wa.messagesPerSecond),
     store,
     businessName: () => config.businessName,
     contactLocale,

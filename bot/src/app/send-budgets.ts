@@ -132,7 +132,17 @@ export class SendBudgets {
    * its slot's block; else how long to put the effect back in the outbox. A slot whose block
    * ended while waiting (a busy event loop) is not used late: a new one is reserved.
    */
-  async acquire(budgets: readonly Budget[], key?: string, atLeastMs: Millis = 0): Promise<Millis> {
+  async acquire(
+    budgets: readonly Budget[],
+    key?: string,
+    atLeastMs: Millis = 0,
+    /**
+     * A last gate of this process, waited for within the slot (the calls it still has on
+     * their way count too, whatsapp/send-gate.ts): `leave` is called in the same tick as the
+     * last look, when the send goes.
+     */
+    gate?: { readonly waitMs: () => Millis; readonly leave: () => void },
+  ): Promise<Millis> {
     for (;;) {
       const slot = await this.reserve(budgets, key);
       const defer = await this.waitFor(slot, atLeastMs);
@@ -142,8 +152,22 @@ export class SendBudgets {
         return defer;
       }
       if (key !== undefined) this.release(key);
+      let gated = gate?.waitMs() ?? 0;
+      while (gated > 0 && this.now() + gated < slot.to) {
+        await this.sleepFor(gated);
+        gated = gate?.waitMs() ?? 0;
+      }
+      if (gated > 0) {
+        // The gate opens only after the slot's block: the slot goes back for anyone, and
+        // this send takes a new one once the gate is open.
+        this.giveBack(slot);
+        await this.sleepFor(gated);
+        atLeastMs = 0;
+        continue;
+      }
       if (this.now() < slot.to) {
         this.slotPools.delete(slot);
+        gate?.leave();
         return 0;
       }
       // Woke too late for the block (a busy event loop): the slot goes back to the store,

@@ -200,6 +200,20 @@ export class ConnectorPace {
     bump(this.waitingTenants, target.tenantId);
   }
 
+  /**
+   * Count a call leaving now, in flight until the returned function is called (when it is
+   * answered). For a caller that checked waitMs itself (the WhatsApp send gate).
+   */
+  start(target: SendTarget): () => void {
+    this.sweep();
+    const call: Call = { doneAt: undefined };
+    this.chat(target).calls.push(call);
+    this.tenant(target).calls.push(call);
+    return () => {
+      call.doneAt ??= this.now();
+    };
+  }
+
   /** Count a call that could not wait (an answer within a user's own turn), answered now. */
   record(target: SendTarget): void {
     const call: Call = { doneAt: this.now() };

@@ -12,6 +12,7 @@ import type { CloudApiClient, SentMessage } from './cloud-api-client.js';
 import { decideRetry } from './error-catalogue.js';
 import { WhatsAppApiError } from './errors.js';
 import type { SendPacer } from './send-pacer.js';
+import type { WhatsAppSendGate } from './send-gate.js';
 import type { SendTarget } from './message-payloads.js';
 
 export interface WhatsAppChannelOptions {
@@ -22,6 +23,8 @@ export interface WhatsAppChannelOptions {
   readonly pacer: SendPacer;
   /** Send slots shared by every instance; without them, the pacer alone (one process). */
   readonly budgets?: SendBudgets;
+  /** The last gate before each send's request, within its slot (send-gate.ts). */
+  readonly gate?: WhatsAppSendGate;
   readonly store: Pick<Store, 'getMedia'>;
   /** The name the opt-in and resume templates show the contact. */
   readonly businessName: (businessNumberId: string) => Promise<string> | string;
@@ -54,12 +57,23 @@ export class WhatsAppChannel implements ContactChannel {
     // and waited for right before the message's own request (after any upload or lookup),
     // so it reaches WhatsApp within its slot's slack.
     const budgets = this.options.budgets;
+    // The last gate (send-gate.ts): the send counts as on its way from when it leaves until
+    // WhatsApp answers, whatever the answer.
+    const gate = this.options.gate;
+    const number = thread.businessNumberId;
+    let answered: (() => void) | undefined;
     const ready = async (): Promise<void> => {
       if (!budgets) return;
       const deferMs = await budgets.acquire(
         this.options.pacer.budgets(thread.businessNumberId, thread.contact.id),
         message.id,
         this.options.pacer.blockedMs(thread.businessNumberId, thread.contact.phone),
+        gate && {
+          waitMs: () => gate.waitMs(number),
+          leave: () => {
+            answered = gate.leave(number);
+          },
+        },
       );
       if (deferMs > 0) throw new WaitForSlot(deferMs);
     };
@@ -71,6 +85,7 @@ export class WhatsAppChannel implements ContactChannel {
     const target: SendTarget = { to: thread.contact.phone, callbackData: message.id };
     try {
       const sent = await this.deliver(client, thread, message, target, ready);
+      answered?.();
       if (!sent)
         return {
           outcome: 'failed',
@@ -78,6 +93,7 @@ export class WhatsAppChannel implements ContactChannel {
         };
       return { outcome: 'sent', waMessageId: sent.wamid };
     } catch (error) {
+      answered?.();
       if (error instanceof WaitForSlot) return { outcome: 'wait', afterMs: error.afterMs };
       const decision = decideRetry(error, attempt, this.options.random);
       if (!decision.retry) return { outcome: 'failed', failure: decision.failure };

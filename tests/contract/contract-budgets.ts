@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Budget, BudgetGrant, Store } from '../../bot/src/store/port.js';
 import { T0, useStore, type MakeStore, type MakeTwoClients } from './store-fixtures.js';
+import { busiest } from '../support/busiest.js';
 
 const perSecond = (id: string, max: number): Budget => ({ id, windows: [{ max, perMs: 1_000 }] });
 
@@ -13,17 +14,6 @@ function slotTimes(grants: readonly BudgetGrant[]): number[] {
   return grants.flatMap((g) =>
     Array.from({ length: g.count }, (_, i) => g.from + Math.floor(((g.to - g.from) * i) / g.count)),
   );
-}
-
-/** The most slots in any window of `perMs` (sliding). */
-function busiest(times: readonly number[], perMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while ((sorted[i] as number) - (sorted[j] as number) >= perMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
 }
 
 /** Lease ~100 ms at a time for `ms`, as one instance keeping a queue of `want` would. */

@@ -4,8 +4,8 @@
  * down here), and Teams' own 429s are waited out without giving anything up.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RecordedCall } from './support/bot-connector.js';
 import { startTeamsWorld, type TeamsWorld } from './support/teams-product.js';
+import { busiest } from '../support/busiest.js';
 
 let world: TeamsWorld | undefined;
 afterEach(async () => {
@@ -20,17 +20,6 @@ const CHAT = [
   { max: 12, perMs: 4_000 },
 ];
 const TENANT = [{ max: 30, perMs: 1_000 }];
-
-/** The most calls in any window of `perMs` (sliding). */
-function busiest(calls: readonly RecordedCall[], perMs: number): number {
-  const times = calls.map((c) => c.at).sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while ((times[i] as number) - (times[j] as number) >= perMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describe('a burst of contacts writing to one Teams user', () => {
   it('shows every message exactly once, and keeps every window of Teams limits', async () => {
@@ -64,11 +53,19 @@ describe('a burst of contacts writing to one Teams user', () => {
     // its slot (the connector pace counts calls until they are answered).
     for (const window of [...CHAT, ...TENANT])
       expect(
-        busiest(proactive, window.perMs),
+        busiest(
+          proactive.map((c) => c.at),
+          window.perMs,
+        ),
         `${window.max}/${window.perMs} ms`,
       ).toBeLessThanOrEqual(window.max);
     // Without slots they would all arrive at once.
-    expect(busiest(proactive, 1_000)).toBeLessThan(contacts.length);
+    expect(
+      busiest(
+        proactive.map((c) => c.at),
+        1_000,
+      ),
+    ).toBeLessThan(contacts.length);
     // Nothing was given up: no effect is left, none failed.
     expect(await w.product.store.countPendingEffects()).toBe(0);
   }, 30_000);
@@ -95,7 +92,12 @@ describe('a burst of contacts writing to one Teams user', () => {
     const calls = w.connector.calls.slice(before);
     const welcome = calls.find((c) => c.conversationId.includes('aad-bob'))!;
     expect(welcome.at - calls[0]!.at).toBeGreaterThanOrEqual(1_000);
-    expect(busiest(calls, 1_000)).toBeLessThanOrEqual(3);
+    expect(
+      busiest(
+        calls.map((c) => c.at),
+        1_000,
+      ),
+    ).toBeLessThanOrEqual(3);
   }, 30_000);
 
   it("waits out Teams' own 429s without counting them, however many", async () => {

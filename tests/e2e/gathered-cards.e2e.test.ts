@@ -6,10 +6,11 @@
  * limits is exceeded as the connector counts arrivals.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { executeActions, textOf, type RecordedCall } from './support/bot-connector.js';
+import { executeActions, textOf } from './support/bot-connector.js';
 import { TeamsUser } from './support/teams-client.js';
 import { createSandboxClock } from '../../bot/src/sandbox/clock.js';
 import { startTeamsWorld, type TeamsWorld } from './support/teams-product.js';
+import { busiest } from '../support/busiest.js';
 
 let world: TeamsWorld | undefined;
 afterEach(async () => {
@@ -23,16 +24,6 @@ const CHAT = [
   { max: 12, perMs: 4_000 },
 ];
 const TENANT = [{ max: 30, perMs: 1_000 }];
-
-function busiest(calls: readonly RecordedCall[], perMs: number): number {
-  const times = calls.map((c) => c.at).sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while ((times[i] as number) - (times[j] as number) >= perMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 /** Where each text appears across the chat as it reads now: [card index, place in the card]. */
 function placesOf(cardTexts: readonly string[], text: string): [number, number][] {
@@ -128,7 +119,10 @@ describe('gathered cards: a chat at Teams limits', () => {
     const proactive = w.connector.calls.slice(before);
     for (const window of [...CHAT, ...TENANT])
       expect(
-        busiest(proactive, window.perMs),
+        busiest(
+          proactive.map((c) => c.at),
+          window.perMs,
+        ),
         `${window.max}/${window.perMs} ms`,
       ).toBeLessThanOrEqual(window.max);
     expect(await w.product.store.countPendingEffects()).toBe(0);
@@ -232,7 +226,10 @@ describe('gathered cards: a chat at Teams limits', () => {
     const proactive = w.connector.calls.slice(before);
     for (const window of [...HOURLY, ...TENANT])
       expect(
-        busiest(proactive, window.perMs),
+        busiest(
+          proactive.map((c) => c.at),
+          window.perMs,
+        ),
         `${window.max}/${window.perMs} ms`,
       ).toBeLessThanOrEqual(window.max);
     expect(await w.product.store.countPendingEffects()).toBe(0);

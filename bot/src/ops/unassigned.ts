@@ -108,9 +108,9 @@ export async function checkUnassigned(o: UnassignedAlarmOptions): Promise<void> 
     }
     checked?.dirty.delete(threadId); // a message kept while this check runs marks it again
     try {
-      if (await checkThread(o, threadId, record, byKey, adminsOf)) waiting++;
-      else if (finished(await o.store.ops.getAlarm(unassignedKeys.alarm(threadId))))
-        await forget(o, signal, threadId);
+      const checkedNow = await checkThread(o, threadId, record, byKey, adminsOf);
+      if (checkedNow.waiting) waiting++;
+      else if (finished(checkedNow.record)) await forget(o, signal, threadId);
     } catch (error) {
       o.logger.warn({ err: error, threadId, alarm: UNASSIGNED_ALARM }, 'alarm not checked');
     }
@@ -140,20 +140,20 @@ async function forget(o: UnassignedAlarmOptions, signal: AlarmRecord, threadId: 
   await o.store.ops.deleteAlarm(unassignedKeys.assigned(threadId));
 }
 
-/** Returns whether the thread's messages still reach nobody. */
+/** Whether the thread's messages still reach nobody, and its alarm record as this pass left it. */
 async function checkThread(
   o: UnassignedAlarmOptions,
   threadId: ThreadId,
   found: AlarmRecord | undefined,
   byKey: ReadonlyMap<string, AlarmRecord>,
   adminsOf: (businessNumberId: string) => Promise<readonly string[]>,
-): Promise<boolean> {
+): Promise<{ readonly waiting: boolean; readonly record: AlarmRecord | undefined }> {
   const now = o.clock.now();
   const key = unassignedKeys.alarm(threadId);
   const thread = await o.store.getThread(threadId);
   let record = found;
   if (thread && isUnanswered(thread)) {
-    if (record?.state === 'cleared') return false;
+    if (record?.state === 'cleared') return { waiting: false, record };
     const count = String(Math.max(1, thread.nextSeq - 1));
     if (!record) {
       record = {
@@ -173,7 +173,7 @@ async function checkThread(
     // pass re-read every waiting message and its organisation: with thousands of contacts
     // writing to nobody, back-to-back passes took most of the server's time.)
     if (record.detail?.count === count && admins.every((a) => record!.toldRaised.includes(a)))
-      return true;
+      return { waiting: true, record };
     const view = await o.unassigned.view(thread);
     const before = record.toldRaised;
     for (const admin of admins) {
@@ -188,11 +188,11 @@ async function checkThread(
       await o.store.ops.putAlarm(record);
       for (const admin of before) await deliver(o, admin, () => o.cards.show(admin, view));
     }
-    return true;
+    return { waiting: true, record };
   }
 
   // Taken (or gone) before anyone was told: nothing to clear (its signal is forgotten).
-  if (!record) return false;
+  if (!record) return { waiting: false, record };
   if (record.state === 'raised') {
     record = {
       ...record,
@@ -208,7 +208,7 @@ async function checkThread(
     o.logger.info({ alarm: UNASSIGNED_ALARM, threadId }, 'alarm cleared');
   }
   // The contact was erased meanwhile: nothing left to show.
-  if (!thread) return false;
+  if (!thread) return { waiting: false, record };
   const view = await o.unassigned.view(thread, viewOutcome(record.detail ?? {}));
   for (const admin of record.toldRaised) {
     if (record.toldCleared.includes(admin)) continue;
@@ -216,7 +216,7 @@ async function checkThread(
     await o.store.ops.putAlarm(record);
     await deliver(o, admin, () => o.cards.cleared(admin, view));
   }
-  return false;
+  return { waiting: false, record };
 }
 
 /** How the wait ended, as the record keeps it (names only, no numbers). */

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConnectorPace } from '../../../bot/src/teams/connector-pace.js';
+import { busiest } from '../../support/busiest.js';
 
 const CHAT = [
   { max: 7, perMs: 1_000 },
@@ -14,16 +15,6 @@ const CHAT = [
 ];
 const TENANT = [{ max: 30, perMs: 1_000 }];
 const target = { conversationId: 'a:alice', tenantId: 't1' };
-
-function busiest(times: readonly number[], perMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while ((sorted[i] as number) - (sorted[j] as number) >= perMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 /** A fake clock the pace sleeps on. */
 function fakeClock() {

